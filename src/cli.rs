@@ -1,0 +1,228 @@
+//! Command line (DESIGN.md's contract): argument parsing, running, exit codes.
+
+use crate::files::{self, FileError, Processed};
+use crate::fixer::Settings;
+use crate::report::{diff, json};
+use crate::transforms::REGISTRY;
+use clap::{Parser, ValueEnum};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Nothing (left) to change.
+pub const EXIT_CLEAN: i32 = 0;
+/// `--dry-run` found changes.
+pub const EXIT_CHANGES: i32 = 1;
+/// Usage error, or a file that could not be read, parsed or written.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "iac-fix", version, about = "Repairs AWS infrastructure code: CDK TypeScript, CDKTF TypeScript, CloudFormation JSON/YAML")]
+pub struct Args {
+    /// Files or folders to fix (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Print the unified diff of every fix; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only these transforms (comma-separated, repeatable).
+    #[arg(short = 't', long = "transform", value_delimiter = ',')]
+    pub transform: Vec<String>,
+    /// All transforms but these.
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Also apply `review` fixes.
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// List the transforms and exit.
+    #[arg(long)]
+    pub list_transforms: bool,
+    /// Print a transform's documentation and exit.
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn main() -> i32 {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(args)
+}
+
+pub fn run(args: Args) -> i32 {
+    if args.list_transforms {
+        return list_transforms(args.format);
+    }
+    if let Some(id) = &args.explain {
+        return explain(id);
+    }
+    for id in args.transform.iter().chain(&args.skip) {
+        if !REGISTRY.iter().any(|r| r.meta().id == id) {
+            eprintln!("error: unknown transform `{id}` (see --list-transforms)");
+            return EXIT_ERROR;
+        }
+    }
+    let settings = Settings { select: args.transform.clone(), skip: args.skip.clone(), unsafe_fixes: args.unsafe_fixes, ..Default::default() };
+    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let (paths, walk_errors) = files::collect(&roots);
+    let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> =
+        paths.par_iter().map(|p| (p.clone(), files::process(p, REGISTRY, &settings))).collect();
+
+    let mut errors: Vec<(String, String)> = walk_errors.into_iter().map(|(p, m)| (display(&p), m)).collect();
+    let mut processed = Vec::new();
+    for (path, result) in results {
+        match result {
+            Ok(Some(p)) => processed.push(p),
+            Ok(None) => {}
+            Err(e) => errors.push((display(&path), e.to_string())),
+        }
+    }
+    for p in &processed {
+        for e in &p.outcome.internal_errors {
+            errors.push((display(&p.path), e.clone()));
+        }
+    }
+    if !args.dry_run {
+        for p in processed.iter().filter(|p| p.changed()) {
+            if let Err(e) = files::write_atomic(&p.path, &p.original, &p.outcome.fixed) {
+                errors.push((display(&p.path), e.to_string()));
+            }
+        }
+    }
+    let changed = processed.iter().filter(|p| p.changed()).count();
+    match args.format {
+        Format::Json => print_json(&args, &processed, &errors),
+        Format::Text => print_text(&args, &processed, &errors),
+    }
+    if !errors.is_empty() {
+        EXIT_ERROR
+    } else if args.dry_run && changed > 0 {
+        EXIT_CHANGES
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn display(p: &std::path::Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)]) {
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut applied = 0;
+    let mut pending = 0;
+    for p in processed {
+        let path = display(&p.path);
+        if args.dry_run && p.changed() {
+            let d = diff::unified(&path, &p.original, &p.outcome.fixed);
+            print!("{}", if colour { diff::colorize(&d) } else { d });
+        }
+        for f in &p.outcome.fixes {
+            if f.applied {
+                applied += 1;
+            } else {
+                pending += 1;
+            }
+            if !args.quiet {
+                let state = if f.applied {
+                    if args.dry_run { "fixable" } else { "fixed" }
+                } else if f.applicability.as_str() == "review" {
+                    "review, apply with --unsafe"
+                } else {
+                    "no automatic fix"
+                };
+                eprintln!("{path}:{}:{}: {} [{state}] {}", f.line, f.column, f.transform, f.message);
+            }
+        }
+    }
+    for (path, message) in errors {
+        eprintln!("error: {path}: {message}");
+    }
+    if !args.quiet {
+        let files = processed.iter().filter(|p| p.changed()).count();
+        let verb = if args.dry_run { "Would fix" } else { "Fixed" };
+        eprintln!("{verb} {applied} issue(s) in {files} file(s); {pending} left for review; {} file(s) scanned, {} error(s).", processed.len(), errors.len());
+    }
+}
+
+fn print_json(args: &Args, processed: &[Processed], errors: &[(String, String)]) {
+    let mut summary = json::Summary { files_scanned: processed.len(), ..Default::default() };
+    let files = processed
+        .iter()
+        .filter(|p| !p.outcome.fixes.is_empty() || p.changed())
+        .map(|p| {
+            let path = display(&p.path);
+            summary.files_changed += usize::from(p.changed());
+            summary.fixes_applied += p.outcome.fixes.iter().filter(|f| f.applied).count();
+            summary.fixes_pending += p.outcome.fixes.iter().filter(|f| !f.applied).count();
+            json::FileReport {
+                diff: (args.dry_run && p.changed()).then(|| diff::unified(&path, &p.original, &p.outcome.fixed)),
+                path,
+                flavor: p.flavor.id(),
+                fixes: p.outcome.fixes.clone(),
+            }
+        })
+        .collect();
+    let errors = errors.iter().map(|(path, message)| json::ErrorReport { path: path.clone(), message: message.clone() }).collect();
+    let report = json::Report { version: 1, files, errors, summary };
+    println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+}
+
+fn list_transforms(format: Format) -> i32 {
+    if format == Format::Json {
+        let rows: Vec<serde_json::Value> = REGISTRY
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                serde_json::json!({ "id": m.id, "flavors": m.flavors, "applicability": m.applicability, "title": m.title, "equivalents": m.equivalents })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows).expect("serializes"));
+        return EXIT_CLEAN;
+    }
+    for r in REGISTRY {
+        let m = r.meta();
+        let flavors: Vec<&str> = m.flavors.iter().map(|f| f.id()).collect();
+        println!("{:<32} {:<36} {:<7} {}", m.id, flavors.join(","), m.applicability.as_str(), m.title);
+    }
+    EXIT_CLEAN
+}
+
+fn explain(id: &str) -> i32 {
+    let Some(r) = REGISTRY.iter().find(|r| r.meta().id == id) else {
+        eprintln!("error: unknown transform `{id}` (see --list-transforms)");
+        return EXIT_ERROR;
+    };
+    let m = r.meta();
+    println!("# {} — {}\n", m.id, m.title);
+    let flavors: Vec<&str> = m.flavors.iter().map(|f| f.id()).collect();
+    println!("Flavors: {}\nApplicability: {}", flavors.join(", "), m.applicability.as_str());
+    if !m.equivalents.is_empty() {
+        println!("Equivalent checks: {}", m.equivalents.join(", "));
+    }
+    if !m.options.is_empty() {
+        println!("Options ([transform.{}] in iac-fix.toml):", m.id);
+        for (name, default, what) in m.options {
+            println!("  {name} = \"{default}\"  {what}");
+        }
+    }
+    println!("\n{}", r.docs());
+    EXIT_CLEAN
+}

@@ -1,0 +1,152 @@
+//! Fixes as byte-range text edits on the original source (the ruff model).
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// Replace `range` of the source with `text`; an empty range is an insertion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Self {
+        Edit { range, text: text.into() }
+    }
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit { range: at..at, text: text.into() }
+    }
+    pub fn delete(range: Range<usize>) -> Self {
+        Edit { range, text: String::new() }
+    }
+}
+
+/// Whether a fix may be applied without a person confirming it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Behaviour-preserving or plainly correct: applied by default.
+    Safe,
+    /// Changes behaviour a human must confirm: applied only with `--unsafe`.
+    Review,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Review => "review",
+        }
+    }
+}
+
+/// The edits that repair one finding, applied together or not at all.
+#[derive(Clone, Debug)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(applicability: Applicability, mut edits: Vec<Edit>) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        Fix { applicability, edits }
+    }
+    pub fn safe(edits: Vec<Edit>) -> Self {
+        Self::new(Applicability::Safe, edits)
+    }
+    pub fn review(edits: Vec<Edit>) -> Self {
+        Self::new(Applicability::Review, edits)
+    }
+    /// Smallest start and largest end of the edits.
+    pub fn span(&self) -> Range<usize> {
+        let start = self.edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.range.end).max().unwrap_or(0);
+        start..end
+    }
+}
+
+/// What a transform found: a message at a place, with a fix when one is known.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub transform: &'static str,
+    pub message: String,
+    /// Byte offset the finding points at (reported as line:column).
+    pub offset: usize,
+    pub fix: Option<Fix>,
+}
+
+/// Apply edits sorted by position. Edits must not overlap (callers ensure it).
+pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(source.len() + 64);
+    let mut last = 0;
+    for e in sorted {
+        debug_assert!(e.range.start >= last, "overlapping edits");
+        out.push_str(&source[last..e.range.start]);
+        out.push_str(&e.text);
+        last = e.range.end;
+    }
+    out.push_str(&source[last..]);
+    out
+}
+
+/// True when two fixes touch the same bytes, or insert at the same point
+/// (their order would be ambiguous); such fixes go to different passes.
+pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
+    a.edits.iter().any(|x| {
+        b.edits.iter().any(|y| {
+            let (xs, xe, ys, ye) = (x.range.start, x.range.end, y.range.start, y.range.end);
+            (xs < ye && ys < xe) || xs == ys || (xs == xe && xs > ys && xs < ye) || (ys == ye && ys > xs && ys < xe)
+        })
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_sorted_edits() {
+        let src = "abcdef";
+        let a = Edit::replace(4..5, "E");
+        let b = Edit::insert(0, ">");
+        let c = Edit::delete(1..3);
+        assert_eq!(apply_edits(src, &[&a, &b, &c]), ">adEf");
+    }
+
+    #[test]
+    fn same_point_insertions_conflict() {
+        let a = Fix::safe(vec![Edit::insert(3, "x")]);
+        let b = Fix::safe(vec![Edit::insert(3, "y")]);
+        let c = Fix::safe(vec![Edit::replace(3..5, "z")]);
+        let d = Fix::safe(vec![Edit::replace(5..6, "z")]);
+        assert!(fixes_conflict(&a, &b));
+        assert!(fixes_conflict(&a, &c));
+        assert!(!fixes_conflict(&c, &d));
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\nçd", 5), (2, 2));
+        assert_eq!(line_col("ab", 0), (1, 1));
+    }
+}

@@ -1,0 +1,115 @@
+//! Reading, classifying and atomically writing files. Bad input becomes a
+//! `FileError` naming the path and the reason; nothing here panics on content.
+
+use crate::fixer::{self, Outcome, Settings};
+use crate::flavor::{self, Flavor};
+use crate::lang::{verify, Parsed};
+use crate::transform::Registered;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum FileError {
+    #[error("cannot read: {0}")]
+    Read(std::io::Error),
+    #[error("not UTF-8 (invalid byte at offset {0}); file left untouched")]
+    NotUtf8(usize),
+    #[error("does not parse: {0}")]
+    Parse(String),
+    #[error("cannot write: {0}")]
+    Write(String),
+}
+
+const BOM: &str = "\u{feff}";
+
+/// A file that is ours, with its original and fixed text.
+pub struct Processed {
+    pub path: PathBuf,
+    pub flavor: Flavor,
+    pub original: String,
+    pub outcome: Outcome,
+}
+
+impl Processed {
+    pub fn changed(&self) -> bool {
+        self.original != self.outcome.fixed
+    }
+}
+
+/// Walk `roots` (files or folders): .gitignore respected; node_modules, cdk.out
+/// and .git always skipped; explicitly named files always included.
+pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in roots {
+        if !root.exists() {
+            errors.push((root.clone(), "no such file or directory".to_string()));
+            continue;
+        }
+        if root.is_file() {
+            files.push(root.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .require_git(false)
+            .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | "cdk.out" | ".git")))
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && flavor::syntax_for_path(e.path()).is_some() => {
+                    files.push(e.into_path())
+                }
+                Ok(_) => {}
+                Err(err) => errors.push((root.clone(), err.to_string())),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+/// Read, classify and fix one file. `Ok(None)`: not infrastructure code, skipped.
+pub fn process(path: &Path, registry: &[Registered], settings: &Settings) -> Result<Option<Processed>, FileError> {
+    let Some(syntax) = flavor::syntax_for_path(path) else { return Ok(None) };
+    let bytes = std::fs::read(path).map_err(FileError::Read)?;
+    let text = String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))?;
+    let (bom, body) = match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text.as_str()),
+    };
+    if !flavor::may_be_ours(syntax, body) {
+        return Ok(None);
+    }
+    verify::check(syntax, body).map_err(FileError::Parse)?;
+    let parsed = Parsed::new(syntax, body.to_string());
+    let Some(flavor) = flavor::detect(&parsed) else { return Ok(None) };
+    drop(parsed);
+    let mut outcome = fixer::fix(path, flavor, body, registry, settings);
+    outcome.fixed.insert_str(0, bom);
+    Ok(Some(Processed { path: path.to_path_buf(), flavor, original: text, outcome }))
+}
+
+/// Replace the file's content with `new` atomically (temp file in the same folder,
+/// then rename), keeping its mode; refuses when the file changed since it was read.
+pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileError> {
+    let w = |e: std::io::Error| FileError::Write(e.to_string());
+    // Write through a symlink to its target, so the link stays a link.
+    let target = std::fs::canonicalize(path).map_err(w)?;
+    let meta = std::fs::metadata(&target).map_err(w)?;
+    if meta.permissions().readonly() {
+        return Err(FileError::Write("file is read-only; not written".into()));
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".iac-fix-").tempfile_in(dir).map_err(w)?;
+    tmp.write_all(new.as_bytes()).map_err(w)?;
+    tmp.as_file().sync_all().map_err(w)?;
+    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(w)?;
+    let now = std::fs::read(&target).map_err(w)?;
+    if now != original.as_bytes() {
+        return Err(FileError::Write("file changed on disk since it was read; not overwritten".into()));
+    }
+    tmp.persist(&target).map_err(|e| w(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Runs transforms over one source, applies non-overlapping fixes, re-parses and
+//! repeats until nothing changes; never returns text that does not parse.
+
+use crate::edit::{apply_edits, fixes_conflict, line_col, Applicability, Edit, Finding};
+use crate::flavor::Flavor;
+use crate::lang::{verify, Parsed};
+use crate::model::Document;
+use crate::transform::{Options, Registered};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Passes before the fixer gives up on reaching a fixed point.
+const MAX_PASSES: usize = 10;
+
+/// Which transforms run and which fixes may be applied.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Only these ids (empty: all).
+    pub select: Vec<String>,
+    pub skip: Vec<String>,
+    /// Also apply `review` fixes.
+    pub unsafe_fixes: bool,
+    /// Options per transform id.
+    pub options: BTreeMap<String, Options>,
+}
+
+impl Settings {
+    pub fn enabled(&self, id: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| s == id)) && !self.skip.iter().any(|s| s == id)
+    }
+
+    fn may_apply(&self, applicability: Applicability) -> bool {
+        applicability == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// A finding as reported: applied, or left for review / without a fix.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reported {
+    pub transform: &'static str,
+    pub applicability: Applicability,
+    pub applied: bool,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The result of fixing one source text.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub fixed: String,
+    pub fixes: Vec<Reported>,
+    /// Fixes dropped because their output did not parse (bugs in a transform).
+    pub internal_errors: Vec<String>,
+}
+
+/// Fix `source` of the given flavor with the enabled transforms.
+pub fn fix(path: &Path, flavor: Flavor, source: &str, registry: &[Registered], settings: &Settings) -> Outcome {
+    let transforms: Vec<&Registered> =
+        registry.iter().filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor)).collect();
+    let default_options = Options::default();
+    let mut current = source.to_string();
+    let mut outcome = Outcome::default();
+    let mut broken: HashSet<(&'static str, String)> = HashSet::new();
+    for pass in 0..MAX_PASSES {
+        let parsed = Parsed::new(flavor.syntax(), current.clone());
+        let doc = Document::new(path, flavor, &parsed);
+        let mut findings: Vec<Finding> = Vec::new();
+        for t in &transforms {
+            let options = settings.options.get(t.meta().id).unwrap_or(&default_options);
+            findings.extend(t.transform.check(&doc, options));
+        }
+        let applicable: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|fx| settings.may_apply(fx.applicability) && !fx.edits.is_empty()))
+            .filter(|f| !broken.contains(&(f.transform, f.message.clone())))
+            .collect();
+        let chosen = choose(applicable);
+        if chosen.is_empty() || pass + 1 == MAX_PASSES {
+            outcome.fixes.extend(findings.iter().map(|f| report(&current, f, false)));
+            if !chosen.is_empty() {
+                outcome.internal_errors.push(format!("fixes did not converge after {MAX_PASSES} passes"));
+            }
+            break;
+        }
+        let edits: Vec<&Edit> = chosen.iter().flat_map(|f| &f.fix.as_ref().unwrap().edits).collect();
+        let candidate = apply_edits(&current, &edits);
+        if verify::check(flavor.syntax(), &candidate).is_ok() {
+            outcome.fixes.extend(chosen.iter().map(|f| report(&current, f, true)));
+            current = candidate;
+            continue;
+        }
+        // Some fix broke the file: find which, drop it, report it, and retry the pass.
+        for f in &chosen {
+            let alone = apply_edits(&current, &f.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>());
+            if let Err(reason) = verify::check(flavor.syntax(), &alone) {
+                broken.insert((f.transform, f.message.clone()));
+                outcome.internal_errors.push(format!("internal error: {} produced invalid output ({reason}); fix dropped", f.transform));
+            }
+        }
+        if chosen.iter().all(|f| !broken.contains(&(f.transform, f.message.clone()))) {
+            // Each fix is fine alone but not together: keep only the first this pass.
+            let first = chosen[0];
+            let alone = apply_edits(&current, &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>());
+            outcome.fixes.push(report(&current, first, true));
+            current = alone;
+        }
+    }
+    outcome.fixed = current;
+    outcome
+}
+
+/// Greedy choice in source order of fixes that do not conflict with one already taken.
+fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
+    candidates.sort_by_key(|f| {
+        let s = f.fix.as_ref().unwrap().span();
+        (s.start, s.end, f.transform)
+    });
+    let mut chosen: Vec<&Finding> = Vec::new();
+    for f in candidates {
+        let fix = f.fix.as_ref().unwrap();
+        if chosen.iter().all(|c| !fixes_conflict(c.fix.as_ref().unwrap(), fix)) {
+            chosen.push(f);
+        }
+    }
+    chosen
+}
+
+fn report(source: &str, f: &Finding, applied: bool) -> Reported {
+    let (line, column) = line_col(source, f.offset);
+    Reported {
+        transform: f.transform,
+        applicability: f.fix.as_ref().map_or(Applicability::Review, |x| x.applicability),
+        applied,
+        message: f.message.clone(),
+        line,
+        column,
+    }
+}

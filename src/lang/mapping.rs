@@ -1,0 +1,576 @@
+//! One editing API over TypeScript object literals, JSON objects and YAML mappings
+//! (block and flow), and over their arrays/sequences. Every edit touches only the
+//! bytes it must; inserted text is rendered in the file's style and re-indented
+//! to where it lands.
+
+use super::{named_children, Parsed, Syntax};
+use crate::edit::Edit;
+use crate::value::{Renderer, Value};
+use tree_sitter::Node;
+
+/// A value in the tree: a mapping, a list, a scalar or (TypeScript) any expression.
+#[derive(Clone, Copy)]
+pub struct ValueNode<'a> {
+    pub doc: &'a Parsed,
+    /// The whole value, YAML tag and anchor included: what `replace` replaces.
+    pub outer: Node<'a>,
+    /// The value itself, YAML wrappers removed.
+    pub node: Node<'a>,
+    /// YAML `!Tag`, when present.
+    pub tag: Option<Node<'a>>,
+    /// End of the `key:` this value belongs to (YAML block replacement starts there).
+    colon_end: Option<usize>,
+}
+
+/// A mapping: TS `{…}`, JSON `{…}`, YAML block or flow mapping.
+#[derive(Clone, Copy)]
+pub struct MapNode<'a> {
+    pub doc: &'a Parsed,
+    pub node: Node<'a>,
+}
+
+/// A list: TS/JSON array, YAML block or flow sequence.
+#[derive(Clone, Copy)]
+pub struct ListNode<'a> {
+    pub doc: &'a Parsed,
+    pub node: Node<'a>,
+}
+
+/// One `key: value` member of a mapping.
+#[derive(Clone, Copy)]
+pub struct Entry<'a> {
+    /// The whole member (pair, shorthand property…).
+    pub node: Node<'a>,
+    pub key_node: Node<'a>,
+    pub value: Option<ValueNode<'a>>,
+}
+
+/// Where `MapNode::insert` puts a new entry.
+#[derive(Clone, Copy, Debug)]
+pub enum Position<'k> {
+    End,
+    After(&'k str),
+}
+
+impl<'a> ValueNode<'a> {
+    /// Wrap a node; YAML `flow_node`/`block_node` wrappers are looked through.
+    pub fn new(doc: &'a Parsed, outer: Node<'a>) -> ValueNode<'a> {
+        let mut node = outer;
+        let mut tag = None;
+        if matches!(outer.kind(), "flow_node" | "block_node") {
+            for child in named_children(outer) {
+                match child.kind() {
+                    "tag" => tag = Some(child),
+                    "anchor" => {}
+                    _ => node = child,
+                }
+            }
+        }
+        if doc.syntax == Syntax::TypeScript {
+            // `{…} as const`, `(x)`, `x!` and `x satisfies T` stand for x.
+            while matches!(node.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression" | "non_null_expression") {
+                match node.named_child(0) {
+                    Some(inner) => node = inner,
+                    None => break,
+                }
+            }
+        }
+        ValueNode { doc, outer, node, tag, colon_end: None }
+    }
+
+    pub fn text(&self) -> &'a str {
+        &self.doc.source[self.node.byte_range()]
+    }
+
+    pub fn start(&self) -> usize {
+        self.outer.start_byte()
+    }
+
+    pub fn as_map(&self) -> Option<MapNode<'a>> {
+        matches!(self.node.kind(), "object" | "block_mapping" | "flow_mapping").then_some(MapNode { doc: self.doc, node: self.node })
+    }
+
+    pub fn as_list(&self) -> Option<ListNode<'a>> {
+        matches!(self.node.kind(), "array" | "block_sequence" | "flow_sequence").then_some(ListNode { doc: self.doc, node: self.node })
+    }
+
+    /// The string value of a string literal or scalar (no TS template substitutions).
+    pub fn as_str(&self) -> Option<String> {
+        let text = self.text();
+        match self.node.kind() {
+            "string" if self.doc.syntax == Syntax::Json => serde_json::from_str(text).ok(),
+            "string" => Some(unescape_ts(&text[1..text.len().saturating_sub(1).max(1)])),
+            "template_string" if !has_child(self.node, "template_substitution") => Some(text[1..text.len() - 1].to_string()),
+            "plain_scalar" => Some(text.trim().to_string()),
+            "single_quote_scalar" => Some(text[1..text.len() - 1].replace("''", "'")),
+            "double_quote_scalar" => serde_json::from_str(text).ok().or_else(|| Some(text[1..text.len() - 1].to_string())),
+            "block_scalar" => Some(block_scalar_value(text)),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.text().trim() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A CloudFormation intrinsic, long or short form: (`Ref` or `Fn::X`, argument).
+    pub fn intrinsic(&self) -> Option<(String, ValueNode<'a>)> {
+        if let Some(tag) = self.tag {
+            let name = &self.doc.source[tag.byte_range()][1..];
+            let long = if name == "Ref" || name == "Condition" { name.to_string() } else { format!("Fn::{name}") };
+            return Some((long, ValueNode { tag: None, outer: self.node, ..*self }));
+        }
+        let map = self.as_map()?;
+        let entries = map.entries();
+        match entries.as_slice() {
+            [only] => {
+                let key = map.key_text(only);
+                (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(())?;
+                Some((key, only.value?))
+            }
+            _ => None,
+        }
+    }
+
+    /// Replace this value with `value`, rendered for where it stands.
+    pub fn replace(&self, value: &Value) -> Edit {
+        let doc = self.doc;
+        let indent = doc.line_indent(self.outer.start_byte()).to_string();
+        let mut r = Renderer::new(doc.syntax, &doc.style);
+        r.flow = in_yaml_flow(self.outer);
+        let block = matches!(value, Value::Map(m) if !m.is_empty()) || matches!(value, Value::List(l) if !l.is_empty());
+        if doc.syntax == Syntax::Yaml && !r.flow && block {
+            if let Some(colon_end) = self.colon_end {
+                // `Key: old` → `Key:` + block lines; the key's indentation is the base.
+                let entry = r.entry("k", value, &indent);
+                return Edit::replace(colon_end..self.outer.end_byte(), entry[2..].to_string());
+            }
+        }
+        Edit::replace(self.outer.byte_range(), r.value(value, &indent))
+    }
+}
+
+impl<'a> MapNode<'a> {
+    /// The members that are `key: value` (TS shorthand and methods included; spreads are not).
+    pub fn entries(&self) -> Vec<Entry<'a>> {
+        let doc = self.doc;
+        let mut out = Vec::new();
+        for member in named_children(self.node) {
+            match member.kind() {
+                "pair" | "block_mapping_pair" | "flow_pair" => {
+                    let Some(key) = member.child_by_field_name("key") else { continue };
+                    let value = member.child_by_field_name("value").map(|v| {
+                        let colon_end = colon_after(member, key).unwrap_or(key.end_byte());
+                        ValueNode { colon_end: Some(colon_end), ..ValueNode::new(doc, v) }
+                    });
+                    out.push(Entry { node: member, key_node: key, value });
+                }
+                "shorthand_property_identifier" => out.push(Entry { node: member, key_node: member, value: Some(ValueNode::new(doc, member)) }),
+                "method_definition" => {
+                    if let Some(name) = member.child_by_field_name("name") {
+                        out.push(Entry { node: member, key_node: name, value: None });
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The unquoted text of an entry's key.
+    pub fn key_text(&self, entry: &Entry) -> String {
+        let v = ValueNode::new(self.doc, entry.key_node);
+        v.as_str().unwrap_or_else(|| v.text().to_string())
+    }
+
+    pub fn entry(&self, key: &str) -> Option<Entry<'a>> {
+        self.entries().into_iter().find(|e| self.key_text(e) == key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<ValueNode<'a>> {
+        self.entry(key).and_then(|e| e.value)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.entry(key).is_some()
+    }
+
+    /// Follow a path of keys through nested mappings.
+    pub fn get_path(&self, path: &[&str]) -> Option<ValueNode<'a>> {
+        let (first, rest) = path.split_first()?;
+        let v = self.get(first)?;
+        if rest.is_empty() {
+            Some(v)
+        } else {
+            v.as_map()?.get_path(rest)
+        }
+    }
+
+    /// TypeScript: `...spread` members, whose keys we cannot see.
+    pub fn has_spread(&self) -> bool {
+        named_children(self.node).iter().any(|c| c.kind() == "spread_element")
+    }
+
+    /// Set `key` to `value`: replace the value if the key exists, else insert at the end.
+    pub fn set(&self, key: &str, value: &Value) -> Vec<Edit> {
+        match self.get(key) {
+            Some(existing) => vec![existing.replace(value)],
+            None => self.insert(key, value, Position::End),
+        }
+    }
+
+    /// Set a nested path, creating the missing mappings as one inserted value.
+    pub fn set_path(&self, path: &[&str], value: &Value) -> Vec<Edit> {
+        let Some((first, rest)) = path.split_first() else { return vec![] };
+        if rest.is_empty() {
+            return self.set(first, value);
+        }
+        if let Some(inner) = self.get(first).and_then(|v| v.as_map()) {
+            return inner.set_path(rest, value);
+        }
+        let nested = rest.iter().rev().fold(value.clone(), |acc, k| Value::map([(*k, acc)]));
+        self.set(first, &nested)
+    }
+
+    /// Insert a new entry (the caller checked the key is absent).
+    pub fn insert(&self, key: &str, value: &Value, at: Position) -> Vec<Edit> {
+        let doc = self.doc;
+        let members = named_children(self.node);
+        let anchor = match at {
+            Position::End => members.last().copied(),
+            Position::After(k) => self.entry(k).map(|e| e.node).or(members.last().copied()),
+        };
+        let delimited = !matches!(self.node.kind(), "block_mapping");
+        let r = Renderer { syntax: doc.syntax, style: &doc.style, flow: self.node.kind() == "flow_mapping" };
+        let Some(anchor) = anchor else {
+            return vec![self.fill_empty(key, value, &r)];
+        };
+        let indent = doc.column_indent(anchor.start_byte());
+        let multi_line = !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        let entry_text = if multi_line { r.entry(key, value, &indent) } else { r.entry(key, value, &doc.line_indent(anchor.start_byte()).to_string()) };
+        insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text)
+    }
+
+    /// `{}` (or `{ }`) gets its first entry.
+    fn fill_empty(&self, key: &str, value: &Value, r: &Renderer) -> Edit {
+        let doc = self.doc;
+        let open = self.node.start_byte() + 1;
+        let close = self.node.end_byte() - 1;
+        let indent = doc.line_indent(self.node.start_byte()).to_string();
+        let inner = format!("{indent}{}", doc.style.indent);
+        let entry = r.entry(key, value, &inner);
+        let nl = doc.style.newline;
+        if doc.syntax != Syntax::Json && !entry.contains('\n') && entry.len() <= 64 {
+            return Edit::replace(open..close, format!(" {entry} "));
+        }
+        if doc.syntax == Syntax::Yaml {
+            let flow = Renderer { flow: true, ..*r };
+            return Edit::replace(open..close, format!(" {} ", flow.entry(key, value, &inner)));
+        }
+        let comma = if doc.syntax == Syntax::TypeScript && doc.style.trailing_comma { "," } else { "" };
+        Edit::replace(open..close, format!("{nl}{inner}{entry}{comma}{nl}{indent}"))
+    }
+
+    /// Remove the entry for `key` with its separator and, when it stands alone, its line.
+    pub fn remove(&self, key: &str) -> Vec<Edit> {
+        let Some(entry) = self.entry(key) else { return vec![] };
+        remove_member(self.doc, self.node, entry.node)
+    }
+
+    /// Rename `key` to `new_key`, keeping the key's quoting habit.
+    pub fn rename(&self, key: &str, new_key: &str) -> Option<Edit> {
+        let entry = self.entry(key)?;
+        let old = &self.doc.source[entry.key_node.byte_range()];
+        let r = Renderer::new(self.doc.syntax, &self.doc.style);
+        let text = match old.chars().next() {
+            Some(q @ ('\'' | '"')) if self.doc.syntax != Syntax::Json => format!("{q}{new_key}{q}"),
+            _ => r.key(new_key),
+        };
+        if entry.node.kind() == "shorthand_property_identifier" {
+            return Some(Edit::replace(entry.node.byte_range(), format!("{text}: {old}")));
+        }
+        Some(Edit::replace(entry.key_node.byte_range(), text))
+    }
+}
+
+impl<'a> ListNode<'a> {
+    /// The items, YAML `- ` wrappers looked through.
+    pub fn items(&self) -> Vec<ValueNode<'a>> {
+        named_children(self.node)
+            .into_iter()
+            .filter_map(|c| match c.kind() {
+                "block_sequence_item" => named_children(c).into_iter().next(),
+                _ => Some(c),
+            })
+            .map(|c| ValueNode::new(self.doc, c))
+            .collect()
+    }
+
+    /// Append an item.
+    pub fn push(&self, value: &Value) -> Vec<Edit> {
+        let doc = self.doc;
+        let members = named_children(self.node);
+        let r = Renderer { syntax: doc.syntax, style: &doc.style, flow: self.node.kind() == "flow_sequence" };
+        let Some(&last) = members.last() else {
+            let indent = doc.line_indent(self.node.start_byte()).to_string();
+            let inner = format!("{indent}{}", doc.style.indent);
+            let item = r.value(value, &inner);
+            let nl = doc.style.newline;
+            if doc.syntax == Syntax::Json || item.contains('\n') {
+                return vec![Edit::replace(self.node.start_byte() + 1..self.node.end_byte() - 1, format!("{nl}{inner}{item}{nl}{indent}"))];
+            }
+            return vec![Edit::replace(self.node.start_byte() + 1..self.node.end_byte() - 1, item)];
+        };
+        let indent = doc.column_indent(last.start_byte());
+        if self.node.kind() == "block_sequence" {
+            let item = r.yaml_item(value, &indent);
+            return insert_member(doc, last, false, true, &indent, &item);
+        }
+        let multi_line = spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        let item = r.value(value, &indent);
+        insert_member(doc, last, true, multi_line, &indent, &item)
+    }
+}
+
+/// Insert `text` as a new member after `anchor`, handling separators and line comments.
+fn insert_member(doc: &Parsed, anchor: Node, delimited: bool, multi_line: bool, indent: &str, text: &str) -> Vec<Edit> {
+    let nl = doc.style.newline;
+    let anchor_end = doc.trim_back(anchor.end_byte()).max(anchor.start_byte());
+    let comma = next_sibling_comma(anchor);
+    if !delimited {
+        let at = if doc.rest_of_line_is_blank(anchor_end) { doc.line_end(anchor_end) } else { anchor_end };
+        return vec![Edit::insert(at, format!("{nl}{indent}{text}"))];
+    }
+    let after = comma.map_or(anchor_end, |c| c.end_byte());
+    if multi_line && doc.rest_of_line_is_blank(after) {
+        let at = doc.line_end(after);
+        return match comma {
+            Some(_) => vec![Edit::insert(at, format!("{nl}{indent}{text},"))],
+            None if at == anchor_end => vec![Edit::insert(at, format!(",{nl}{indent}{text}"))],
+            None => vec![Edit::insert(anchor_end, ","), Edit::insert(at, format!("{nl}{indent}{text}"))],
+        };
+    }
+    match comma {
+        Some(c) => vec![Edit::insert(c.end_byte(), format!(" {text},"))],
+        None => vec![Edit::insert(anchor_end, format!(", {text}"))],
+    }
+}
+
+/// Delete `member` from its container, with its separator and (when alone on it) its line.
+fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
+    let src = &doc.source;
+    let members = named_children(container);
+    let idx = members.iter().position(|m| m.id() == member.id()).unwrap_or(0);
+    let line_start = doc.line_start(member.start_byte());
+    let alone = src[line_start..member.start_byte()].trim().is_empty();
+    if container.kind() == "block_mapping" || container.kind() == "block_sequence" {
+        let end = doc.trim_back(member.end_byte());
+        let end = doc.line_end(end);
+        let end = if src[end..].starts_with("\r\n") { end + 2 } else if src[end..].starts_with('\n') { end + 1 } else { end };
+        let start = if alone { line_start } else { member.start_byte() };
+        return vec![Edit::delete(start..end)];
+    }
+    match next_sibling_comma(member) {
+        Some(comma) => {
+            let end = comma.end_byte();
+            if alone && doc.rest_of_line_is_blank(end) {
+                let le = doc.line_end(end);
+                let le = le + if src[le..].starts_with("\r\n") { 2 } else { usize::from(src[le..].starts_with('\n')) };
+                return vec![Edit::delete(line_start..le)];
+            }
+            let end = end + src[end..].len() - src[end..].trim_start_matches([' ', '\t']).len();
+            vec![Edit::delete(member.start_byte()..end)]
+        }
+        None if idx > 0 => {
+            // Last member: drop the previous member's comma and everything up to our end.
+            let prev = members[idx - 1];
+            let from = next_sibling_comma(prev).map_or(prev.end_byte(), |c| c.start_byte());
+            vec![Edit::delete(from..member.end_byte())]
+        }
+        None => vec![Edit::delete(member.start_byte()..member.end_byte())],
+    }
+}
+
+fn next_sibling_comma(node: Node) -> Option<Node> {
+    let mut next = node.next_sibling();
+    while let Some(n) = next {
+        match n.kind() {
+            "," => return Some(n),
+            "comment" => next = n.next_sibling(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn colon_after(pair: Node, key: Node) -> Option<usize> {
+    let mut next = key.next_sibling();
+    while let Some(n) = next {
+        if n.kind() == ":" {
+            return Some(n.end_byte());
+        }
+        if n.parent().map(|p| p.id()) != Some(pair.id()) {
+            break;
+        }
+        next = n.next_sibling();
+    }
+    None
+}
+
+fn spans_lines(doc: &Parsed, from: usize, to: usize) -> bool {
+    doc.source[from..to].contains('\n')
+}
+
+fn in_yaml_flow(node: Node) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        match n.kind() {
+            "flow_mapping" | "flow_sequence" => return true,
+            "block_mapping" | "block_sequence" => return false,
+            _ => cur = n.parent(),
+        }
+    }
+    false
+}
+
+fn has_child(node: Node, kind: &str) -> bool {
+    named_children(node).iter().any(|c| c.kind() == kind)
+}
+
+fn unescape_ts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(o) => out.push(o),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The value of a YAML `|`/`>` block scalar (literal lines, indentation removed).
+fn block_scalar_value(text: &str) -> String {
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or("");
+    let body: Vec<&str> = lines.collect();
+    let indent = body.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    let joined: Vec<&str> = body.iter().map(|l| if l.len() >= indent { &l[indent..] } else { "" }).collect();
+    if header.starts_with('>') {
+        joined.join(" ")
+    } else {
+        joined.join("\n") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::apply_edits;
+
+    fn root_map(doc: &Parsed) -> MapNode<'_> {
+        let mut node = doc.root();
+        loop {
+            if matches!(node.kind(), "object" | "block_mapping" | "flow_mapping") {
+                return MapNode { doc, node };
+            }
+            node = named_children(node).into_iter().next().expect("a mapping");
+        }
+    }
+
+    fn run(syntax: Syntax, src: &str, f: impl Fn(MapNode) -> Vec<Edit>) -> String {
+        let doc = Parsed::new(syntax, src.to_string());
+        let edits = f(root_map(&doc));
+        let out = apply_edits(src, &edits.iter().collect::<Vec<_>>());
+        super::super::verify::check(syntax, &out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+        out
+    }
+
+    #[test]
+    fn json_insert_and_nested() {
+        let src = "{\n  \"A\": 1,\n  \"B\": {\n    \"C\": true\n  }\n}\n";
+        let out = run(Syntax::Json, src, |m| m.insert("D", &Value::map([("E", Value::Bool(true))]), Position::End));
+        assert_eq!(out, "{\n  \"A\": 1,\n  \"B\": {\n    \"C\": true\n  },\n  \"D\": {\n    \"E\": true\n  }\n}\n");
+        let out = run(Syntax::Json, src, |m| m.get("B").unwrap().as_map().unwrap().set("C", &Value::Bool(false)));
+        assert!(out.contains("\"C\": false"));
+    }
+
+    #[test]
+    fn ts_insert_keeps_line_comment_in_place() {
+        let src = "x = {\n  a: 1, // one\n  b: 2 // two\n};\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+        let obj = super::super::descendants(doc.root()).into_iter().find(|n| n.kind() == "object").unwrap();
+        let m = MapNode { doc: &doc, node: obj };
+        let edits = m.insert("c", &Value::Int(3), Position::End);
+        let out = apply_edits(src, &edits.iter().collect::<Vec<_>>());
+        assert_eq!(out, "x = {\n  a: 1, // one\n  b: 2, // two\n  c: 3\n};\n");
+        let edits = m.remove("a");
+        let out = apply_edits(src, &edits.iter().collect::<Vec<_>>());
+        assert_eq!(out, "x = {\n  b: 2 // two\n};\n");
+        let edits = m.remove("b");
+        let out = apply_edits(src, &edits.iter().collect::<Vec<_>>());
+        assert_eq!(out, "x = {\n  a: 1 // two\n};\n");
+    }
+
+    #[test]
+    fn yaml_block_insert_rename_remove() {
+        let src = "A:\n  B: 1 # c\n  C:\n    - x\nD: 2\n";
+        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().insert("E", &Value::map([("F", Value::Bool(true))]), Position::End));
+        assert_eq!(out, "A:\n  B: 1 # c\n  C:\n    - x\n  E:\n    F: true\nD: 2\n");
+        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().rename("B", "Bee").into_iter().collect());
+        assert_eq!(out, "A:\n  Bee: 1 # c\n  C:\n    - x\nD: 2\n");
+        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().remove("B"));
+        assert_eq!(out, "A:\n  C:\n    - x\nD: 2\n");
+    }
+
+    #[test]
+    fn yaml_flow_and_empty() {
+        let src = "A: { B: 1 }\nC: {}\n";
+        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().insert("D", &Value::str("x"), Position::End));
+        assert_eq!(out, "A: { B: 1, D: x }\nC: {}\n");
+        let out = run(Syntax::Yaml, src, |m| m.get("C").unwrap().as_map().unwrap().insert("D", &Value::Int(1), Position::End));
+        assert_eq!(out, "A: { B: 1 }\nC: { D: 1 }\n");
+    }
+
+    #[test]
+    fn yaml_scalar_replaced_by_block() {
+        let src = "A:\n  B: x\n";
+        let out = run(Syntax::Yaml, src, |m| vec![m.get_path(&["A", "B"]).unwrap().replace(&Value::map([("C", Value::Int(1))]))]);
+        assert_eq!(out, "A:\n  B:\n    C: 1\n");
+    }
+
+    #[test]
+    fn yaml_sequence_push() {
+        let src = "A:\n  - Key: a\n    Value: b\n";
+        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_list().unwrap().push(&Value::map([("Key", Value::str("c")), ("Value", Value::str("d"))])));
+        assert_eq!(out, "A:\n  - Key: a\n    Value: b\n  - Key: c\n    Value: d\n");
+    }
+
+    #[test]
+    fn intrinsics_both_forms() {
+        let doc = Parsed::new(Syntax::Yaml, "A: !GetAtt X.Arn\nB:\n  Ref: Y\n".into());
+        let m = root_map(&doc);
+        let (name, arg) = m.get("A").unwrap().intrinsic().unwrap();
+        assert_eq!((name.as_str(), arg.as_str().unwrap().as_str()), ("Fn::GetAtt", "X.Arn"));
+        let (name, arg) = m.get("B").unwrap().intrinsic().unwrap();
+        assert_eq!((name.as_str(), arg.as_str().unwrap().as_str()), ("Ref", "Y"));
+    }
+
+    #[test]
+    fn crlf_is_kept() {
+        let src = "{\r\n  \"A\": 1\r\n}\r\n";
+        let out = run(Syntax::Json, src, |m| m.insert("B", &Value::Int(2), Position::End));
+        assert_eq!(out, "{\r\n  \"A\": 1,\r\n  \"B\": 2\r\n}\r\n");
+    }
+}

@@ -1,0 +1,533 @@
+//! TypeScript view: imports resolved to qualified names, construct calls
+//! (`new X(scope, 'Id', {…})`), method calls, and statement/import edits.
+//!
+//! Names are qualified as `<module>.<export path>`, with CDK and CDKTF module
+//! spellings normalized so that every import style resolves alike:
+//! `lambda.Function`, `Function`, `cdk.aws_lambda.Function` and
+//! `@aws-cdk/aws-lambda`'s `Function` all become `aws-cdk-lib/aws-lambda.Function`.
+
+use super::mapping::{MapNode, ValueNode};
+use super::{descendants, named_children, Parsed};
+use crate::edit::Edit;
+use crate::value::{quote, reindent};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+const CDK_ROOT: &str = "aws-cdk-lib";
+const CDKTF_AWS_ROOT: &str = "@cdktf/provider-aws";
+
+/// What a local name stands for: a module (namespace import) or one of its exports.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Qualified {
+    module: String,
+    path: Vec<String>,
+}
+
+impl Qualified {
+    fn member(&self, name: &str) -> Qualified {
+        if self.path.is_empty() {
+            if let Some(sub) = submodule(&self.module, name) {
+                return Qualified { module: sub, path: vec![] };
+            }
+        }
+        let mut path = self.path.clone();
+        path.push(name.to_string());
+        Qualified { module: self.module.clone(), path }
+    }
+
+    fn to_name(&self) -> String {
+        if self.path.is_empty() {
+            self.module.clone()
+        } else {
+            format!("{}.{}", self.module, self.path.join("."))
+        }
+    }
+}
+
+/// One `import …` statement.
+#[derive(Clone, Debug)]
+pub struct ImportDecl<'a> {
+    pub node: Node<'a>,
+    /// The module as normalized (`@aws-cdk/aws-s3` → `aws-cdk-lib/aws-s3`).
+    pub module: String,
+    /// `import * as x` / `import x = require()` alias.
+    pub namespace: Option<String>,
+    /// `{ a, b as c }`: (imported, local).
+    pub named: Vec<(String, String)>,
+    /// The `{ … }` node, to add names to.
+    pub named_node: Option<Node<'a>>,
+}
+
+/// A `new X(…)` expression whose class resolved through the imports.
+#[derive(Clone, Copy, Debug)]
+pub struct ConstructCall<'a> {
+    pub node: Node<'a>,
+    pub arguments: Node<'a>,
+}
+
+/// A `receiver.method(args)` call.
+#[derive(Clone, Copy, Debug)]
+pub struct MethodCall<'a> {
+    pub node: Node<'a>,
+    pub receiver: Node<'a>,
+    pub method: Node<'a>,
+    pub arguments: Node<'a>,
+}
+
+/// The TypeScript view of one file.
+pub struct TsFile<'a> {
+    pub doc: &'a Parsed,
+    pub imports: Vec<ImportDecl<'a>>,
+    bindings: HashMap<String, Qualified>,
+    /// `new` expressions, in source order.
+    pub news: Vec<ConstructCall<'a>>,
+    pub calls: Vec<MethodCall<'a>>,
+    /// Identifier and `this.x` nodes by text, for finding usages of a binding.
+    names: HashMap<&'a str, Vec<Node<'a>>>,
+}
+
+impl<'a> TsFile<'a> {
+    pub fn new(doc: &'a Parsed) -> TsFile<'a> {
+        let imports = collect_imports(doc);
+        let mut bindings = HashMap::new();
+        for imp in &imports {
+            let module = Qualified { module: imp.module.clone(), path: vec![] };
+            if let Some(ns) = &imp.namespace {
+                bindings.insert(ns.clone(), module.clone());
+            }
+            for (imported, local) in &imp.named {
+                bindings.insert(local.clone(), module.member(imported));
+            }
+        }
+        let mut news = Vec::new();
+        let mut calls = Vec::new();
+        let mut names: HashMap<&str, Vec<Node>> = HashMap::new();
+        for node in descendants(doc.root()) {
+            match node.kind() {
+                "new_expression" => {
+                    if let Some(arguments) = node.child_by_field_name("arguments") {
+                        news.push(ConstructCall { node, arguments });
+                    }
+                }
+                "call_expression" => {
+                    let (Some(f), Some(arguments)) = (node.child_by_field_name("function"), node.child_by_field_name("arguments")) else { continue };
+                    if f.kind() == "member_expression" {
+                        if let (Some(receiver), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("property")) {
+                            calls.push(MethodCall { node, receiver, method, arguments });
+                        }
+                    }
+                }
+                "identifier" | "shorthand_property_identifier" => names.entry(doc.text(node)).or_default().push(node),
+                "member_expression" if node.child_by_field_name("object").is_some_and(|o| o.kind() == "this") => {
+                    names.entry(doc.text(node)).or_default().push(node)
+                }
+                _ => {}
+            }
+        }
+        TsFile { doc, imports, bindings, news, calls, names }
+    }
+
+    /// The qualified name an expression refers to (`lambda.Runtime.NODEJS_18_X` →
+    /// `aws-cdk-lib/aws-lambda.Runtime.NODEJS_18_X`), when its root is an import.
+    pub fn resolve(&self, node: Node) -> Option<String> {
+        self.qualify(node).map(|q| q.to_name())
+    }
+
+    fn qualify(&self, node: Node) -> Option<Qualified> {
+        match node.kind() {
+            "identifier" | "type_identifier" => self.bindings.get(self.doc.text(node)).cloned(),
+            "member_expression" | "nested_type_identifier" | "nested_identifier" => {
+                let object = node.child_by_field_name("object").or_else(|| node.child_by_field_name("module"))?;
+                let prop = node.child_by_field_name("property").or_else(|| node.child_by_field_name("name"))?;
+                Some(self.qualify(object)?.member(self.doc.text(prop)))
+            }
+            "parenthesized_expression" | "non_null_expression" => self.qualify(node.named_child(0)?),
+            _ => None,
+        }
+    }
+
+    /// True when the file imports from any module starting with `prefix`.
+    pub fn imports_from(&self, prefix: &str) -> bool {
+        self.imports.iter().any(|i| i.module.starts_with(prefix))
+    }
+
+    /// The class a `new` expression instantiates, qualified.
+    pub fn construct_type(&self, call: &ConstructCall) -> Option<String> {
+        self.resolve(call.node.child_by_field_name("constructor")?)
+    }
+
+    /// Arguments of a call, comments excluded.
+    pub fn args(&self, arguments: Node<'a>) -> Vec<ValueNode<'a>> {
+        named_children(arguments).into_iter().map(|n| ValueNode::new(self.doc, n)).collect()
+    }
+
+    /// `const x = new …` → `x`; `this.x = new …` → `this.x`; class field `x = new …` → `this.x`.
+    pub fn binding_of(&self, expr: Node) -> Option<String> {
+        let mut node = expr;
+        let mut parent = node.parent()?;
+        while matches!(parent.kind(), "as_expression" | "parenthesized_expression" | "non_null_expression" | "satisfies_expression") {
+            node = parent;
+            parent = node.parent()?;
+        }
+        match parent.kind() {
+            "variable_declarator" => {
+                let name = parent.child_by_field_name("name")?;
+                (name.kind() == "identifier").then(|| self.doc.text(name).to_string())
+            }
+            "assignment_expression" if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) => {
+                Some(self.doc.text(parent.child_by_field_name("left")?).to_string())
+            }
+            "public_field_definition" => Some(format!("this.{}", self.doc.text(parent.child_by_field_name("name")?))),
+            _ => None,
+        }
+    }
+
+    /// The statement (or class member) that holds `node`.
+    pub fn statement_of(&self, node: Node<'a>) -> Option<Node<'a>> {
+        let mut cur = node;
+        loop {
+            let parent = cur.parent()?;
+            if matches!(parent.kind(), "statement_block" | "program" | "class_body" | "switch_case" | "switch_default") {
+                return Some(cur);
+            }
+            cur = parent;
+        }
+    }
+
+    /// Identifier (or `this.x`) nodes whose text is `name`, declarations included.
+    pub fn usages(&self, name: &str) -> &[Node<'a>] {
+        self.names.get(name).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Method calls named `method` whose receiver's text is `receiver`.
+    pub fn calls_on(&self, receiver: &str, method: &str) -> impl Iterator<Item = &MethodCall<'a>> + '_ {
+        let receiver = receiver.to_string();
+        let method = method.to_string();
+        self.calls.iter().filter(move |c| self.doc.text(c.method) == method && self.doc.text(c.receiver) == receiver)
+    }
+
+    /// The object literal passed as argument `index` of a call, if it is one.
+    pub fn object_arg(&self, arguments: Node<'a>, index: usize) -> Option<MapNode<'a>> {
+        self.args(arguments).get(index)?.as_map()
+    }
+
+    /// A statement line in the file's style: `;` added or removed as the file does.
+    pub fn statement_text(&self, code: &str) -> String {
+        let code = code.trim_end().trim_end_matches(';');
+        if self.doc.style.semicolons {
+            format!("{code};")
+        } else {
+            code.to_string()
+        }
+    }
+
+    /// Insert `code` (two-space relative indentation) as statements before `stmt`,
+    /// above the comment lines that introduce it.
+    pub fn insert_before(&self, stmt: Node, code: &str) -> Edit {
+        let doc = self.doc;
+        let mut first = stmt;
+        while let Some(prev) = first.prev_sibling() {
+            let gap = &doc.source[prev.end_byte()..first.start_byte()];
+            if prev.kind() == "comment" && gap.matches('\n').count() <= 1 && doc.line_indent(prev.start_byte()).len() == doc.line_start(prev.start_byte()).abs_diff(prev.start_byte()) {
+                first = prev;
+            } else {
+                break;
+            }
+        }
+        let indent = doc.line_indent(stmt.start_byte()).to_string();
+        let at = doc.line_start(first.start_byte());
+        let nl = doc.style.newline;
+        Edit::insert(at, format!("{indent}{}{nl}", reindent(code, &indent, &doc.style.indent, nl)))
+    }
+
+    /// Insert `code` as statements after `stmt` (after its same-line comment).
+    pub fn insert_after(&self, stmt: Node, code: &str) -> Edit {
+        let doc = self.doc;
+        let indent = doc.line_indent(stmt.start_byte()).to_string();
+        let end = stmt.end_byte();
+        let at = if doc.rest_of_line_is_blank(end) { doc.line_end(end) } else { end };
+        let nl = doc.style.newline;
+        Edit::insert(at, format!("{nl}{indent}{}", reindent(code, &indent, &doc.style.indent, nl)))
+    }
+
+    /// How to name `export` of `module` here, and the import edit that makes it
+    /// available when the file does not import it yet (in the file's import style).
+    /// `alias` is the namespace name to use when a namespace import is added.
+    pub fn reference(&self, module: &str, export: &str, alias: &str) -> (String, Option<Edit>) {
+        let wanted = Qualified { module: module.to_string(), path: vec![export.to_string()] };
+        let module_q = Qualified { module: module.to_string(), path: vec![] };
+        let mut locals: Vec<(&String, &Qualified)> = self.bindings.iter().collect();
+        locals.sort();
+        if let Some((local, _)) = locals.iter().find(|(_, q)| **q == wanted) {
+            return (local.to_string(), None);
+        }
+        if let Some((local, _)) = locals.iter().find(|(_, q)| **q == module_q) {
+            return (format!("{local}.{export}"), None);
+        }
+        let root = root_of(module);
+        let root_ns = locals.iter().find(|(_, q)| q.module == root && q.path.is_empty() && root != module).map(|(l, _)| l.to_string());
+        let q = self.doc.style.quote;
+        let semi = if self.doc.style.semicolons { ";" } else { "" };
+        // A root export (`Duration` of aws-cdk-lib): extend a named import of the root, or add one.
+        if module == root {
+            if let Some(imp) = self.imports.iter().find(|i| i.module == root && i.named_node.is_some()) {
+                return (export.to_string(), Some(self.add_specifier(imp, export)));
+            }
+            return (export.to_string(), Some(self.add_import_line(&format!("import {{ {export} }} from {}{semi}", quote(module, q)))));
+        }
+        let siblings: Vec<&ImportDecl> = self.imports.iter().filter(|i| i.module != root && root_of(&i.module) == root).collect();
+        let named_style = siblings.iter().filter(|i| i.namespace.is_none() && !i.named.is_empty()).count();
+        let ns_style = siblings.iter().filter(|i| i.namespace.is_some()).count();
+        let root_alias_import = self.imports.iter().find(|i| i.module == root && i.named.iter().any(|(imp, _)| submodule(root, imp).is_some()));
+        let taken = |name: &str| self.bindings.contains_key(name);
+        if ns_style == 0 && named_style == 0 {
+            if let Some(imp) = root_alias_import {
+                if let (Some(member), false) = (root_member(module), taken(alias)) {
+                    return (format!("{alias}.{export}"), Some(self.add_specifier(imp, &format!("{member} as {alias}"))));
+                }
+            }
+            if let Some(ns) = root_ns.filter(|_| root == CDK_ROOT) {
+                if let Some(member) = root_member(module) {
+                    return (format!("{ns}.{member}.{export}"), None);
+                }
+            }
+        }
+        if named_style > ns_style && !taken(export) {
+            return (export.to_string(), Some(self.add_import_line(&format!("import {{ {export} }} from {}{semi}", quote(module, q)))));
+        }
+        let mut name = alias.to_string();
+        while taken(&name) {
+            name.push('_');
+        }
+        let line = format!("import * as {name} from {}{semi}", quote(module, q));
+        (format!("{name}.{export}"), Some(self.add_import_line(&line)))
+    }
+
+    fn add_specifier(&self, imp: &ImportDecl, specifier: &str) -> Edit {
+        let named = imp.named_node.expect("named imports");
+        let last = named_children(named).into_iter().last();
+        match last {
+            Some(last) => Edit::insert(last.end_byte(), format!(", {specifier}")),
+            None => Edit::replace(named.byte_range(), format!("{{ {specifier} }}")),
+        }
+    }
+
+    /// A new import statement after the last one (or at the top).
+    fn add_import_line(&self, line: &str) -> Edit {
+        let nl = self.doc.style.newline;
+        match self.imports.last() {
+            Some(last) => Edit::insert(self.doc.line_end(last.node.end_byte()), format!("{nl}{line}")),
+            None => Edit::insert(0, format!("{line}{nl}")),
+        }
+    }
+}
+
+fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
+    let mut out = Vec::new();
+    for stmt in named_children(doc.root()) {
+        match stmt.kind() {
+            "import_statement" => {
+                let module = stmt.child_by_field_name("source").map_or(String::new(), |s| normalize_module(&string_value(doc, s)));
+                let mut decl = ImportDecl { node: stmt, module, namespace: None, named: vec![], named_node: None };
+                for part in named_children(stmt) {
+                    match part.kind() {
+                        "import_clause" => read_import_clause(doc, part, &mut decl),
+                        "import_require_clause" => {
+                            if let Some(id) = named_children(part).into_iter().find(|n| n.kind() == "identifier") {
+                                decl.namespace = Some(doc.text(id).to_string());
+                            }
+                            if let Some(src) = part.child_by_field_name("source") {
+                                decl.module = normalize_module(&string_value(doc, src));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if !decl.module.is_empty() {
+                    out.push(decl);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                // const x = require('m')
+                for decl in named_children(stmt).into_iter().filter(|d| d.kind() == "variable_declarator") {
+                    let (Some(name), Some(value)) = (decl.child_by_field_name("name"), decl.child_by_field_name("value")) else { continue };
+                    if value.kind() != "call_expression" || value.child_by_field_name("function").map(|f| doc.text(f)) != Some("require") {
+                        continue;
+                    }
+                    let Some(arg) = value.child_by_field_name("arguments").and_then(|a| named_children(a).into_iter().next()) else { continue };
+                    if name.kind() == "identifier" && arg.kind() == "string" {
+                        out.push(ImportDecl {
+                            node: stmt,
+                            module: normalize_module(&string_value(doc, arg)),
+                            namespace: Some(doc.text(name).to_string()),
+                            named: vec![],
+                            named_node: None,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn read_import_clause<'a>(doc: &'a Parsed, clause: Node<'a>, decl: &mut ImportDecl<'a>) {
+    for part in named_children(clause) {
+        match part.kind() {
+            "namespace_import" => {
+                if let Some(id) = named_children(part).into_iter().next() {
+                    decl.namespace = Some(doc.text(id).to_string());
+                }
+            }
+            "named_imports" => {
+                decl.named_node = Some(part);
+                for spec in named_children(part).into_iter().filter(|s| s.kind() == "import_specifier") {
+                    let Some(name) = spec.child_by_field_name("name") else { continue };
+                    let imported = doc.text(name).to_string();
+                    let local = spec.child_by_field_name("alias").map_or(imported.clone(), |a| doc.text(a).to_string());
+                    decl.named.push((imported, local));
+                }
+            }
+            // `import cdk from 'aws-cdk-lib'` (esModuleInterop) acts as a namespace.
+            "identifier" => decl.namespace = Some(doc.text(part).to_string()),
+            _ => {}
+        }
+    }
+}
+
+fn string_value(doc: &Parsed, node: Node) -> String {
+    ValueNode::new(doc, node).as_str().unwrap_or_default()
+}
+
+/// One spelling per module: CDK v1 `@aws-cdk/*` → `aws-cdk-lib/*`, `…/index` dropped.
+pub fn normalize_module(module: &str) -> String {
+    let m = module.trim_end_matches("/index").trim_end_matches(".js");
+    if m == "@aws-cdk/core" {
+        return CDK_ROOT.into();
+    }
+    if let Some(rest) = m.strip_prefix("@aws-cdk/") {
+        if rest.starts_with("aws-") && !rest.ends_with("-alpha") {
+            return format!("{CDK_ROOT}/{rest}");
+        }
+    }
+    m.to_string()
+}
+
+/// `aws-cdk-lib` + `aws_lambda` → `aws-cdk-lib/aws-lambda`;
+/// `@cdktf/provider-aws` + `lambdaFunction` → `@cdktf/provider-aws/lib/lambda-function`.
+fn submodule(module: &str, member: &str) -> Option<String> {
+    if module == CDK_ROOT && member.starts_with("aws_") {
+        return Some(format!("{CDK_ROOT}/{}", member.replace('_', "-")));
+    }
+    if module == CDKTF_AWS_ROOT && member.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+        return Some(format!("{CDKTF_AWS_ROOT}/lib/{}", kebab(member)));
+    }
+    None
+}
+
+/// The inverse of `submodule`: the member of the root that names `module`.
+fn root_member(module: &str) -> Option<String> {
+    if let Some(rest) = module.strip_prefix("aws-cdk-lib/") {
+        return Some(rest.replace('-', "_"));
+    }
+    let rest = module.strip_prefix("@cdktf/provider-aws/lib/")?;
+    let mut out = String::new();
+    let mut upper = false;
+    for c in rest.chars() {
+        if c == '-' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+fn root_of(module: &str) -> &str {
+    if module.starts_with("aws-cdk-lib") {
+        CDK_ROOT
+    } else if module.starts_with(CDKTF_AWS_ROOT) {
+        CDKTF_AWS_ROOT
+    } else {
+        module
+    }
+}
+
+fn kebab(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Syntax;
+
+    fn types(src: &str) -> Vec<String> {
+        let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+        let ts = TsFile::new(&doc);
+        ts.news.iter().filter_map(|c| ts.construct_type(c)).collect()
+    }
+
+    #[test]
+    fn every_import_style_resolves_alike() {
+        let want = "aws-cdk-lib/aws-lambda.Function";
+        assert_eq!(types("import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', {});"), [want]);
+        assert_eq!(types("import { Function } from 'aws-cdk-lib/aws-lambda';\nnew Function(this, 'F', {});"), [want]);
+        assert_eq!(types("import * as cdk from 'aws-cdk-lib';\nnew cdk.aws_lambda.Function(this, 'F', {});"), [want]);
+        assert_eq!(types("import { aws_lambda as lambda } from 'aws-cdk-lib';\nnew lambda.Function(this, 'F', {});"), [want]);
+        assert_eq!(types("import lambda = require('@aws-cdk/aws-lambda');\nnew lambda.Function(this, 'F', {});"), [want]);
+        assert_eq!(types("import * as lambda from '@aws-cdk/aws-lambda';\nnew lambda.Function(this, 'F', {});"), [want]);
+    }
+
+    #[test]
+    fn cdktf_styles_resolve_alike() {
+        let want = "@cdktf/provider-aws/lib/lambda-function.LambdaFunction";
+        assert_eq!(types("import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';\nnew LambdaFunction(this, 'f', {});"), [want]);
+        assert_eq!(types("import * as aws from '@cdktf/provider-aws';\nnew aws.lambdaFunction.LambdaFunction(this, 'f', {});"), [want]);
+        assert_eq!(types("import { lambdaFunction } from '@cdktf/provider-aws';\nnew lambdaFunction.LambdaFunction(this, 'f', {});"), [want]);
+    }
+
+    #[test]
+    fn reference_follows_import_style() {
+        let src = "import * as cdk from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = TsFile::new(&doc);
+        let (expr, edit) = ts.reference("aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert_eq!(edit.unwrap().text, "\nimport * as sqs from 'aws-cdk-lib/aws-sqs';");
+        assert_eq!(ts.reference("aws-cdk-lib", "Duration", "cdk").0, "cdk.Duration");
+        let src = "import { Stack } from 'aws-cdk-lib'\nimport { Bucket } from 'aws-cdk-lib/aws-s3'\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = TsFile::new(&doc);
+        let (expr, edit) = ts.reference("aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!((expr.as_str(), edit.unwrap().text.as_str()), ("Queue", "\nimport { Queue } from 'aws-cdk-lib/aws-sqs'"));
+        let (expr, edit) = ts.reference("aws-cdk-lib", "Duration", "cdk");
+        assert_eq!((expr.as_str(), edit.unwrap().text.as_str()), ("Duration", ", Duration"));
+    }
+
+    #[test]
+    fn bindings_and_statements() {
+        let src = "class A {\n  f = new X();\n  m() {\n    const a = new X();\n    this.b = new X();\n  }\n}\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = TsFile::new(&doc);
+        let b: Vec<_> = ts.news.iter().map(|c| ts.binding_of(c.node)).collect();
+        assert_eq!(b, [Some("this.f".into()), Some("a".into()), Some("this.b".into())]);
+        let stmt = ts.statement_of(ts.news[1].node).unwrap();
+        assert_eq!(doc.text(stmt), "const a = new X();");
+    }
+}

@@ -1,0 +1,132 @@
+//! Strict parsers that decide whether a text is valid: tree-sitter recovers from
+//! errors, these do not. Used on every input and on every output before writing.
+
+use super::Syntax;
+use swc_common::{BytePos, Spanned};
+use swc_ecma_parser::{lexer::Lexer, Parser, StringInput, Syntax as SwcSyntax, TsSyntax};
+
+/// How many nodes a YAML document may stand for once its aliases are expanded.
+/// Past this a template is a "billion laughs" bomb, not infrastructure code.
+const MAX_YAML_EXPANSION: u64 = 1_000_000;
+
+/// `Ok` when `source` parses strictly as `syntax`, else a one-line reason with line:column.
+pub fn check(syntax: Syntax, source: &str) -> Result<(), String> {
+    match syntax {
+        Syntax::TypeScript => check_typescript(source),
+        Syntax::Json => check_json(source),
+        Syntax::Yaml => check_yaml(source),
+    }
+}
+
+fn check_typescript(source: &str) -> Result<(), String> {
+    let end = BytePos(1 + source.len() as u32);
+    let lexer = Lexer::new(
+        SwcSyntax::Typescript(TsSyntax { decorators: true, ..Default::default() }),
+        Default::default(),
+        StringInput::new(source, BytePos(1), end),
+        None,
+    );
+    let mut parser = Parser::new_from(lexer);
+    let result = parser.parse_module();
+    let recovered = parser.take_errors();
+    let first = match result {
+        Err(e) => Some(e),
+        Ok(_) => recovered.into_iter().next(),
+    };
+    match first {
+        None => Ok(()),
+        Some(e) => {
+            let at = (e.span().lo.0 as usize).saturating_sub(1);
+            let (line, col) = crate::edit::line_col(source, at);
+            Err(format!("TypeScript syntax error at {line}:{col}: {}", e.kind().msg()))
+        }
+    }
+}
+
+fn check_json(source: &str) -> Result<(), String> {
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|e| format!("JSON syntax error: {e}"))
+}
+
+fn check_yaml(source: &str) -> Result<(), String> {
+    use saphyr_parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(source);
+    // Size of each anchored node, so an alias counts for what it would expand to.
+    let mut anchor_sizes: std::collections::HashMap<usize, u64> = Default::default();
+    // Open collections: (anchor id, node count so far).
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut total: u64 = 0;
+    while let Some(next) = parser.next_event() {
+        let (event, _span) = next.map_err(|e| {
+            let m = e.marker();
+            format!("YAML syntax error at {}:{}: {}", m.line(), m.col() + 1, e.info())
+        })?;
+        let size = match event {
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    anchor_sizes.insert(anchor, 1);
+                }
+                1
+            }
+            Event::Alias(id) => anchor_sizes.get(&id).copied().unwrap_or(1),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (anchor, size) = open.pop().unwrap_or((0, 1));
+                if anchor > 0 {
+                    anchor_sizes.insert(anchor, size);
+                }
+                size
+            }
+            _ => continue,
+        };
+        match open.last_mut() {
+            Some((_, count)) => *count = count.saturating_add(size),
+            None => total = total.saturating_add(size),
+        }
+        if total > MAX_YAML_EXPANSION || open.last().is_some_and(|(_, c)| *c > MAX_YAML_EXPANSION) {
+            return Err(format!(
+                "YAML aliases expand to more than {MAX_YAML_EXPANSION} nodes (a \"billion laughs\" document); refusing it"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typescript_errors_have_positions() {
+        assert!(check(Syntax::TypeScript, "const a: number = 1;\nclass A { @dec() m() {} }").is_ok());
+        let err = check(Syntax::TypeScript, "const a = {\n  b: 1,\n").unwrap_err();
+        assert!(err.contains("TypeScript syntax error"), "{err}");
+    }
+
+    #[test]
+    fn json_must_be_complete() {
+        assert!(check(Syntax::Json, "{\"a\": [1, 2]}").is_ok());
+        assert!(check(Syntax::Json, "{\"a\": [1, 2]").is_err());
+    }
+
+    #[test]
+    fn yaml_accepts_cloudformation_tags() {
+        assert!(check(Syntax::Yaml, "A: !Ref B\nC: !GetAtt D.Arn\nE: !Sub\n  - x\n  - {}\n").is_ok());
+        assert!(check(Syntax::Yaml, "A: [1, 2\n").is_err());
+    }
+
+    #[test]
+    fn yaml_billion_laughs_is_refused() {
+        let mut doc = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in "bcdefghij".chars() {
+            doc.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let err = check(Syntax::Yaml, &doc).unwrap_err();
+        assert!(err.contains("billion laughs"), "{err}");
+    }
+}

@@ -1,0 +1,18 @@
+//! iac-fix: format-preserving fixes for AWS CDK TypeScript, CDKTF TypeScript and
+//! CloudFormation JSON/YAML. The engine (`src/`) knows no AWS service; the
+//! catalogue lives in `transforms/`.
+
+pub mod cli;
+pub mod edit;
+pub mod files;
+pub mod fixer;
+pub mod flavor;
+pub mod lang;
+pub mod model;
+pub mod report;
+pub mod style;
+pub mod transform;
+pub mod value;
+
+#[path = "../transforms/mod.rs"]
+pub mod transforms;

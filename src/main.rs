@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(iac_fix::cli::main());
+}

@@ -1,0 +1,112 @@
+//! The flavor-neutral view a transform works on: the resources or constructs a
+//! file declares, each with its type, id, binding and props node.
+
+use crate::flavor::Flavor;
+use crate::lang::cfn::{self, TemplateResource};
+use crate::lang::mapping::MapNode;
+use crate::lang::ts::TsFile;
+use crate::lang::Parsed;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+use tree_sitter::Node;
+
+/// A resource (CloudFormation) or construct (CDK/CDKTF).
+#[derive(Clone)]
+pub struct Resource<'a> {
+    /// `AWS::Lambda::Function`, `aws-cdk-lib/aws-lambda.Function`,
+    /// `@cdktf/provider-aws/lib/lambda-function.LambdaFunction`.
+    pub type_name: Cow<'a, str>,
+    /// CFN logical id, or the construct id when it is a string literal.
+    pub logical_id: Option<Cow<'a, str>>,
+    /// TS: the variable or `this.x` the construct is assigned to.
+    pub binding: Option<Cow<'a, str>>,
+    /// CFN `Properties`, TS third constructor argument (when an object literal).
+    pub props: Option<MapNode<'a>>,
+    /// CFN: the resource's mapping (for `DeletionPolicy`, `Metadata`…).
+    pub body: Option<MapNode<'a>>,
+    /// CFN: the logical-id key; TS: the `new` expression.
+    pub node: Node<'a>,
+    /// TS: the statement holding the construct.
+    pub statement: Option<Node<'a>>,
+}
+
+/// One parsed file as transforms see it.
+pub struct Document<'a> {
+    pub path: &'a Path,
+    pub flavor: Flavor,
+    pub parsed: &'a Parsed,
+    pub resources: Vec<Resource<'a>>,
+    pub ts: Option<TsFile<'a>>,
+    /// CFN: the template's top-level mapping.
+    pub template: Option<MapNode<'a>>,
+    by_type: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Document<'a> {
+    pub fn new(path: &'a Path, flavor: Flavor, parsed: &'a Parsed) -> Document<'a> {
+        let mut doc = Document { path, flavor, parsed, resources: vec![], ts: None, template: None, by_type: HashMap::new() };
+        if flavor.is_cfn() {
+            doc.template = cfn::root_map(parsed);
+            if let Some(root) = doc.template {
+                doc.resources = cfn::resources(root).into_iter().map(from_template).collect();
+            }
+        } else {
+            doc.index_constructs();
+        }
+        for (i, r) in doc.resources.iter().enumerate() {
+            doc.by_type.entry(r.type_name.to_string()).or_default().push(i);
+        }
+        doc
+    }
+
+    fn index_constructs(&mut self) {
+        let ts = TsFile::new(self.parsed);
+        for call in &ts.news {
+            let Some(ty) = ts.construct_type(call) else { continue };
+            let args = ts.args(call.arguments);
+            self.resources.push(Resource {
+                type_name: Cow::Owned(ty),
+                logical_id: args.get(1).and_then(|a| a.as_str()).map(Cow::Owned),
+                binding: ts.binding_of(call.node).map(Cow::Owned),
+                props: ts.object_arg(call.arguments, 2),
+                body: None,
+                node: call.node,
+                statement: ts.statement_of(call.node),
+            });
+        }
+        self.ts = Some(ts);
+    }
+
+    /// Resources of one type, in source order.
+    pub fn of_type(&self, type_name: &str) -> impl Iterator<Item = &Resource<'a>> + '_ {
+        self.by_type.get(type_name).into_iter().flatten().map(move |&i| &self.resources[i])
+    }
+
+    /// Resources whose type is any of `types`, in source order.
+    pub fn of_types(&self, types: &[&str]) -> Vec<&Resource<'a>> {
+        let mut idx: Vec<usize> = types.iter().flat_map(|t| self.by_type.get(*t).into_iter().flatten().copied()).collect();
+        idx.sort_unstable();
+        idx.into_iter().map(|i| &self.resources[i]).collect()
+    }
+
+    pub fn source(&self) -> &'a str {
+        &self.parsed.source
+    }
+
+    pub fn text(&self, node: Node) -> &'a str {
+        &self.parsed.source[node.byte_range()]
+    }
+}
+
+fn from_template(r: TemplateResource<'_>) -> Resource<'_> {
+    Resource {
+        type_name: Cow::Borrowed(r.type_name),
+        logical_id: Some(Cow::Borrowed(r.logical_id)),
+        binding: None,
+        props: r.properties,
+        body: Some(r.body),
+        node: r.key_node,
+        statement: None,
+    }
+}

@@ -1,0 +1,4 @@
+//! Output: unified diffs, the text summary and the JSON report.
+
+pub mod diff;
+pub mod json;

@@ -1,0 +1,68 @@
+//! What a transform is: metadata, documentation and a check that returns findings
+//! with fixes. Transforms never touch files or print; the fixer decides.
+
+use crate::edit::{Applicability, Finding, Fix};
+use crate::flavor::Flavor;
+use crate::model::Document;
+use std::collections::BTreeMap;
+
+/// A transform's identity and the facts `--list-transforms` and `--explain` show.
+pub struct Meta {
+    /// Kebab-case id, fixed once published (`lambda-runtime-upgrade`).
+    pub id: &'static str,
+    pub title: &'static str,
+    pub flavors: &'static [Flavor],
+    pub applicability: Applicability,
+    /// The same check in other tools: cfn-lint (`E3002`), checkov (`CKV_AWS_116`),
+    /// cdk-nag (`AwsSolutions-L1`). Their suppressions also suppress this transform.
+    pub equivalents: &'static [&'static str],
+    /// Options settable in `iac-fix.toml`: (name, default, what it does).
+    pub options: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// Per-transform option values (defaults overridden by configuration).
+#[derive(Clone, Debug, Default)]
+pub struct Options(pub BTreeMap<String, String>);
+
+impl Options {
+    pub fn get<'a>(&'a self, meta: &'a Meta, name: &str) -> &'a str {
+        self.0.get(name).map(String::as_str).unwrap_or_else(|| meta.options.iter().find(|o| o.0 == name).map_or("", |o| o.1))
+    }
+}
+
+pub trait Transform: Send + Sync {
+    fn meta(&self) -> &'static Meta;
+    /// Findings for one document; each fix's edits refer to `doc`'s source.
+    fn check(&self, doc: &Document, options: &Options) -> Vec<Finding>;
+}
+
+/// A transform as compiled into the registry, with the source it was written in
+/// (its leading `//!` comment is its documentation).
+pub struct Registered {
+    pub transform: &'static dyn Transform,
+    pub source: &'static str,
+}
+
+impl Registered {
+    pub fn meta(&self) -> &'static Meta {
+        self.transform.meta()
+    }
+
+    /// The documentation: the file's leading `//!` lines.
+    pub fn docs(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else { break };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Meta {
+    /// A finding of this transform at `offset`.
+    pub fn finding(&'static self, offset: usize, message: impl Into<String>, edits: Option<Vec<crate::edit::Edit>>) -> Finding {
+        Finding { transform: self.id, message: message.into(), offset, fix: edits.map(|e| Fix::new(self.applicability, e)) }
+    }
+}

@@ -1,0 +1,379 @@
+//! A small syntax-neutral value tree that transforms build and the engine renders
+//! into TypeScript, JSON or YAML in the file's own style.
+
+use crate::lang::Syntax;
+use crate::style::Style;
+
+/// A value to insert. CloudFormation intrinsics and TypeScript code are first-class
+/// so one transform can describe its change once for every flavor.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    /// TypeScript expression text, inserted verbatim (continuation lines re-indented).
+    Code(String),
+    /// TypeScript call `callee(args…)`, e.g. `new sqs.Queue` with `this, 'Id', {…}`.
+    Call(String, Vec<Value>),
+    /// CloudFormation `Ref`.
+    Ref(String),
+    /// CloudFormation `Fn::GetAtt` of resource and attribute.
+    GetAtt(String, String),
+    /// Any other intrinsic, by its long name (`Fn::Sub`, `Fn::Join`…).
+    Fn(String, Box<Value>),
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    pub fn str(s: impl Into<String>) -> Value {
+        Value::Str(s.into())
+    }
+    pub fn code(s: impl Into<String>) -> Value {
+        Value::Code(s.into())
+    }
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    fn is_scalar(&self) -> bool {
+        !matches!(self, Value::List(_) | Value::Map(_) | Value::Fn(..) | Value::Call(..))
+            || matches!(self, Value::Map(m) if m.is_empty())
+            || matches!(self, Value::List(l) if l.is_empty())
+    }
+}
+
+/// Renders values for one file. `indent` arguments are the indentation of the line
+/// the rendered text starts on; continuation lines are indented relative to it.
+pub struct Renderer<'s> {
+    pub syntax: Syntax,
+    pub style: &'s Style,
+    /// YAML only: render in flow style (inside `{…}` or `[…]`).
+    pub flow: bool,
+}
+
+const INLINE_WIDTH: usize = 64;
+
+impl<'s> Renderer<'s> {
+    pub fn new(syntax: Syntax, style: &'s Style) -> Self {
+        Renderer { syntax, style, flow: false }
+    }
+
+    fn nl(&self) -> &'static str {
+        self.style.newline
+    }
+
+    /// A mapping key as the syntax spells it.
+    pub fn key(&self, key: &str) -> String {
+        match self.syntax {
+            Syntax::Json => json_string(key),
+            Syntax::TypeScript if is_identifier(key) => key.to_string(),
+            Syntax::TypeScript => quote(key, self.style.quote),
+            Syntax::Yaml => self.yaml_scalar(key),
+        }
+    }
+
+    /// `key: value` as one entry (without separator), its first line at `indent`.
+    pub fn entry(&self, key: &str, value: &Value, indent: &str) -> String {
+        let k = self.key(key);
+        if self.syntax == Syntax::Yaml && !self.flow {
+            if let Some(block) = self.yaml_block(value, indent) {
+                return format!("{k}:{block}");
+            }
+        }
+        format!("{k}: {}", self.value(value, indent))
+    }
+
+    /// The value where it stands after `key: ` (or as an array item) on a line indented by `indent`.
+    pub fn value(&self, value: &Value, indent: &str) -> String {
+        match self.syntax {
+            Syntax::TypeScript => self.ts(value, indent),
+            Syntax::Json => self.json(value, indent),
+            Syntax::Yaml => self.yaml_inline(value, indent),
+        }
+    }
+
+    fn inner(&self, indent: &str) -> String {
+        format!("{indent}{}", self.style.indent)
+    }
+
+    // ---- TypeScript ----
+
+    fn ts(&self, value: &Value, indent: &str) -> String {
+        match value {
+            Value::Null => "undefined".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Str(s) => quote(s, self.style.quote),
+            Value::Code(c) => reindent(c, indent, &self.style.indent, self.nl()),
+            Value::Call(callee, args) => {
+                let args: Vec<String> = args.iter().map(|a| self.ts(a, indent)).collect();
+                format!("{callee}({})", args.join(", "))
+            }
+            Value::Ref(s) | Value::GetAtt(s, _) | Value::Fn(s, _) => s.clone(),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(|v| self.ts(v, &self.inner(indent))).collect();
+                self.ts_container('[', ']', parts, indent, items.iter().all(Value::is_scalar))
+            }
+            Value::Map(entries) => {
+                let inner = self.inner(indent);
+                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", self.key(k), self.ts(v, &inner))).collect();
+                self.ts_container('{', '}', parts, indent, entries.iter().all(|(_, v)| v.is_scalar()))
+            }
+        }
+    }
+
+    fn ts_container(&self, open: char, close: char, parts: Vec<String>, indent: &str, flat: bool) -> String {
+        if parts.is_empty() {
+            return format!("{open}{close}");
+        }
+        let one_line = parts.join(", ");
+        if flat && !one_line.contains('\n') && one_line.len() <= INLINE_WIDTH {
+            return if open == '{' { format!("{{ {one_line} }}") } else { format!("[{one_line}]") };
+        }
+        let inner = self.inner(indent);
+        let nl = self.nl();
+        let sep = format!(",{nl}{inner}");
+        let trailing = if self.style.trailing_comma { "," } else { "" };
+        format!("{open}{nl}{inner}{}{trailing}{nl}{indent}{close}", parts.join(&sep))
+    }
+
+    // ---- JSON ----
+
+    fn json(&self, value: &Value, indent: &str) -> String {
+        let nl = self.nl();
+        let inner = self.inner(indent);
+        match value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Str(s) | Value::Code(s) => json_string(s),
+            Value::Call(c, _) => json_string(c),
+            Value::Ref(r) => self.json(&Value::map([("Ref", Value::str(r))]), indent),
+            Value::GetAtt(r, a) => self.json(&Value::map([("Fn::GetAtt", Value::List(vec![Value::str(r), Value::str(a)]))]), indent),
+            Value::Fn(name, arg) => self.json(&Value::Map(vec![(name.clone(), (**arg).clone())]), indent),
+            Value::List(items) if items.is_empty() => "[]".into(),
+            Value::Map(entries) if entries.is_empty() => "{}".into(),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(|v| self.json(v, &inner)).collect();
+                format!("[{nl}{inner}{}{nl}{indent}]", parts.join(&format!(",{nl}{inner}")))
+            }
+            Value::Map(entries) => {
+                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", json_string(k), self.json(v, &inner))).collect();
+                format!("{{{nl}{inner}{}{nl}{indent}}}", parts.join(&format!(",{nl}{inner}")))
+            }
+        }
+    }
+
+    // ---- YAML ----
+
+    /// Block rendering of a collection value that follows `key:` (starts with a newline),
+    /// or `None` when the value is written on the key's line.
+    fn yaml_block(&self, value: &Value, indent: &str) -> Option<String> {
+        let nl = self.nl();
+        match value {
+            Value::Map(entries) if !entries.is_empty() => {
+                let inner = self.inner(indent);
+                let parts: Vec<String> = entries.iter().map(|(k, v)| self.entry(k, v, &inner)).collect();
+                Some(format!("{nl}{inner}{}", parts.join(&format!("{nl}{inner}"))))
+            }
+            Value::List(items) if !items.is_empty() => {
+                let dash_indent = if self.style.indented_sequences { self.inner(indent) } else { indent.to_string() };
+                let parts: Vec<String> = items.iter().map(|v| self.yaml_item(v, &dash_indent)).collect();
+                Some(format!("{nl}{dash_indent}{}", parts.join(&format!("{nl}{dash_indent}"))))
+            }
+            Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) if !self.style.short_tags => {
+                self.yaml_block(&self.long_form(value), indent)
+            }
+            _ => None,
+        }
+    }
+
+    /// One `- item` of a block sequence whose dash stands at `dash_indent`.
+    pub fn yaml_item(&self, value: &Value, dash_indent: &str) -> String {
+        let nl = self.nl();
+        let item_indent = format!("{dash_indent}  ");
+        match value {
+            Value::Map(entries) if !entries.is_empty() => {
+                let parts: Vec<String> = entries.iter().map(|(k, v)| self.entry(k, v, &item_indent)).collect();
+                format!("- {}", parts.join(&format!("{nl}{item_indent}")))
+            }
+            Value::List(items) if !items.is_empty() => {
+                let parts: Vec<String> = items.iter().map(|v| self.yaml_item(v, &item_indent)).collect();
+                format!("- {}", parts.join(&format!("{nl}{item_indent}")))
+            }
+            _ => format!("- {}", self.yaml_inline(value, &item_indent)),
+        }
+    }
+
+    fn long_form(&self, value: &Value) -> Value {
+        match value {
+            Value::Ref(r) => Value::map([("Ref", Value::str(r))]),
+            Value::GetAtt(r, a) => Value::map([("Fn::GetAtt", Value::List(vec![Value::str(r), Value::str(a)]))]),
+            Value::Fn(n, arg) => Value::Map(vec![(n.clone(), (**arg).clone())]),
+            other => other.clone(),
+        }
+    }
+
+    /// A value written on one line: scalars, short tags, flow collections.
+    fn yaml_inline(&self, value: &Value, indent: &str) -> String {
+        let flow = Renderer { flow: true, ..*self };
+        match value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Str(s) | Value::Code(s) => self.yaml_scalar(s),
+            Value::Call(c, _) => self.yaml_scalar(c),
+            Value::Ref(r) if self.style.short_tags => format!("!Ref {}", self.yaml_scalar(r)),
+            Value::GetAtt(r, a) if self.style.short_tags => format!("!GetAtt {r}.{a}"),
+            Value::Fn(name, arg) if self.style.short_tags => {
+                let short = name.strip_prefix("Fn::").unwrap_or(name);
+                format!("!{short} {}", flow.yaml_inline(arg, indent))
+            }
+            Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) => flow.yaml_inline(&self.long_form(value), indent),
+            Value::List(items) => {
+                let parts: Vec<String> = items.iter().map(|v| flow.yaml_inline(v, indent)).collect();
+                format!("[{}]", parts.join(", "))
+            }
+            Value::Map(entries) if entries.is_empty() => "{}".into(),
+            Value::Map(entries) => {
+                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", self.yaml_scalar(k), flow.yaml_inline(v, indent))).collect();
+                format!("{{ {} }}", parts.join(", "))
+            }
+        }
+    }
+
+    fn yaml_scalar(&self, s: &str) -> String {
+        if yaml_plain_ok(s, self.flow) {
+            s.to_string()
+        } else if self.style.quote == '"' || s.contains('\n') {
+            json_string(s)
+        } else {
+            format!("'{}'", s.replace('\'', "''"))
+        }
+    }
+}
+
+/// Re-indent continuation lines of `code`, written with two-space levels, to sit under `indent`.
+pub fn reindent(code: &str, indent: &str, unit: &str, nl: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in code.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        if i > 0 {
+            out.push_str(nl);
+            if !line.trim().is_empty() {
+                let spaces = line.len() - line.trim_start_matches(' ').len();
+                out.push_str(indent);
+                out.push_str(&unit.repeat(spaces / 2));
+                out.push_str(&" ".repeat(spaces % 2));
+            }
+            out.push_str(line.trim_start_matches(' '));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// A TypeScript string literal with the given quote.
+pub fn quote(s: &str, q: char) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
+pub fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialize")
+}
+
+fn yaml_plain_ok(s: &str, flow: bool) -> bool {
+    const RESERVED: &[&str] = &["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "Yes", "No", "on", "off", "y", "n"];
+    if RESERVED.contains(&s) || s.trim() != s || s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o") {
+        return false;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- ")) {
+        return false;
+    }
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\n') || s.contains('\t') {
+        return false;
+    }
+    !(flow && s.contains([',', '[', ']', '{', '}']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style(yaml: bool) -> Style {
+        Style::infer("a:\n  b: 1\n", yaml)
+    }
+
+    #[test]
+    fn yaml_block_map_and_short_tags() {
+        let mut st = style(true);
+        st.short_tags = true;
+        let r = Renderer::new(Syntax::Yaml, &st);
+        let v = Value::map([("TargetArn", Value::GetAtt("FnDLQ".into(), "Arn".into())), ("Type", Value::str("SQS"))]);
+        assert_eq!(r.entry("DeadLetterQueue", &v, "    "), "DeadLetterQueue:\n      TargetArn: !GetAtt FnDLQ.Arn\n      Type: SQS");
+        st.short_tags = false;
+        let r = Renderer::new(Syntax::Yaml, &st);
+        assert_eq!(r.entry("A", &Value::Ref("B".into()), ""), "A:\n  Ref: B");
+    }
+
+    #[test]
+    fn yaml_quotes_what_needs_it() {
+        let st = style(true);
+        let r = Renderer::new(Syntax::Yaml, &st);
+        assert_eq!(r.value(&Value::str("true"), ""), "'true'");
+        assert_eq!(r.value(&Value::str("a: b"), ""), "'a: b'");
+        assert_eq!(r.value(&Value::str("nodejs24.x"), ""), "nodejs24.x");
+        assert_eq!(r.value(&Value::str("'q' x"), ""), "'''q'' x'");
+    }
+
+    #[test]
+    fn json_nested_map() {
+        let st = style(false);
+        let r = Renderer::new(Syntax::Json, &st);
+        let v = Value::map([("A", Value::Bool(true))]);
+        assert_eq!(r.entry("K", &v, "  "), "\"K\": {\n    \"A\": true\n  }");
+    }
+
+    #[test]
+    fn ts_inline_and_multiline() {
+        let mut st = Style::infer("const a = {\n  b: 'x',\n};\n", false);
+        let r = Renderer::new(Syntax::TypeScript, &st);
+        let small = Value::map([("enabled", Value::Bool(true))]);
+        assert_eq!(r.value(&small, ""), "{ enabled: true }");
+        let nested = Value::map([("a", small.clone()), ("b", Value::str("x"))]);
+        assert_eq!(r.value(&nested, "  "), "{\n    a: { enabled: true },\n    b: 'x',\n  }");
+        st.trailing_comma = false;
+        let r = Renderer::new(Syntax::TypeScript, &st);
+        assert_eq!(r.value(&nested, ""), "{\n  a: { enabled: true },\n  b: 'x'\n}");
+    }
+
+    #[test]
+    fn reindent_converts_units() {
+        assert_eq!(reindent("a({\n  b: 1,\n})", "    ", "\t", "\n"), "a({\n    \tb: 1,\n    })");
+    }
+}
