@@ -17,7 +17,11 @@ pub const EXIT_CHANGES: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "iac-fix", version, about = "Repairs AWS infrastructure code: CDK TypeScript, CDKTF TypeScript, CloudFormation JSON/YAML")]
+#[command(
+    name = "iac-fix",
+    version,
+    about = "Repairs AWS infrastructure code: CDK TypeScript, CDKTF TypeScript, CloudFormation JSON/YAML"
+)]
 pub struct Args {
     /// Files or folders to fix (default: the current folder).
     pub paths: Vec<PathBuf>,
@@ -57,7 +61,11 @@ pub fn main() -> i32 {
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_CLEAN };
+            let code = if e.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_CLEAN
+            };
             let _ = e.print();
             return code;
         }
@@ -78,13 +86,27 @@ pub fn run(args: Args) -> i32 {
             return EXIT_ERROR;
         }
     }
-    let settings = Settings { select: args.transform.clone(), skip: args.skip.clone(), unsafe_fixes: args.unsafe_fixes, ..Default::default() };
-    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let settings = Settings {
+        select: args.transform.clone(),
+        skip: args.skip.clone(),
+        unsafe_fixes: args.unsafe_fixes,
+        ..Default::default()
+    };
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let (paths, walk_errors) = files::collect(&roots);
-    let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> =
-        paths.par_iter().map(|p| (p.clone(), files::process(p, REGISTRY, &settings))).collect();
+    let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
+        .par_iter()
+        .map(|p| (p.clone(), files::process(p, REGISTRY, &settings)))
+        .collect();
 
-    let mut errors: Vec<(String, String)> = walk_errors.into_iter().map(|(p, m)| (display(&p), m)).collect();
+    let mut errors: Vec<(String, String)> = walk_errors
+        .into_iter()
+        .map(|(p, m)| (display(&p), m))
+        .collect();
     let mut processed = Vec::new();
     for (path, result) in results {
         match result {
@@ -142,13 +164,20 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
             }
             if !args.quiet {
                 let state = if f.applied {
-                    if args.dry_run { "fixable" } else { "fixed" }
+                    if args.dry_run {
+                        "fixable"
+                    } else {
+                        "fixed"
+                    }
                 } else if f.applicability.as_str() == "review" {
                     "review, apply with --unsafe"
                 } else {
                     "no automatic fix"
                 };
-                eprintln!("{path}:{}:{}: {} [{state}] {}", f.line, f.column, f.transform, f.message);
+                eprintln!(
+                    "{path}:{}:{}: {} [{state}] {}",
+                    f.line, f.column, f.transform, f.message
+                );
             }
         }
     }
@@ -163,7 +192,10 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
 }
 
 fn print_json(args: &Args, processed: &[Processed], errors: &[(String, String)]) {
-    let mut summary = json::Summary { files_scanned: processed.len(), ..Default::default() };
+    let mut summary = json::Summary {
+        files_scanned: processed.len(),
+        ..Default::default()
+    };
     let files = processed
         .iter()
         .filter(|p| !p.outcome.fixes.is_empty() || p.changed())
@@ -173,16 +205,31 @@ fn print_json(args: &Args, processed: &[Processed], errors: &[(String, String)])
             summary.fixes_applied += p.outcome.fixes.iter().filter(|f| f.applied).count();
             summary.fixes_pending += p.outcome.fixes.iter().filter(|f| !f.applied).count();
             json::FileReport {
-                diff: (args.dry_run && p.changed()).then(|| diff::unified(&path, &p.original, &p.outcome.fixed)),
+                diff: (args.dry_run && p.changed())
+                    .then(|| diff::unified(&path, &p.original, &p.outcome.fixed)),
                 path,
                 flavor: p.flavor.id(),
                 fixes: p.outcome.fixes.clone(),
             }
         })
         .collect();
-    let errors = errors.iter().map(|(path, message)| json::ErrorReport { path: path.clone(), message: message.clone() }).collect();
-    let report = json::Report { version: 1, files, errors, summary };
-    println!("{}", serde_json::to_string_pretty(&report).expect("report serializes"));
+    let errors = errors
+        .iter()
+        .map(|(path, message)| json::ErrorReport {
+            path: path.clone(),
+            message: message.clone(),
+        })
+        .collect();
+    let report = json::Report {
+        version: 1,
+        files,
+        errors,
+        summary,
+    };
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).expect("report serializes")
+    );
 }
 
 fn list_transforms(format: Format) -> i32 {
@@ -194,13 +241,22 @@ fn list_transforms(format: Format) -> i32 {
                 serde_json::json!({ "id": m.id, "flavors": m.flavors, "applicability": m.applicability, "title": m.title, "equivalents": m.equivalents })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).expect("serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).expect("serializes")
+        );
         return EXIT_CLEAN;
     }
     for r in REGISTRY {
         let m = r.meta();
         let flavors: Vec<&str> = m.flavors.iter().map(|f| f.id()).collect();
-        println!("{:<32} {:<36} {:<7} {}", m.id, flavors.join(","), m.applicability.as_str(), m.title);
+        println!(
+            "{:<32} {:<36} {:<7} {}",
+            m.id,
+            flavors.join(","),
+            m.applicability.as_str(),
+            m.title
+        );
     }
     EXIT_CLEAN
 }
@@ -213,7 +269,11 @@ fn explain(id: &str) -> i32 {
     let m = r.meta();
     println!("# {} — {}\n", m.id, m.title);
     let flavors: Vec<&str> = m.flavors.iter().map(|f| f.id()).collect();
-    println!("Flavors: {}\nApplicability: {}", flavors.join(", "), m.applicability.as_str());
+    println!(
+        "Flavors: {}\nApplicability: {}",
+        flavors.join(", "),
+        m.applicability.as_str()
+    );
     if !m.equivalents.is_empty() {
         println!("Equivalent checks: {}", m.equivalents.join(", "));
     }

@@ -12,13 +12,22 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Self {
-        Edit { range, text: text.into() }
+        Edit {
+            range,
+            text: text.into(),
+        }
     }
     pub fn insert(at: usize, text: impl Into<String>) -> Self {
-        Edit { range: at..at, text: text.into() }
+        Edit {
+            range: at..at,
+            text: text.into(),
+        }
     }
     pub fn delete(range: Range<usize>) -> Self {
-        Edit { range, text: String::new() }
+        Edit {
+            range,
+            text: String::new(),
+        }
     }
 }
 
@@ -51,7 +60,10 @@ pub struct Fix {
 impl Fix {
     pub fn new(applicability: Applicability, mut edits: Vec<Edit>) -> Self {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
-        Fix { applicability, edits }
+        Fix {
+            applicability,
+            edits,
+        }
     }
     pub fn safe(edits: Vec<Edit>) -> Self {
         Self::new(Applicability::Safe, edits)
@@ -99,7 +111,10 @@ pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
     a.edits.iter().any(|x| {
         b.edits.iter().any(|y| {
             let (xs, xe, ys, ye) = (x.range.start, x.range.end, y.range.start, y.range.end);
-            (xs < ye && ys < xe) || xs == ys || (xs == xe && xs > ys && xs < ye) || (ys == ye && ys > xs && ys < xe)
+            (xs < ye && ys < xe)
+                || xs == ys
+                || (xs == xe && xs > ys && xs < ye)
+                || (ys == ye && ys > xs && ys < xe)
         })
     })
 }

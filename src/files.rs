@@ -3,7 +3,7 @@
 
 use crate::fixer::{self, Outcome, Settings};
 use crate::flavor::{self, Flavor};
-use crate::lang::{verify, Parsed};
+use crate::lang::{verify, Parsed, Syntax};
 use crate::transform::Registered;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,11 +53,19 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
         }
         let walker = ignore::WalkBuilder::new(root)
             .require_git(false)
-            .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | "cdk.out" | ".git")))
+            .filter_entry(|e| {
+                !matches!(
+                    e.file_name().to_str(),
+                    Some("node_modules" | "cdk.out" | ".git")
+                )
+            })
             .build();
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && flavor::syntax_for_path(e.path()).is_some() => {
+                Ok(e)
+                    if e.file_type().is_some_and(|t| t.is_file())
+                        && flavor::syntax_for_path(e.path()).is_some() =>
+                {
                     files.push(e.into_path())
                 }
                 Ok(_) => {}
@@ -71,24 +79,57 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
 }
 
 /// Read, classify and fix one file. `Ok(None)`: not infrastructure code, skipped.
-pub fn process(path: &Path, registry: &[Registered], settings: &Settings) -> Result<Option<Processed>, FileError> {
-    let Some(syntax) = flavor::syntax_for_path(path) else { return Ok(None) };
+pub fn process(
+    path: &Path,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Result<Option<Processed>, FileError> {
+    let Some(syntax) = flavor::syntax_for_path(path) else {
+        return Ok(None);
+    };
     let bytes = std::fs::read(path).map_err(FileError::Read)?;
-    let text = String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))?;
+    match process_text(path, syntax, &text, registry, settings)? {
+        Some((flavor, outcome)) => Ok(Some(Processed {
+            path: path.to_path_buf(),
+            flavor,
+            original: text,
+            outcome,
+        })),
+        None => Ok(None),
+    }
+}
+
+/// Classify and fix a text as if read from `path` (a BOM is kept as it was).
+pub fn process_text(
+    path: &Path,
+    syntax: Syntax,
+    text: &str,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Result<Option<(Flavor, Outcome)>, FileError> {
     let (bom, body) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),
-        None => ("", text.as_str()),
+        None => ("", text),
     };
     if !flavor::may_be_ours(syntax, body) {
         return Ok(None);
     }
     verify::check(syntax, body).map_err(FileError::Parse)?;
     let parsed = Parsed::new(syntax, body.to_string());
-    let Some(flavor) = flavor::detect(&parsed) else { return Ok(None) };
+    if parsed.root().has_error() {
+        // Valid for the strict parser but not for the tree-sitter grammar (its limits):
+        // editing a partial tree could misplace text, so the file is left alone.
+        return Err(FileError::Parse("the concrete-syntax parser could not read this file (grammar limit); file left untouched".into()));
+    }
+    let Some(flavor) = flavor::detect(&parsed) else {
+        return Ok(None);
+    };
     drop(parsed);
     let mut outcome = fixer::fix(path, flavor, body, registry, settings);
     outcome.fixed.insert_str(0, bom);
-    Ok(Some(Processed { path: path.to_path_buf(), flavor, original: text, outcome }))
+    Ok(Some((flavor, outcome)))
 }
 
 /// Replace the file's content with `new` atomically (temp file in the same folder,
@@ -102,13 +143,18 @@ pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileEr
         return Err(FileError::Write("file is read-only; not written".into()));
     }
     let dir = target.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".iac-fix-").tempfile_in(dir).map_err(w)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".iac-fix-")
+        .tempfile_in(dir)
+        .map_err(w)?;
     tmp.write_all(new.as_bytes()).map_err(w)?;
     tmp.as_file().sync_all().map_err(w)?;
     std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(w)?;
     let now = std::fs::read(&target).map_err(w)?;
     if now != original.as_bytes() {
-        return Err(FileError::Write("file changed on disk since it was read; not overwritten".into()));
+        return Err(FileError::Write(
+            "file changed on disk since it was read; not overwritten".into(),
+        ));
     }
     tmp.persist(&target).map_err(|e| w(e.error))?;
     Ok(())

@@ -27,7 +27,8 @@ pub struct Settings {
 
 impl Settings {
     pub fn enabled(&self, id: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|s| s == id)) && !self.skip.iter().any(|s| s == id)
+        (self.select.is_empty() || self.select.iter().any(|s| s == id))
+            && !self.skip.iter().any(|s| s == id)
     }
 
     fn may_apply(&self, applicability: Applicability) -> bool {
@@ -56,9 +57,17 @@ pub struct Outcome {
 }
 
 /// Fix `source` of the given flavor with the enabled transforms.
-pub fn fix(path: &Path, flavor: Flavor, source: &str, registry: &[Registered], settings: &Settings) -> Outcome {
-    let transforms: Vec<&Registered> =
-        registry.iter().filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor)).collect();
+pub fn fix(
+    path: &Path,
+    flavor: Flavor,
+    source: &str,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Outcome {
+    let transforms: Vec<&Registered> = registry
+        .iter()
+        .filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor))
+        .collect();
     let default_options = Options::default();
     let mut current = source.to_string();
     let mut outcome = Outcome::default();
@@ -68,41 +77,69 @@ pub fn fix(path: &Path, flavor: Flavor, source: &str, registry: &[Registered], s
         let doc = Document::new(path, flavor, &parsed);
         let mut findings: Vec<Finding> = Vec::new();
         for t in &transforms {
-            let options = settings.options.get(t.meta().id).unwrap_or(&default_options);
+            let options = settings
+                .options
+                .get(t.meta().id)
+                .unwrap_or(&default_options);
             findings.extend(t.transform.check(&doc, options));
         }
         let applicable: Vec<&Finding> = findings
             .iter()
-            .filter(|f| f.fix.as_ref().is_some_and(|fx| settings.may_apply(fx.applicability) && !fx.edits.is_empty()))
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|fx| settings.may_apply(fx.applicability) && !fx.edits.is_empty())
+            })
             .filter(|f| !broken.contains(&(f.transform, f.message.clone())))
             .collect();
         let chosen = choose(applicable);
         if chosen.is_empty() || pass + 1 == MAX_PASSES {
-            outcome.fixes.extend(findings.iter().map(|f| report(&current, f, false)));
+            outcome
+                .fixes
+                .extend(findings.iter().map(|f| report(&current, f, false)));
             if !chosen.is_empty() {
-                outcome.internal_errors.push(format!("fixes did not converge after {MAX_PASSES} passes"));
+                outcome
+                    .internal_errors
+                    .push(format!("fixes did not converge after {MAX_PASSES} passes"));
             }
             break;
         }
-        let edits: Vec<&Edit> = chosen.iter().flat_map(|f| &f.fix.as_ref().unwrap().edits).collect();
+        let edits: Vec<&Edit> = chosen
+            .iter()
+            .flat_map(|f| &f.fix.as_ref().unwrap().edits)
+            .collect();
         let candidate = apply_edits(&current, &edits);
         if verify::check(flavor.syntax(), &candidate).is_ok() {
-            outcome.fixes.extend(chosen.iter().map(|f| report(&current, f, true)));
+            outcome
+                .fixes
+                .extend(chosen.iter().map(|f| report(&current, f, true)));
             current = candidate;
             continue;
         }
         // Some fix broke the file: find which, drop it, report it, and retry the pass.
         for f in &chosen {
-            let alone = apply_edits(&current, &f.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>());
+            let alone = apply_edits(
+                &current,
+                &f.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
+            );
             if let Err(reason) = verify::check(flavor.syntax(), &alone) {
                 broken.insert((f.transform, f.message.clone()));
-                outcome.internal_errors.push(format!("internal error: {} produced invalid output ({reason}); fix dropped", f.transform));
+                outcome.internal_errors.push(format!(
+                    "internal error: {} produced invalid output ({reason}); fix dropped",
+                    f.transform
+                ));
             }
         }
-        if chosen.iter().all(|f| !broken.contains(&(f.transform, f.message.clone()))) {
+        if chosen
+            .iter()
+            .all(|f| !broken.contains(&(f.transform, f.message.clone())))
+        {
             // Each fix is fine alone but not together: keep only the first this pass.
             let first = chosen[0];
-            let alone = apply_edits(&current, &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>());
+            let alone = apply_edits(
+                &current,
+                &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
+            );
             outcome.fixes.push(report(&current, first, true));
             current = alone;
         }
@@ -120,7 +157,10 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
     let mut chosen: Vec<&Finding> = Vec::new();
     for f in candidates {
         let fix = f.fix.as_ref().unwrap();
-        if chosen.iter().all(|c| !fixes_conflict(c.fix.as_ref().unwrap(), fix)) {
+        if chosen
+            .iter()
+            .all(|c| !fixes_conflict(c.fix.as_ref().unwrap(), fix))
+        {
             chosen.push(f);
         }
     }
@@ -131,7 +171,10 @@ fn report(source: &str, f: &Finding, applied: bool) -> Reported {
     let (line, column) = line_col(source, f.offset);
     Reported {
         transform: f.transform,
-        applicability: f.fix.as_ref().map_or(Applicability::Review, |x| x.applicability),
+        applicability: f
+            .fix
+            .as_ref()
+            .map_or(Applicability::Review, |x| x.applicability),
         applied,
         message: f.message.clone(),
         line,

@@ -17,7 +17,12 @@ pub enum Flavor {
 }
 
 impl Flavor {
-    pub const ALL: [Flavor; 4] = [Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml];
+    pub const ALL: [Flavor; 4] = [
+        Flavor::CdkTs,
+        Flavor::CdktfTs,
+        Flavor::CfnJson,
+        Flavor::CfnYaml,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -59,10 +64,17 @@ pub fn syntax_for_path(path: &Path) -> Option<Syntax> {
 /// Keeps unrelated TypeScript, package.json, workflows… out of the strict parser.
 pub fn may_be_ours(syntax: Syntax, text: &str) -> bool {
     match syntax {
-        Syntax::TypeScript => text.contains("aws-cdk-lib") || text.contains("@aws-cdk/") || text.contains("cdktf"),
-        Syntax::Json => text.contains("\"Resources\"") || text.contains("\"AWSTemplateFormatVersion\""),
+        Syntax::TypeScript => {
+            text.contains("aws-cdk-lib") || text.contains("@aws-cdk/") || text.contains("cdktf")
+        }
+        Syntax::Json => {
+            text.contains("\"Resources\"") || text.contains("\"AWSTemplateFormatVersion\"")
+        }
         Syntax::Yaml => text.lines().any(|l| {
-            l.starts_with("Resources:") || l.starts_with("AWSTemplateFormatVersion") || l.starts_with("\"Resources\"") || l.starts_with("'Resources'")
+            l.starts_with("Resources:")
+                || l.starts_with("AWSTemplateFormatVersion")
+                || l.starts_with("\"Resources\"")
+                || l.starts_with("'Resources'")
         }),
     }
 }

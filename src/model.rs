@@ -45,17 +45,31 @@ pub struct Document<'a> {
 
 impl<'a> Document<'a> {
     pub fn new(path: &'a Path, flavor: Flavor, parsed: &'a Parsed) -> Document<'a> {
-        let mut doc = Document { path, flavor, parsed, resources: vec![], ts: None, template: None, by_type: HashMap::new() };
+        let mut doc = Document {
+            path,
+            flavor,
+            parsed,
+            resources: vec![],
+            ts: None,
+            template: None,
+            by_type: HashMap::new(),
+        };
         if flavor.is_cfn() {
             doc.template = cfn::root_map(parsed);
             if let Some(root) = doc.template {
-                doc.resources = cfn::resources(root).into_iter().map(from_template).collect();
+                doc.resources = cfn::resources(root)
+                    .into_iter()
+                    .map(from_template)
+                    .collect();
             }
         } else {
             doc.index_constructs();
         }
         for (i, r) in doc.resources.iter().enumerate() {
-            doc.by_type.entry(r.type_name.to_string()).or_default().push(i);
+            doc.by_type
+                .entry(r.type_name.to_string())
+                .or_default()
+                .push(i);
         }
         doc
     }
@@ -63,7 +77,9 @@ impl<'a> Document<'a> {
     fn index_constructs(&mut self) {
         let ts = TsFile::new(self.parsed);
         for call in &ts.news {
-            let Some(ty) = ts.construct_type(call) else { continue };
+            let Some(ty) = ts.construct_type(call) else {
+                continue;
+            };
             let args = ts.args(call.arguments);
             self.resources.push(Resource {
                 type_name: Cow::Owned(ty),
@@ -80,12 +96,19 @@ impl<'a> Document<'a> {
 
     /// Resources of one type, in source order.
     pub fn of_type(&self, type_name: &str) -> impl Iterator<Item = &Resource<'a>> + '_ {
-        self.by_type.get(type_name).into_iter().flatten().map(move |&i| &self.resources[i])
+        self.by_type
+            .get(type_name)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &self.resources[i])
     }
 
     /// Resources whose type is any of `types`, in source order.
     pub fn of_types(&self, types: &[&str]) -> Vec<&Resource<'a>> {
-        let mut idx: Vec<usize> = types.iter().flat_map(|t| self.by_type.get(*t).into_iter().flatten().copied()).collect();
+        let mut idx: Vec<usize> = types
+            .iter()
+            .flat_map(|t| self.by_type.get(*t).into_iter().flatten().copied())
+            .collect();
         idx.sort_unstable();
         idx.into_iter().map(|i| &self.resources[i]).collect()
     }

@@ -31,7 +31,9 @@ impl Style {
             trailing_comma: infer_trailing_comma(source),
             semicolons: infer_semicolons(source),
             indented_sequences: infer_indented_sequences(source),
-            short_tags: source.contains("!Ref") || source.contains("!Sub") || source.contains("!GetAtt"),
+            short_tags: source.contains("!Ref")
+                || source.contains("!Sub")
+                || source.contains("!GetAtt"),
         }
     }
 
@@ -70,7 +72,10 @@ fn infer_indent(source: &str) -> String {
     if tabs > spaces {
         return "\t".into();
     }
-    let best = (1..=8).max_by_key(|&d| (deltas[d], d == 2)).filter(|&d| deltas[d] > 0).unwrap_or(2);
+    let best = (1..=8)
+        .max_by_key(|&d| (deltas[d], d == 2))
+        .filter(|&d| deltas[d] > 0)
+        .unwrap_or(2);
     " ".repeat(best)
 }
 
@@ -122,7 +127,9 @@ fn infer_semicolons(source: &str) -> bool {
         let t = strip_line_comment(line).trim_end();
         if t.ends_with(';') {
             with += 1;
-        } else if t.ends_with(')') || (t.starts_with("import ") && (t.ends_with('\'') || t.ends_with('"'))) {
+        } else if t.ends_with(')')
+            || (t.starts_with("import ") && (t.ends_with('\'') || t.ends_with('"')))
+        {
             without += 1;
         }
     }

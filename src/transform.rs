@@ -26,7 +26,12 @@ pub struct Options(pub BTreeMap<String, String>);
 
 impl Options {
     pub fn get<'a>(&'a self, meta: &'a Meta, name: &str) -> &'a str {
-        self.0.get(name).map(String::as_str).unwrap_or_else(|| meta.options.iter().find(|o| o.0 == name).map_or("", |o| o.1))
+        self.0.get(name).map(String::as_str).unwrap_or_else(|| {
+            meta.options
+                .iter()
+                .find(|o| o.0 == name)
+                .map_or("", |o| o.1)
+        })
     }
 }
 
@@ -52,7 +57,9 @@ impl Registered {
     pub fn docs(&self) -> String {
         let mut out = String::new();
         for line in self.source.lines() {
-            let Some(rest) = line.strip_prefix("//!") else { break };
+            let Some(rest) = line.strip_prefix("//!") else {
+                break;
+            };
             out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
             out.push('\n');
         }
@@ -62,7 +69,17 @@ impl Registered {
 
 impl Meta {
     /// A finding of this transform at `offset`.
-    pub fn finding(&'static self, offset: usize, message: impl Into<String>, edits: Option<Vec<crate::edit::Edit>>) -> Finding {
-        Finding { transform: self.id, message: message.into(), offset, fix: edits.map(|e| Fix::new(self.applicability, e)) }
+    pub fn finding(
+        &'static self,
+        offset: usize,
+        message: impl Into<String>,
+        edits: Option<Vec<crate::edit::Edit>>,
+    ) -> Finding {
+        Finding {
+            transform: self.id,
+            message: message.into(),
+            offset,
+            fix: edits.map(|e| Fix::new(self.applicability, e)),
+        }
     }
 }

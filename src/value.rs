@@ -38,8 +38,10 @@ impl Value {
     }
 
     fn is_scalar(&self) -> bool {
-        !matches!(self, Value::List(_) | Value::Map(_) | Value::Fn(..) | Value::Call(..))
-            || matches!(self, Value::Map(m) if m.is_empty())
+        !matches!(
+            self,
+            Value::List(_) | Value::Map(_) | Value::Fn(..) | Value::Call(..)
+        ) || matches!(self, Value::Map(m) if m.is_empty())
             || matches!(self, Value::List(l) if l.is_empty())
     }
 }
@@ -57,7 +59,11 @@ const INLINE_WIDTH: usize = 64;
 
 impl<'s> Renderer<'s> {
     pub fn new(syntax: Syntax, style: &'s Style) -> Self {
-        Renderer { syntax, style, flow: false }
+        Renderer {
+            syntax,
+            style,
+            flow: false,
+        }
     }
 
     fn nl(&self) -> &'static str {
@@ -90,7 +96,7 @@ impl<'s> Renderer<'s> {
         match self.syntax {
             Syntax::TypeScript => self.ts(value, indent),
             Syntax::Json => self.json(value, indent),
-            Syntax::Yaml => self.yaml_inline(value, indent),
+            Syntax::Yaml => self.yaml_inline(value),
         }
     }
 
@@ -113,30 +119,56 @@ impl<'s> Renderer<'s> {
             }
             Value::Ref(s) | Value::GetAtt(s, _) | Value::Fn(s, _) => s.clone(),
             Value::List(items) => {
-                let parts: Vec<String> = items.iter().map(|v| self.ts(v, &self.inner(indent))).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|v| self.ts(v, &self.inner(indent)))
+                    .collect();
                 self.ts_container('[', ']', parts, indent, items.iter().all(Value::is_scalar))
             }
             Value::Map(entries) => {
                 let inner = self.inner(indent);
-                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", self.key(k), self.ts(v, &inner))).collect();
-                self.ts_container('{', '}', parts, indent, entries.iter().all(|(_, v)| v.is_scalar()))
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", self.key(k), self.ts(v, &inner)))
+                    .collect();
+                self.ts_container(
+                    '{',
+                    '}',
+                    parts,
+                    indent,
+                    entries.iter().all(|(_, v)| v.is_scalar()),
+                )
             }
         }
     }
 
-    fn ts_container(&self, open: char, close: char, parts: Vec<String>, indent: &str, flat: bool) -> String {
+    fn ts_container(
+        &self,
+        open: char,
+        close: char,
+        parts: Vec<String>,
+        indent: &str,
+        flat: bool,
+    ) -> String {
         if parts.is_empty() {
             return format!("{open}{close}");
         }
         let one_line = parts.join(", ");
         if flat && !one_line.contains('\n') && one_line.len() <= INLINE_WIDTH {
-            return if open == '{' { format!("{{ {one_line} }}") } else { format!("[{one_line}]") };
+            return if open == '{' {
+                format!("{{ {one_line} }}")
+            } else {
+                format!("[{one_line}]")
+            };
         }
         let inner = self.inner(indent);
         let nl = self.nl();
         let sep = format!(",{nl}{inner}");
         let trailing = if self.style.trailing_comma { "," } else { "" };
-        format!("{open}{nl}{inner}{}{trailing}{nl}{indent}{close}", parts.join(&sep))
+        format!(
+            "{open}{nl}{inner}{}{trailing}{nl}{indent}{close}",
+            parts.join(&sep)
+        )
     }
 
     // ---- JSON ----
@@ -151,17 +183,34 @@ impl<'s> Renderer<'s> {
             Value::Str(s) | Value::Code(s) => json_string(s),
             Value::Call(c, _) => json_string(c),
             Value::Ref(r) => self.json(&Value::map([("Ref", Value::str(r))]), indent),
-            Value::GetAtt(r, a) => self.json(&Value::map([("Fn::GetAtt", Value::List(vec![Value::str(r), Value::str(a)]))]), indent),
-            Value::Fn(name, arg) => self.json(&Value::Map(vec![(name.clone(), (**arg).clone())]), indent),
+            Value::GetAtt(r, a) => self.json(
+                &Value::map([(
+                    "Fn::GetAtt",
+                    Value::List(vec![Value::str(r), Value::str(a)]),
+                )]),
+                indent,
+            ),
+            Value::Fn(name, arg) => {
+                self.json(&Value::Map(vec![(name.clone(), (**arg).clone())]), indent)
+            }
             Value::List(items) if items.is_empty() => "[]".into(),
             Value::Map(entries) if entries.is_empty() => "{}".into(),
             Value::List(items) => {
                 let parts: Vec<String> = items.iter().map(|v| self.json(v, &inner)).collect();
-                format!("[{nl}{inner}{}{nl}{indent}]", parts.join(&format!(",{nl}{inner}")))
+                format!(
+                    "[{nl}{inner}{}{nl}{indent}]",
+                    parts.join(&format!(",{nl}{inner}"))
+                )
             }
             Value::Map(entries) => {
-                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", json_string(k), self.json(v, &inner))).collect();
-                format!("{{{nl}{inner}{}{nl}{indent}}}", parts.join(&format!(",{nl}{inner}")))
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", json_string(k), self.json(v, &inner)))
+                    .collect();
+                format!(
+                    "{{{nl}{inner}{}{nl}{indent}}}",
+                    parts.join(&format!(",{nl}{inner}"))
+                )
             }
         }
     }
@@ -175,13 +224,29 @@ impl<'s> Renderer<'s> {
         match value {
             Value::Map(entries) if !entries.is_empty() => {
                 let inner = self.inner(indent);
-                let parts: Vec<String> = entries.iter().map(|(k, v)| self.entry(k, v, &inner)).collect();
-                Some(format!("{nl}{inner}{}", parts.join(&format!("{nl}{inner}"))))
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| self.entry(k, v, &inner))
+                    .collect();
+                Some(format!(
+                    "{nl}{inner}{}",
+                    parts.join(&format!("{nl}{inner}"))
+                ))
             }
             Value::List(items) if !items.is_empty() => {
-                let dash_indent = if self.style.indented_sequences { self.inner(indent) } else { indent.to_string() };
-                let parts: Vec<String> = items.iter().map(|v| self.yaml_item(v, &dash_indent)).collect();
-                Some(format!("{nl}{dash_indent}{}", parts.join(&format!("{nl}{dash_indent}"))))
+                let dash_indent = if self.style.indented_sequences {
+                    self.inner(indent)
+                } else {
+                    indent.to_string()
+                };
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|v| self.yaml_item(v, &dash_indent))
+                    .collect();
+                Some(format!(
+                    "{nl}{dash_indent}{}",
+                    parts.join(&format!("{nl}{dash_indent}"))
+                ))
             }
             Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) if !self.style.short_tags => {
                 self.yaml_block(&self.long_form(value), indent)
@@ -196,29 +261,41 @@ impl<'s> Renderer<'s> {
         let item_indent = format!("{dash_indent}  ");
         match value {
             Value::Map(entries) if !entries.is_empty() => {
-                let parts: Vec<String> = entries.iter().map(|(k, v)| self.entry(k, v, &item_indent)).collect();
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| self.entry(k, v, &item_indent))
+                    .collect();
                 format!("- {}", parts.join(&format!("{nl}{item_indent}")))
             }
             Value::List(items) if !items.is_empty() => {
-                let parts: Vec<String> = items.iter().map(|v| self.yaml_item(v, &item_indent)).collect();
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|v| self.yaml_item(v, &item_indent))
+                    .collect();
                 format!("- {}", parts.join(&format!("{nl}{item_indent}")))
             }
-            _ => format!("- {}", self.yaml_inline(value, &item_indent)),
+            _ => format!("- {}", self.yaml_inline(value)),
         }
     }
 
     fn long_form(&self, value: &Value) -> Value {
         match value {
             Value::Ref(r) => Value::map([("Ref", Value::str(r))]),
-            Value::GetAtt(r, a) => Value::map([("Fn::GetAtt", Value::List(vec![Value::str(r), Value::str(a)]))]),
+            Value::GetAtt(r, a) => Value::map([(
+                "Fn::GetAtt",
+                Value::List(vec![Value::str(r), Value::str(a)]),
+            )]),
             Value::Fn(n, arg) => Value::Map(vec![(n.clone(), (**arg).clone())]),
             other => other.clone(),
         }
     }
 
     /// A value written on one line: scalars, short tags, flow collections.
-    fn yaml_inline(&self, value: &Value, indent: &str) -> String {
-        let flow = Renderer { flow: true, ..*self };
+    fn yaml_inline(&self, value: &Value) -> String {
+        let flow = Renderer {
+            flow: true,
+            ..*self
+        };
         match value {
             Value::Null => "null".into(),
             Value::Bool(b) => b.to_string(),
@@ -229,16 +306,21 @@ impl<'s> Renderer<'s> {
             Value::GetAtt(r, a) if self.style.short_tags => format!("!GetAtt {r}.{a}"),
             Value::Fn(name, arg) if self.style.short_tags => {
                 let short = name.strip_prefix("Fn::").unwrap_or(name);
-                format!("!{short} {}", flow.yaml_inline(arg, indent))
+                format!("!{short} {}", flow.yaml_inline(arg))
             }
-            Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) => flow.yaml_inline(&self.long_form(value), indent),
+            Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) => {
+                flow.yaml_inline(&self.long_form(value))
+            }
             Value::List(items) => {
-                let parts: Vec<String> = items.iter().map(|v| flow.yaml_inline(v, indent)).collect();
+                let parts: Vec<String> = items.iter().map(|v| flow.yaml_inline(v)).collect();
                 format!("[{}]", parts.join(", "))
             }
             Value::Map(entries) if entries.is_empty() => "{}".into(),
             Value::Map(entries) => {
-                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", self.yaml_scalar(k), flow.yaml_inline(v, indent))).collect();
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", self.yaml_scalar(k), flow.yaml_inline(v)))
+                    .collect();
                 format!("{{ {} }}", parts.join(", "))
             }
         }
@@ -307,15 +389,30 @@ pub fn json_string(s: &str) -> String {
 }
 
 fn yaml_plain_ok(s: &str, flow: bool) -> bool {
-    const RESERVED: &[&str] = &["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "Yes", "No", "on", "off", "y", "n"];
-    if RESERVED.contains(&s) || s.trim() != s || s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o") {
+    const RESERVED: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes",
+        "no", "Yes", "No", "on", "off", "y", "n",
+    ];
+    if RESERVED.contains(&s)
+        || s.trim() != s
+        || s.parse::<f64>().is_ok()
+        || s.starts_with("0x")
+        || s.starts_with("0o")
+    {
         return false;
     }
     let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- ")) {
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !(first == '-' && s.len() > 1 && !s.starts_with("- "))
+    {
         return false;
     }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\n') || s.contains('\t') {
+    if s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.contains('\n')
+        || s.contains('\t')
+    {
         return false;
     }
     !(flow && s.contains([',', '[', ']', '{', '}']))
@@ -334,8 +431,14 @@ mod tests {
         let mut st = style(true);
         st.short_tags = true;
         let r = Renderer::new(Syntax::Yaml, &st);
-        let v = Value::map([("TargetArn", Value::GetAtt("FnDLQ".into(), "Arn".into())), ("Type", Value::str("SQS"))]);
-        assert_eq!(r.entry("DeadLetterQueue", &v, "    "), "DeadLetterQueue:\n      TargetArn: !GetAtt FnDLQ.Arn\n      Type: SQS");
+        let v = Value::map([
+            ("TargetArn", Value::GetAtt("FnDLQ".into(), "Arn".into())),
+            ("Type", Value::str("SQS")),
+        ]);
+        assert_eq!(
+            r.entry("DeadLetterQueue", &v, "    "),
+            "DeadLetterQueue:\n      TargetArn: !GetAtt FnDLQ.Arn\n      Type: SQS"
+        );
         st.short_tags = false;
         let r = Renderer::new(Syntax::Yaml, &st);
         assert_eq!(r.entry("A", &Value::Ref("B".into()), ""), "A:\n  Ref: B");
@@ -366,14 +469,23 @@ mod tests {
         let small = Value::map([("enabled", Value::Bool(true))]);
         assert_eq!(r.value(&small, ""), "{ enabled: true }");
         let nested = Value::map([("a", small.clone()), ("b", Value::str("x"))]);
-        assert_eq!(r.value(&nested, "  "), "{\n    a: { enabled: true },\n    b: 'x',\n  }");
+        assert_eq!(
+            r.value(&nested, "  "),
+            "{\n    a: { enabled: true },\n    b: 'x',\n  }"
+        );
         st.trailing_comma = false;
         let r = Renderer::new(Syntax::TypeScript, &st);
-        assert_eq!(r.value(&nested, ""), "{\n  a: { enabled: true },\n  b: 'x'\n}");
+        assert_eq!(
+            r.value(&nested, ""),
+            "{\n  a: { enabled: true },\n  b: 'x'\n}"
+        );
     }
 
     #[test]
     fn reindent_converts_units() {
-        assert_eq!(reindent("a({\n  b: 1,\n})", "    ", "\t", "\n"), "a({\n    \tb: 1,\n    })");
+        assert_eq!(
+            reindent("a({\n  b: 1,\n})", "    ", "\t", "\n"),
+            "a({\n    \tb: 1,\n    })"
+        );
     }
 }

@@ -24,5 +24,7 @@ pub(crate) fn prop_name(flavor: crate::flavor::Flavor, pascal: &str) -> String {
         return pascal.to_string();
     }
     let mut c = pascal.chars();
-    c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }

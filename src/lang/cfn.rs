@@ -23,7 +23,12 @@ pub fn root_map(doc: &Parsed) -> Option<MapNode<'_>> {
         if matches!(node.kind(), "object" | "block_mapping" | "flow_mapping") {
             return Some(MapNode { doc, node });
         }
-        node = named_children(node).into_iter().find(|n| !matches!(n.kind(), "tag" | "anchor" | "yaml_directive" | "tag_directive"))?;
+        node = named_children(node).into_iter().find(|n| {
+            !matches!(
+                n.kind(),
+                "tag" | "anchor" | "yaml_directive" | "tag_directive"
+            )
+        })?;
     }
     None
 }
@@ -35,7 +40,9 @@ pub fn is_template(doc: &Parsed) -> bool {
 
 /// The resources of a template, in source order.
 pub fn resources(root: MapNode<'_>) -> Vec<TemplateResource<'_>> {
-    let Some(map) = root.get("Resources").and_then(|v| v.as_map()) else { return vec![] };
+    let Some(map) = root.get("Resources").and_then(|v| v.as_map()) else {
+        return vec![];
+    };
     let doc = root.doc;
     map.entries()
         .into_iter()
@@ -43,11 +50,21 @@ pub fn resources(root: MapNode<'_>) -> Vec<TemplateResource<'_>> {
             let body = e.value?.as_map()?;
             let type_name = body.get("Type").and_then(|t| {
                 let n = t.node;
-                matches!(n.kind(), "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar").then_some(())?;
+                matches!(
+                    n.kind(),
+                    "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
+                )
+                .then_some(())?;
                 Some(unquote_slice(&doc.source[n.byte_range()]))
             })?;
             let logical_id = unquote_slice(&doc.source[e.key_node.byte_range()]);
-            Some(TemplateResource { logical_id, type_name, body, properties: body.get("Properties").and_then(|p| p.as_map()), key_node: e.key_node })
+            Some(TemplateResource {
+                logical_id,
+                type_name,
+                body,
+                properties: body.get("Properties").and_then(|p| p.as_map()),
+                key_node: e.key_node,
+            })
         })
         .collect()
 }
@@ -55,7 +72,9 @@ pub fn resources(root: MapNode<'_>) -> Vec<TemplateResource<'_>> {
 /// Keys and types are plain identifiers; strip quotes without allocating.
 fn unquote_slice(s: &str) -> &str {
     let s = s.trim();
-    if s.len() >= 2 && (s.starts_with('"') && s.ends_with('"') || s.starts_with('\'') && s.ends_with('\'')) {
+    if s.len() >= 2
+        && (s.starts_with('"') && s.ends_with('"') || s.starts_with('\'') && s.ends_with('\''))
+    {
         &s[1..s.len() - 1]
     } else {
         s

@@ -68,18 +68,34 @@ impl<'a> ValueNode<'a> {
         }
         if doc.syntax == Syntax::TypeScript {
             // `{…} as const`, `(x)`, `x!` and `x satisfies T` stand for x.
-            while matches!(node.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression" | "non_null_expression") {
+            while matches!(
+                node.kind(),
+                "as_expression"
+                    | "satisfies_expression"
+                    | "parenthesized_expression"
+                    | "non_null_expression"
+            ) {
                 match node.named_child(0) {
                     Some(inner) => node = inner,
                     None => break,
                 }
             }
         }
-        ValueNode { doc, outer, node, tag, colon_end: None }
+        ValueNode {
+            doc,
+            outer,
+            node,
+            tag,
+            colon_end: None,
+        }
     }
 
     pub fn text(&self) -> &'a str {
-        &self.doc.source[self.node.byte_range()]
+        let end = self
+            .doc
+            .trim_back(self.node.end_byte())
+            .max(self.node.start_byte());
+        &self.doc.source[self.node.start_byte()..end]
     }
 
     pub fn start(&self) -> usize {
@@ -87,11 +103,25 @@ impl<'a> ValueNode<'a> {
     }
 
     pub fn as_map(&self) -> Option<MapNode<'a>> {
-        matches!(self.node.kind(), "object" | "block_mapping" | "flow_mapping").then_some(MapNode { doc: self.doc, node: self.node })
+        matches!(
+            self.node.kind(),
+            "object" | "block_mapping" | "flow_mapping"
+        )
+        .then_some(MapNode {
+            doc: self.doc,
+            node: self.node,
+        })
     }
 
     pub fn as_list(&self) -> Option<ListNode<'a>> {
-        matches!(self.node.kind(), "array" | "block_sequence" | "flow_sequence").then_some(ListNode { doc: self.doc, node: self.node })
+        matches!(
+            self.node.kind(),
+            "array" | "block_sequence" | "flow_sequence"
+        )
+        .then_some(ListNode {
+            doc: self.doc,
+            node: self.node,
+        })
     }
 
     /// The string value of a string literal or scalar (no TS template substitutions).
@@ -100,10 +130,14 @@ impl<'a> ValueNode<'a> {
         match self.node.kind() {
             "string" if self.doc.syntax == Syntax::Json => serde_json::from_str(text).ok(),
             "string" => Some(unescape_ts(&text[1..text.len().saturating_sub(1).max(1)])),
-            "template_string" if !has_child(self.node, "template_substitution") => Some(text[1..text.len() - 1].to_string()),
+            "template_string" if !has_child(self.node, "template_substitution") => {
+                Some(text[1..text.len() - 1].to_string())
+            }
             "plain_scalar" => Some(text.trim().to_string()),
             "single_quote_scalar" => Some(text[1..text.len() - 1].replace("''", "'")),
-            "double_quote_scalar" => serde_json::from_str(text).ok().or_else(|| Some(text[1..text.len() - 1].to_string())),
+            "double_quote_scalar" => serde_json::from_str(text)
+                .ok()
+                .or_else(|| Some(text[1..text.len() - 1].to_string())),
             "block_scalar" => Some(block_scalar_value(text)),
             _ => None,
         }
@@ -121,8 +155,19 @@ impl<'a> ValueNode<'a> {
     pub fn intrinsic(&self) -> Option<(String, ValueNode<'a>)> {
         if let Some(tag) = self.tag {
             let name = &self.doc.source[tag.byte_range()][1..];
-            let long = if name == "Ref" || name == "Condition" { name.to_string() } else { format!("Fn::{name}") };
-            return Some((long, ValueNode { tag: None, outer: self.node, ..*self }));
+            let long = if name == "Ref" || name == "Condition" {
+                name.to_string()
+            } else {
+                format!("Fn::{name}")
+            };
+            return Some((
+                long,
+                ValueNode {
+                    tag: None,
+                    outer: self.node,
+                    ..*self
+                },
+            ));
         }
         let map = self.as_map()?;
         let entries = map.entries();
@@ -142,15 +187,43 @@ impl<'a> ValueNode<'a> {
         let indent = doc.line_indent(self.outer.start_byte()).to_string();
         let mut r = Renderer::new(doc.syntax, &doc.style);
         r.flow = in_yaml_flow(self.outer);
-        let block = matches!(value, Value::Map(m) if !m.is_empty()) || matches!(value, Value::List(l) if !l.is_empty());
+        let block = matches!(value, Value::Map(m) if !m.is_empty())
+            || matches!(value, Value::List(l) if !l.is_empty());
         if doc.syntax == Syntax::Yaml && !r.flow && block {
             if let Some(colon_end) = self.colon_end {
                 // `Key: old` → `Key:` + block lines; the key's indentation is the base.
                 let entry = r.entry("k", value, &indent);
-                return Edit::replace(colon_end..self.outer.end_byte(), entry[2..].to_string());
+                return Edit::replace(colon_end..self.end(), entry[2..].to_string());
             }
         }
-        Edit::replace(self.outer.byte_range(), r.value(value, &indent))
+        if let (Value::Str(new), Some(q)) = (value, self.quote_char()) {
+            // A string replacing a string keeps the quotes the author chose.
+            let text = match (doc.syntax, q) {
+                (Syntax::Yaml, '\'') => format!("'{}'", new.replace('\'', "''")),
+                (Syntax::TypeScript, q) => crate::value::quote(new, q),
+                _ => crate::value::json_string(new),
+            };
+            return Edit::replace(self.node.start_byte()..self.end(), text);
+        }
+        Edit::replace(self.outer.start_byte()..self.end(), r.value(value, &indent))
+    }
+
+    /// The quote of a quoted string literal or scalar.
+    fn quote_char(&self) -> Option<char> {
+        matches!(
+            self.node.kind(),
+            "string" | "single_quote_scalar" | "double_quote_scalar"
+        )
+        .then(|| self.text().chars().next())
+        .flatten()
+        .filter(|c| *c == '\'' || *c == '"')
+    }
+
+    /// End of the value; tree-sitter-yaml can end a scalar after the file's last newline.
+    pub fn end(&self) -> usize {
+        self.doc
+            .trim_back(self.outer.end_byte())
+            .max(self.outer.start_byte())
     }
 }
 
@@ -162,17 +235,34 @@ impl<'a> MapNode<'a> {
         for member in named_children(self.node) {
             match member.kind() {
                 "pair" | "block_mapping_pair" | "flow_pair" => {
-                    let Some(key) = member.child_by_field_name("key") else { continue };
+                    let Some(key) = member.child_by_field_name("key") else {
+                        continue;
+                    };
                     let value = member.child_by_field_name("value").map(|v| {
                         let colon_end = colon_after(member, key).unwrap_or(key.end_byte());
-                        ValueNode { colon_end: Some(colon_end), ..ValueNode::new(doc, v) }
+                        ValueNode {
+                            colon_end: Some(colon_end),
+                            ..ValueNode::new(doc, v)
+                        }
                     });
-                    out.push(Entry { node: member, key_node: key, value });
+                    out.push(Entry {
+                        node: member,
+                        key_node: key,
+                        value,
+                    });
                 }
-                "shorthand_property_identifier" => out.push(Entry { node: member, key_node: member, value: Some(ValueNode::new(doc, member)) }),
+                "shorthand_property_identifier" => out.push(Entry {
+                    node: member,
+                    key_node: member,
+                    value: Some(ValueNode::new(doc, member)),
+                }),
                 "method_definition" => {
                     if let Some(name) = member.child_by_field_name("name") {
-                        out.push(Entry { node: member, key_node: name, value: None });
+                        out.push(Entry {
+                            node: member,
+                            key_node: name,
+                            value: None,
+                        });
                     }
                 }
                 _ => {}
@@ -212,7 +302,9 @@ impl<'a> MapNode<'a> {
 
     /// TypeScript: `...spread` members, whose keys we cannot see.
     pub fn has_spread(&self) -> bool {
-        named_children(self.node).iter().any(|c| c.kind() == "spread_element")
+        named_children(self.node)
+            .iter()
+            .any(|c| c.kind() == "spread_element")
     }
 
     /// Set `key` to `value`: replace the value if the key exists, else insert at the end.
@@ -225,14 +317,19 @@ impl<'a> MapNode<'a> {
 
     /// Set a nested path, creating the missing mappings as one inserted value.
     pub fn set_path(&self, path: &[&str], value: &Value) -> Vec<Edit> {
-        let Some((first, rest)) = path.split_first() else { return vec![] };
+        let Some((first, rest)) = path.split_first() else {
+            return vec![];
+        };
         if rest.is_empty() {
             return self.set(first, value);
         }
         if let Some(inner) = self.get(first).and_then(|v| v.as_map()) {
             return inner.set_path(rest, value);
         }
-        let nested = rest.iter().rev().fold(value.clone(), |acc, k| Value::map([(*k, acc)]));
+        let nested = rest
+            .iter()
+            .rev()
+            .fold(value.clone(), |acc, k| Value::map([(*k, acc)]));
         self.set(first, &nested)
     }
 
@@ -245,13 +342,22 @@ impl<'a> MapNode<'a> {
             Position::After(k) => self.entry(k).map(|e| e.node).or(members.last().copied()),
         };
         let delimited = !matches!(self.node.kind(), "block_mapping");
-        let r = Renderer { syntax: doc.syntax, style: &doc.style, flow: self.node.kind() == "flow_mapping" };
+        let r = Renderer {
+            syntax: doc.syntax,
+            style: &doc.style,
+            flow: self.node.kind() == "flow_mapping",
+        };
         let Some(anchor) = anchor else {
             return vec![self.fill_empty(key, value, &r)];
         };
         let indent = doc.column_indent(anchor.start_byte());
-        let multi_line = !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
-        let entry_text = if multi_line { r.entry(key, value, &indent) } else { r.entry(key, value, &doc.line_indent(anchor.start_byte()).to_string()) };
+        let multi_line =
+            !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        let entry_text = if multi_line {
+            r.entry(key, value, &indent)
+        } else {
+            r.entry(key, value, doc.line_indent(anchor.start_byte()))
+        };
         insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text)
     }
 
@@ -271,13 +377,22 @@ impl<'a> MapNode<'a> {
             let flow = Renderer { flow: true, ..*r };
             return Edit::replace(open..close, format!(" {} ", flow.entry(key, value, &inner)));
         }
-        let comma = if doc.syntax == Syntax::TypeScript && doc.style.trailing_comma { "," } else { "" };
-        Edit::replace(open..close, format!("{nl}{inner}{entry}{comma}{nl}{indent}"))
+        let comma = if doc.syntax == Syntax::TypeScript && doc.style.trailing_comma {
+            ","
+        } else {
+            ""
+        };
+        Edit::replace(
+            open..close,
+            format!("{nl}{inner}{entry}{comma}{nl}{indent}"),
+        )
     }
 
     /// Remove the entry for `key` with its separator and, when it stands alone, its line.
     pub fn remove(&self, key: &str) -> Vec<Edit> {
-        let Some(entry) = self.entry(key) else { return vec![] };
+        let Some(entry) = self.entry(key) else {
+            return vec![];
+        };
         remove_member(self.doc, self.node, entry.node)
     }
 
@@ -291,7 +406,10 @@ impl<'a> MapNode<'a> {
             _ => r.key(new_key),
         };
         if entry.node.kind() == "shorthand_property_identifier" {
-            return Some(Edit::replace(entry.node.byte_range(), format!("{text}: {old}")));
+            return Some(Edit::replace(
+                entry.node.byte_range(),
+                format!("{text}: {old}"),
+            ));
         }
         Some(Edit::replace(entry.key_node.byte_range(), text))
     }
@@ -314,16 +432,26 @@ impl<'a> ListNode<'a> {
     pub fn push(&self, value: &Value) -> Vec<Edit> {
         let doc = self.doc;
         let members = named_children(self.node);
-        let r = Renderer { syntax: doc.syntax, style: &doc.style, flow: self.node.kind() == "flow_sequence" };
+        let r = Renderer {
+            syntax: doc.syntax,
+            style: &doc.style,
+            flow: self.node.kind() == "flow_sequence",
+        };
         let Some(&last) = members.last() else {
             let indent = doc.line_indent(self.node.start_byte()).to_string();
             let inner = format!("{indent}{}", doc.style.indent);
             let item = r.value(value, &inner);
             let nl = doc.style.newline;
             if doc.syntax == Syntax::Json || item.contains('\n') {
-                return vec![Edit::replace(self.node.start_byte() + 1..self.node.end_byte() - 1, format!("{nl}{inner}{item}{nl}{indent}"))];
+                return vec![Edit::replace(
+                    self.node.start_byte() + 1..self.node.end_byte() - 1,
+                    format!("{nl}{inner}{item}{nl}{indent}"),
+                )];
             }
-            return vec![Edit::replace(self.node.start_byte() + 1..self.node.end_byte() - 1, item)];
+            return vec![Edit::replace(
+                self.node.start_byte() + 1..self.node.end_byte() - 1,
+                item,
+            )];
         };
         let indent = doc.column_indent(last.start_byte());
         if self.node.kind() == "block_sequence" {
@@ -337,12 +465,23 @@ impl<'a> ListNode<'a> {
 }
 
 /// Insert `text` as a new member after `anchor`, handling separators and line comments.
-fn insert_member(doc: &Parsed, anchor: Node, delimited: bool, multi_line: bool, indent: &str, text: &str) -> Vec<Edit> {
+fn insert_member(
+    doc: &Parsed,
+    anchor: Node,
+    delimited: bool,
+    multi_line: bool,
+    indent: &str,
+    text: &str,
+) -> Vec<Edit> {
     let nl = doc.style.newline;
     let anchor_end = doc.trim_back(anchor.end_byte()).max(anchor.start_byte());
     let comma = next_sibling_comma(anchor);
     if !delimited {
-        let at = if doc.rest_of_line_is_blank(anchor_end) { doc.line_end(anchor_end) } else { anchor_end };
+        let at = if doc.rest_of_line_is_blank(anchor_end) {
+            doc.line_end(anchor_end)
+        } else {
+            anchor_end
+        };
         return vec![Edit::insert(at, format!("{nl}{indent}{text}"))];
     }
     let after = comma.map_or(anchor_end, |c| c.end_byte());
@@ -351,7 +490,10 @@ fn insert_member(doc: &Parsed, anchor: Node, delimited: bool, multi_line: bool, 
         return match comma {
             Some(_) => vec![Edit::insert(at, format!("{nl}{indent}{text},"))],
             None if at == anchor_end => vec![Edit::insert(at, format!(",{nl}{indent}{text}"))],
-            None => vec![Edit::insert(anchor_end, ","), Edit::insert(at, format!("{nl}{indent}{text}"))],
+            None => vec![
+                Edit::insert(anchor_end, ","),
+                Edit::insert(at, format!("{nl}{indent}{text}")),
+            ],
         };
     }
     match comma {
@@ -364,14 +506,27 @@ fn insert_member(doc: &Parsed, anchor: Node, delimited: bool, multi_line: bool, 
 fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
     let src = &doc.source;
     let members = named_children(container);
-    let idx = members.iter().position(|m| m.id() == member.id()).unwrap_or(0);
+    let idx = members
+        .iter()
+        .position(|m| m.id() == member.id())
+        .unwrap_or(0);
     let line_start = doc.line_start(member.start_byte());
     let alone = src[line_start..member.start_byte()].trim().is_empty();
     if container.kind() == "block_mapping" || container.kind() == "block_sequence" {
         let end = doc.trim_back(member.end_byte());
         let end = doc.line_end(end);
-        let end = if src[end..].starts_with("\r\n") { end + 2 } else if src[end..].starts_with('\n') { end + 1 } else { end };
-        let start = if alone { line_start } else { member.start_byte() };
+        let end = if src[end..].starts_with("\r\n") {
+            end + 2
+        } else if src[end..].starts_with('\n') {
+            end + 1
+        } else {
+            end
+        };
+        let start = if alone {
+            line_start
+        } else {
+            member.start_byte()
+        };
         return vec![Edit::delete(start..end)];
     }
     match next_sibling_comma(member) {
@@ -379,7 +534,12 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
             let end = comma.end_byte();
             if alone && doc.rest_of_line_is_blank(end) {
                 let le = doc.line_end(end);
-                let le = le + if src[le..].starts_with("\r\n") { 2 } else { usize::from(src[le..].starts_with('\n')) };
+                let le = le
+                    + if src[le..].starts_with("\r\n") {
+                        2
+                    } else {
+                        usize::from(src[le..].starts_with('\n'))
+                    };
                 return vec![Edit::delete(line_start..le)];
             }
             let end = end + src[end..].len() - src[end..].trim_start_matches([' ', '\t']).len();
@@ -465,8 +625,16 @@ fn block_scalar_value(text: &str) -> String {
     let mut lines = text.lines();
     let header = lines.next().unwrap_or("");
     let body: Vec<&str> = lines.collect();
-    let indent = body.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
-    let joined: Vec<&str> = body.iter().map(|l| if l.len() >= indent { &l[indent..] } else { "" }).collect();
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let joined: Vec<&str> = body
+        .iter()
+        .map(|l| if l.len() >= indent { &l[indent..] } else { "" })
+        .collect();
     if header.starts_with('>') {
         joined.join(" ")
     } else {
@@ -500,9 +668,17 @@ mod tests {
     #[test]
     fn json_insert_and_nested() {
         let src = "{\n  \"A\": 1,\n  \"B\": {\n    \"C\": true\n  }\n}\n";
-        let out = run(Syntax::Json, src, |m| m.insert("D", &Value::map([("E", Value::Bool(true))]), Position::End));
+        let out = run(Syntax::Json, src, |m| {
+            m.insert("D", &Value::map([("E", Value::Bool(true))]), Position::End)
+        });
         assert_eq!(out, "{\n  \"A\": 1,\n  \"B\": {\n    \"C\": true\n  },\n  \"D\": {\n    \"E\": true\n  }\n}\n");
-        let out = run(Syntax::Json, src, |m| m.get("B").unwrap().as_map().unwrap().set("C", &Value::Bool(false)));
+        let out = run(Syntax::Json, src, |m| {
+            m.get("B")
+                .unwrap()
+                .as_map()
+                .unwrap()
+                .set("C", &Value::Bool(false))
+        });
         assert!(out.contains("\"C\": false"));
     }
 
@@ -510,8 +686,14 @@ mod tests {
     fn ts_insert_keeps_line_comment_in_place() {
         let src = "x = {\n  a: 1, // one\n  b: 2 // two\n};\n";
         let doc = Parsed::new(Syntax::TypeScript, src.to_string());
-        let obj = super::super::descendants(doc.root()).into_iter().find(|n| n.kind() == "object").unwrap();
-        let m = MapNode { doc: &doc, node: obj };
+        let obj = super::super::descendants(doc.root())
+            .into_iter()
+            .find(|n| n.kind() == "object")
+            .unwrap();
+        let m = MapNode {
+            doc: &doc,
+            node: obj,
+        };
         let edits = m.insert("c", &Value::Int(3), Position::End);
         let out = apply_edits(src, &edits.iter().collect::<Vec<_>>());
         assert_eq!(out, "x = {\n  a: 1, // one\n  b: 2, // two\n  c: 3\n};\n");
@@ -526,35 +708,79 @@ mod tests {
     #[test]
     fn yaml_block_insert_rename_remove() {
         let src = "A:\n  B: 1 # c\n  C:\n    - x\nD: 2\n";
-        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().insert("E", &Value::map([("F", Value::Bool(true))]), Position::End));
-        assert_eq!(out, "A:\n  B: 1 # c\n  C:\n    - x\n  E:\n    F: true\nD: 2\n");
-        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().rename("B", "Bee").into_iter().collect());
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get("A").unwrap().as_map().unwrap().insert(
+                "E",
+                &Value::map([("F", Value::Bool(true))]),
+                Position::End,
+            )
+        });
+        assert_eq!(
+            out,
+            "A:\n  B: 1 # c\n  C:\n    - x\n  E:\n    F: true\nD: 2\n"
+        );
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get("A")
+                .unwrap()
+                .as_map()
+                .unwrap()
+                .rename("B", "Bee")
+                .into_iter()
+                .collect()
+        });
         assert_eq!(out, "A:\n  Bee: 1 # c\n  C:\n    - x\nD: 2\n");
-        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().remove("B"));
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get("A").unwrap().as_map().unwrap().remove("B")
+        });
         assert_eq!(out, "A:\n  C:\n    - x\nD: 2\n");
     }
 
     #[test]
     fn yaml_flow_and_empty() {
         let src = "A: { B: 1 }\nC: {}\n";
-        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_map().unwrap().insert("D", &Value::str("x"), Position::End));
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get("A")
+                .unwrap()
+                .as_map()
+                .unwrap()
+                .insert("D", &Value::str("x"), Position::End)
+        });
         assert_eq!(out, "A: { B: 1, D: x }\nC: {}\n");
-        let out = run(Syntax::Yaml, src, |m| m.get("C").unwrap().as_map().unwrap().insert("D", &Value::Int(1), Position::End));
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get("C")
+                .unwrap()
+                .as_map()
+                .unwrap()
+                .insert("D", &Value::Int(1), Position::End)
+        });
         assert_eq!(out, "A: { B: 1 }\nC: { D: 1 }\n");
     }
 
     #[test]
     fn yaml_scalar_replaced_by_block() {
         let src = "A:\n  B: x\n";
-        let out = run(Syntax::Yaml, src, |m| vec![m.get_path(&["A", "B"]).unwrap().replace(&Value::map([("C", Value::Int(1))]))]);
+        let out = run(Syntax::Yaml, src, |m| {
+            vec![m
+                .get_path(&["A", "B"])
+                .unwrap()
+                .replace(&Value::map([("C", Value::Int(1))]))]
+        });
         assert_eq!(out, "A:\n  B:\n    C: 1\n");
     }
 
     #[test]
     fn yaml_sequence_push() {
         let src = "A:\n  - Key: a\n    Value: b\n";
-        let out = run(Syntax::Yaml, src, |m| m.get("A").unwrap().as_list().unwrap().push(&Value::map([("Key", Value::str("c")), ("Value", Value::str("d"))])));
-        assert_eq!(out, "A:\n  - Key: a\n    Value: b\n  - Key: c\n    Value: d\n");
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get("A").unwrap().as_list().unwrap().push(&Value::map([
+                ("Key", Value::str("c")),
+                ("Value", Value::str("d")),
+            ]))
+        });
+        assert_eq!(
+            out,
+            "A:\n  - Key: a\n    Value: b\n  - Key: c\n    Value: d\n"
+        );
     }
 
     #[test]
@@ -562,15 +788,23 @@ mod tests {
         let doc = Parsed::new(Syntax::Yaml, "A: !GetAtt X.Arn\nB:\n  Ref: Y\n".into());
         let m = root_map(&doc);
         let (name, arg) = m.get("A").unwrap().intrinsic().unwrap();
-        assert_eq!((name.as_str(), arg.as_str().unwrap().as_str()), ("Fn::GetAtt", "X.Arn"));
+        assert_eq!(
+            (name.as_str(), arg.as_str().unwrap().as_str()),
+            ("Fn::GetAtt", "X.Arn")
+        );
         let (name, arg) = m.get("B").unwrap().intrinsic().unwrap();
-        assert_eq!((name.as_str(), arg.as_str().unwrap().as_str()), ("Ref", "Y"));
+        assert_eq!(
+            (name.as_str(), arg.as_str().unwrap().as_str()),
+            ("Ref", "Y")
+        );
     }
 
     #[test]
     fn crlf_is_kept() {
         let src = "{\r\n  \"A\": 1\r\n}\r\n";
-        let out = run(Syntax::Json, src, |m| m.insert("B", &Value::Int(2), Position::End));
+        let out = run(Syntax::Json, src, |m| {
+            m.insert("B", &Value::Int(2), Position::End)
+        });
         assert_eq!(out, "{\r\n  \"A\": 1,\r\n  \"B\": 2\r\n}\r\n");
     }
 }

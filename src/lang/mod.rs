@@ -44,14 +44,22 @@ impl Parsed {
             let mut parsers = cell.borrow_mut();
             if !parsers.iter().any(|(s, _)| *s == syntax) {
                 let mut p = Parser::new();
-                p.set_language(&syntax.language()).expect("grammar matches tree-sitter version");
+                p.set_language(&syntax.language())
+                    .expect("grammar matches tree-sitter version");
                 parsers.push((syntax, p));
             }
             let parser = &mut parsers.iter_mut().find(|(s, _)| *s == syntax).unwrap().1;
-            parser.parse(&source, None).expect("parser has a language and no timeout")
+            parser
+                .parse(&source, None)
+                .expect("parser has a language and no timeout")
         });
         let style = Style::infer(&source, syntax == Syntax::Yaml);
-        Parsed { syntax, source, tree, style }
+        Parsed {
+            syntax,
+            source,
+            tree,
+            style,
+        }
     }
 
     pub fn root(&self) -> Node<'_> {
@@ -75,7 +83,9 @@ impl Parsed {
 
     /// End of the line holding `offset`, before its `\r\n` or `\n`.
     pub fn line_end(&self, offset: usize) -> usize {
-        let end = self.source[offset..].find('\n').map_or(self.source.len(), |i| offset + i);
+        let end = self.source[offset..]
+            .find('\n')
+            .map_or(self.source.len(), |i| offset + i);
         if end > offset && self.source.as_bytes()[end - 1] == b'\r' {
             end - 1
         } else {
@@ -98,7 +108,10 @@ impl Parsed {
     /// True when nothing but blanks and a comment follow `offset` on its line.
     pub fn rest_of_line_is_blank(&self, offset: usize) -> bool {
         let rest = self.source[offset..self.line_end(offset)].trim();
-        rest.is_empty() || rest.starts_with("//") || rest.starts_with('#') || (rest.starts_with("/*") && rest.ends_with("*/"))
+        rest.is_empty()
+            || rest.starts_with("//")
+            || rest.starts_with('#')
+            || (rest.starts_with("/*") && rest.ends_with("*/"))
     }
 
     /// Move `offset` back over trailing whitespace (tree-sitter YAML nodes can include newlines).
@@ -114,7 +127,9 @@ impl Parsed {
 /// Named children that are not comments.
 pub fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
-    node.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect()
+    node.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
 }
 
 /// Every node below `root` (pre-order), without recursion so deep trees cannot overflow the stack.

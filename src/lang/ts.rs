@@ -27,12 +27,18 @@ impl Qualified {
     fn member(&self, name: &str) -> Qualified {
         if self.path.is_empty() {
             if let Some(sub) = submodule(&self.module, name) {
-                return Qualified { module: sub, path: vec![] };
+                return Qualified {
+                    module: sub,
+                    path: vec![],
+                };
             }
         }
         let mut path = self.path.clone();
         path.push(name.to_string());
-        Qualified { module: self.module.clone(), path }
+        Qualified {
+            module: self.module.clone(),
+            path,
+        }
     }
 
     fn to_name(&self) -> String {
@@ -91,7 +97,10 @@ impl<'a> TsFile<'a> {
         let imports = collect_imports(doc);
         let mut bindings = HashMap::new();
         for imp in &imports {
-            let module = Qualified { module: imp.module.clone(), path: vec![] };
+            let module = Qualified {
+                module: imp.module.clone(),
+                path: vec![],
+            };
             if let Some(ns) = &imp.namespace {
                 bindings.insert(ns.clone(), module.clone());
             }
@@ -110,21 +119,47 @@ impl<'a> TsFile<'a> {
                     }
                 }
                 "call_expression" => {
-                    let (Some(f), Some(arguments)) = (node.child_by_field_name("function"), node.child_by_field_name("arguments")) else { continue };
+                    let (Some(f), Some(arguments)) = (
+                        node.child_by_field_name("function"),
+                        node.child_by_field_name("arguments"),
+                    ) else {
+                        continue;
+                    };
                     if f.kind() == "member_expression" {
-                        if let (Some(receiver), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("property")) {
-                            calls.push(MethodCall { node, receiver, method, arguments });
+                        if let (Some(receiver), Some(method)) = (
+                            f.child_by_field_name("object"),
+                            f.child_by_field_name("property"),
+                        ) {
+                            calls.push(MethodCall {
+                                node,
+                                receiver,
+                                method,
+                                arguments,
+                            });
                         }
                     }
                 }
-                "identifier" | "shorthand_property_identifier" => names.entry(doc.text(node)).or_default().push(node),
-                "member_expression" if node.child_by_field_name("object").is_some_and(|o| o.kind() == "this") => {
+                "identifier" | "shorthand_property_identifier" => {
+                    names.entry(doc.text(node)).or_default().push(node)
+                }
+                "member_expression"
+                    if node
+                        .child_by_field_name("object")
+                        .is_some_and(|o| o.kind() == "this") =>
+                {
                     names.entry(doc.text(node)).or_default().push(node)
                 }
                 _ => {}
             }
         }
-        TsFile { doc, imports, bindings, news, calls, names }
+        TsFile {
+            doc,
+            imports,
+            bindings,
+            news,
+            calls,
+            names,
+        }
     }
 
     /// The qualified name an expression refers to (`lambda.Runtime.NODEJS_18_X` →
@@ -137,11 +172,17 @@ impl<'a> TsFile<'a> {
         match node.kind() {
             "identifier" | "type_identifier" => self.bindings.get(self.doc.text(node)).cloned(),
             "member_expression" | "nested_type_identifier" | "nested_identifier" => {
-                let object = node.child_by_field_name("object").or_else(|| node.child_by_field_name("module"))?;
-                let prop = node.child_by_field_name("property").or_else(|| node.child_by_field_name("name"))?;
+                let object = node
+                    .child_by_field_name("object")
+                    .or_else(|| node.child_by_field_name("module"))?;
+                let prop = node
+                    .child_by_field_name("property")
+                    .or_else(|| node.child_by_field_name("name"))?;
                 Some(self.qualify(object)?.member(self.doc.text(prop)))
             }
-            "parenthesized_expression" | "non_null_expression" => self.qualify(node.named_child(0)?),
+            "parenthesized_expression" | "non_null_expression" => {
+                self.qualify(node.named_child(0)?)
+            }
             _ => None,
         }
     }
@@ -158,14 +199,23 @@ impl<'a> TsFile<'a> {
 
     /// Arguments of a call, comments excluded.
     pub fn args(&self, arguments: Node<'a>) -> Vec<ValueNode<'a>> {
-        named_children(arguments).into_iter().map(|n| ValueNode::new(self.doc, n)).collect()
+        named_children(arguments)
+            .into_iter()
+            .map(|n| ValueNode::new(self.doc, n))
+            .collect()
     }
 
     /// `const x = new …` → `x`; `this.x = new …` → `this.x`; class field `x = new …` → `this.x`.
     pub fn binding_of(&self, expr: Node) -> Option<String> {
         let mut node = expr;
         let mut parent = node.parent()?;
-        while matches!(parent.kind(), "as_expression" | "parenthesized_expression" | "non_null_expression" | "satisfies_expression") {
+        while matches!(
+            parent.kind(),
+            "as_expression"
+                | "parenthesized_expression"
+                | "non_null_expression"
+                | "satisfies_expression"
+        ) {
             node = parent;
             parent = node.parent()?;
         }
@@ -174,10 +224,19 @@ impl<'a> TsFile<'a> {
                 let name = parent.child_by_field_name("name")?;
                 (name.kind() == "identifier").then(|| self.doc.text(name).to_string())
             }
-            "assignment_expression" if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) => {
-                Some(self.doc.text(parent.child_by_field_name("left")?).to_string())
+            "assignment_expression"
+                if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
+            {
+                Some(
+                    self.doc
+                        .text(parent.child_by_field_name("left")?)
+                        .to_string(),
+                )
             }
-            "public_field_definition" => Some(format!("this.{}", self.doc.text(parent.child_by_field_name("name")?))),
+            "public_field_definition" => Some(format!(
+                "this.{}",
+                self.doc.text(parent.child_by_field_name("name")?)
+            )),
             _ => None,
         }
     }
@@ -187,7 +246,10 @@ impl<'a> TsFile<'a> {
         let mut cur = node;
         loop {
             let parent = cur.parent()?;
-            if matches!(parent.kind(), "statement_block" | "program" | "class_body" | "switch_case" | "switch_default") {
+            if matches!(
+                parent.kind(),
+                "statement_block" | "program" | "class_body" | "switch_case" | "switch_default"
+            ) {
                 return Some(cur);
             }
             cur = parent;
@@ -200,10 +262,16 @@ impl<'a> TsFile<'a> {
     }
 
     /// Method calls named `method` whose receiver's text is `receiver`.
-    pub fn calls_on(&self, receiver: &str, method: &str) -> impl Iterator<Item = &MethodCall<'a>> + '_ {
+    pub fn calls_on(
+        &self,
+        receiver: &str,
+        method: &str,
+    ) -> impl Iterator<Item = &MethodCall<'a>> + '_ {
         let receiver = receiver.to_string();
         let method = method.to_string();
-        self.calls.iter().filter(move |c| self.doc.text(c.method) == method && self.doc.text(c.receiver) == receiver)
+        self.calls.iter().filter(move |c| {
+            self.doc.text(c.method) == method && self.doc.text(c.receiver) == receiver
+        })
     }
 
     /// The object literal passed as argument `index` of a call, if it is one.
@@ -228,7 +296,13 @@ impl<'a> TsFile<'a> {
         let mut first = stmt;
         while let Some(prev) = first.prev_sibling() {
             let gap = &doc.source[prev.end_byte()..first.start_byte()];
-            if prev.kind() == "comment" && gap.matches('\n').count() <= 1 && doc.line_indent(prev.start_byte()).len() == doc.line_start(prev.start_byte()).abs_diff(prev.start_byte()) {
+            if prev.kind() == "comment"
+                && gap.matches('\n').count() <= 1
+                && doc.line_indent(prev.start_byte()).len()
+                    == doc
+                        .line_start(prev.start_byte())
+                        .abs_diff(prev.start_byte())
+            {
                 first = prev;
             } else {
                 break;
@@ -237,7 +311,13 @@ impl<'a> TsFile<'a> {
         let indent = doc.line_indent(stmt.start_byte()).to_string();
         let at = doc.line_start(first.start_byte());
         let nl = doc.style.newline;
-        Edit::insert(at, format!("{indent}{}{nl}", reindent(code, &indent, &doc.style.indent, nl)))
+        Edit::insert(
+            at,
+            format!(
+                "{indent}{}{nl}",
+                reindent(code, &indent, &doc.style.indent, nl)
+            ),
+        )
     }
 
     /// Insert `code` as statements after `stmt` (after its same-line comment).
@@ -245,17 +325,33 @@ impl<'a> TsFile<'a> {
         let doc = self.doc;
         let indent = doc.line_indent(stmt.start_byte()).to_string();
         let end = stmt.end_byte();
-        let at = if doc.rest_of_line_is_blank(end) { doc.line_end(end) } else { end };
+        let at = if doc.rest_of_line_is_blank(end) {
+            doc.line_end(end)
+        } else {
+            end
+        };
         let nl = doc.style.newline;
-        Edit::insert(at, format!("{nl}{indent}{}", reindent(code, &indent, &doc.style.indent, nl)))
+        Edit::insert(
+            at,
+            format!(
+                "{nl}{indent}{}",
+                reindent(code, &indent, &doc.style.indent, nl)
+            ),
+        )
     }
 
     /// How to name `export` of `module` here, and the import edit that makes it
     /// available when the file does not import it yet (in the file's import style).
     /// `alias` is the namespace name to use when a namespace import is added.
     pub fn reference(&self, module: &str, export: &str, alias: &str) -> (String, Option<Edit>) {
-        let wanted = Qualified { module: module.to_string(), path: vec![export.to_string()] };
-        let module_q = Qualified { module: module.to_string(), path: vec![] };
+        let wanted = Qualified {
+            module: module.to_string(),
+            path: vec![export.to_string()],
+        };
+        let module_q = Qualified {
+            module: module.to_string(),
+            path: vec![],
+        };
         let mut locals: Vec<(&String, &Qualified)> = self.bindings.iter().collect();
         locals.sort();
         if let Some((local, _)) = locals.iter().find(|(_, q)| **q == wanted) {
@@ -265,25 +361,53 @@ impl<'a> TsFile<'a> {
             return (format!("{local}.{export}"), None);
         }
         let root = root_of(module);
-        let root_ns = locals.iter().find(|(_, q)| q.module == root && q.path.is_empty() && root != module).map(|(l, _)| l.to_string());
+        let root_ns = locals
+            .iter()
+            .find(|(_, q)| q.module == root && q.path.is_empty() && root != module)
+            .map(|(l, _)| l.to_string());
         let q = self.doc.style.quote;
         let semi = if self.doc.style.semicolons { ";" } else { "" };
         // A root export (`Duration` of aws-cdk-lib): extend a named import of the root, or add one.
         if module == root {
-            if let Some(imp) = self.imports.iter().find(|i| i.module == root && i.named_node.is_some()) {
+            if let Some(imp) = self
+                .imports
+                .iter()
+                .find(|i| i.module == root && i.named_node.is_some())
+            {
                 return (export.to_string(), Some(self.add_specifier(imp, export)));
             }
-            return (export.to_string(), Some(self.add_import_line(&format!("import {{ {export} }} from {}{semi}", quote(module, q)))));
+            return (
+                export.to_string(),
+                Some(self.add_import_line(&format!(
+                    "import {{ {export} }} from {}{semi}",
+                    quote(module, q)
+                ))),
+            );
         }
-        let siblings: Vec<&ImportDecl> = self.imports.iter().filter(|i| i.module != root && root_of(&i.module) == root).collect();
-        let named_style = siblings.iter().filter(|i| i.namespace.is_none() && !i.named.is_empty()).count();
+        let siblings: Vec<&ImportDecl> = self
+            .imports
+            .iter()
+            .filter(|i| i.module != root && root_of(&i.module) == root)
+            .collect();
+        let named_style = siblings
+            .iter()
+            .filter(|i| i.namespace.is_none() && !i.named.is_empty())
+            .count();
         let ns_style = siblings.iter().filter(|i| i.namespace.is_some()).count();
-        let root_alias_import = self.imports.iter().find(|i| i.module == root && i.named.iter().any(|(imp, _)| submodule(root, imp).is_some()));
+        let root_alias_import = self.imports.iter().find(|i| {
+            i.module == root
+                && i.named
+                    .iter()
+                    .any(|(imp, _)| submodule(root, imp).is_some())
+        });
         let taken = |name: &str| self.bindings.contains_key(name);
         if ns_style == 0 && named_style == 0 {
             if let Some(imp) = root_alias_import {
                 if let (Some(member), false) = (root_member(module), taken(alias)) {
-                    return (format!("{alias}.{export}"), Some(self.add_specifier(imp, &format!("{member} as {alias}"))));
+                    return (
+                        format!("{alias}.{export}"),
+                        Some(self.add_specifier(imp, &format!("{member} as {alias}"))),
+                    );
                 }
             }
             if let Some(ns) = root_ns.filter(|_| root == CDK_ROOT) {
@@ -293,14 +417,23 @@ impl<'a> TsFile<'a> {
             }
         }
         if named_style > ns_style && !taken(export) {
-            return (export.to_string(), Some(self.add_import_line(&format!("import {{ {export} }} from {}{semi}", quote(module, q)))));
+            return (
+                export.to_string(),
+                Some(self.add_import_line(&format!(
+                    "import {{ {export} }} from {}{semi}",
+                    quote(module, q)
+                ))),
+            );
         }
         let mut name = alias.to_string();
         while taken(&name) {
             name.push('_');
         }
         let line = format!("import * as {name} from {}{semi}", quote(module, q));
-        (format!("{name}.{export}"), Some(self.add_import_line(&line)))
+        (
+            format!("{name}.{export}"),
+            Some(self.add_import_line(&line)),
+        )
     }
 
     fn add_specifier(&self, imp: &ImportDecl, specifier: &str) -> Edit {
@@ -316,7 +449,10 @@ impl<'a> TsFile<'a> {
     fn add_import_line(&self, line: &str) -> Edit {
         let nl = self.doc.style.newline;
         match self.imports.last() {
-            Some(last) => Edit::insert(self.doc.line_end(last.node.end_byte()), format!("{nl}{line}")),
+            Some(last) => Edit::insert(
+                self.doc.line_end(last.node.end_byte()),
+                format!("{nl}{line}"),
+            ),
             None => Edit::insert(0, format!("{line}{nl}")),
         }
     }
@@ -327,13 +463,24 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
     for stmt in named_children(doc.root()) {
         match stmt.kind() {
             "import_statement" => {
-                let module = stmt.child_by_field_name("source").map_or(String::new(), |s| normalize_module(&string_value(doc, s)));
-                let mut decl = ImportDecl { node: stmt, module, namespace: None, named: vec![], named_node: None };
+                let module = stmt
+                    .child_by_field_name("source")
+                    .map_or(String::new(), |s| normalize_module(&string_value(doc, s)));
+                let mut decl = ImportDecl {
+                    node: stmt,
+                    module,
+                    namespace: None,
+                    named: vec![],
+                    named_node: None,
+                };
                 for part in named_children(stmt) {
                     match part.kind() {
                         "import_clause" => read_import_clause(doc, part, &mut decl),
                         "import_require_clause" => {
-                            if let Some(id) = named_children(part).into_iter().find(|n| n.kind() == "identifier") {
+                            if let Some(id) = named_children(part)
+                                .into_iter()
+                                .find(|n| n.kind() == "identifier")
+                            {
                                 decl.namespace = Some(doc.text(id).to_string());
                             }
                             if let Some(src) = part.child_by_field_name("source") {
@@ -349,12 +496,28 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
             }
             "lexical_declaration" | "variable_declaration" => {
                 // const x = require('m')
-                for decl in named_children(stmt).into_iter().filter(|d| d.kind() == "variable_declarator") {
-                    let (Some(name), Some(value)) = (decl.child_by_field_name("name"), decl.child_by_field_name("value")) else { continue };
-                    if value.kind() != "call_expression" || value.child_by_field_name("function").map(|f| doc.text(f)) != Some("require") {
+                for decl in named_children(stmt)
+                    .into_iter()
+                    .filter(|d| d.kind() == "variable_declarator")
+                {
+                    let (Some(name), Some(value)) = (
+                        decl.child_by_field_name("name"),
+                        decl.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    if value.kind() != "call_expression"
+                        || value.child_by_field_name("function").map(|f| doc.text(f))
+                            != Some("require")
+                    {
                         continue;
                     }
-                    let Some(arg) = value.child_by_field_name("arguments").and_then(|a| named_children(a).into_iter().next()) else { continue };
+                    let Some(arg) = value
+                        .child_by_field_name("arguments")
+                        .and_then(|a| named_children(a).into_iter().next())
+                    else {
+                        continue;
+                    };
                     if name.kind() == "identifier" && arg.kind() == "string" {
                         out.push(ImportDecl {
                             node: stmt,
@@ -382,10 +545,17 @@ fn read_import_clause<'a>(doc: &'a Parsed, clause: Node<'a>, decl: &mut ImportDe
             }
             "named_imports" => {
                 decl.named_node = Some(part);
-                for spec in named_children(part).into_iter().filter(|s| s.kind() == "import_specifier") {
-                    let Some(name) = spec.child_by_field_name("name") else { continue };
+                for spec in named_children(part)
+                    .into_iter()
+                    .filter(|s| s.kind() == "import_specifier")
+                {
+                    let Some(name) = spec.child_by_field_name("name") else {
+                        continue;
+                    };
                     let imported = doc.text(name).to_string();
-                    let local = spec.child_by_field_name("alias").map_or(imported.clone(), |a| doc.text(a).to_string());
+                    let local = spec
+                        .child_by_field_name("alias")
+                        .map_or(imported.clone(), |a| doc.text(a).to_string());
                     decl.named.push((imported, local));
                 }
             }
@@ -420,7 +590,12 @@ fn submodule(module: &str, member: &str) -> Option<String> {
     if module == CDK_ROOT && member.starts_with("aws_") {
         return Some(format!("{CDK_ROOT}/{}", member.replace('_', "-")));
     }
-    if module == CDKTF_AWS_ROOT && member.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+    if module == CDKTF_AWS_ROOT
+        && member
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+    {
         return Some(format!("{CDKTF_AWS_ROOT}/lib/{}", kebab(member)));
     }
     None
@@ -480,15 +655,28 @@ mod tests {
     fn types(src: &str) -> Vec<String> {
         let doc = Parsed::new(Syntax::TypeScript, src.to_string());
         let ts = TsFile::new(&doc);
-        ts.news.iter().filter_map(|c| ts.construct_type(c)).collect()
+        ts.news
+            .iter()
+            .filter_map(|c| ts.construct_type(c))
+            .collect()
     }
 
     #[test]
     fn every_import_style_resolves_alike() {
         let want = "aws-cdk-lib/aws-lambda.Function";
         assert_eq!(types("import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', {});"), [want]);
-        assert_eq!(types("import { Function } from 'aws-cdk-lib/aws-lambda';\nnew Function(this, 'F', {});"), [want]);
-        assert_eq!(types("import * as cdk from 'aws-cdk-lib';\nnew cdk.aws_lambda.Function(this, 'F', {});"), [want]);
+        assert_eq!(
+            types(
+                "import { Function } from 'aws-cdk-lib/aws-lambda';\nnew Function(this, 'F', {});"
+            ),
+            [want]
+        );
+        assert_eq!(
+            types(
+                "import * as cdk from 'aws-cdk-lib';\nnew cdk.aws_lambda.Function(this, 'F', {});"
+            ),
+            [want]
+        );
         assert_eq!(types("import { aws_lambda as lambda } from 'aws-cdk-lib';\nnew lambda.Function(this, 'F', {});"), [want]);
         assert_eq!(types("import lambda = require('@aws-cdk/aws-lambda');\nnew lambda.Function(this, 'F', {});"), [want]);
         assert_eq!(types("import * as lambda from '@aws-cdk/aws-lambda';\nnew lambda.Function(this, 'F', {});"), [want]);
@@ -504,20 +692,34 @@ mod tests {
 
     #[test]
     fn reference_follows_import_style() {
-        let src = "import * as cdk from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';\n";
+        let src =
+            "import * as cdk from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';\n";
         let doc = Parsed::new(Syntax::TypeScript, src.into());
         let ts = TsFile::new(&doc);
         let (expr, edit) = ts.reference("aws-cdk-lib/aws-sqs", "Queue", "sqs");
         assert_eq!(expr, "sqs.Queue");
-        assert_eq!(edit.unwrap().text, "\nimport * as sqs from 'aws-cdk-lib/aws-sqs';");
-        assert_eq!(ts.reference("aws-cdk-lib", "Duration", "cdk").0, "cdk.Duration");
-        let src = "import { Stack } from 'aws-cdk-lib'\nimport { Bucket } from 'aws-cdk-lib/aws-s3'\n";
+        assert_eq!(
+            edit.unwrap().text,
+            "\nimport * as sqs from 'aws-cdk-lib/aws-sqs';"
+        );
+        assert_eq!(
+            ts.reference("aws-cdk-lib", "Duration", "cdk").0,
+            "cdk.Duration"
+        );
+        let src =
+            "import { Stack } from 'aws-cdk-lib'\nimport { Bucket } from 'aws-cdk-lib/aws-s3'\n";
         let doc = Parsed::new(Syntax::TypeScript, src.into());
         let ts = TsFile::new(&doc);
         let (expr, edit) = ts.reference("aws-cdk-lib/aws-sqs", "Queue", "sqs");
-        assert_eq!((expr.as_str(), edit.unwrap().text.as_str()), ("Queue", "\nimport { Queue } from 'aws-cdk-lib/aws-sqs'"));
+        assert_eq!(
+            (expr.as_str(), edit.unwrap().text.as_str()),
+            ("Queue", "\nimport { Queue } from 'aws-cdk-lib/aws-sqs'")
+        );
         let (expr, edit) = ts.reference("aws-cdk-lib", "Duration", "cdk");
-        assert_eq!((expr.as_str(), edit.unwrap().text.as_str()), ("Duration", ", Duration"));
+        assert_eq!(
+            (expr.as_str(), edit.unwrap().text.as_str()),
+            ("Duration", ", Duration")
+        );
     }
 
     #[test]
@@ -526,7 +728,14 @@ mod tests {
         let doc = Parsed::new(Syntax::TypeScript, src.into());
         let ts = TsFile::new(&doc);
         let b: Vec<_> = ts.news.iter().map(|c| ts.binding_of(c.node)).collect();
-        assert_eq!(b, [Some("this.f".into()), Some("a".into()), Some("this.b".into())]);
+        assert_eq!(
+            b,
+            [
+                Some("this.f".into()),
+                Some("a".into()),
+                Some("this.b".into())
+            ]
+        );
         let stmt = ts.statement_of(ts.news[1].node).unwrap();
         assert_eq!(doc.text(stmt), "const a = new X();");
     }

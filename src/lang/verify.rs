@@ -21,7 +21,10 @@ pub fn check(syntax: Syntax, source: &str) -> Result<(), String> {
 fn check_typescript(source: &str) -> Result<(), String> {
     let end = BytePos(1 + source.len() as u32);
     let lexer = Lexer::new(
-        SwcSyntax::Typescript(TsSyntax { decorators: true, ..Default::default() }),
+        SwcSyntax::Typescript(TsSyntax {
+            decorators: true,
+            ..Default::default()
+        }),
         Default::default(),
         StringInput::new(source, BytePos(1), end),
         None,
@@ -38,14 +41,19 @@ fn check_typescript(source: &str) -> Result<(), String> {
         Some(e) => {
             let at = (e.span().lo.0 as usize).saturating_sub(1);
             let (line, col) = crate::edit::line_col(source, at);
-            Err(format!("TypeScript syntax error at {line}:{col}: {}", e.kind().msg()))
+            Err(format!(
+                "TypeScript syntax error at {line}:{col}: {}",
+                e.kind().msg()
+            ))
         }
     }
 }
 
 fn check_json(source: &str) -> Result<(), String> {
     let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-    serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|e| format!("JSON syntax error: {e}"))
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|e| format!("JSON syntax error: {e}"))
 }
 
 fn check_yaml(source: &str) -> Result<(), String> {
@@ -59,7 +67,12 @@ fn check_yaml(source: &str) -> Result<(), String> {
     while let Some(next) = parser.next_event() {
         let (event, _span) = next.map_err(|e| {
             let m = e.marker();
-            format!("YAML syntax error at {}:{}: {}", m.line(), m.col() + 1, e.info())
+            format!(
+                "YAML syntax error at {}:{}: {}",
+                m.line(),
+                m.col() + 1,
+                e.info()
+            )
         })?;
         let size = match event {
             Event::Scalar(_, _, anchor, _) => {
@@ -101,7 +114,11 @@ mod tests {
 
     #[test]
     fn typescript_errors_have_positions() {
-        assert!(check(Syntax::TypeScript, "const a: number = 1;\nclass A { @dec() m() {} }").is_ok());
+        assert!(check(
+            Syntax::TypeScript,
+            "const a: number = 1;\nclass A { @dec() m() {} }"
+        )
+        .is_ok());
         let err = check(Syntax::TypeScript, "const a = {\n  b: 1,\n").unwrap_err();
         assert!(err.contains("TypeScript syntax error"), "{err}");
     }
@@ -114,7 +131,11 @@ mod tests {
 
     #[test]
     fn yaml_accepts_cloudformation_tags() {
-        assert!(check(Syntax::Yaml, "A: !Ref B\nC: !GetAtt D.Arn\nE: !Sub\n  - x\n  - {}\n").is_ok());
+        assert!(check(
+            Syntax::Yaml,
+            "A: !Ref B\nC: !GetAtt D.Arn\nE: !Sub\n  - x\n  - {}\n"
+        )
+        .is_ok());
         assert!(check(Syntax::Yaml, "A: [1, 2\n").is_err());
     }
 

@@ -4,7 +4,11 @@ use similar::TextDiff;
 
 pub fn unified(path: &str, old: &str, new: &str) -> String {
     let diff = TextDiff::from_lines(old, new);
-    let mut out = diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let mut out = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
