@@ -118,9 +118,16 @@ pub fn process_text(
     }
     verify::check(syntax, body).map_err(FileError::Parse)?;
     let parsed = Parsed::new(syntax, body.to_string());
-    if parsed.root().has_error() {
+    let root = parsed.root();
+    if root.has_error()
+        && (syntax != Syntax::TypeScript
+            || root.kind() == "ERROR"
+            || root.named_child(0).is_some_and(|c| c.is_error()))
+    {
         // Valid for the strict parser but not for the tree-sitter grammar (its limits):
-        // editing a partial tree could misplace text, so the file is left alone.
+        // editing a partial tree could misplace text, so the file is left alone. A local
+        // gap in a TypeScript tree (e.g. `import('m').T` types) is tolerated: swc still
+        // verifies every output.
         return Err(FileError::Parse("the concrete-syntax parser could not read this file (grammar limit); file left untouched".into()));
     }
     let Some(flavor) = flavor::detect(&parsed) else {
