@@ -361,6 +361,41 @@ impl<'a> MapNode<'a> {
         insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text)
     }
 
+    /// Append entries copied verbatim from a sibling mapping whose entries stand at the
+    /// same column (so their continuation lines need no re-indenting). `None` when this
+    /// mapping is empty, inline, or indented differently.
+    pub fn append_entries_from(&self, other: &MapNode, entries: &[Entry]) -> Option<Vec<Edit>> {
+        let doc = self.doc;
+        let members = named_children(self.node);
+        let anchor = *members.last()?;
+        let first_other = entries.first()?;
+        let indent = doc.column_indent(anchor.start_byte());
+        let delimited = self.node.kind() != "block_mapping";
+        let same_column = indent == doc.column_indent(first_other.node.start_byte());
+        let multi_line =
+            !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        if !same_column || !multi_line || other.node.kind() != self.node.kind() {
+            return None;
+        }
+        let sep = if delimited {
+            format!(",{}{indent}", doc.style.newline)
+        } else {
+            format!("{}{indent}", doc.style.newline)
+        };
+        let texts: Vec<&str> = entries
+            .iter()
+            .map(|e| &doc.source[e.node.start_byte()..doc.trim_back(e.node.end_byte())])
+            .collect();
+        Some(insert_member(
+            doc,
+            anchor,
+            delimited,
+            true,
+            &indent,
+            &texts.join(&sep),
+        ))
+    }
+
     /// `{}` (or `{ }`) gets its first entry.
     fn fill_empty(&self, key: &str, value: &Value, r: &Renderer) -> Edit {
         let doc = self.doc;
