@@ -111,10 +111,8 @@ pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
     a.edits.iter().any(|x| {
         b.edits.iter().any(|y| {
             let (xs, xe, ys, ye) = (x.range.start, x.range.end, y.range.start, y.range.end);
-            (xs < ye && ys < xe)
-                || xs == ys
-                || (xs == xe && xs > ys && xs < ye)
-                || (ys == ye && ys > xs && ys < xe)
+            // Overlapping ranges (an insertion strictly inside a range included), or the same start.
+            (xs < ye && ys < xe) || xs == ys
         })
     })
 }
