@@ -110,7 +110,8 @@ fn infer_trailing_comma(source: &str) -> bool {
                 let p = strip_line_comment(p).trim_end();
                 if p.ends_with(',') {
                     with += 1;
-                } else if !p.ends_with('{') && !p.ends_with('[') && !p.ends_with('(') {
+                } else if !p.ends_with(['{', '[', '(', ';', '}']) {
+                    // A `;` or `}` line before a `}` closes a block, not an object.
                     without += 1;
                 }
             }

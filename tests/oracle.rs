@@ -39,7 +39,10 @@ fn pairs(exts: &[&str]) -> Vec<(PathBuf, PathBuf)> {
         for file in std::fs::read_dir(&dir).unwrap() {
             let path = file.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let ext = path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_string())
+                .unwrap_or_default();
             if !path.is_file() || name.contains(".expected.") || !exts.contains(&ext.as_str()) {
                 continue;
             }
@@ -69,8 +72,15 @@ fn new_errors(errors: &Errors, input: &Path, output: &Path) -> Vec<String> {
 }
 
 fn assert_no_new_errors(errors: &Errors, pairs: &[(PathBuf, PathBuf)], tool: &str) {
-    let new: Vec<String> = pairs.iter().flat_map(|(i, o)| new_errors(errors, i, o)).collect();
-    assert!(new.is_empty(), "{tool} finds errors the fixed output adds:\n{}", new.join("\n"));
+    let new: Vec<String> = pairs
+        .iter()
+        .flat_map(|(i, o)| new_errors(errors, i, o))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "{tool} finds errors the fixed output adds:\n{}",
+        new.join("\n")
+    );
 }
 
 #[test]
@@ -105,13 +115,27 @@ fn typescript_outputs_type_check_as_well_as_inputs() {
     // `path(line,col): error TS2345: message`; continuation lines are indented.
     let mut errors = Errors::new();
     for line in text.lines() {
-        let Some((location, rest)) = line.split_once("): error ") else { continue };
-        let Some((path, _)) = location.rsplit_once('(') else { continue };
+        let Some((location, rest)) = line.split_once("): error ") else {
+            continue;
+        };
+        let Some((path, _)) = location.rsplit_once('(') else {
+            continue;
+        };
         let path = root().join(path); // tsc prints paths relative to its working dir
-        *errors.entry(path).or_default().entry(rest.to_string()).or_default() += 1;
+        *errors
+            .entry(path)
+            .or_default()
+            .entry(rest.to_string())
+            .or_default() += 1;
     }
-    let known: Vec<&PathBuf> = errors.keys().filter(|p| !files.iter().any(|f| Path::new(f) == *p)).collect();
-    assert!(known.is_empty(), "tsc reports errors outside the fixtures (oracle broken?):\n{text}");
+    let known: Vec<&PathBuf> = errors
+        .keys()
+        .filter(|p| !files.iter().any(|f| Path::new(f) == *p))
+        .collect();
+    assert!(
+        known.is_empty(),
+        "tsc reports errors outside the fixtures (oracle broken?):\n{text}"
+    );
     assert_no_new_errors(&errors, &pairs, "tsc");
 }
 
@@ -135,10 +159,16 @@ fn cloudformation_outputs_lint_as_well_as_inputs() {
     let mut errors = Errors::new();
     for line in text.lines() {
         let fields: Vec<&str> = line.splitn(7, ':').collect();
-        let [path, _, _, _, _, rule, message] = fields[..] else { continue };
+        let [path, _, _, _, _, rule, message] = fields[..] else {
+            continue;
+        };
         if rule.starts_with('E') {
             let key = format!("{rule}: {message}");
-            *errors.entry(PathBuf::from(path)).or_default().entry(key).or_default() += 1;
+            *errors
+                .entry(PathBuf::from(path))
+                .or_default()
+                .entry(key)
+                .or_default() += 1;
         }
     }
     assert!(

@@ -15,6 +15,7 @@ macro_rules! registry {
 
 registry! {
     athena_result_configuration,
+    kms_alias_split,
     lambda_runtime_upgrade,
 }
 

@@ -384,6 +384,12 @@ impl<'a> TsFile<'a> {
                 ))),
             );
         }
+        // The module is already imported by name (`import { Key } from …`): extend that list.
+        if let Some(imp) = self.imports.iter().find(|i| {
+            i.module == module && i.named_node.is_some() && !self.bindings.contains_key(export)
+        }) {
+            return (export.to_string(), Some(self.add_specifier(imp, export)));
+        }
         let siblings: Vec<&ImportDecl> = self
             .imports
             .iter()
