@@ -1,8 +1,9 @@
 //! Command line (DESIGN.md's contract): argument parsing, running, exit codes.
 
+use crate::config::{self, Config};
 use crate::files::{self, FileError, Processed};
 use crate::fixer::Settings;
-use crate::report::{diff, json};
+use crate::report::{diff, json, sarif};
 use crate::transforms::REGISTRY;
 use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
@@ -20,23 +21,19 @@ pub const EXIT_ERROR: i32 = 2;
 #[command(
     name = "iac-fix",
     version,
-    about = "Repairs AWS infrastructure code: CDK TypeScript, CDKTF TypeScript, CloudFormation JSON/YAML"
+    about = "Repairs AWS infrastructure code: CDK TypeScript, CDKTF TypeScript, CloudFormation JSON/YAML",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Files or folders to fix (default: the current folder).
     pub paths: Vec<PathBuf>,
     /// Print the unified diff of every fix; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Only these transforms (comma-separated, repeatable).
-    #[arg(short = 't', long = "transform", value_delimiter = ',')]
-    pub transform: Vec<String>,
-    /// All transforms but these.
-    #[arg(long, value_delimiter = ',')]
-    pub skip: Vec<String>,
-    /// Also apply `review` fixes.
-    #[arg(long = "unsafe")]
-    pub unsafe_fixes: bool,
+    #[command(flatten)]
+    pub selection: Selection,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -51,10 +48,40 @@ pub struct Args {
     pub quiet: bool,
 }
 
+/// Which transforms run and which fixes apply (shared by the default command and `pr`).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct Selection {
+    /// Only these transforms (comma-separated, repeatable).
+    #[arg(short = 't', long = "transform", value_delimiter = ',')]
+    pub transform: Vec<String>,
+    /// All transforms but these.
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
+    /// Also apply `review` fixes.
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+    /// Configuration file (default: `iac-fix.toml` in the working folder or the nearest parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Fix on a new branch, one commit per transform, and print a pull-request description.
+    Pr(crate::pr::PrArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
 }
 
 pub fn main() -> i32 {
@@ -74,36 +101,85 @@ pub fn main() -> i32 {
 }
 
 pub fn run(args: Args) -> i32 {
+    match &args.command {
+        Some(Command::Pr(pr)) => return crate::pr::run(pr),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Args as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "iac-fix", &mut std::io::stdout());
+            return EXIT_CLEAN;
+        }
+        None => {}
+    }
     if args.list_transforms {
         return list_transforms(args.format);
     }
     if let Some(id) = &args.explain {
         return explain(id);
     }
-    for id in args.transform.iter().chain(&args.skip) {
-        if !REGISTRY.iter().any(|r| r.meta().id == id) {
-            eprintln!("error: unknown transform `{id}` (see --list-transforms)");
+    let (config, settings) = match settings(&args.selection) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_ERROR;
         }
-    }
-    let settings = Settings {
-        select: args.transform.clone(),
-        skip: args.skip.clone(),
-        unsafe_fixes: args.unsafe_fixes,
-        ..Default::default()
     };
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let (paths, walk_errors) = files::collect(&roots);
+    let show_progress = args.format == Format::Text && !args.quiet;
+    let (processed, mut errors) = scan(&roots, &config, &settings, show_progress);
+    if !args.dry_run {
+        for p in processed.iter().filter(|p| p.changed()) {
+            if let Err(e) = files::write_atomic(&p.path, &p.original, &p.outcome.fixed) {
+                errors.push((display(&p.path), e.to_string()));
+            }
+        }
+    }
+    let changed = processed.iter().filter(|p| p.changed()).count();
+    match args.format {
+        Format::Json => print_json(&args, &processed, &errors),
+        Format::Text => print_text(&args, &processed, &errors),
+        Format::Sarif => {
+            println!("{}", sarif::log(&processed, REGISTRY, |p| display(&p.path)));
+            for (path, message) in &errors {
+                eprintln!("error: {path}: {message}");
+            }
+        }
+    }
+    if !errors.is_empty() {
+        EXIT_ERROR
+    } else if args.dry_run && changed > 0 {
+        EXIT_CHANGES
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Errors as (path, message).
+pub type Errors = Vec<(String, String)>;
+
+/// Walk `roots` (minus the config's excludes) and fix every file in memory, in parallel.
+pub fn scan(
+    roots: &[PathBuf],
+    config: &Config,
+    settings: &Settings,
+    show_progress: bool,
+) -> (Vec<Processed>, Errors) {
+    let (mut paths, walk_errors) = files::collect(roots);
+    paths.retain(|p| !config.exclude.is_excluded(p));
+    let progress = progress_bar(paths.len(), show_progress);
     let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
         .par_iter()
-        .map(|p| (p.clone(), files::process(p, REGISTRY, &settings)))
+        .map(|p| {
+            let r = files::process(p, REGISTRY, settings);
+            progress.inc(1);
+            (p.clone(), r)
+        })
         .collect();
-
-    let mut errors: Vec<(String, String)> = walk_errors
+    progress.finish_and_clear();
+    let mut errors: Errors = walk_errors
         .into_iter()
         .map(|(p, m)| (display(&p), m))
         .collect();
@@ -120,28 +196,53 @@ pub fn run(args: Args) -> i32 {
             errors.push((display(&p.path), e.clone()));
         }
     }
-    if !args.dry_run {
-        for p in processed.iter().filter(|p| p.changed()) {
-            if let Err(e) = files::write_atomic(&p.path, &p.original, &p.outcome.fixed) {
-                errors.push((display(&p.path), e.to_string()));
-            }
-        }
-    }
-    let changed = processed.iter().filter(|p| p.changed()).count();
-    match args.format {
-        Format::Json => print_json(&args, &processed, &errors),
-        Format::Text => print_text(&args, &processed, &errors),
-    }
-    if !errors.is_empty() {
-        EXIT_ERROR
-    } else if args.dry_run && changed > 0 {
-        EXIT_CHANGES
-    } else {
-        EXIT_CLEAN
-    }
+    (processed, errors)
 }
 
-fn display(p: &std::path::Path) -> String {
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
+    if !wanted || len < 200 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The configuration file's settings with the command line's on top.
+pub fn settings(args: &Selection) -> Result<(Config, Settings), String> {
+    for id in args.transform.iter().chain(&args.skip) {
+        if !REGISTRY.iter().any(|r| r.meta().id == id) {
+            return Err(format!("unknown transform `{id}` (see --list-transforms)"));
+        }
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+    };
+    let config = match path {
+        Some(p) => config::load(&p, REGISTRY)?,
+        None => Config::default(),
+    };
+    let select = if args.transform.is_empty() {
+        config.select.clone()
+    } else {
+        args.transform.clone()
+    };
+    let settings = Settings {
+        select,
+        skip: config.skip.iter().chain(&args.skip).cloned().collect(),
+        unsafe_fixes: args.unsafe_fixes || config.unsafe_fixes,
+        options: config.options.clone(),
+    };
+    Ok((config, settings))
+}
+
+pub fn display(p: &std::path::Path) -> String {
     let s = p.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
@@ -150,8 +251,15 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut applied = 0;
     let mut pending = 0;
+    let mut suppressed = 0;
     for p in processed {
         let path = display(&p.path);
+        suppressed += p.outcome.suppressed.len();
+        for (line, ids) in &p.outcome.unused_suppressions {
+            if !args.quiet {
+                eprintln!("{path}:{line}: warning: unused suppression `iac-fix-ignore: {ids}` (nothing to suppress here)");
+            }
+        }
         if args.dry_run && p.changed() {
             let d = diff::unified(&path, &p.original, &p.outcome.fixed);
             print!("{}", if colour { diff::colorize(&d) } else { d });
@@ -169,10 +277,12 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
                     } else {
                         "fixed"
                     }
+                } else if !f.fixable {
+                    "no automatic fix"
                 } else if f.applicability.as_str() == "review" {
                     "review, apply with --unsafe"
                 } else {
-                    "no automatic fix"
+                    "not applied"
                 };
                 eprintln!(
                     "{path}:{}:{}: {} [{state}] {}",
@@ -187,7 +297,7 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
     if !args.quiet {
         let files = processed.iter().filter(|p| p.changed()).count();
         let verb = if args.dry_run { "Would fix" } else { "Fixed" };
-        eprintln!("{verb} {applied} issue(s) in {files} file(s); {pending} left for review; {} file(s) scanned, {} error(s).", processed.len(), errors.len());
+        eprintln!("{verb} {applied} issue(s) in {files} file(s); {pending} left for review; {suppressed} suppressed; {} file(s) scanned, {} error(s).", processed.len(), errors.len());
     }
 }
 
@@ -198,10 +308,16 @@ fn print_json(args: &Args, processed: &[Processed], errors: &[(String, String)])
     };
     let files = processed
         .iter()
-        .filter(|p| !p.outcome.fixes.is_empty() || p.changed())
+        .filter(|p| {
+            !p.outcome.fixes.is_empty()
+                || p.changed()
+                || !p.outcome.suppressed.is_empty()
+                || !p.outcome.unused_suppressions.is_empty()
+        })
         .map(|p| {
             let path = display(&p.path);
             summary.files_changed += usize::from(p.changed());
+            summary.fixes_suppressed += p.outcome.suppressed.len();
             summary.fixes_applied += p.outcome.fixes.iter().filter(|f| f.applied).count();
             summary.fixes_pending += p.outcome.fixes.iter().filter(|f| !f.applied).count();
             json::FileReport {
@@ -210,6 +326,16 @@ fn print_json(args: &Args, processed: &[Processed], errors: &[(String, String)])
                 path,
                 flavor: p.flavor.id(),
                 fixes: p.outcome.fixes.clone(),
+                suppressed: p.outcome.suppressed.clone(),
+                unused_suppressions: p
+                    .outcome
+                    .unused_suppressions
+                    .iter()
+                    .map(|(line, ids)| json::UnusedSuppression {
+                        line: *line,
+                        ids: ids.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect();

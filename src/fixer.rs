@@ -5,6 +5,7 @@ use crate::edit::{apply_edits, fixes_conflict, line_col, Applicability, Edit, Fi
 use crate::flavor::Flavor;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
+use crate::suppress::Suppressions;
 use crate::transform::{Options, Registered};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -42,9 +43,18 @@ pub struct Reported {
     pub transform: &'static str,
     pub applicability: Applicability,
     pub applied: bool,
+    /// The finding came with a fix (applied or not); `false`: report only.
+    pub fixable: bool,
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// The suppression that kept this finding from being fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<String>,
+    /// The applied edits, when they are relative to the text as read (first pass);
+    /// SARIF shows them as replacements.
+    #[serde(skip)]
+    pub edits: Vec<Edit>,
 }
 
 /// The result of fixing one source text.
@@ -52,6 +62,10 @@ pub struct Reported {
 pub struct Outcome {
     pub fixed: String,
     pub fixes: Vec<Reported>,
+    /// Findings a suppression comment or metadata kept (never fixed).
+    pub suppressed: Vec<Reported>,
+    /// Own `iac-fix-ignore` comments that suppressed nothing: (line, ids).
+    pub unused_suppressions: Vec<(usize, String)>,
     /// Fixes dropped because their output did not parse (bugs in a transform).
     pub internal_errors: Vec<String>,
 }
@@ -75,13 +89,20 @@ pub fn fix(
     for pass in 0..MAX_PASSES {
         let parsed = Parsed::new(flavor.syntax(), current.clone());
         let doc = Document::new(path, flavor, &parsed);
+        let suppressions = Suppressions::of(&doc);
         let mut findings: Vec<Finding> = Vec::new();
+        let mut suppressed: Vec<(Finding, String)> = Vec::new();
         for t in &transforms {
             let options = settings
                 .options
                 .get(t.meta().id)
                 .unwrap_or(&default_options);
-            findings.extend(t.transform.check(&doc, options));
+            for f in t.transform.check(&doc, options) {
+                match suppressions.by(&f, t.meta()) {
+                    Some(by) => suppressed.push((f, by)),
+                    None => findings.push(f),
+                }
+            }
         }
         let applicable: Vec<&Finding> = findings
             .iter()
@@ -97,6 +118,15 @@ pub fn fix(
             outcome
                 .fixes
                 .extend(findings.iter().map(|f| report(&current, f, false)));
+            outcome.suppressed = suppressed
+                .iter()
+                .map(|(f, by)| Reported {
+                    suppressed_by: Some(by.clone()),
+                    ..report(&current, f, false)
+                })
+                .collect();
+            outcome.unused_suppressions =
+                suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id));
             if !chosen.is_empty() {
                 outcome
                     .internal_errors
@@ -110,9 +140,14 @@ pub fn fix(
             .collect();
         let candidate = apply_edits(&current, &edits);
         if verify::check(flavor.syntax(), &candidate).is_ok() {
-            outcome
-                .fixes
-                .extend(chosen.iter().map(|f| report(&current, f, true)));
+            outcome.fixes.extend(chosen.iter().map(|f| Reported {
+                edits: if pass == 0 {
+                    f.fix.as_ref().unwrap().edits.clone()
+                } else {
+                    vec![]
+                },
+                ..report(&current, f, true)
+            }));
             current = candidate;
             continue;
         }
@@ -176,8 +211,11 @@ fn report(source: &str, f: &Finding, applied: bool) -> Reported {
             .as_ref()
             .map_or(Applicability::Review, |x| x.applicability),
         applied,
+        fixable: f.fix.as_ref().is_some_and(|x| !x.edits.is_empty()),
         message: f.message.clone(),
         line,
         column,
+        suppressed_by: None,
+        edits: vec![],
     }
 }

@@ -3,14 +3,17 @@
 //! catalogue lives in `transforms/`.
 
 pub mod cli;
+pub mod config;
 pub mod edit;
 pub mod files;
 pub mod fixer;
 pub mod flavor;
 pub mod lang;
 pub mod model;
+pub mod pr;
 pub mod report;
 pub mod style;
+pub mod suppress;
 pub mod transform;
 pub mod value;
 

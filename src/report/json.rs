@@ -16,8 +16,20 @@ pub struct FileReport {
     pub path: String,
     pub flavor: &'static str,
     pub fixes: Vec<Reported>,
+    /// Findings kept by a suppression (each names it in `suppressed_by`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<Reported>,
+    /// Own `iac-fix-ignore` comments that suppressed nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_suppressions: Vec<UnusedSuppression>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct UnusedSuppression {
+    pub line: usize,
+    pub ids: String,
 }
 
 #[derive(Serialize)]
@@ -32,4 +44,5 @@ pub struct Summary {
     pub files_changed: usize,
     pub fixes_applied: usize,
     pub fixes_pending: usize,
+    pub fixes_suppressed: usize,
 }

@@ -1,0 +1,102 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers. One rule
+//! per transform (help from its documentation), one result per finding, with the
+//! fix's replacements when they apply to the file as it was read; suppressed
+//! findings carry an in-source suppression.
+//!
+//! The log is assembled as JSON and read back through `serde_sarif`'s typed model,
+//! which checks it against the SARIF object model before it is printed.
+
+use crate::edit::line_col;
+use crate::files::Processed;
+use crate::fixer::Reported;
+use crate::transform::Registered;
+use serde_json::{json, Value};
+
+/// The SARIF log for `processed`; `display` gives each file's reported path.
+pub fn log(
+    processed: &[Processed],
+    registry: &[Registered],
+    display: impl Fn(&Processed) -> String,
+) -> String {
+    let rules: Vec<Value> = registry.iter().map(rule).collect();
+    let mut results = Vec::new();
+    for p in processed {
+        let uri = display(p);
+        for f in p.outcome.fixes.iter().chain(&p.outcome.suppressed) {
+            let rule_index = registry.iter().position(|r| r.meta().id == f.transform);
+            results.push(result(p, &uri, f, rule_index));
+        }
+    }
+    let log = json!({
+        "version": "2.1.0",
+        "$schema": serde_sarif::sarif::SCHEMA_URL,
+        "runs": [{
+            "tool": { "driver": {
+                "name": "iac-fix",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/iac-fix/iac-fix",
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let typed: serde_sarif::sarif::Sarif =
+        serde_json::from_value(log).expect("SARIF log matches the SARIF object model");
+    serde_json::to_string_pretty(&typed).expect("SARIF serializes")
+}
+
+fn rule(r: &Registered) -> Value {
+    let m = r.meta();
+    json!({
+        "id": m.id,
+        "name": m.id,
+        "shortDescription": { "text": m.title },
+        "fullDescription": { "text": m.title },
+        "help": { "text": r.docs(), "markdown": r.docs() },
+        "defaultConfiguration": { "level": "warning" },
+        "properties": {
+            "tags": m.equivalents,
+            "applicability": m.applicability.as_str(),
+        },
+    })
+}
+
+fn result(p: &Processed, uri: &str, f: &Reported, rule_index: Option<usize>) -> Value {
+    let region = json!({ "startLine": f.line, "startColumn": f.column });
+    let mut r = json!({
+        "ruleId": f.transform,
+        "level": "warning",
+        "message": { "text": f.message },
+        "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri }, "region": region } }],
+        "properties": { "applicability": f.applicability.as_str(), "applied": f.applied },
+    });
+    if let Some(i) = rule_index {
+        r["ruleIndex"] = json!(i);
+    }
+    if let Some(by) = &f.suppressed_by {
+        r["suppressions"] = json!([{ "kind": "inSource", "justification": by }]);
+    }
+    if !f.edits.is_empty() {
+        let replacements: Vec<Value> = f
+            .edits
+            .iter()
+            .map(|e| {
+                let (start_line, start_column) = line_col(&p.original, e.range.start);
+                let (end_line, end_column) = line_col(&p.original, e.range.end);
+                json!({
+                    "deletedRegion": {
+                        "startLine": start_line, "startColumn": start_column,
+                        "endLine": end_line, "endColumn": end_column,
+                    },
+                    "insertedContent": { "text": e.text },
+                })
+            })
+            .collect();
+        r["fixes"] = json!([{
+            "description": { "text": f.message },
+            "artifactChanges": [{ "artifactLocation": { "uri": uri }, "replacements": replacements }],
+        }]);
+    }
+    r
+}

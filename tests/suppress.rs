@@ -1,0 +1,170 @@
+//! Every suppression form keeps its finding unfixed, counts it as suppressed, and
+//! names what suppressed it; a suppression for another check does not.
+
+use iac_fix::files::process_text;
+use iac_fix::fixer::{Outcome, Settings};
+use iac_fix::flavor::syntax_for_path;
+use iac_fix::transforms::REGISTRY;
+use std::path::Path;
+
+fn run(name: &str, source: &str) -> Outcome {
+    let path = Path::new(name);
+    let settings = Settings {
+        select: vec!["lambda-runtime-upgrade".into()],
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let (_, outcome) = process_text(
+        path,
+        syntax_for_path(path).unwrap(),
+        source,
+        REGISTRY,
+        &settings,
+    )
+    .unwrap()
+    .expect("recognised flavor");
+    outcome
+}
+
+/// Asserts the one runtime finding was suppressed (by something containing `by`) and nothing changed.
+fn assert_suppressed(name: &str, source: &str, by: &str) {
+    let o = run(name, source);
+    assert_eq!(o.fixed, source, "{name}: suppressed finding was fixed");
+    assert_eq!(o.suppressed.len(), 1, "{name}: {:?}", o.suppressed);
+    let origin = o.suppressed[0].suppressed_by.as_deref().unwrap();
+    assert!(
+        origin.contains(by),
+        "{name}: suppressed by {origin}, expected {by}"
+    );
+    assert!(o.fixes.is_empty(), "{name}: {:?}", o.fixes);
+}
+
+const CDK_HEAD: &str =
+    "import * as cdk from 'aws-cdk-lib';\nimport * as lambda from 'aws-cdk-lib/aws-lambda';\n";
+
+fn cdk(body: &str) -> String {
+    format!("{CDK_HEAD}export class S extends cdk.Stack {{\n  constructor(scope: cdk.App) {{\n    super(scope, 'S');\n{body}  }}\n}}\n")
+}
+
+const FN: &str = "    const fn = new lambda.Function(this, 'Fn', {\n      runtime: lambda.Runtime.NODEJS_18_X,\n      handler: 'index.handler',\n      code: lambda.Code.fromInline('x'),\n    });\n";
+
+#[test]
+fn typescript_comment_on_the_line_before() {
+    let src = cdk(&format!(
+        "    // iac-fix-ignore: lambda-runtime-upgrade\n{FN}"
+    ));
+    assert_suppressed("a.ts", &src, "iac-fix-ignore at line 6");
+}
+
+#[test]
+fn typescript_comment_at_end_of_first_line() {
+    let src = cdk(&FN.replacen("{\n", "{ // iac-fix-ignore\n", 1));
+    assert_suppressed("a.ts", &src, "iac-fix-ignore at line 6");
+}
+
+#[test]
+fn typescript_file_wide_and_by_equivalent_id() {
+    let src = format!("// iac-fix-ignore-file: AwsSolutions-L1\n{}", cdk(FN));
+    assert_suppressed("a.ts", &src, "iac-fix-ignore-file");
+}
+
+#[test]
+fn cdk_nag_resource_and_stack_suppressions() {
+    let nag = "    NagSuppressions.addResourceSuppressions(fn, [{ id: 'AwsSolutions-L1', reason: 'pinned' }]);\n";
+    let src = format!(
+        "import {{ NagSuppressions }} from 'cdk-nag';\n{}",
+        cdk(&format!("{FN}{nag}"))
+    );
+    assert_suppressed("a.ts", &src, "cdk-nag");
+    let stack = "    NagSuppressions.addStackSuppressions(this, [{ id: 'AwsSolutions-L1', reason: 'x' }]);\n";
+    let src = format!(
+        "import {{ NagSuppressions }} from 'cdk-nag';\n{}",
+        cdk(&format!("{FN}{stack}"))
+    );
+    assert_suppressed("a.ts", &src, "cdk-nag");
+    let v3 = "    Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'x' });\n";
+    assert_suppressed("a.ts", &cdk(&format!("{FN}{v3}")), "cdk-nag");
+}
+
+#[test]
+fn other_checks_do_not_suppress_and_unused_own_comments_are_reported() {
+    let src = cdk(&format!("    // iac-fix-ignore: kms-alias-split\n{FN}"));
+    let o = run("a.ts", &src);
+    assert_ne!(o.fixed, src);
+    assert!(o.suppressed.is_empty());
+    let src = cdk(&format!(
+        "    // iac-fix-ignore: lambda-runtime-upgrade\n    const x = 1;\n{FN}"
+    ));
+    let o = run("a.ts", &src);
+    assert_ne!(
+        o.fixed, src,
+        "a comment two statements up does not suppress"
+    );
+    assert_eq!(
+        o.unused_suppressions,
+        vec![(6, "lambda-runtime-upgrade".to_string())]
+    );
+}
+
+const YAML_FN: &str = "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs18.x\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/r\n      Code:\n        ZipFile: x\n";
+
+fn yaml(resource: &str) -> String {
+    format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n{resource}")
+}
+
+fn with_metadata(metadata: &str) -> String {
+    yaml(&YAML_FN.replacen(
+        "    Properties:\n",
+        &format!("    Metadata:\n{metadata}    Properties:\n"),
+        1,
+    ))
+}
+
+#[test]
+fn yaml_comment_above_resource_and_checkov_comment_inside() {
+    assert_suppressed(
+        "t.yaml",
+        &yaml(&format!(
+            "  # iac-fix-ignore: lambda-runtime-upgrade\n{YAML_FN}"
+        )),
+        "iac-fix-ignore",
+    );
+    let inside = YAML_FN.replacen(
+        "    Properties:\n",
+        "    # checkov:skip=CKV_AWS_363: pinned for a vendor layer\n    Properties:\n",
+        1,
+    );
+    assert_suppressed("t.yaml", &yaml(&inside), "checkov:skip=CKV_AWS_363");
+    let trivy = YAML_FN.replacen(
+        "      Runtime",
+        "      # trivy:ignore:CKV_AWS_363\n      Runtime",
+        1,
+    );
+    assert_suppressed("t.yaml", &yaml(&trivy), "trivy");
+}
+
+#[test]
+fn cloudformation_metadata_forms() {
+    assert_suppressed(
+        "t.yaml",
+        &with_metadata("      iac-fix:\n        ignore: [lambda-runtime-upgrade]\n"),
+        "Metadata iac-fix",
+    );
+    assert_suppressed("t.yaml", &with_metadata("      checkov:\n        skip:\n          - id: CKV_AWS_363\n            comment: pinned\n"), "checkov.skip");
+    assert_suppressed(
+        "t.yaml",
+        &with_metadata(
+            "      cfn-lint:\n        config:\n          ignore_checks:\n            - W2531\n",
+        ),
+        "cfn-lint",
+    );
+    assert_suppressed("t.yaml", &with_metadata("      cfn_nag:\n        rules_to_suppress:\n          - id: W2531\n            reason: x\n"), "cfn_nag");
+    let template_wide = format!(
+        "Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [W2531]\n{}",
+        yaml(YAML_FN)
+    );
+    assert_suppressed("t.yaml", &template_wide, "template Metadata");
+    let json = r#"{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Metadata": {"iac-fix": {"ignore": []}},
+      "Properties": {"Runtime": "nodejs18.x", "Handler": "index.handler", "Role": "arn:aws:iam::1:role/r", "Code": {"ZipFile": "x"}}}}}"#;
+    assert_suppressed("t.json", json, "Metadata iac-fix");
+}
