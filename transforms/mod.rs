@@ -16,6 +16,7 @@ macro_rules! registry {
 registry! {
     athena_result_configuration,
     lambda_runtime_upgrade,
+    stepfunctions_retry,
 }
 
 /// `ResultConfiguration` as CloudFormation spells it → `resultConfiguration` for CDK props.

@@ -64,7 +64,7 @@ impl Embedded {
                 e.push_synthetic(sep);
             }
             if e.push_value(v, placeholder).is_none() {
-                if v.as_str().is_some() {
+                if v.as_str().is_some() && v.tag.is_none() {
                     return None; // a string we cannot map back: give up rather than guess
                 }
                 e.push_synthetic(placeholder);
