@@ -58,6 +58,10 @@
 //! Placement rule: `Retry` goes right before the state's `Next`/`End` when that is the
 //! state's last member (the usual ASL layout), otherwise at the end of the state.
 //!
+//! Callback tasks (`Resource` ending in `.waitForTaskToken`, CDK `integrationPattern:
+//! WAIT_FOR_TASK_TOKEN`) are reported without a fix: a retry re-sends the callback request,
+//! and their `States.Timeout` usually means nobody answered in time.
+//!
 //! Not touched: states that already have `Retry`, non-`Task` states, `DefinitionS3Location`
 //! / SAM `DefinitionUri` (the definition lives in another file), folded (`>`) scalars and
 //! embedded JSON that cannot be decoded. A `Task` whose own JSON does not parse (a `${…}`
@@ -176,6 +180,8 @@ impl Transform for StepFunctionsRetry {
 struct TaskHit {
     name: String,
     offset: usize,
+    /// A `.waitForTaskToken` callback task: reported, not fixed.
+    callback: bool,
     edits: Option<Vec<Edit>>,
 }
 
@@ -189,11 +195,15 @@ fn walk_machine(def: MapNode, policy: &Policy, out: &mut Vec<TaskHit>, depth: us
         let Some(state) = entry.value.and_then(|v| v.as_map()) else { continue };
         let Some(kind) = state.get("Type").and_then(|t| t.as_str()) else { continue };
         match kind.as_str() {
-            "Task" if !state.has("Retry") => out.push(TaskHit {
-                name: states.key_text(&entry),
-                offset: entry.key_node.start_byte(),
-                edits: insert_retry(state, policy),
-            }),
+            "Task" if !state.has("Retry") => {
+                let callback = state.get("Resource").and_then(|r| r.as_str()).is_some_and(|r| r.ends_with(".waitForTaskToken"));
+                out.push(TaskHit {
+                    name: states.key_text(&entry),
+                    offset: entry.key_node.start_byte(),
+                    callback,
+                    edits: if callback { None } else { insert_retry(state, policy) },
+                })
+            }
             "Parallel" => {
                 for branch in state.get("Branches").and_then(|b| b.as_list()).map(|l| l.items()).unwrap_or_default() {
                     if let Some(b) = branch.as_map() {
@@ -324,12 +334,16 @@ impl<'a> Format<'a> {
     }
 }
 
-fn task_message(name: &str, policy: &Policy, fixed: bool) -> String {
+const CALLBACK_NOTE: &str = " (callback task: a retry re-sends the request and `States.Timeout` usually means nobody answered; add a Retry by hand if wanted)";
+
+fn task_message(name: &str, policy: &Policy, fixed: bool, callback: bool) -> String {
     let mut m = format!(
         "Task state `{name}` has no Retry: one throttled or transient failure fails the whole execution; {}",
         policy.summary()
     );
-    if !fixed {
+    if callback {
+        m.push_str(CALLBACK_NOTE);
+    } else if !fixed {
         m.push_str(" (the definition around it cannot be edited safely: add the Retry by hand)");
     }
     m
@@ -341,7 +355,7 @@ fn direct_findings(def: MapNode, policy: &Policy, out: &mut Vec<Finding>) {
     walk_machine(def, policy, &mut hits, 0);
     for h in hits {
         let fixed = h.edits.is_some();
-        out.push(META.finding(h.offset, task_message(&h.name, policy, fixed), h.edits));
+        out.push(META.finding(h.offset, task_message(&h.name, policy, fixed, h.callback), h.edits));
     }
 }
 
@@ -355,7 +369,7 @@ fn embedded_findings(emb: Embedded, host_start: usize, policy: &Policy, out: &mu
         let edits = h.edits.and_then(|e| emb.host_edits(&e));
         let at = emb.host_offset(h.offset).unwrap_or(host_start);
         let fixed = edits.is_some();
-        out.push(META.finding(at, task_message(&h.name, policy, fixed), edits));
+        out.push(META.finding(at, task_message(&h.name, policy, fixed, h.callback), edits));
     }
 }
 
@@ -488,6 +502,13 @@ fn check_cdk_tasks(doc: &Document, policy: &Policy, out: &mut Vec<Finding>) {
         if ts.args(args).len() < 2 || has_add_retry(ts, r) {
             continue;
         }
+        let id = r.logical_id.as_deref().map_or(String::new(), |i| format!(" `{i}`"));
+        let summary = format!("Step Functions task{id} ({class}) has no addRetry: one throttled or transient failure fails the whole execution; {}", policy.summary());
+        let callback = r.props.and_then(|p| p.get("integrationPattern")).is_some_and(|v| v.text().ends_with("WAIT_FOR_TASK_TOKEN"));
+        if callback {
+            out.push(META.finding(r.node.start_byte(), format!("{summary}{CALLBACK_NOTE}"), None));
+            continue;
+        }
         let (dur, import) = duration.get_or_insert_with(|| ts.reference("aws-cdk-lib", "Duration", "cdk")).clone();
         let mut edits = retry_call_edits(ts, r, policy, &dur);
         // The import goes with the first fix only: all of them would conflict on it.
@@ -495,12 +516,7 @@ fn check_cdk_tasks(doc: &Document, policy: &Policy, out: &mut Vec<Finding>) {
             edits.push(e);
             import_pending = false;
         }
-        let id = r.logical_id.as_deref().map_or(String::new(), |i| format!(" `{i}`"));
-        let message = format!(
-            "Step Functions task{id} ({class}) has no addRetry: one throttled or transient failure fails the whole execution; {}",
-            policy.summary()
-        );
-        out.push(META.finding(r.node.start_byte(), message, Some(edits)));
+        out.push(META.finding(r.node.start_byte(), summary, Some(edits)));
     }
 }
 
@@ -566,7 +582,7 @@ fn custom_state(ts: &TsFile, r: &Resource, policy: &Policy, out: &mut Vec<Findin
     }
     let edits = insert_retry(json, policy);
     let id = r.logical_id.as_deref().unwrap_or("?");
-    out.push(META.finding(r.node.start_byte(), task_message(id, policy, edits.is_some()), edits));
+    out.push(META.finding(r.node.start_byte(), task_message(id, policy, edits.is_some(), false), edits));
 }
 
 #[cfg(test)]
