@@ -79,7 +79,11 @@
 //!
 //! ## Known gaps
 //! CDK `tasks.X.jsonata(…)`/`jsonPath(…)` factories and `DefinitionBody.fromString(…)` are
-//! not recognised; a task retried through a helper function is not seen as retried.
+//! not recognised; a task retried through a helper function is not seen as retried (it
+//! gets a second retrier). A task that the `States` walk cannot reach (definition built
+//! from spreads or computed keys) is not seen. In one-line TS object literals the `Retry`
+//! entry is added on the same line, so the line can get long. CDK v1 files that import
+//! nothing from `@aws-cdk/core` get `Duration` imported from `aws-cdk-lib`.
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
