@@ -17,6 +17,7 @@ registry! {
     athena_result_configuration,
     kms_alias_split,
     lambda_runtime_upgrade,
+    stepfunctions_retry,
 }
 
 /// `ResultConfiguration` as CloudFormation spells it → `resultConfiguration` for CDK props.

@@ -361,6 +361,35 @@ impl<'a> MapNode<'a> {
         insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text)
     }
 
+    /// Like `insert`, but the caller renders the entry's text: `render(indent, multi_line)`
+    /// gets the indentation of the line the entry starts on and whether the mapping puts
+    /// one member per line (else the entry joins a one-line mapping). `None` when the
+    /// mapping is empty.
+    pub fn insert_with(
+        &self,
+        at: Position,
+        render: impl FnOnce(&str, bool) -> String,
+    ) -> Option<Vec<Edit>> {
+        let doc = self.doc;
+        let members = named_children(self.node);
+        let anchor = match at {
+            Position::End => members.last().copied(),
+            Position::After(k) => self.entry(k).map(|e| e.node).or(members.last().copied()),
+        }?;
+        let delimited = !matches!(self.node.kind(), "block_mapping");
+        let indent = doc.column_indent(anchor.start_byte());
+        let multi_line =
+            !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        let text = if multi_line {
+            render(&indent, true)
+        } else {
+            render(doc.line_indent(anchor.start_byte()), false)
+        };
+        Some(insert_member(
+            doc, anchor, delimited, multi_line, &indent, &text,
+        ))
+    }
+
     /// Append entries copied verbatim from a sibling mapping whose entries stand at the
     /// same column (so their continuation lines need no re-indenting). `None` when this
     /// mapping is empty, inline, or indented differently.
@@ -832,6 +861,24 @@ mod tests {
             (name.as_str(), arg.as_str().unwrap().as_str()),
             ("Ref", "Y")
         );
+    }
+
+    #[test]
+    fn insert_with_renders_for_layout() {
+        let src = "{\n  \"A\": 1,\n  \"B\": 2\n}\n";
+        let out = run(Syntax::Json, src, |m| {
+            m.insert_with(Position::After("A"), |indent, multi| {
+                format!("\"C\": \"{}{multi}\"", indent.len())
+            })
+            .unwrap()
+        });
+        assert_eq!(out, "{\n  \"A\": 1,\n  \"C\": \"2true\",\n  \"B\": 2\n}\n");
+        let src = "{\"A\": 1, \"B\": 2}";
+        let out = run(Syntax::Json, src, |m| {
+            m.insert_with(Position::End, |_, multi| format!("\"C\": {multi}"))
+                .unwrap()
+        });
+        assert_eq!(out, "{\"A\": 1, \"B\": 2, \"C\": false}");
     }
 
     #[test]
