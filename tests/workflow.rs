@@ -288,3 +288,17 @@ fn completions_for_each_shell() {
         );
     }
 }
+
+#[test]
+fn shipped_hook_and_action_files_parse_and_call_the_tool() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, needle) in [
+        (".pre-commit-hooks.yaml", "entry: iac-fix"),
+        ("examples/github-action.yml", "iac-fix pr --branch"),
+    ] {
+        let text = fs::read_to_string(root.join(file)).unwrap();
+        iac_fix::lang::verify::check(iac_fix::lang::Syntax::Yaml, &text)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(text.contains(needle), "{file}");
+    }
+}
