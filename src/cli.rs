@@ -46,6 +46,9 @@ pub struct Args {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Benchmark floor: read and parse every file, fix nothing (scripts/bench-corpus.sh).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 /// Which transforms run and which fixes apply (shared by the default command and `pr`).
@@ -116,6 +119,9 @@ pub fn run(args: Args) -> i32 {
     if let Some(id) = &args.explain {
         return explain(id);
     }
+    if args.parse_only {
+        return parse_only(&args.paths);
+    }
     let (config, settings) = match settings(&args.selection) {
         Ok(s) => s,
         Err(e) => {
@@ -155,6 +161,22 @@ pub fn run(args: Args) -> i32 {
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Read and parse every file the walk finds, in parallel: the cost no fixer can beat.
+fn parse_only(roots: &[PathBuf]) -> i32 {
+    let (paths, _) = files::collect(roots);
+    let bytes: usize = paths
+        .par_iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            let syntax = crate::flavor::syntax_for_path(p)?;
+            let parsed = crate::lang::Parsed::new(syntax, text);
+            Some(parsed.source.len())
+        })
+        .sum();
+    eprintln!("parsed {} file(s), {bytes} bytes", paths.len());
+    EXIT_CLEAN
 }
 
 /// Errors as (path, message).
