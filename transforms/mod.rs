@@ -15,6 +15,7 @@ macro_rules! registry {
 
 registry! {
     athena_result_configuration,
+    lambda_dead_letter_queue,
     lambda_runtime_upgrade,
 }
 

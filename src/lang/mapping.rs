@@ -512,6 +512,8 @@ fn insert_member(
     let anchor_end = doc.trim_back(anchor.end_byte()).max(anchor.start_byte());
     let comma = next_sibling_comma(anchor);
     if !delimited {
+        // tree-sitter-yaml can attach the comment lines that follow a member to it.
+        let anchor_end = doc.trim_back(content_end(anchor)).max(anchor.start_byte());
         let at = if doc.rest_of_line_is_blank(anchor_end) {
             doc.line_end(anchor_end)
         } else {
@@ -587,6 +589,27 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
             vec![Edit::delete(from..member.end_byte())]
         }
         None => vec![Edit::delete(member.start_byte()..member.end_byte())],
+    }
+}
+
+/// End of `node` without the comments the parser attached to its end (tree-sitter-yaml
+/// makes the comment lines that follow a member part of that member).
+fn content_end(node: Node) -> usize {
+    let count = node.child_count();
+    let Some(last) = count.checked_sub(1).and_then(|i| node.child(i as _)) else {
+        return node.end_byte();
+    };
+    if last.kind() == "comment" {
+        let content = (0..count)
+            .rev()
+            .filter_map(|i| node.child(i as _))
+            .find(|c| c.kind() != "comment");
+        return content.map_or(node.end_byte(), content_end);
+    }
+    if last.end_byte() == node.end_byte() {
+        content_end(last)
+    } else {
+        node.end_byte()
     }
 }
 
@@ -768,6 +791,22 @@ mod tests {
             m.get("A").unwrap().as_map().unwrap().remove("B")
         });
         assert_eq!(out, "A:\n  C:\n    - x\nD: 2\n");
+    }
+
+    #[test]
+    fn yaml_push_before_a_comment_attached_to_the_last_item() {
+        let src = "A:\n  L:\n    - x: 1\n      y: 2\n\n  # about B\n  B: 1\n";
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get_path(&["A", "L"])
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .push(&Value::str("z"))
+        });
+        assert_eq!(
+            out,
+            "A:\n  L:\n    - x: 1\n      y: 2\n    - z\n\n  # about B\n  B: 1\n"
+        );
     }
 
     #[test]
