@@ -41,8 +41,11 @@
 //!   `AWS::Lambda::EventInvokeConfig` with `OnFailure` for the function; CDKTF
 //!   `deadLetterConfig` and `LambdaFunctionEventInvokeConfig` with `onFailure`.
 //! - Reported without a fix: `SingletonFunction`, functions created in a loop or a
-//!   callback, declared as class fields, without a props object or with `...spread`
-//!   props (the queue could not be declared cleanly, or the DLQ may already be set).
+//!   callback, declared as class fields, without a props object, or whose props spread
+//!   something other than a const object literal of the file (`...commonProps` bound to
+//!   `{…}` is looked into; anything else may already set a DLQ).
+//! - References that do not invoke are ignored: a CloudWatch alarm on the function's
+//!   metrics, IAM policies, log groups, `grantInvoke` to roles.
 //!
 //! ## Before → after
 //! CDK TypeScript (the queue is bound to a const named after the function's variable,
@@ -106,6 +109,7 @@
 //! invocations are unchanged.
 //!
 //! ## Known gaps
+//! `tasks.LambdaInvoke.jsonata(...)`-style static factories are recognised like `new`.
 //! Invocations from other files or stacks are not seen (such functions are treated as
 //! "unknown" and get a DLQ). CDKTF: when the permission is added to a separate
 //! `IamRolePolicy`, the function does not get a `dependsOn` on it.
@@ -116,7 +120,7 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::mapping::{Entry, ListNode, MapNode, Position, ValueNode};
+use crate::lang::mapping::{content_end, Entry, ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
@@ -310,6 +314,32 @@ fn placement<'a>(ts: &TsFile<'a>, r: &Resource<'a>) -> Result<Placement<'a>, &'s
     })
 }
 
+/// Whether the `...spread`s of `props` set any of `keys`: `None` when a spread is not an
+/// object literal bound to a const of this file (`...commonProps`).
+fn spreads_set(ts: &TsFile, props: MapNode, keys: &[&str]) -> Option<bool> {
+    let mut set = false;
+    for spread in crate::lang::named_children(props.node)
+        .into_iter()
+        .filter(|c| c.kind() == "spread_element")
+    {
+        let expr = spread.named_child(0)?;
+        if expr.kind() != "identifier" {
+            return None;
+        }
+        let name = ts.doc.text(expr);
+        let object = ts.usages(name).iter().find_map(|n| {
+            let decl = n.parent().filter(|p| p.kind() == "variable_declarator")?;
+            (decl.child_by_field_name("name")?.id() == n.id()).then_some(())?;
+            ValueNode::new(ts.doc, decl.child_by_field_name("value")?).as_map()
+        })?;
+        if object.has_spread() {
+            return None;
+        }
+        set |= keys.iter().any(|k| object.has(k));
+    }
+    Some(set)
+}
+
 /// `handler` → `handlerDlq`, `this.processFn` → `processFnDlq`; from the id without a binding.
 fn queue_const(doc: &Document, binding: Option<&str>, id: Option<&str>) -> String {
     let base = match (binding, id) {
@@ -382,7 +412,13 @@ fn queue_id_expr(doc: &Document, p: &Placement, binding: Option<&str>) -> String
             Some(s) => literal(&s),
             None if v.node.kind() == "template_string" => {
                 let t = v.text();
-                let suffix = if t.contains('-') && !t.chars().any(|c| c.is_ascii_uppercase()) {
+                let literal: String = t
+                    .split("${")
+                    .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+                    .collect();
+                let suffix = if !literal.chars().any(|c| c.is_ascii_uppercase())
+                    && literal.contains(|c: char| c.is_ascii_lowercase())
+                {
                     "-dlq"
                 } else {
                     "DLQ"
@@ -478,9 +514,13 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             out.push(report("it has no props object"));
             continue;
         };
-        if props.has_spread() {
-            out.push(report("its props use a spread that may already set one"));
-            continue;
+        match spreads_set(ts, props, CDK_HANDLED_PROPS) {
+            Some(true) => continue,
+            Some(false) => {}
+            None => {
+                out.push(report("its props use a spread that may already set one"));
+                continue;
+            }
         }
         let p = match placement(ts, r) {
             Ok(p) => p,
@@ -554,6 +594,9 @@ fn cdk_use(ts: &TsFile, node: Node) -> Option<Use> {
                 }
                 "call_expression" => {
                     let f = call.child_by_field_name("function")?;
+                    if let Some(ty) = ts.resolve(f) {
+                        return cdk_new_use(ts, &static_factory_class(&ty), call, None);
+                    }
                     let method = f.child_by_field_name("property").map(|p| ts.doc.text(p))?;
                     match method {
                         "addLambdaDataSource" => Some(Use::Sync("AppSync data source".into())),
@@ -619,14 +662,31 @@ fn cdk_prop_use(ts: &TsFile, object: Node, key: Option<String>) -> Option<Use> {
             "pair" | "object" | "array" => cur = parent,
             "arguments" => {
                 let call = parent.parent()?;
-                if call.kind() != "new_expression" {
-                    return None;
-                }
-                let ty = ts.resolve(call.child_by_field_name("constructor")?)?;
-                return cdk_new_use(ts, &ty, call, key);
+                return match call.kind() {
+                    "new_expression" => {
+                        let ty = ts.resolve(call.child_by_field_name("constructor")?)?;
+                        cdk_new_use(ts, &ty, call, key)
+                    }
+                    // `tasks.LambdaInvoke.jsonata(this, 'Id', { lambdaFunction: fn })`
+                    "call_expression" => {
+                        let ty = ts.resolve(call.child_by_field_name("function")?)?;
+                        cdk_new_use(ts, &static_factory_class(&ty), call, key)
+                    }
+                    _ => None,
+                };
             }
             _ => return None,
         }
+    }
+}
+
+/// `…aws-stepfunctions-tasks.LambdaInvoke.jsonata` → `…aws-stepfunctions-tasks.LambdaInvoke`.
+fn static_factory_class(ty: &str) -> String {
+    match ty.rsplit_once('.') {
+        Some((class, method)) if method.starts_with(|c: char| c.is_ascii_lowercase()) => {
+            class.to_string()
+        }
+        _ => ty.to_string(),
     }
 }
 
@@ -712,9 +772,13 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
             out.push(report("it has no props object"));
             continue;
         };
-        if props.has_spread() {
-            out.push(report("its props use a spread that may already set one"));
-            continue;
+        match spreads_set(ts, props, &["deadLetterConfig"]) {
+            Some(true) => continue,
+            Some(false) => {}
+            None => {
+                out.push(report("its props use a spread that may already set one"));
+                continue;
+            }
         }
         let mut p = match placement(ts, r) {
             Ok(p) => p,
@@ -817,7 +881,6 @@ fn tf_use(doc: &Document, o: &Resource) -> Option<Use> {
         "S3BucketNotification" => a("S3 notification"),
         "SchedulerSchedule" => a("EventBridge Scheduler"),
         "CloudwatchLogSubscriptionFilter" => a("CloudWatch Logs subscription"),
-        "CloudwatchMetricAlarm" => a("CloudWatch alarm action"),
         "LambdaFunctionUrl" => s("function URL"),
         "SfnStateMachine" => s("Step Functions"),
         "LbTargetGroupAttachment" => s("load balancer target"),
@@ -1102,13 +1165,13 @@ fn blank_line_between_resources(doc: &Document, entries: &[Entry], i: usize, edi
     if doc.flavor != Flavor::CfnYaml {
         return;
     }
-    let gap_blank = |a: usize, b: usize| {
-        let src = &doc.source()[doc.parsed.trim_back(a)..b];
+    let gap_blank = |a: Node, b: usize| {
+        let src = &doc.source()[doc.parsed.trim_back(content_end(a))..b];
         src.split('\n').skip(1).any(|l| l.trim().is_empty()) && src.matches('\n').count() >= 2
     };
     let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
-        (Some(next), _) => gap_blank(entries[i].node.end_byte(), next.node.start_byte()),
-        (None, Some(prev)) => gap_blank(prev.node.end_byte(), entries[i].node.start_byte()),
+        (Some(next), _) => gap_blank(entries[i].node, next.node.start_byte()),
+        (None, Some(prev)) => gap_blank(prev.node, entries[i].node.start_byte()),
         _ => false,
     };
     if blank {
@@ -1213,7 +1276,6 @@ fn cfn_use(doc: &Document, o: &Resource) -> Option<Use> {
         "AWS::Logs::SubscriptionFilter" => a("CloudWatch Logs subscription"),
         "AWS::IoT::TopicRule" => a("IoT rule"),
         "AWS::SES::ReceiptRule" => a("SES receipt rule"),
-        "AWS::CloudWatch::Alarm" => a("CloudWatch alarm action"),
         "AWS::Lambda::EventSourceMapping" => s("event-source mapping"),
         "AWS::Lambda::Url" => s("function URL"),
         "AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine" => s("Step Functions"),

@@ -494,6 +494,12 @@ impl<'a> ListNode<'a> {
             return insert_member(doc, last, false, true, &indent, &item);
         }
         let multi_line = spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        // `[{ … \n }]`: a new item follows the closing line of the last one (`}, {`).
+        let indent = if !multi_line && spans_lines(doc, last.start_byte(), last.end_byte()) {
+            doc.line_indent(last.end_byte()).to_string()
+        } else {
+            indent
+        };
         let item = r.value(value, &indent);
         insert_member(doc, last, true, multi_line, &indent, &item)
     }
@@ -594,7 +600,7 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
 
 /// End of `node` without the comments the parser attached to its end (tree-sitter-yaml
 /// makes the comment lines that follow a member part of that member).
-fn content_end(node: Node) -> usize {
+pub fn content_end(node: Node) -> usize {
     let count = node.child_count();
     let Some(last) = count.checked_sub(1).and_then(|i| node.child(i as _)) else {
         return node.end_byte();
@@ -806,6 +812,22 @@ mod tests {
         assert_eq!(
             out,
             "A:\n  L:\n    - x: 1\n      y: 2\n    - z\n\n  # about B\n  B: 1\n"
+        );
+    }
+
+    #[test]
+    fn json_compact_list_of_multiline_items() {
+        let src = "{\n  \"L\": [{\n    \"A\": 1\n  }]\n}\n";
+        let out = run(Syntax::Json, src, |m| {
+            m.get("L")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .push(&Value::map([("B", Value::Int(2))]))
+        });
+        assert_eq!(
+            out,
+            "{\n  \"L\": [{\n    \"A\": 1\n  }, {\n    \"B\": 2\n  }]\n}\n"
         );
     }
 
