@@ -388,6 +388,17 @@ pub fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialize")
 }
 
+/// YAML 1.1 reads `2012-10-17` as a date, not a string (IAM policy `Version`s).
+fn looks_like_timestamp(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(3, '-').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts[0].chars().all(|c| c.is_ascii_digit())
+        && (1..=2).contains(&parts[1].len())
+        && parts[1].chars().all(|c| c.is_ascii_digit())
+        && parts[2].chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
 fn yaml_plain_ok(s: &str, flow: bool) -> bool {
     const RESERVED: &[&str] = &[
         "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes",
@@ -398,6 +409,7 @@ fn yaml_plain_ok(s: &str, flow: bool) -> bool {
         || s.parse::<f64>().is_ok()
         || s.starts_with("0x")
         || s.starts_with("0o")
+        || looks_like_timestamp(s)
     {
         return false;
     }
@@ -451,6 +463,8 @@ mod tests {
         assert_eq!(r.value(&Value::str("true"), ""), "'true'");
         assert_eq!(r.value(&Value::str("a: b"), ""), "'a: b'");
         assert_eq!(r.value(&Value::str("nodejs24.x"), ""), "nodejs24.x");
+        assert_eq!(r.value(&Value::str("2012-10-17"), ""), "'2012-10-17'");
+        assert_eq!(r.value(&Value::str("2012-xx"), ""), "2012-xx");
         assert_eq!(r.value(&Value::str("'q' x"), ""), "'''q'' x'");
     }
 

@@ -16,6 +16,7 @@ macro_rules! registry {
 registry! {
     athena_result_configuration,
     kms_alias_split,
+    lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     stepfunctions_retry,
 }

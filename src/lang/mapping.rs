@@ -523,6 +523,12 @@ impl<'a> ListNode<'a> {
             return insert_member(doc, last, false, true, &indent, &item);
         }
         let multi_line = spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        // `[{ … \n }]`: a new item follows the closing line of the last one (`}, {`).
+        let indent = if !multi_line && spans_lines(doc, last.start_byte(), last.end_byte()) {
+            doc.line_indent(last.end_byte()).to_string()
+        } else {
+            indent
+        };
         let item = r.value(value, &indent);
         insert_member(doc, last, true, multi_line, &indent, &item)
     }
@@ -541,6 +547,8 @@ fn insert_member(
     let anchor_end = doc.trim_back(anchor.end_byte()).max(anchor.start_byte());
     let comma = next_sibling_comma(anchor);
     if !delimited {
+        // tree-sitter-yaml can attach the comment lines that follow a member to it.
+        let anchor_end = doc.trim_back(content_end(anchor)).max(anchor.start_byte());
         let at = if doc.rest_of_line_is_blank(anchor_end) {
             doc.line_end(anchor_end)
         } else {
@@ -616,6 +624,27 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
             vec![Edit::delete(from..member.end_byte())]
         }
         None => vec![Edit::delete(member.start_byte()..member.end_byte())],
+    }
+}
+
+/// End of `node` without the comments the parser attached to its end (tree-sitter-yaml
+/// makes the comment lines that follow a member part of that member).
+pub fn content_end(node: Node) -> usize {
+    let count = node.child_count();
+    let Some(last) = count.checked_sub(1).and_then(|i| node.child(i as _)) else {
+        return node.end_byte();
+    };
+    if last.kind() == "comment" {
+        let content = (0..count)
+            .rev()
+            .filter_map(|i| node.child(i as _))
+            .find(|c| c.kind() != "comment");
+        return content.map_or(node.end_byte(), content_end);
+    }
+    if last.end_byte() == node.end_byte() {
+        content_end(last)
+    } else {
+        node.end_byte()
     }
 }
 
@@ -797,6 +826,38 @@ mod tests {
             m.get("A").unwrap().as_map().unwrap().remove("B")
         });
         assert_eq!(out, "A:\n  C:\n    - x\nD: 2\n");
+    }
+
+    #[test]
+    fn yaml_push_before_a_comment_attached_to_the_last_item() {
+        let src = "A:\n  L:\n    - x: 1\n      y: 2\n\n  # about B\n  B: 1\n";
+        let out = run(Syntax::Yaml, src, |m| {
+            m.get_path(&["A", "L"])
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .push(&Value::str("z"))
+        });
+        assert_eq!(
+            out,
+            "A:\n  L:\n    - x: 1\n      y: 2\n    - z\n\n  # about B\n  B: 1\n"
+        );
+    }
+
+    #[test]
+    fn json_compact_list_of_multiline_items() {
+        let src = "{\n  \"L\": [{\n    \"A\": 1\n  }]\n}\n";
+        let out = run(Syntax::Json, src, |m| {
+            m.get("L")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .push(&Value::map([("B", Value::Int(2))]))
+        });
+        assert_eq!(
+            out,
+            "{\n  \"L\": [{\n    \"A\": 1\n  }, {\n    \"B\": 2\n  }]\n}\n"
+        );
     }
 
     #[test]
