@@ -16,6 +16,7 @@ macro_rules! registry {
 registry! {
     athena_result_configuration,
     lambda_runtime_upgrade,
+    least_privilege_grants,
 }
 
 /// `ResultConfiguration` as CloudFormation spells it → `resultConfiguration` for CDK props.
