@@ -302,6 +302,15 @@ struct Evidence<'c> {
 
 fn attribute<'c>(calls: &'c [SdkCall], service: Service, mine: Option<(&BTreeSet<String>, &BTreeSet<String>)>) -> Evidence<'c> {
     let mut ev = Evidence { mine: vec![], unsure: vec![] };
+    if service == Service::S3 {
+        for c in calls.iter().filter(|c| c.service == Service::S3User) {
+            // Blocks unless it visibly uses another resource.
+            let other = mine.is_some_and(|(names, others)| c.env.is_disjoint(names) && !c.env.is_disjoint(others));
+            if !other {
+                ev.unsure.push((c, "may read the bucket with the function's credentials"));
+            }
+        }
+    }
     for c in calls.iter().filter(|c| c.service == service) {
         if let Some((names, others)) = mine {
             let uses_mine = !c.env.is_disjoint(names);
@@ -434,6 +443,14 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         if fns.is_empty() {
             continue;
         }
+        if !fns.iter().any(|f| f.binding.as_deref() == Some(grantee.as_str()) || f.binding.as_deref() == function_of_role) {
+            // A role shared by functions: it must be made here, for Lambda only.
+            let Some(role) = doc.of_type("aws-cdk-lib/aws-iam.Role").find(|r| r.binding.as_deref() == Some(grantee.as_str())) else { continue };
+            let trust = role.props.and_then(|p| p.get("assumedBy")).map_or("", |t| t.text());
+            if !trust.contains("lambda.amazonaws.com") || trust.matches("amazonaws.com").count() != trust.matches("lambda.amazonaws.com").count() {
+                continue;
+            }
+        }
         let shown = format!("`{receiver}.{method}({grantee})`");
         let at = call.method.start_byte();
         // Environment variables naming this resource, and other resources of the service.
@@ -459,7 +476,8 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             match cdk_code(doc, ts, f) {
                 Ok(s) => sources.extend(s),
                 Err(e) => {
-                    missing = Some(e);
+                    let name = f.binding.as_deref().or(f.logical_id.as_deref()).unwrap_or("function");
+                    missing = Some(if fns.len() > 1 { format!("function `{name}`: {e}") } else { e });
                     break;
                 }
             }
@@ -471,9 +489,16 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         for s in &sources {
             calls.extend(scan(s).calls);
         }
+        for name in calls.iter().flat_map(|c| c.env.iter()).filter(|n| n.starts_with("${")) {
+            if mentions(name, receiver) {
+                mine_env.insert(name.clone());
+            } else if others.iter().any(|o| mentions(name, o)) {
+                other_env.insert(name.clone());
+            }
+        }
         let ev = attribute(&calls, service, Some((&mine_env, &other_env)));
         if let Some((c, why)) = ev.unsure.first() {
-            out.push(META.finding(at, format!("{shown} not narrowed: the handler's {} call `{}` at {} {why}", service.name(), c.written, c.at), None));
+            out.push(META.finding(at, format!("{shown} not narrowed: the handler's {} call `{}` at {} {why}", c.service.name(), c.written, c.at), None));
             continue;
         }
         if ev.mine.is_empty() {
@@ -501,7 +526,10 @@ fn mentions(expr: &str, binding: &str) -> bool {
 /// (name, value text) of the function's environment variables.
 fn cdk_environment(doc: &Document, ts: &TsFile, f: &Resource) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if let Some(env) = f.props.and_then(|p| p.get("environment")).and_then(|e| e.as_map()) {
+    let env = f.props.and_then(|p| p.get("environment"));
+    // `environment` may name a `const` object shared by several functions.
+    let env = env.and_then(|e| if e.node.kind() == "identifier" || e.node.kind() == "shorthand_property_identifier" { const_value(doc, e.text()) } else { Some(e) });
+    if let Some(env) = env.and_then(|e| e.as_map()) {
         for e in env.entries() {
             if let Some(v) = e.value {
                 out.push((env.key_text(&e), v.text().to_string()));
@@ -566,21 +594,67 @@ fn cdk_code(doc: &Document, ts: &TsFile, f: &Resource) -> Result<Vec<Source>, St
         }
         "fromInline" | "inline" | "InlineCode" => {
             let arg = arg.ok_or("`Code.fromInline` has no code")?;
-            let text = match arg.node.kind() {
-                "string" => arg.as_str(),
-                "template_string" => {
-                    let t = arg.text();
-                    Some(t[1..t.len().saturating_sub(1).max(1)].to_string())
+            // `Code.fromInline(handlerCode)` with `const handlerCode = `…``.
+            let literal = if arg.node.kind() == "identifier" {
+                const_value(doc, arg.text())
+            } else {
+                Some(arg)
+            };
+            let literal = literal.filter(|l| matches!(l.node.kind(), "string" | "template_string"));
+            let literal = literal.ok_or_else(|| format!("the inline code `{}` is not a literal", arg.text()))?;
+            let text = match literal.node.kind() {
+                "string" => literal.as_str().unwrap_or_default(),
+                _ => {
+                    let t = literal.text();
+                    template_code(&t[1..t.len().saturating_sub(1).max(1)])
                 }
-                _ => None,
-            }
-            .ok_or_else(|| format!("the inline code `{}` is not a literal", arg.text()))?;
+            };
+            let arg = literal;
             let start = arg.node.start_byte() + 1;
             let python = looks_python(&text, runtime);
             Ok(vec![inline_source(doc, text, start, python, false)])
         }
         _ => Err(format!("its code comes from `{}`, not from this repository", doc.text(callee))),
     }
+}
+
+/// The value of `const name = …` in the file (the first declaration of that name).
+fn const_value<'a>(doc: &Document<'a>, name: &str) -> Option<ValueNode<'a>> {
+    descendants(doc.parsed.root())
+        .into_iter()
+        .find(|d| d.kind() == "variable_declarator" && d.child_by_field_name("name").is_some_and(|n| doc.text(n) == name))
+        .and_then(|d| d.child_by_field_name("value"))
+        .map(|v| ValueNode::new(doc.parsed, v))
+}
+
+/// The code a template literal evaluates to: escapes undone (`\``, `\${`), and each
+/// `${expr}` substitution kept as `\u{1}expr\u{1}` so that a string holding
+/// `${table.tableName}` counts as naming that resource. Line breaks are kept.
+fn template_code(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(&(_, n)) if matches!(n, '`' | '$' | '\\') => {
+                    out.push(n);
+                    chars.next();
+                }
+                _ => out.push(c),
+            },
+            '$' if raw[i + 1..].starts_with('{') => {
+                let end = matching_brace(raw, i + 1);
+                out.push('\u{1}');
+                out.push_str(&raw[(i + 2).min(end)..end]);
+                out.push('\u{1}');
+                while chars.peek().is_some_and(|&(j, _)| j <= end) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A path expression: `'lambda'`, `path.join(__dirname, '../lambda')`, `` `${__dirname}/x` ``,
@@ -606,8 +680,7 @@ fn eval_path(doc: &Document, ts: &TsFile, node: tree_sitter::Node, depth: usize)
             if name == "__dirname" {
                 return Some((Base::Dir, String::new()));
             }
-            let decl = descendants(doc.parsed.root()).into_iter().find(|d| d.kind() == "variable_declarator" && d.child_by_field_name("name").is_some_and(|n| doc.text(n) == name))?;
-            eval_path(doc, ts, decl.child_by_field_name("value")?, depth + 1)
+            eval_path(doc, ts, const_value(doc, name)?.node, depth + 1)
         }
         "call_expression" => {
             let f = doc.text(v.node.child_by_field_name("function")?);
@@ -699,7 +772,7 @@ fn narrow_statement(stmt: MapNode, keys: &Keys, functions: &[(String, Result<Vec
     }
     let ev = attribute(&calls, service, None);
     if let Some((c, why)) = ev.unsure.first() {
-        return Some(META.finding(at, format!("{shown} not narrowed: the handler's {} call `{}` at {} {why}", service.name(), c.written, c.at), None));
+        return Some(META.finding(at, format!("{shown} not narrowed: the handler's {} call `{}` at {} {why}", c.service.name(), c.written, c.at), None));
     }
     if ev.mine.is_empty() {
         let l: Vec<&str> = sources.iter().map(|s| s.label.as_str()).collect();
@@ -1030,6 +1103,10 @@ enum Service {
     S3,
     Dynamo,
     Kinesis,
+    /// Textract, Rekognition, Athena, Transcribe: they read (and Athena writes) S3
+    /// objects with the caller's credentials, so a bucket passed to them needs S3
+    /// permissions the handler's own S3 calls do not show.
+    S3User,
 }
 
 impl Service {
@@ -1038,6 +1115,7 @@ impl Service {
             Service::S3 => "S3",
             Service::Dynamo => "DynamoDB",
             Service::Kinesis => "Kinesis",
+            Service::S3User => "Textract/Rekognition/Athena/Transcribe",
         }
     }
     fn prefix(self) -> &'static str {
@@ -1045,6 +1123,7 @@ impl Service {
             Service::S3 => "s3",
             Service::Dynamo => "dynamodb",
             Service::Kinesis => "kinesis",
+            Service::S3User => "-",
         }
     }
     fn of_prefix(p: &str) -> Option<Service> {
@@ -1086,6 +1165,7 @@ fn actions_of(service: Service, op: &str) -> Option<&'static [&'static str]> {
             "batchWrite" | "batchWriteItem" | "batchWriter" => &["dynamodb:BatchWriteItem"],
             _ => return None,
         },
+        Service::S3User => &[],
         Service::Kinesis => match op {
             "putRecord" => &["kinesis:PutRecord"],
             "putRecords" => &["kinesis:PutRecords"],
@@ -1388,6 +1468,14 @@ impl<'t> Scan<'t> {
                 k += len;
                 continue;
             }
+            if let Some(Tok::Str(text)) = self.t.get(k).map(|t| &t.tok) {
+                // `${table.tableName}` substituted into inline code by the stack.
+                for (n, part) in text.split('\u{1}').enumerate() {
+                    if n % 2 == 1 {
+                        out.insert(format!("${{{part}}}"));
+                    }
+                }
+            }
             if let Some(w) = self.id(k) {
                 // `Key: x` / `Key=x` name a parameter, they do not use a variable.
                 let is_key = (self.p(k + 1, ':') && !self.p(k + 2, ':')) || (self.p(k + 1, '=') && !self.p(k + 2, '='));
@@ -1479,6 +1567,7 @@ fn client_service(class: &str) -> Option<Service> {
         "S3" | "S3Client" => Service::S3,
         "DynamoDB" | "DynamoDBClient" | "DocumentClient" | "DynamoDBDocumentClient" | "DynamoDBDocument" => Service::Dynamo,
         "Kinesis" | "KinesisClient" => Service::Kinesis,
+        "Textract" | "TextractClient" | "Rekognition" | "RekognitionClient" | "Athena" | "AthenaClient" | "TranscribeService" | "TranscribeClient" => Service::S3User,
         _ => return None,
     })
 }
@@ -1488,6 +1577,7 @@ fn package_service(package: &str) -> Option<Service> {
         "@aws-sdk/client-s3" | "@aws-sdk/lib-storage" => Service::S3,
         "@aws-sdk/client-dynamodb" | "@aws-sdk/lib-dynamodb" => Service::Dynamo,
         "@aws-sdk/client-kinesis" => Service::Kinesis,
+        "@aws-sdk/client-textract" | "@aws-sdk/client-rekognition" | "@aws-sdk/client-athena" | "@aws-sdk/client-transcribe" => Service::S3User,
         _ => return None,
     })
 }
@@ -1504,16 +1594,7 @@ fn scan(src: &Source) -> Usage {
     let tokens = tokenize(&src.text, src.python);
     let sc = Scan { t: &tokens };
     let assignments = sc.assignments(src);
-    // Variables derived from environment variables (a few rounds reach `params = { Bucket: BUCKET }`).
     let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for _ in 0..3 {
-        for (name, start) in &assignments {
-            let env = sc.env_in(*start..sc.expr_end(*start, src), &aliases);
-            if !env.is_empty() {
-                aliases.entry(name.clone()).or_default().extend(env);
-            }
-        }
-    }
     // `const { A, B: b } = process.env`
     for k in 0..tokens.len() {
         if sc.p(k, '}') && sc.p(k + 1, '=') && sc.is(k + 2, "process") && sc.p(k + 3, '.') && sc.is(k + 4, "env") && !sc.p(k + 5, '.') && !sc.p(k + 5, '[') {
@@ -1527,6 +1608,15 @@ fn scan(src: &Source) -> Usage {
                 } else {
                     j += 1;
                 }
+            }
+        }
+    }
+    // Variables derived from environment variables (a few rounds reach `params = { Bucket: BUCKET }`).
+    for _ in 0..3 {
+        for (name, start) in &assignments {
+            let env = sc.env_in(*start..sc.expr_end(*start, src), &aliases);
+            if !env.is_empty() {
+                aliases.entry(name.clone()).or_default().extend(env);
             }
         }
     }
@@ -1558,7 +1648,10 @@ fn scan(src: &Source) -> Usage {
                 } else if sc.id(k).is_some_and(|w| matches!(w, "DynamoDBDocumentClient" | "DynamoDBDocument")) && sc.p(k + 1, '.') && sc.is(k + 2, "from") {
                     Some((Service::Dynamo, ClientKind::Client))
                 } else if sc.id(k).is_some_and(|w| matches!(w, "client" | "resource")) && sc.p(k + 1, '(') {
-                    sc.s(k + 2).and_then(|s| Service::of_prefix(s)).map(|s| (s, ClientKind::Client))
+                    sc.s(k + 2).and_then(|s| match s {
+                        "textract" | "rekognition" | "athena" | "transcribe" => Some(Service::S3User),
+                        _ => Service::of_prefix(s),
+                    }).map(|s| (s, ClientKind::Client))
                 } else if let (Some(owner), true, Some(sub), true) = (sc.id(k), sc.p(k + 1, '.'), sc.id(k + 2), sc.p(k + 3, '(')) {
                     match (clients.get(owner).map(|c| c.0), sub) {
                         (Some(Service::Dynamo), "Table") => Some((Service::Dynamo, ClientKind::Client)),
@@ -1642,4 +1735,74 @@ fn scan(src: &Source) -> Usage {
         usage.calls.push(SdkCall { service: *service, written, actions, env, at: at(k + 2) });
     }
     usage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::process_text;
+    use crate::fixer::Settings;
+    use crate::flavor::syntax_for_path;
+
+    fn calls(code: &str, python: bool) -> Vec<(Service, String, Option<Vec<&'static str>>, Vec<String>, String)> {
+        let label = if python { "h.py" } else { "h.js" };
+        let mut src = Source::file(label.into(), code.into());
+        src.python = python;
+        scan(&src)
+            .calls
+            .into_iter()
+            .map(|c| (c.service, c.written, c.actions.map(|a| a.to_vec()), c.env.into_iter().collect(), c.at))
+            .collect()
+    }
+
+    #[test]
+    fn comments_and_strings_are_not_calls() {
+        let js = "const s3 = new AWS.S3();\n// s3.putObject({})\n/* s3.deleteObject({}) */\nconst t = 's3.putObject(x)';\nconst r = /s3.putObject\\(/;\ns3.getObject({ Bucket: process.env['B'] });\n";
+        let got = calls(js, false);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "getObject");
+        assert_eq!(got[0].3, ["B"]);
+        assert_eq!(got[0].4, "h.js:6");
+    }
+
+    #[test]
+    fn variables_carry_environment_names() {
+        let js = "const { BUCKET: b } = process.env;\nconst params = {\n  Bucket: b,\n  Key: 'k',\n};\nconst client = new S3Client({});\nawait client.send(new PutObjectCommand(params));\n";
+        let got = calls(js, false);
+        assert_eq!(got[0].1, "PutObjectCommand");
+        assert_eq!(got[0].3, ["BUCKET"]);
+        assert_eq!(got[0].4, "h.js:7");
+        let py = "import os, boto3\nTABLE = os.getenv('T')\nddb = boto3.resource('dynamodb')\ntable = ddb.Table(TABLE)\n\ndef h(e, c):\n    # table.delete_item(Key=k)\n    with table.batch_writer() as b:\n        b.put_item(Item=e)\n    return table.scan()\n";
+        let got = calls(py, true);
+        let ops: Vec<(&str, Vec<String>, &str)> = got.iter().map(|c| (c.1.as_str(), c.3.clone(), c.4.as_str())).collect();
+        assert_eq!(ops, [("batch_writer", vec!["T".to_string()], "h.py:8"), ("scan", vec!["T".to_string()], "h.py:10")]);
+    }
+
+    #[test]
+    fn unknown_operations_are_kept_as_unknown() {
+        let got = calls("s3 = boto3.client('s3')\ns3.put_bucket_policy(Bucket='b', Policy='{}')\n", true);
+        assert_eq!(got[0].2, None);
+    }
+
+    #[test]
+    fn messages_cite_the_sdk_calls() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/least-privilege-grants");
+        let settings = Settings { select: vec![META.id.to_string()], unsafe_fixes: true, ..Default::default() };
+        let messages = |case: &str| -> Vec<String> {
+            let path = dir.join(case);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let (_, outcome) = process_text(&path, syntax_for_path(&path).unwrap(), &text, crate::transforms::REGISTRY, &settings).unwrap().unwrap();
+            outcome.fixes.into_iter().map(|f| f.message).collect()
+        };
+        let m = messages("cdk-read-only.ts");
+        assert!(m[0].contains("s3:GetObject (handlers/read-only/index.ts:12)") && m[0].contains("s3:ListBucket (handlers/read-only/index.ts:8)"), "{m:?}");
+        let m = messages("cdk-python-dynamo-read.ts");
+        assert!(m[0].contains("dynamodb:GetItem (handlers/py-reader/index.py:15)"), "{m:?}");
+        let m = messages("cfn-role-policies.json");
+        assert!(m[0].contains("s3:GetObject (cfn-role-policies.json:74)"), "{m:?}");
+        let m = messages("cdk-no-handler.ts");
+        assert!(m[0].contains("handler asset 'lambda/consumer' not in the repository"), "{m:?}");
+        let m = messages("cfn-managed-policy.yaml");
+        assert!(m.iter().any(|m| m.contains("dynamodb:PutItem (cfn-managed-policy.yaml:61)")), "{m:?}");
+    }
 }
