@@ -293,6 +293,9 @@ fn looks_python(code: &str, runtime: &str) -> bool {
 // Deciding.
 // ---------------------------------------------------------------------------
 
+/// A function's name and its handler code, or why the code is not available.
+type FunctionCode = (String, Result<Vec<Source>, String>);
+
 /// The calls a grant is about, after tying them to the granted resource.
 struct Evidence<'c> {
     mine: Vec<&'c SdkCall>,
@@ -553,7 +556,7 @@ fn cdk_code(doc: &Document, ts: &TsFile, f: &Resource) -> Result<Vec<Source>, St
     let str_prop = |k: &str| props.get(k).and_then(|v| v.as_str());
     if ty.ends_with(".NodejsFunction") {
         let (base, rel) = match props.get("entry") {
-            Some(e) => eval_path(doc, ts, e.node, 0).ok_or_else(|| format!("the entry `{}` is not a path this transform can resolve", e.text()))?,
+            Some(e) => eval_path(doc, e.node, 0).ok_or_else(|| format!("the entry `{}` is not a path this transform can resolve", e.text()))?,
             None => {
                 let stem = doc.path.file_stem().map_or(String::new(), |s| s.to_string_lossy().to_string());
                 let id = f.logical_id.as_deref().ok_or("the NodejsFunction has no `entry` and no literal id")?;
@@ -565,7 +568,7 @@ fn cdk_code(doc: &Document, ts: &TsFile, f: &Resource) -> Result<Vec<Source>, St
     }
     if ty.ends_with(".PythonFunction") {
         let e = props.get("entry").ok_or("the PythonFunction has no `entry`")?;
-        let (base, rel) = eval_path(doc, ts, e.node, 0).ok_or_else(|| format!("the entry `{}` is not a path this transform can resolve", e.text()))?;
+        let (base, rel) = eval_path(doc, e.node, 0).ok_or_else(|| format!("the entry `{}` is not a path this transform can resolve", e.text()))?;
         let path = locate(doc, base, &rel).ok_or_else(|| format!("the handler folder '{rel}' is not in the repository"))?;
         let index = str_prop("index").unwrap_or_else(|| "index.py".into());
         return load_asset(&path, &tidy(&rel), Some(index.trim_end_matches(".py")));
@@ -586,7 +589,7 @@ fn cdk_code(doc: &Document, ts: &TsFile, f: &Resource) -> Result<Vec<Source>, St
     match kind {
         "fromAsset" | "asset" | "AssetCode" => {
             let arg = arg.ok_or("`Code.fromAsset` has no path")?;
-            let (base, rel) = eval_path(doc, ts, arg.node, 0).ok_or_else(|| format!("the asset path `{}` is not a path this transform can resolve", arg.text()))?;
+            let (base, rel) = eval_path(doc, arg.node, 0).ok_or_else(|| format!("the asset path `{}` is not a path this transform can resolve", arg.text()))?;
             let path = locate(doc, base, &rel).ok_or_else(|| format!("handler asset '{}' not in the repository", tidy(&rel)))?;
             let handler = str_prop("handler");
             let module = handler.as_deref().and_then(|h| h.rsplit_once('.')).map(|(m, _)| m);
@@ -659,7 +662,7 @@ fn template_code(raw: &str) -> String {
 
 /// A path expression: `'lambda'`, `path.join(__dirname, '../lambda')`, `` `${__dirname}/x` ``,
 /// or a `const` holding one.
-fn eval_path(doc: &Document, ts: &TsFile, node: tree_sitter::Node, depth: usize) -> Option<(Base, String)> {
+fn eval_path(doc: &Document, node: tree_sitter::Node, depth: usize) -> Option<(Base, String)> {
     if depth > 3 {
         return None;
     }
@@ -680,7 +683,7 @@ fn eval_path(doc: &Document, ts: &TsFile, node: tree_sitter::Node, depth: usize)
             if name == "__dirname" {
                 return Some((Base::Dir, String::new()));
             }
-            eval_path(doc, ts, const_value(doc, name)?.node, depth + 1)
+            eval_path(doc, const_value(doc, name)?.node, depth + 1)
         }
         "call_expression" => {
             let f = doc.text(v.node.child_by_field_name("function")?);
@@ -695,7 +698,7 @@ fn eval_path(doc: &Document, ts: &TsFile, node: tree_sitter::Node, depth: usize)
                 if i == 0 && (text == "process.cwd()" || text == "'.'" || text == "\".\"") {
                     continue;
                 }
-                let (b, p) = eval_path(doc, ts, *a, depth + 1)?;
+                let (b, p) = eval_path(doc, *a, depth + 1)?;
                 if b == Base::Dir {
                     if i != 0 {
                         return None;
@@ -751,7 +754,7 @@ fn broad_statement<'a>(stmt: MapNode<'a>, keys: &Keys) -> Option<(Service, Value
 }
 
 /// The finding for one broad statement used by `functions` (name, their code or why it is missing).
-fn narrow_statement(stmt: MapNode, keys: &Keys, functions: &[(String, Result<Vec<Source>, String>)], list_style: bool) -> Option<Finding> {
+fn narrow_statement(stmt: MapNode, keys: &Keys, functions: &[FunctionCode], list_style: bool) -> Option<Finding> {
     let (service, action) = broad_statement(stmt, keys)?;
     let wildcard = format!("{}:*", service.prefix());
     let at = action.start();
@@ -909,7 +912,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         if broad_statement(*stmt, &JSON_KEYS).is_none() {
             continue;
         }
-        let functions: Vec<(String, Result<Vec<Source>, String>)> = fnames
+        let functions: Vec<FunctionCode> = fnames
             .iter()
             .map(|n| {
                 let code = code_cache.entry(n.clone()).or_insert_with(|| cfn_code(doc, template, resources[n])).clone();
@@ -1012,14 +1015,16 @@ fn owner(text: &str) -> Option<&str> {
 }
 
 fn check_cdktf(doc: &Document) -> Vec<Finding> {
-    let Some(ts) = &doc.ts else { return vec![] };
+    if doc.ts.is_none() {
+        return vec![];
+    }
     // Role binding → functions (name, code).
-    let mut roles: BTreeMap<String, Vec<(String, Result<Vec<Source>, String>)>> = BTreeMap::new();
+    let mut roles: BTreeMap<String, Vec<FunctionCode>> = BTreeMap::new();
     for f in doc.of_type(TF_LAMBDA) {
         let Some(props) = f.props else { continue };
         let Some(role) = props.get("role").and_then(|r| owner(r.text()).map(str::to_string)) else { continue };
         let name = f.binding.clone().or(f.logical_id.clone()).map_or("function".to_string(), |n| n.to_string());
-        roles.entry(role).or_default().push((name, cdktf_code(doc, ts, props)));
+        roles.entry(role).or_default().push((name, cdktf_code(doc, props)));
     }
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -1073,7 +1078,7 @@ fn tf_statements<'a>(doc: &Document<'a>, policy: ValueNode<'a>) -> Vec<(MapNode<
     vec![]
 }
 
-fn cdktf_code(doc: &Document, ts: &TsFile, props: MapNode) -> Result<Vec<Source>, String> {
+fn cdktf_code(doc: &Document, props: MapNode) -> Result<Vec<Source>, String> {
     let handler = props.get("handler").and_then(|h| h.as_str());
     let module = handler.as_deref().and_then(|h| h.rsplit_once('.')).map(|(m, _)| m.to_string());
     let file = props.get("filename").ok_or("it has no `filename` (its code is in S3 or an image)")?;
@@ -1090,7 +1095,7 @@ fn cdktf_code(doc: &Document, ts: &TsFile, props: MapNode) -> Result<Vec<Source>
         None
     };
     let v = path_value.ok_or_else(|| format!("its `filename` `{}` has no source folder", file.text()))?;
-    let (base, rel) = eval_path(doc, ts, v.node, 0).ok_or_else(|| format!("the source path `{}` is not a path this transform can resolve", v.text()))?;
+    let (base, rel) = eval_path(doc, v.node, 0).ok_or_else(|| format!("the source path `{}` is not a path this transform can resolve", v.text()))?;
     let path = locate(doc, base, &rel).ok_or_else(|| format!("handler code '{}' not in the repository", tidy(&rel)))?;
     load_asset(&path, &tidy(&rel), module.as_deref())
 }
@@ -1744,7 +1749,9 @@ mod tests {
     use crate::fixer::Settings;
     use crate::flavor::syntax_for_path;
 
-    fn calls(code: &str, python: bool) -> Vec<(Service, String, Option<Vec<&'static str>>, Vec<String>, String)> {
+    type Seen = (Service, String, Option<Vec<&'static str>>, Vec<String>, String);
+
+    fn calls(code: &str, python: bool) -> Vec<Seen> {
         let label = if python { "h.py" } else { "h.js" };
         let mut src = Source::file(label.into(), code.into());
         src.python = python;
