@@ -14,8 +14,9 @@
 //! - CDK: the grant's receiver resolves to an `s3.Bucket`, `dynamodb.Table`/`TableV2` or
 //!   `kinesis.Stream` constructed in the same file (by its binding: `const x`, `this.x`);
 //!   the grantee to a `lambda.Function`, `SingletonFunction`, `NodejsFunction` or
-//!   `PythonFunction` of the same file (by binding, by `fn.role`, or an `iam.Role` that is
-//!   the `role:` of functions of the file: then all of them count).
+//!   `PythonFunction` of the same file (by binding, by `fn.role`, or an `iam.Role` made in
+//!   the file, assumed by `lambda.amazonaws.com` only, that is the `role:` of functions of
+//!   the file: then all of them count). Other grantees are not reported.
 //! - Handler code: `Code.fromAsset(dir)` (+ `handler: 'file.fn'` → `dir/file.{js,mjs,cjs,ts,py}`;
 //!   when that file is missing every source file in `dir`), `entry:` of `NodejsFunction`
 //!   (default `<stack>.<id>.ts`) and `PythonFunction` (`entry` dir + `index`), and
@@ -37,11 +38,16 @@
 //!   URLs by operation name), and environment variable reads (`process.env.X`,
 //!   `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`, `const { X } = process.env`)
 //!   followed through variables assigned from them (`const params = { Bucket: BUCKET }`).
-//! - CDK ties a call to the granted resource through the function's `environment` (or
-//!   `addEnvironment`): `INPUT_BUCKET: bucket.bucketName` and a call whose arguments (or
-//!   client, e.g. boto3 `Table(os.environ['TABLE'])`) use `INPUT_BUCKET`. A call that uses
-//!   no such variable counts for the granted resource only when the function has no
-//!   environment variable naming another resource of that service.
+//! - CDK ties a call to the granted resource through the function's `environment` (an
+//!   object literal or a `const` holding one, or `addEnvironment`): `INPUT_BUCKET:
+//!   bucket.bucketName` and a call whose arguments (or client, e.g. boto3
+//!   `Table(os.environ['TABLE'])`) use `INPUT_BUCKET`; in `Code.fromInline` template
+//!   literals, a `${table.tableName}` substitution ties the same way. A call that uses no
+//!   such name counts for the granted resource only when the function has no environment
+//!   variable naming another resource of that service; otherwise the grant is left alone.
+//! - Textract, Rekognition, Athena and Transcribe read (Athena also writes) S3 objects
+//!   with the caller's credentials: a call to them that may use the bucket blocks S3
+//!   narrowing.
 //!
 //! ## Rules
 //! - CDK, S3 `grantReadWrite`: reads only → `grantRead`; writes only → `grantPut` (only
@@ -86,8 +92,14 @@
 //!
 //! ## Known gaps
 //! SAM policy templates (`S3CrudPolicy` → `S3ReadPolicy`) are not narrowed; grants to
-//! functions defined in another file or passed in as props are not followed; `s3:*`
-//! statements listing several actions are left alone.
+//! functions or roles defined in another file or passed in as props are not followed (a
+//! role used by functions of other files would be narrowed for this file's functions
+//! only); statements listing several actions (`["s3:*", "logs:*"]`) are left alone; IAM
+//! statements are narrowed to the union of the service's actions across the role's
+//! functions, not per bucket or table; SQS/SNS (`grant(fn, 'sqs:*')`) are not handled.
+//! Calls the lexer cannot see (dynamic method names, SDK calls inside installed
+//! packages, a bucket name passed to another service with its own role) are the reason
+//! this is `review`.
 //!
 //! ## Equivalent checks
 //! cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_111, CKV_AWS_355.
