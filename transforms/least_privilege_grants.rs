@@ -1687,6 +1687,17 @@ fn scan(src: &Source) -> Usage {
             }
         }
     }
+    // `with table.batch_writer() as batch:` — `batch.put_item` is the table's.
+    for k in 2..tokens.len() {
+        if sc.is(k, "batch_writer") && sc.p(k - 1, '.') && sc.p(k + 1, '(') {
+            let end = sc.close(k + 1);
+            if let (Some(owner), true, Some(alias)) = (sc.id(k - 2), sc.is(end, "as"), sc.id(end + 1)) {
+                if let Some(c) = clients.get(owner).cloned() {
+                    clients.insert(alias.to_string(), c);
+                }
+            }
+        }
+    }
     let mut usage = Usage::default();
     let at = |k: usize| format!("{}:{}", src.label, src.line(tokens[k].off));
     for k in 0..tokens.len() {
@@ -1730,7 +1741,18 @@ fn scan(src: &Source) -> Usage {
             }
             continue;
         };
-        let Some((service, kind, client_env)) = clients.get(recv) else { continue };
+        let Some((service, kind, client_env)) = clients.get(recv) else {
+            // A client we did not see made (`s3_resource.meta.client.upload_file(…)`,
+            // a client passed in): distinctive operation names still count.
+            let op = camel(method);
+            if op.len() >= 7 && !PLUMBING.contains(&method) {
+                if let Some(service) = [Service::S3, Service::Dynamo, Service::Kinesis].into_iter().find(|s| actions_of(*s, &op).is_some()) {
+                    let env = sc.env_in(k + 3..sc.close(k + 3), &aliases);
+                    usage.calls.push(SdkCall { service, written: method.to_string(), actions: actions_of(service, &op), env, at: at(k + 2) });
+                }
+            }
+            continue;
+        };
         let args_end = sc.close(k + 3);
         let mut env = client_env.clone();
         env.extend(sc.env_in(k + 3..args_end, &aliases));
@@ -1794,7 +1816,14 @@ mod tests {
         let py = "import os, boto3\nTABLE = os.getenv('T')\nddb = boto3.resource('dynamodb')\ntable = ddb.Table(TABLE)\n\ndef h(e, c):\n    # table.delete_item(Key=k)\n    with table.batch_writer() as b:\n        b.put_item(Item=e)\n    return table.scan()\n";
         let got = calls(py, true);
         let ops: Vec<(&str, Vec<String>, &str)> = got.iter().map(|c| (c.1.as_str(), c.3.clone(), c.4.as_str())).collect();
-        assert_eq!(ops, [("batch_writer", vec!["T".to_string()], "h.py:8"), ("scan", vec!["T".to_string()], "h.py:10")]);
+        assert_eq!(ops, [("batch_writer", vec!["T".to_string()], "h.py:8"), ("put_item", vec!["T".to_string()], "h.py:9"), ("scan", vec!["T".to_string()], "h.py:10")]);
+    }
+
+    #[test]
+    fn distinctive_operations_count_on_unseen_clients() {
+        let got = calls("import os\ndef h(e, c, s3_resource):\n    s3_resource.meta.client.upload_file('/tmp/x', os.environ['B'], 'k')\n", true);
+        assert_eq!((got[0].1.as_str(), got[0].2.clone(), got[0].3.clone()), ("upload_file", Some(vec!["s3:PutObject"]), vec!["B".to_string()]));
+        assert!(calls("const v = cache.get('k');\n", false).is_empty());
     }
 
     #[test]
