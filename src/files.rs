@@ -166,3 +166,46 @@ pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileEr
     tmp.persist(&target).map_err(|e| w(e.error))?;
     Ok(())
 }
+
+/// The nearest ancestor folder of `file` that holds one of `markers` (e.g. `cdk.json`,
+/// `package.json`): the project root that relative paths in the file refer to.
+pub fn project_root(file: &Path, markers: &[&str]) -> Option<PathBuf> {
+    let start = file.parent()?;
+    start
+        .ancestors()
+        .find(|dir| markers.iter().any(|m| dir.join(m).is_file()))
+        .map(Path::to_path_buf)
+}
+
+/// A text file other than the one being fixed (handler code a fix cites as evidence),
+/// when it exists, is at most `max_bytes` long and is UTF-8.
+pub fn read_text_file(path: &Path, max_bytes: u64) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > max_bytes {
+        return None;
+    }
+    String::from_utf8(std::fs::read(path).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_root_and_side_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = dir.path().join("app/lib");
+        std::fs::create_dir_all(&lib).unwrap();
+        std::fs::write(dir.path().join("app/cdk.json"), "{}").unwrap();
+        std::fs::write(lib.join("stack.ts"), "x").unwrap();
+        let stack = lib.join("stack.ts");
+        assert_eq!(
+            project_root(&stack, &["cdk.json"]),
+            Some(dir.path().join("app"))
+        );
+        assert_eq!(project_root(&stack, &["cdktf.json"]), None);
+        assert_eq!(read_text_file(&stack, 10).as_deref(), Some("x"));
+        assert_eq!(read_text_file(&stack, 0), None);
+        assert_eq!(read_text_file(&lib, 10), None);
+    }
+}

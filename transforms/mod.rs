@@ -18,6 +18,7 @@ registry! {
     kms_alias_split,
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
+    least_privilege_grants,
     stepfunctions_retry,
 }
 
