@@ -31,7 +31,12 @@ fn inputs(corpus_dir: &str, exts: &[&str]) -> Vec<(PathBuf, String)> {
     };
     corpus_files.sort_by_key(|p| std::cmp::Reverse(p.metadata().map(|m| m.len()).unwrap_or(0)));
     files.extend(fixtures.filter_map(Result::ok).map(|e| e.into_path()));
-    files.extend(corpus_files.into_iter().filter(|p| has_ext(p, exts)).take(40));
+    files.extend(
+        corpus_files
+            .into_iter()
+            .filter(|p| has_ext(p, exts))
+            .take(40),
+    );
     files
         .into_iter()
         .filter(|p| has_ext(p, exts) && !p.to_string_lossy().contains(".expected."))
@@ -40,11 +45,16 @@ fn inputs(corpus_dir: &str, exts: &[&str]) -> Vec<(PathBuf, String)> {
 }
 
 fn has_ext(p: &Path, exts: &[&str]) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.contains(&e))
 }
 
 fn pipeline(c: &mut Criterion) {
-    let settings = Settings { unsafe_fixes: true, ..Default::default() };
+    let settings = Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
     for (flavor, dir, exts) in [
         ("cdk-ts", "cdk-ts", &["ts"][..]),
         ("cdktf-ts", "cdktf-ts", &["ts"][..]),

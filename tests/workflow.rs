@@ -104,7 +104,8 @@ fn pr_commits_per_transform_pushes_and_returns_clean() {
     // The remote has the branch: one commit per transform on top of init.
     let log = git(&remote, &["log", "--format=%s", "iac-fix/test"]);
     let subjects: Vec<&str> = log.lines().collect();
-    assert_eq!(subjects.len(), 3, "{log}");
+    assert_eq!(subjects.len(), 4, "init + three transforms: {log}");
+    assert!(subjects.iter().any(|s| s.starts_with("iac-fix(lambda-dead-letter-queue): ")), "{log}");
     assert!(
         subjects
             .iter()
@@ -239,7 +240,7 @@ fn config_file_selects_skips_sets_options_and_excludes() {
     // A subfolder finds the file upward; --config names another one.
     fs::write(
         tmp.path().join("skip.toml"),
-        "[transforms]\nskip = [\"lambda-runtime-upgrade\"]\n",
+        "[transforms]\nskip = [\"lambda-runtime-upgrade\", \"lambda-dead-letter-queue\"]\n",
     )
     .unwrap();
     let out = iac_fix(tmp.path())
