@@ -177,6 +177,26 @@ pub fn project_root(file: &Path, markers: &[&str]) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The folder side files read for `file` must stay in: the git work tree holding it,
+/// else its project root (`markers`), else two levels above its folder. Handler code is
+/// read only inside it, so a path like `../../../etc` in a stack never leaves the repository.
+pub fn boundary(file: &Path, markers: &[&str]) -> PathBuf {
+    // Canonical first: `a/../b` must not walk through `a`'s ancestors.
+    let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let git = dir.ancestors().find(|d| d.join(".git").exists());
+    let root = git
+        .map(Path::to_path_buf)
+        .or_else(|| project_root(&file, markers))
+        .unwrap_or_else(|| dir.ancestors().nth(2).unwrap_or(dir).to_path_buf());
+    root.canonicalize().unwrap_or(root)
+}
+
+/// Whether `path` (resolved through `..` and symlinks) lies inside `root`.
+pub fn is_within(path: &Path, root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| p.starts_with(root))
+}
+
 /// A text file other than the one being fixed (handler code a fix cites as evidence),
 /// when it exists, is at most `max_bytes` long and is UTF-8.
 pub fn read_text_file(path: &Path, max_bytes: u64) -> Option<String> {
@@ -207,5 +227,8 @@ mod tests {
         assert_eq!(read_text_file(&stack, 10).as_deref(), Some("x"));
         assert_eq!(read_text_file(&stack, 0), None);
         assert_eq!(read_text_file(&lib, 10), None);
+        let root = boundary(&stack, &["cdk.json"]);
+        assert!(is_within(&stack, &root));
+        assert!(!is_within(&dir.path().join("app/../../"), &root));
     }
 }

@@ -105,7 +105,12 @@ fn pr_commits_per_transform_pushes_and_returns_clean() {
     let log = git(&remote, &["log", "--format=%s", "iac-fix/test"]);
     let subjects: Vec<&str> = log.lines().collect();
     assert_eq!(subjects.len(), 4, "init + three transforms: {log}");
-    assert!(subjects.iter().any(|s| s.starts_with("iac-fix(lambda-dead-letter-queue): ")), "{log}");
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.starts_with("iac-fix(lambda-dead-letter-queue): ")),
+        "{log}"
+    );
     assert!(
         subjects
             .iter()

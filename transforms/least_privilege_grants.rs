@@ -105,7 +105,7 @@
 //! cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_111, CKV_AWS_355.
 
 use crate::edit::{Applicability, Edit, Finding};
-use crate::files::{project_root, read_text_file};
+use crate::files::{boundary, is_within, project_root, read_text_file};
 use crate::flavor::Flavor;
 use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::ts::TsFile;
@@ -179,22 +179,28 @@ fn tidy(rel: &str) -> String {
     rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect::<Vec<_>>().join("/")
 }
 
+/// The handler path, when it exists inside the repository (see `files::boundary`).
 fn locate(doc: &Document, base: Base, rel: &str) -> Option<PathBuf> {
     let rel = tidy(rel);
-    bases(doc, base).into_iter().map(|b| b.join(&rel)).find(|p| p.exists())
+    let root = boundary(doc.path, ROOT_MARKERS);
+    bases(doc, base).into_iter().map(|b| b.join(&rel)).find(|p| p.exists() && is_within(p, &root))
 }
 
-fn load(path: &Path, label: &str) -> Option<Source> {
+fn load(root: &Path, path: &Path, label: &str) -> Option<Source> {
+    // Followed imports stay in the repository (see `files::boundary`).
+    if !is_within(path, root) {
+        return None;
+    }
     let text = read_text_file(path, MAX_FILE)?;
     Some(Source::file(label.to_string(), text))
 }
 
 /// A handler file and, transitively, the local modules it imports.
-fn load_with_imports(path: &Path, label: &str, out: &mut Vec<Source>, seen: &mut BTreeSet<PathBuf>) {
+fn load_with_imports(root: &Path, path: &Path, label: &str, out: &mut Vec<Source>, seen: &mut BTreeSet<PathBuf>) {
     if out.len() >= MAX_FILES || !seen.insert(path.to_path_buf()) {
         return;
     }
-    let Some(src) = load(path, label) else { return };
+    let Some(src) = load(root, path, label) else { return };
     let dir = path.parent().unwrap_or(Path::new(""));
     let label_dir = label.rsplit_once('/').map_or("", |(d, _)| d);
     let python = src.python;
@@ -237,18 +243,18 @@ fn load_with_imports(path: &Path, label: &str, out: &mut Vec<Source>, seen: &mut
         };
         if let Some(c) = candidates.iter().find(|c| dir.join(c.as_str()).is_file()) {
             let l = tidy(&format!("{label_dir}/{c}"));
-            load_with_imports(&dir.join(c.as_str()), &l, out, seen);
+            load_with_imports(root, &dir.join(c.as_str()), &l, out, seen);
         }
     }
 }
 
 /// The handler code of an asset folder: the handler's module and its imports, or every
 /// source file when the module is not found.
-fn load_asset(path: &Path, label: &str, handler_module: Option<&str>) -> Result<Vec<Source>, String> {
+fn load_asset(root: &Path, path: &Path, label: &str, handler_module: Option<&str>) -> Result<Vec<Source>, String> {
     if path.is_file() {
         if path.extension().is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or(""))) {
             let mut out = Vec::new();
-            load_with_imports(path, label, &mut out, &mut BTreeSet::new());
+            load_with_imports(root, path, label, &mut out, &mut BTreeSet::new());
             return Ok(out);
         }
         return Err(format!("the handler asset '{label}' is a built archive, not source code"));
@@ -258,7 +264,7 @@ fn load_asset(path: &Path, label: &str, handler_module: Option<&str>) -> Result<
         for ext in SOURCE_EXTS {
             let file = path.join(format!("{module}.{ext}"));
             if file.is_file() {
-                load_with_imports(&file, &tidy(&format!("{label}/{module}.{ext}")), &mut out, &mut BTreeSet::new());
+                load_with_imports(root, &file, &tidy(&format!("{label}/{module}.{ext}")), &mut out, &mut BTreeSet::new());
                 return Ok(out);
             }
         }
@@ -279,7 +285,7 @@ fn load_asset(path: &Path, label: &str, handler_module: Option<&str>) -> Result<
                 if out.len() >= MAX_FILES {
                     return Err(format!("the handler asset '{label}' holds too many files to read"));
                 }
-                out.extend(load(&p, &child));
+                out.extend(load(root, &p, &child));
             }
         }
     }
@@ -576,14 +582,14 @@ fn cdk_code(doc: &Document, ts: &TsFile, f: &Resource) -> Result<Vec<Source>, St
             }
         };
         let path = locate(doc, base, &rel).ok_or_else(|| format!("the handler entry '{rel}' is not in the repository"))?;
-        return load_asset(&path, &tidy(&rel), None);
+        return load_asset(&boundary(doc.path, ROOT_MARKERS), &path, &tidy(&rel), None);
     }
     if ty.ends_with(".PythonFunction") {
         let e = props.get("entry").ok_or("the PythonFunction has no `entry`")?;
         let (base, rel) = eval_path(doc, e.node, 0).ok_or_else(|| format!("the entry `{}` is not a path this transform can resolve", e.text()))?;
         let path = locate(doc, base, &rel).ok_or_else(|| format!("the handler folder '{rel}' is not in the repository"))?;
         let index = str_prop("index").unwrap_or_else(|| "index.py".into());
-        return load_asset(&path, &tidy(&rel), Some(index.trim_end_matches(".py")));
+        return load_asset(&boundary(doc.path, ROOT_MARKERS), &path, &tidy(&rel), Some(index.trim_end_matches(".py")));
     }
     let code = props.get("code").ok_or("the function has no `code`")?;
     let (callee, args) = match code.node.kind() {
@@ -605,7 +611,7 @@ fn cdk_code(doc: &Document, ts: &TsFile, f: &Resource) -> Result<Vec<Source>, St
             let path = locate(doc, base, &rel).ok_or_else(|| format!("handler asset '{}' not in the repository", tidy(&rel)))?;
             let handler = str_prop("handler");
             let module = handler.as_deref().and_then(|h| h.rsplit_once('.')).map(|(m, _)| m);
-            load_asset(&path, &tidy(&rel), module)
+            load_asset(&boundary(doc.path, ROOT_MARKERS), &path, &tidy(&rel), module)
         }
         "fromInline" | "inline" | "InlineCode" => {
             let arg = arg.ok_or("`Code.fromInline` has no code")?;
@@ -965,7 +971,7 @@ fn cfn_code(doc: &Document, template: MapNode, f: &Resource) -> Result<Vec<Sourc
     if !dir.exists() {
         return Err(format!("handler code '{}' not in the repository", tidy(&rel)));
     }
-    load_asset(&dir, &tidy(&rel), module.as_deref())
+    load_asset(&boundary(doc.path, ROOT_MARKERS), &dir, &tidy(&rel), module.as_deref())
 }
 
 fn cfn_inline(doc: &Document, code: ValueNode, runtime: &str) -> Option<Vec<Source>> {
@@ -1109,7 +1115,7 @@ fn cdktf_code(doc: &Document, props: MapNode) -> Result<Vec<Source>, String> {
     let v = path_value.ok_or_else(|| format!("its `filename` `{}` has no source folder", file.text()))?;
     let (base, rel) = eval_path(doc, v.node, 0).ok_or_else(|| format!("the source path `{}` is not a path this transform can resolve", v.text()))?;
     let path = locate(doc, base, &rel).ok_or_else(|| format!("handler code '{}' not in the repository", tidy(&rel)))?;
-    load_asset(&path, &tidy(&rel), module.as_deref())
+    load_asset(&boundary(doc.path, ROOT_MARKERS), &path, &tidy(&rel), module.as_deref())
 }
 // ---------------------------------------------------------------------------
 // Handler code: where it is, and what it does with the AWS SDK.
