@@ -42,7 +42,7 @@ echo "| iac-fix --dry-run --unsafe | $full | $(rate "$files" "$full") | $(rate "
 echo "full / parse-only: $(awk -v a="$full" -v b="$parse" 'BEGIN { printf "%.2f", a / b }')x (target <= 3x)"
 
 if [ -x /usr/bin/time ]; then
-  rss=$(/usr/bin/time -f '%M' "$bin" --dry-run --unsafe --quiet "$corpus" 2>&1 >/dev/null | tail -1)
+  rss=$( (/usr/bin/time -f '%M' "$bin" --dry-run --unsafe --quiet "$corpus" 2>&1 >/dev/null || true) | tail -1)
   echo "peak RSS: $((rss / 1024)) MB (target < 200 MB)"
 fi
 

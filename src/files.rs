@@ -133,8 +133,7 @@ pub fn process_text(
     let Some(flavor) = flavor::detect(&parsed) else {
         return Ok(None);
     };
-    drop(parsed);
-    let mut outcome = fixer::fix(path, flavor, body, registry, settings);
+    let mut outcome = fixer::fix_parsed(path, flavor, parsed, registry, settings);
     outcome.fixed.insert_str(0, bom);
     Ok(Some((flavor, outcome)))
 }

@@ -78,16 +78,32 @@ pub fn fix(
     registry: &[Registered],
     settings: &Settings,
 ) -> Outcome {
+    let parsed = Parsed::new(flavor.syntax(), source.to_string());
+    fix_parsed(path, flavor, parsed, registry, settings)
+}
+
+/// `fix` on a source already parsed (the caller's parse serves the first pass).
+pub fn fix_parsed(
+    path: &Path,
+    flavor: Flavor,
+    parsed: Parsed,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Outcome {
+    let source = parsed.source.clone();
+    let mut first = Some(parsed);
     let transforms: Vec<&Registered> = registry
         .iter()
         .filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor))
         .collect();
     let default_options = Options::default();
-    let mut current = source.to_string();
+    let mut current = source;
     let mut outcome = Outcome::default();
     let mut broken: HashSet<(&'static str, String)> = HashSet::new();
     for pass in 0..MAX_PASSES {
-        let parsed = Parsed::new(flavor.syntax(), current.clone());
+        let parsed = first
+            .take()
+            .unwrap_or_else(|| Parsed::new(flavor.syntax(), current.clone()));
         let doc = Document::new(path, flavor, &parsed);
         let suppressions = Suppressions::of(&doc);
         let mut findings: Vec<Finding> = Vec::new();

@@ -41,6 +41,7 @@ pub struct Document<'a> {
     /// CFN: the template's top-level mapping.
     pub template: Option<MapNode<'a>>,
     by_type: HashMap<String, Vec<usize>>,
+    nodes: std::cell::OnceCell<Vec<Node<'a>>>,
 }
 
 impl<'a> Document<'a> {
@@ -53,6 +54,7 @@ impl<'a> Document<'a> {
             ts: None,
             template: None,
             by_type: HashMap::new(),
+            nodes: std::cell::OnceCell::new(),
         };
         if flavor.is_cfn() {
             doc.template = cfn::root_map(parsed);
@@ -92,6 +94,12 @@ impl<'a> Document<'a> {
             });
         }
         self.ts = Some(ts);
+    }
+
+    /// Every node of the file in pre-order, walked once and shared by all transforms.
+    pub fn nodes(&self) -> &[Node<'a>] {
+        self.nodes
+            .get_or_init(|| crate::lang::descendants(self.parsed.root()))
     }
 
     /// Resources of one type, in source order.

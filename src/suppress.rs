@@ -43,10 +43,11 @@ impl Suppressions {
     pub fn of(doc: &Document) -> Suppressions {
         let mut s = Suppressions::default();
         let whole = 0..doc.source().len();
-        for comment in descendants(doc.parsed.root())
-            .into_iter()
-            .filter(|n| n.kind() == "comment")
-        {
+        // Most files hold no suppression comment: skip the walk for them.
+        let markers = ["iac-fix-ignore", "checkov:", "kics-scan", "trivy:"];
+        let has_comments = markers.iter().any(|m| doc.source().contains(m));
+        let nodes: &[Node] = if has_comments { doc.nodes() } else { &[] };
+        for &comment in nodes.iter().filter(|n| n.kind() == "comment") {
             s.comment(doc, comment, &whole);
         }
         if doc.flavor.is_cfn() {

@@ -155,7 +155,7 @@ fn add_prefix(v: ValueNode) -> Option<Edit> {
 }
 
 /// CDK: `new kms.Key(…, { alias })` → the key without `alias`, then a `kms.Alias`.
-fn split(doc: &Document, key: &Resource) -> Option<Finding> {
+fn split<'a>(doc: &Document<'a>, key: &Resource<'a>) -> Option<Finding> {
     let ts = doc.ts.as_ref()?;
     let props = key.props?;
     let entry = props.entry("alias")?;

@@ -26,7 +26,6 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::descendants;
 use crate::lang::mapping::ValueNode;
 use crate::model::Document;
 use crate::transform::{Meta, Options, Transform};
@@ -97,7 +96,7 @@ fn check_strings(values: Vec<ValueNode>, options: &Options) -> Vec<Finding> {
 fn check_cdk(doc: &Document, options: &Options) -> Vec<Finding> {
     let Some(ts) = &doc.ts else { return vec![] };
     let mut out = Vec::new();
-    for node in descendants(doc.parsed.root()) {
+    for &node in doc.nodes() {
         if node.kind() != "member_expression" || node.parent().is_some_and(|p| p.kind() == "member_expression") {
             continue;
         }
