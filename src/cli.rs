@@ -135,12 +135,24 @@ pub fn run(args: Args) -> i32 {
         args.paths.clone()
     };
     let show_progress = args.format == Format::Text && !args.quiet;
+    if !args.dry_run {
+        crate::interrupt::install();
+    }
     let (processed, mut errors) = scan(&roots, &config, &settings, show_progress);
     if !args.dry_run {
+        let mut not_written = 0;
         for p in processed.iter().filter(|p| p.changed()) {
+            if crate::interrupt::interrupted() {
+                not_written += 1;
+                continue;
+            }
             if let Err(e) = files::write_atomic(&p.path, &p.original, &p.outcome.fixed) {
                 errors.push((display(&p.path), e.to_string()));
             }
+        }
+        if crate::interrupt::interrupted() {
+            eprintln!("error: interrupted: {not_written} changed file(s) not written, files not yet read left alone; every file is either as it was or fully fixed");
+            return crate::interrupt::EXIT_INTERRUPTED;
         }
     }
     let changed = processed.iter().filter(|p| p.changed()).count();
@@ -195,6 +207,9 @@ pub fn scan(
     let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
         .par_iter()
         .map(|p| {
+            if crate::interrupt::interrupted() {
+                return (p.clone(), Ok(None));
+            }
             let r = files::process(p, REGISTRY, settings);
             progress.inc(1);
             (p.clone(), r)

@@ -23,6 +23,13 @@ pub enum FileError {
 
 const BOM: &str = "\u{feff}";
 
+/// Deepest syntax tree accepted: real templates and stacks stay far below (tens of
+/// levels); past it recursive parsers and tree walks could exhaust a thread's stack.
+pub const MAX_TREE_DEPTH: usize = 1_000;
+
+/// Deepest YAML block indentation accepted (tree-sitter-yaml aborts past about 250).
+pub const MAX_YAML_INDENT_LEVELS: usize = 200;
+
 /// A file that is ours, with its original and fixed text.
 pub struct Processed {
     pub path: PathBuf,
@@ -68,6 +75,24 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
                 {
                     files.push(e.into_path())
                 }
+                // Symlinks are not followed (their target is walked on its own when it lies
+                // inside the roots); one whose target lies outside every root is reported,
+                // since it is a file this run will neither read nor write.
+                Ok(e)
+                    if e.path_is_symlink()
+                        && flavor::syntax_for_path(e.path()).is_some()
+                        && std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) =>
+                {
+                    if let Some(target) = outside(e.path(), roots) {
+                        errors.push((
+                            e.into_path(),
+                            format!(
+                                "symlink to {} outside the given paths; skipped, not written",
+                                target.display()
+                            ),
+                        ));
+                    }
+                }
                 Ok(_) => {}
                 Err(err) => errors.push((root.clone(), err.to_string())),
             }
@@ -76,6 +101,16 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+/// The resolved target of `link` when it lies outside every root (roots resolved too).
+fn outside(link: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
+    let target = std::fs::canonicalize(link).ok()?;
+    let inside = roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .any(|r| target.starts_with(r));
+    (!inside).then_some(target)
 }
 
 /// Read, classify and fix one file. `Ok(None)`: not infrastructure code, skipped.
@@ -116,9 +151,21 @@ pub fn process_text(
     if !flavor::may_be_ours(syntax, body) {
         return Ok(None);
     }
-    verify::check(syntax, body).map_err(FileError::Parse)?;
+    if syntax == Syntax::Yaml && crate::lang::yaml_indent_depth(body) > MAX_YAML_INDENT_LEVELS {
+        return Err(FileError::Parse(format!(
+            "nested too deeply (more than {MAX_YAML_INDENT_LEVELS} indentation levels); file left untouched"
+        )));
+    }
+    // The tree-sitter parse does not recurse; the strict parsers and the transforms do.
     let parsed = Parsed::new(syntax, body.to_string());
     let root = parsed.root();
+    let depth = crate::lang::depth(root);
+    if depth > MAX_TREE_DEPTH {
+        return Err(FileError::Parse(format!(
+            "nested too deeply ({depth} syntax-tree levels, the limit is {MAX_TREE_DEPTH}); file left untouched"
+        )));
+    }
+    verify::check(syntax, body).map_err(FileError::Parse)?;
     if root.has_error()
         && (syntax != Syntax::TypeScript
             || root.kind() == "ERROR"

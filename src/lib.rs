@@ -8,6 +8,7 @@ pub mod edit;
 pub mod files;
 pub mod fixer;
 pub mod flavor;
+pub mod interrupt;
 pub mod lang;
 pub mod model;
 pub mod pr;

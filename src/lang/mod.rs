@@ -152,3 +152,80 @@ pub fn descendants(root: Node) -> Vec<Node> {
         }
     }
 }
+
+/// Deepest nesting of the tree below `root` (`root` alone: 1), without recursion.
+pub fn depth(root: Node) -> usize {
+    let mut cursor = root.walk();
+    let (mut depth, mut max) = (1, 1);
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            max = max.max(depth);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return max;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// How many block indentation levels a YAML text opens at once, at most (an upper
+/// bound: block scalars and multi-line flow collections count too). tree-sitter-yaml's
+/// scanner keeps one entry per open level in a state it serializes into 1 KiB and
+/// aborts the process past about 250, so deeper texts must not reach it.
+pub fn yaml_indent_depth(source: &str) -> usize {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut max = 0;
+    for line in source.lines() {
+        let bytes = line.as_bytes();
+        let mut col = bytes.iter().take_while(|&&b| b == b' ').count();
+        if col == bytes.len() || bytes[col] == b'#' {
+            continue;
+        }
+        while stack.last().is_some_and(|&top| top > col) {
+            stack.pop();
+        }
+        // The line's own level, then one more for each compact `- ` / `? ` entry.
+        loop {
+            if stack.last().is_none_or(|&top| top < col) {
+                stack.push(col);
+            }
+            match bytes.get(col..col + 2) {
+                Some(b"- " | b"? " | b"-\t" | b"?\t") => {
+                    col += 2;
+                    col += bytes[col..].iter().take_while(|&&b| b == b' ').count();
+                }
+                _ => break,
+            }
+        }
+        max = max.max(stack.len());
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_indent_depth_counts_open_levels() {
+        assert_eq!(yaml_indent_depth("a:\n  b:\n    c: 1\nd: 2\n"), 3);
+        assert_eq!(yaml_indent_depth("a:\n  - - - x\n"), 5);
+        assert_eq!(yaml_indent_depth("# c\n\na: 1\n"), 1);
+    }
+
+    #[test]
+    fn depth_counts_levels() {
+        let flat = Parsed::new(Syntax::Json, "[1, 2, 3]".into());
+        let deep = Parsed::new(Syntax::Json, "[[[[1]]]], 2".into());
+        assert!(depth(deep.root()) >= depth(flat.root()) + 3);
+        let very = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(depth(Parsed::new(Syntax::Json, very).root()) > 100_000);
+    }
+}

@@ -18,7 +18,132 @@ pub fn check(syntax: Syntax, source: &str) -> Result<(), String> {
     }
 }
 
+/// Deepest bracket nesting accepted in TypeScript: swc's recursive descent takes about
+/// 10 KB of stack per level, so without a bound a 10,000-deep array would overflow it.
+const MAX_TS_NESTING: usize = 1_000;
+
+/// Stack of the thread swc runs on: room for `MAX_TS_NESTING` levels many times over
+/// (reserved, not committed, until used).
+const TS_PARSER_STACK: usize = 256 << 20;
+
 fn check_typescript(source: &str) -> Result<(), String> {
+    let depth = ts_nesting(source);
+    if depth > MAX_TS_NESTING {
+        return Err(format!(
+            "nested too deeply ({depth} levels of brackets, the limit is {MAX_TS_NESTING}); refusing it"
+        ));
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("iac-fix-swc".into())
+            .stack_size(TS_PARSER_STACK)
+            .spawn_scoped(scope, || check_typescript_here(source))
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: parse here (fine for any realistic nesting).
+            Err(_) => check_typescript_here(source),
+        }
+    })
+}
+
+/// Deepest nesting of `(`, `[`, `{` (and `${` in templates) outside strings, comments,
+/// template text and regular expression literals: a cheap upper bound of how deep
+/// swc will recurse.
+fn ts_nesting(source: &str) -> usize {
+    let b = source.as_bytes();
+    let (mut i, mut depth, mut max) = (0, 0usize, 0usize);
+    // Depths at which a `}` returns into template text.
+    let mut templates: Vec<usize> = Vec::new();
+    let mut prev = b'(';
+    let skip_quoted = |mut i: usize, q: u8| {
+        while i < b.len() && b[i] != q && b[i] != b'\n' {
+            i += if b[i] == b'\\' { 2 } else { 1 };
+        }
+        i + 1
+    };
+    // Template text from `i` (after the backtick or `}`): returns (next index, entered `${`).
+    let skip_template = |mut i: usize| {
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'`' => return (i + 1, false),
+                b'$' if b.get(i + 1) == Some(&b'{') => return (i + 2, true),
+                _ => i += 1,
+            }
+        }
+        (i, false)
+    };
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' | b'\'' => i = skip_quoted(i + 1, c),
+            b'`' => {
+                let (next, entered) = skip_template(i + 1);
+                if entered {
+                    templates.push(depth);
+                    depth += 1;
+                }
+                i = next;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'/' if b"(,=:[!&|?{};+-*%<>~^".contains(&prev) => {
+                // A regular expression literal: skip to its closing `/`.
+                i += 1;
+                let mut class = false;
+                while i < b.len() && b[i] != b'\n' && (class || b[i] != b'/') {
+                    match b[i] {
+                        b'\\' => i += 1,
+                        b'[' => class = true,
+                        b']' => class = false,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+                if c == b'}' && templates.last() == Some(&depth) {
+                    templates.pop();
+                    let (next, entered) = skip_template(i);
+                    if entered {
+                        templates.push(depth);
+                        depth += 1;
+                    }
+                    i = next;
+                }
+            }
+            _ => i += 1,
+        }
+        if let Some(&p) = b.get(i.saturating_sub(1)) {
+            if !p.is_ascii_whitespace() {
+                prev = p;
+            }
+        }
+    }
+    max
+}
+
+fn check_typescript_here(source: &str) -> Result<(), String> {
     let end = BytePos(1 + source.len() as u32);
     let lexer = Lexer::new(
         SwcSyntax::Typescript(TsSyntax {
@@ -121,6 +246,17 @@ mod tests {
         .is_ok());
         let err = check(Syntax::TypeScript, "const a = {\n  b: 1,\n").unwrap_err();
         assert!(err.contains("TypeScript syntax error"), "{err}");
+    }
+
+    #[test]
+    fn typescript_nesting_is_bounded() {
+        assert_eq!(ts_nesting("f([{a: '(((', b: /[)]/}])"), 3);
+        assert_eq!(ts_nesting("x = `a${ [1] }b${ '{' }` // (((\n/* [[ */"), 2);
+        let deep = format!("x = {}1{};", "[".repeat(5_000), "]".repeat(5_000));
+        let err = check(Syntax::TypeScript, &deep).unwrap_err();
+        assert!(err.contains("nested too deeply"), "{err}");
+        let ok = format!("x = {}1{};", "[".repeat(500), "]".repeat(500));
+        assert!(check(Syntax::TypeScript, &ok).is_ok());
     }
 
     #[test]
