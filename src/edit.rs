@@ -117,6 +117,29 @@ pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
     })
 }
 
+/// Line starts of a text, for many `line_col` lookups without rescanning from the top.
+pub struct LineIndex<'s> {
+    source: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(source: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { source, starts }
+    }
+
+    /// Same as [`line_col`], in O(log lines + line length).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char(self.source, offset.min(self.source.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.source[start..offset].chars().count() + 1)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
@@ -136,6 +159,19 @@ fn floor_char(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let src = "a\r\nbé c\n\nxyz";
+        let index = LineIndex::new(src);
+        for offset in 0..=src.len() + 2 {
+            assert_eq!(
+                index.line_col(offset),
+                line_col(src, offset),
+                "offset {offset}"
+            );
+        }
+    }
 
     #[test]
     fn applies_sorted_edits() {

@@ -1,7 +1,7 @@
 //! Runs transforms over one source, applies non-overlapping fixes, re-parses and
 //! repeats until nothing changes; never returns text that does not parse.
 
-use crate::edit::{apply_edits, fixes_conflict, line_col, Applicability, Edit, Finding};
+use crate::edit::{apply_edits, fixes_conflict, Applicability, Edit, Finding, LineIndex};
 use crate::flavor::Flavor;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
@@ -130,15 +130,16 @@ pub fn fix_parsed(
             .filter(|f| !broken.contains(&(f.transform, f.message.clone())))
             .collect();
         let chosen = choose(applicable);
+        let lines = LineIndex::new(&current);
         if chosen.is_empty() || pass + 1 == MAX_PASSES {
             outcome
                 .fixes
-                .extend(findings.iter().map(|f| report(&current, f, false)));
+                .extend(findings.iter().map(|f| report(&lines, f, false)));
             outcome.suppressed = suppressed
                 .iter()
                 .map(|(f, by)| Reported {
                     suppressed_by: Some(by.clone()),
-                    ..report(&current, f, false)
+                    ..report(&lines, f, false)
                 })
                 .collect();
             outcome.unused_suppressions =
@@ -162,7 +163,7 @@ pub fn fix_parsed(
                 } else {
                     vec![]
                 },
-                ..report(&current, f, true)
+                ..report(&lines, f, true)
             }));
             current = candidate;
             continue;
@@ -191,7 +192,7 @@ pub fn fix_parsed(
                 &current,
                 &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
             );
-            outcome.fixes.push(report(&current, first, true));
+            outcome.fixes.push(report(&lines, first, true));
             current = alone;
         }
     }
@@ -218,8 +219,8 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
     chosen
 }
 
-fn report(source: &str, f: &Finding, applied: bool) -> Reported {
-    let (line, column) = line_col(source, f.offset);
+fn report(lines: &LineIndex, f: &Finding, applied: bool) -> Reported {
+    let (line, column) = lines.line_col(f.offset);
     Reported {
         transform: f.transform,
         applicability: f
