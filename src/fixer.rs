@@ -1,7 +1,7 @@
 //! Runs transforms over one source, applies non-overlapping fixes, re-parses and
 //! repeats until nothing changes; never returns text that does not parse.
 
-use crate::edit::{apply_edits, fixes_conflict, Applicability, Edit, Finding, LineIndex};
+use crate::edit::{apply_edits, Applicability, Edit, Finding, LineIndex};
 use crate::flavor::Flavor;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
@@ -206,17 +206,41 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
         let s = f.fix.as_ref().unwrap().span();
         (s.start, s.end, f.transform)
     });
+    let mut taken = Taken::default();
     let mut chosen: Vec<&Finding> = Vec::new();
     for f in candidates {
-        let fix = f.fix.as_ref().unwrap();
-        if chosen
-            .iter()
-            .all(|c| !fixes_conflict(c.fix.as_ref().unwrap(), fix))
-        {
+        let edits = &f.fix.as_ref().unwrap().edits;
+        if !edits.iter().any(|e| taken.conflicts(&e.range)) {
+            edits.iter().for_each(|e| taken.add(&e.range));
             chosen.push(f);
         }
     }
     chosen
+}
+
+/// The ranges of the edits chosen so far, by start (the largest end per start), so
+/// a pass with k fixes is chosen in O(k log k) rather than by comparing all pairs.
+/// Same rule as [`fixes_conflict`]: overlapping ranges or the same start conflict.
+#[derive(Default)]
+struct Taken(BTreeMap<usize, usize>);
+
+impl Taken {
+    fn conflicts(&self, r: &std::ops::Range<usize>) -> bool {
+        // Chosen fixes never overlap each other, so only the nearest range starting
+        // before `r` can reach into it.
+        self.0.contains_key(&r.start)
+            || (r.end > r.start + 1 && self.0.range(r.start + 1..r.end).next().is_some())
+            || self
+                .0
+                .range(..r.start)
+                .next_back()
+                .is_some_and(|(_, &end)| end > r.start)
+    }
+
+    fn add(&mut self, r: &std::ops::Range<usize>) {
+        let end = self.0.entry(r.start).or_insert(r.end);
+        *end = (*end).max(r.end);
+    }
 }
 
 fn report(lines: &LineIndex, f: &Finding, applied: bool) -> Reported {
@@ -234,5 +258,54 @@ fn report(lines: &LineIndex, f: &Finding, applied: bool) -> Reported {
         column,
         suppressed_by: None,
         edits: vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::{fixes_conflict, Fix};
+
+    /// The indexed choice agrees with the pairwise rule on every small layout of
+    /// one-edit fixes (inserts and replacements over a few bytes).
+    #[test]
+    fn indexed_choice_matches_pairwise_conflicts() {
+        let ranges: Vec<std::ops::Range<usize>> =
+            (0..5).flat_map(|s| (s..5).map(move |e| s..e)).collect();
+        let fix = |r: &std::ops::Range<usize>| Fix::safe(vec![Edit::replace(r.clone(), "x")]);
+        for a in &ranges {
+            for b in &ranges {
+                for c in &ranges {
+                    let findings: Vec<Finding> = [a, b, c]
+                        .iter()
+                        .map(|r| Finding {
+                            transform: "t",
+                            message: String::new(),
+                            offset: r.start,
+                            fix: Some(fix(r)),
+                        })
+                        .collect();
+                    let chosen = choose(findings.iter().collect());
+                    for (i, x) in chosen.iter().enumerate() {
+                        for y in &chosen[i + 1..] {
+                            let (fx, fy) = (x.fix.as_ref().unwrap(), y.fix.as_ref().unwrap());
+                            assert!(!fixes_conflict(fx, fy), "{a:?} {b:?} {c:?}");
+                        }
+                    }
+                    // Greedy and maximal: every fix left out conflicts with a chosen one.
+                    for f in &findings {
+                        let fx = f.fix.as_ref().unwrap();
+                        let picked = chosen.iter().any(|c| std::ptr::eq(*c, f));
+                        assert!(
+                            picked
+                                || chosen
+                                    .iter()
+                                    .any(|c| fixes_conflict(c.fix.as_ref().unwrap(), fx)),
+                            "{a:?} {b:?} {c:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -1008,6 +1008,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     let entries = resources.entries();
     let keys: Vec<String> = entries.iter().map(|e| resources.key_text(e)).collect();
     let mut taken: HashSet<String> = keys.iter().cloned().collect();
+    let key_index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     // Which resources mention which names (`!Ref X`, `!GetAtt X.Arn`, `${X}`), once.
     let mut mentioned_by: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, o) in doc.resources.iter().enumerate() {
@@ -1088,8 +1089,10 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
                 ("SqsManagedSseEnabled", Value::Bool(true)),
             ]),
         ));
-        let mut queue_edits = resources.insert(&queue, &Value::Map(qbody), Position::After(id));
-        if let Some(i) = keys.iter().position(|k| k == id) {
+        let index = key_index.get(id).copied();
+        let at_member = index.map_or(Position::After(id), |i| Position::AfterMember(entries[i].node));
+        let mut queue_edits = resources.insert(&queue, &Value::Map(qbody), at_member);
+        if let Some(i) = index {
             blank_line_between_resources(doc, &entries, i, &mut queue_edits);
         }
         let arn = Value::GetAtt(queue.clone(), "Arn".into());

@@ -6,6 +6,7 @@
 use super::{named_children, Parsed, Syntax};
 use crate::edit::Edit;
 use crate::value::{Renderer, Value};
+use std::ops::Range;
 use tree_sitter::Node;
 
 /// A value in the tree: a mapping, a list, a scalar or (TypeScript) any expression.
@@ -47,9 +48,12 @@ pub struct Entry<'a> {
 
 /// Where `MapNode::insert` puts a new entry.
 #[derive(Clone, Copy, Debug)]
-pub enum Position<'k> {
+pub enum Position<'k, 'n> {
     End,
     After(&'k str),
+    /// After this member node of the mapping (an `Entry::node`): no lookup by key,
+    /// so inserting after each of n entries stays linear.
+    AfterMember(Node<'n>),
 }
 
 impl<'a> ValueNode<'a> {
@@ -186,7 +190,7 @@ impl<'a> ValueNode<'a> {
         let doc = self.doc;
         let indent = doc.line_indent(self.outer.start_byte()).to_string();
         let mut r = Renderer::new(doc.syntax, &doc.style);
-        r.flow = in_yaml_flow(self.outer);
+        r.flow = doc.syntax == Syntax::Yaml && in_yaml_flow(self.outer);
         let block = matches!(value, Value::Map(m) if !m.is_empty())
             || matches!(value, Value::List(l) if !l.is_empty());
         if doc.syntax == Syntax::Yaml && !r.flow && block {
@@ -333,14 +337,30 @@ impl<'a> MapNode<'a> {
         self.set(first, &nested)
     }
 
+    /// The member a new entry goes after (`None`: the mapping is empty).
+    fn anchor(&self, at: Position<'_, 'a>) -> Option<Node<'a>> {
+        let last = || named_children(self.node).last().copied();
+        match at {
+            Position::End => last(),
+            Position::After(k) => self.entry(k).map(|e| e.node).or_else(last),
+            Position::AfterMember(n) => Some(n),
+        }
+    }
+
+    /// A line break before the first member: the mapping puts one member per line.
+    fn one_member_per_line(&self) -> bool {
+        let mut cursor = self.node.walk();
+        let first = self
+            .node
+            .named_children(&mut cursor)
+            .find(|c| c.kind() != "comment");
+        first.is_some_and(|f| spans_lines(self.doc, self.node.start_byte(), f.start_byte()))
+    }
+
     /// Insert a new entry (the caller checked the key is absent).
-    pub fn insert(&self, key: &str, value: &Value, at: Position) -> Vec<Edit> {
+    pub fn insert(&self, key: &str, value: &Value, at: Position<'_, 'a>) -> Vec<Edit> {
         let doc = self.doc;
-        let members = named_children(self.node);
-        let anchor = match at {
-            Position::End => members.last().copied(),
-            Position::After(k) => self.entry(k).map(|e| e.node).or(members.last().copied()),
-        };
+        let anchor = self.anchor(at);
         let delimited = !matches!(self.node.kind(), "block_mapping");
         let r = Renderer {
             syntax: doc.syntax,
@@ -351,8 +371,7 @@ impl<'a> MapNode<'a> {
             return vec![self.fill_empty(key, value, &r)];
         };
         let indent = doc.column_indent(anchor.start_byte());
-        let multi_line =
-            !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        let multi_line = !delimited || self.one_member_per_line();
         let entry_text = if multi_line {
             r.entry(key, value, &indent)
         } else {
@@ -367,19 +386,14 @@ impl<'a> MapNode<'a> {
     /// mapping is empty.
     pub fn insert_with(
         &self,
-        at: Position,
+        at: Position<'_, 'a>,
         render: impl FnOnce(&str, bool) -> String,
     ) -> Option<Vec<Edit>> {
         let doc = self.doc;
-        let members = named_children(self.node);
-        let anchor = match at {
-            Position::End => members.last().copied(),
-            Position::After(k) => self.entry(k).map(|e| e.node).or(members.last().copied()),
-        }?;
+        let anchor = self.anchor(at)?;
         let delimited = !matches!(self.node.kind(), "block_mapping");
         let indent = doc.column_indent(anchor.start_byte());
-        let multi_line =
-            !delimited || spans_lines(doc, self.node.start_byte(), members[0].start_byte());
+        let multi_line = !delimited || self.one_member_per_line();
         let text = if multi_line {
             render(&indent, true)
         } else {
@@ -545,7 +559,7 @@ fn insert_member(
 ) -> Vec<Edit> {
     let nl = doc.style.newline;
     let anchor_end = doc.trim_back(anchor.end_byte()).max(anchor.start_byte());
-    let comma = next_sibling_comma(anchor);
+    let comma = next_sibling_comma(doc, anchor);
     if !delimited {
         // tree-sitter-yaml can attach the comment lines that follow a member to it.
         let anchor_end = doc.trim_back(content_end(anchor)).max(anchor.start_byte());
@@ -556,7 +570,7 @@ fn insert_member(
         };
         return vec![Edit::insert(at, format!("{nl}{indent}{text}"))];
     }
-    let after = comma.map_or(anchor_end, |c| c.end_byte());
+    let after = comma.as_ref().map_or(anchor_end, |c| c.end);
     if multi_line && doc.rest_of_line_is_blank(after) {
         let at = doc.line_end(after);
         return match comma {
@@ -569,7 +583,7 @@ fn insert_member(
         };
     }
     match comma {
-        Some(c) => vec![Edit::insert(c.end_byte(), format!(" {text},"))],
+        Some(c) => vec![Edit::insert(c.end, format!(" {text},"))],
         None => vec![Edit::insert(anchor_end, format!(", {text}"))],
     }
 }
@@ -601,9 +615,9 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         };
         return vec![Edit::delete(start..end)];
     }
-    match next_sibling_comma(member) {
+    match next_sibling_comma(doc, member) {
         Some(comma) => {
-            let end = comma.end_byte();
+            let end = comma.end;
             if alone && doc.rest_of_line_is_blank(end) {
                 let le = doc.line_end(end);
                 let le = le
@@ -620,7 +634,7 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         None if idx > 0 => {
             // Last member: drop the previous member's comma and everything up to our end.
             let prev = members[idx - 1];
-            let from = next_sibling_comma(prev).map_or(prev.end_byte(), |c| c.start_byte());
+            let from = next_sibling_comma(doc, prev).map_or(prev.end_byte(), |c| c.start);
             vec![Edit::delete(from..member.end_byte())]
         }
         None => vec![Edit::delete(member.start_byte()..member.end_byte())],
@@ -648,30 +662,37 @@ pub fn content_end(node: Node) -> usize {
     }
 }
 
-fn next_sibling_comma(node: Node) -> Option<Node> {
-    let mut next = node.next_sibling();
-    while let Some(n) = next {
-        match n.kind() {
-            "," => return Some(n),
-            "comment" => next = n.next_sibling(),
+/// The byte range of the `,` that follows a member of a delimited container, read
+/// from the text (only blanks and comments can stand between them): `next_sibling`
+/// would climb from the root, quadratic over a large mapping.
+fn next_sibling_comma(doc: &Parsed, node: Node) -> Option<Range<usize>> {
+    let src = doc.source.as_bytes();
+    let mut i = node.end_byte();
+    loop {
+        match src.get(i)? {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b',' => return Some(i..i + 1),
+            b'#' if doc.syntax == Syntax::Yaml => i = doc.line_end(i),
+            b'/' if doc.syntax != Syntax::Yaml && src.get(i + 1) == Some(&b'/') => {
+                i = doc.line_end(i)
+            }
+            b'/' if doc.syntax != Syntax::Yaml && src.get(i + 1) == Some(&b'*') => {
+                i = i + 2 + doc.source[i + 2..].find("*/")? + 2;
+            }
             _ => return None,
         }
     }
-    None
 }
 
 fn colon_after(pair: Node, key: Node) -> Option<usize> {
-    let mut next = key.next_sibling();
-    while let Some(n) = next {
-        if n.kind() == ":" {
-            return Some(n.end_byte());
-        }
-        if n.parent().map(|p| p.id()) != Some(pair.id()) {
-            break;
-        }
-        next = n.next_sibling();
-    }
-    None
+    // A cursor over the pair's own children: `Node::next_sibling` climbs from the root,
+    // which costs the width of every enclosing mapping.
+    let mut cursor = pair.walk();
+    let colon = pair
+        .children(&mut cursor)
+        .skip_while(|n| n.id() != key.id())
+        .find(|n| n.kind() == ":");
+    colon.map(|n| n.end_byte())
 }
 
 fn spans_lines(doc: &Parsed, from: usize, to: usize) -> bool {
