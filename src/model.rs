@@ -1,13 +1,14 @@
 //! The flavor-neutral view a transform works on: the resources or constructs a
 //! file declares, each with its type, id, binding and props node.
 
+use crate::edit::LineIndex;
 use crate::flavor::Flavor;
 use crate::lang::cfn::{self, TemplateResource};
 use crate::lang::mapping::MapNode;
 use crate::lang::ts::TsFile;
 use crate::lang::Parsed;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -42,6 +43,8 @@ pub struct Document<'a> {
     pub template: Option<MapNode<'a>>,
     by_type: HashMap<String, Vec<usize>>,
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
+    words: std::cell::OnceCell<HashSet<&'a str>>,
+    lines: std::cell::OnceCell<LineIndex<'a>>,
 }
 
 impl<'a> Document<'a> {
@@ -55,6 +58,8 @@ impl<'a> Document<'a> {
             template: None,
             by_type: HashMap::new(),
             nodes: std::cell::OnceCell::new(),
+            words: std::cell::OnceCell::new(),
+            lines: std::cell::OnceCell::new(),
         };
         if flavor.is_cfn() {
             doc.template = cfn::root_map(parsed);
@@ -102,6 +107,42 @@ impl<'a> Document<'a> {
             .get_or_init(|| crate::lang::descendants(self.parsed.root()))
     }
 
+    /// True when `word` (identifier characters only) stands in the source as a whole
+    /// word; the words are collected once, so picking unique names stays linear.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.words
+            .get_or_init(|| {
+                let text: &'a str = &self.parsed.source;
+                text.split(|c: char| !is_word_char(c))
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .contains(word)
+    }
+
+    /// False only when `text` cannot occur in the source: a word it encloses (between
+    /// two non-word characters of its own, e.g. quotes) is absent. A quick test
+    /// before searching the whole source for it.
+    pub fn may_contain(&self, text: &str) -> bool {
+        let parts: Vec<&str> = text.split(|c: char| !is_word_char(c)).collect();
+        let inner = parts
+            .get(1..parts.len().saturating_sub(1))
+            .unwrap_or_default();
+        inner
+            .iter()
+            .filter(|w| !w.is_empty())
+            .all(|w| self.has_word(w))
+    }
+
+    /// 1-based line of a byte offset (the line starts are indexed once).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let source: &'a str = &self.parsed.source;
+        self.lines
+            .get_or_init(|| LineIndex::new(source))
+            .line_col(offset)
+            .0
+    }
+
     /// Resources of one type, in source order.
     pub fn of_type(&self, type_name: &str) -> impl Iterator<Item = &Resource<'a>> + '_ {
         self.by_type
@@ -140,4 +181,9 @@ fn from_template(r: TemplateResource<'_>) -> Resource<'_> {
         node: r.key_node,
         statement: None,
     }
+}
+
+/// Identifier characters in TypeScript, JSON keys and CloudFormation logical ids.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }

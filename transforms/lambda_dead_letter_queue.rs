@@ -240,16 +240,6 @@ fn refers(text: &str, name: &str) -> bool {
     })
 }
 
-/// True when `text` holds `name` as a whole word anywhere (members included).
-fn mentions(text: &str, name: &str) -> bool {
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-    let b = text.as_bytes();
-    text.match_indices(name).any(|(i, _)| {
-        let j = i + name.len();
-        (i == 0 || !ident(b[i - 1])) && (j >= b.len() || !ident(b[j]))
-    })
-}
-
 // ---------------------------------------------------------------- TypeScript (shared)
 
 const FUNCTION_KINDS: &[&str] = &[
@@ -352,7 +342,7 @@ fn queue_const(doc: &Document, binding: Option<&str>, id: Option<&str>) -> Strin
     } else {
         base
     };
-    unique(&format!("{base}Dlq"), |c| mentions(doc.source(), c))
+    unique(&format!("{base}Dlq"), |c| doc.has_word(c))
 }
 
 fn lower_camel(id: &str) -> String {
@@ -403,7 +393,9 @@ fn queue_id_expr(doc: &Document, p: &Placement, binding: Option<&str>) -> String
     let src = doc.source();
     let literal = |s: &str| {
         let s = unique(&dlq_id(s), |c| {
-            src.contains(&format!("'{c}'")) || src.contains(&format!("\"{c}\""))
+            [format!("'{c}'"), format!("\"{c}\"")]
+                .iter()
+                .any(|quoted| doc.may_contain(quoted) && src.contains(quoted.as_str()))
         });
         quote(&s, q)
     };

@@ -298,7 +298,7 @@ fn load_asset(root: &Path, path: &Path, label: &str, handler_module: Option<&str
 /// Inline code in the file being fixed, starting at `offset`.
 fn inline_source(doc: &Document, text: String, offset: usize, python: bool, single_line: bool) -> Source {
     let label = doc.path.file_name().map_or(String::new(), |n| n.to_string_lossy().to_string());
-    let line = crate::edit::line_col(doc.source(), offset).0;
+    let line = doc.line_of(offset);
     Source { label, text, python, pieces: vec![(0, line, single_line)] }
 }
 
@@ -436,13 +436,28 @@ fn narrower(service: Service, method: &str, acts: &BTreeSet<&str>) -> Option<&'s
 fn check_cdk(doc: &Document) -> Vec<Finding> {
     let Some(ts) = &doc.ts else { return vec![] };
     let mut out = Vec::new();
+    // Functions with their `role:` text, read once for all grant calls.
+    let functions: std::cell::OnceCell<Vec<(&Resource, Option<&str>)>> = Default::default();
+    let (granting, first_bound) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
     for call in &ts.calls {
         let method = doc.text(call.method);
         if !matches!(method, "grantReadWrite" | "grantFullAccess" | "grantReadWriteData") {
             continue;
         }
         let receiver = doc.text(call.receiver).trim_end_matches('!');
-        let Some(res) = doc.resources.iter().find(|r| r.binding.as_deref() == Some(receiver)) else { continue };
+        // Bound resources of the granting services, (binding, service), read once.
+        let granting = granting.get_or_init(|| doc.resources.iter().filter_map(|r| Some((r.binding.as_deref()?, cdk_service(&r.type_name)?))).collect::<Vec<_>>());
+        // The first resource bound to the receiver decides, as in the source.
+        let first_bound = first_bound.get_or_init(|| {
+            let mut m = HashMap::new();
+            for r in &doc.resources {
+                if let Some(b) = r.binding.as_deref() {
+                    m.entry(b).or_insert(r);
+                }
+            }
+            m
+        });
+        let Some(res) = first_bound.get(receiver) else { continue };
         let Some(service) = cdk_service(&res.type_name) else { continue };
         let fits = match service {
             Service::Dynamo => method != "grantReadWrite",
@@ -453,13 +468,14 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             continue;
         }
         let function_of_role = grantee.strip_suffix(".role").map(|g| g.trim_end_matches('!'));
-        let fns: Vec<&Resource> = doc
-            .of_types(CDK_FUNCTIONS)
-            .into_iter()
-            .filter(|f| {
+        let fns: Vec<&Resource> = functions
+            .get_or_init(|| doc.of_types(CDK_FUNCTIONS).into_iter().map(|f| (f, f.props.and_then(|p| p.get("role")).map(|r| r.text()))).collect())
+            .iter()
+            .filter(|(f, role)| {
                 let b = f.binding.as_deref();
-                b == Some(grantee.as_str()) || (function_of_role.is_some() && b == function_of_role) || f.props.and_then(|p| p.get("role")).is_some_and(|r| r.text() == grantee)
+                b == Some(grantee.as_str()) || (function_of_role.is_some() && b == function_of_role) || *role == Some(grantee.as_str())
             })
+            .map(|(f, _)| *f)
             .collect();
         if fns.is_empty() {
             continue;
@@ -475,13 +491,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         let shown = format!("`{receiver}.{method}({grantee})`");
         let at = call.method.start_byte();
         // Environment variables naming this resource, and other resources of the service.
-        let others: Vec<&str> = doc
-            .resources
-            .iter()
-            .filter(|r| cdk_service(&r.type_name) == Some(service))
-            .filter_map(|r| r.binding.as_deref())
-            .filter(|b| *b != receiver)
-            .collect();
+        let others: Vec<&str> = granting.iter().filter(|(b, s)| *s == service && *b != receiver).map(|(b, _)| *b).collect();
         let mut calls = Vec::new();
         let mut sources = Vec::new();
         let mut missing = None;
@@ -991,7 +1001,7 @@ fn cfn_inline(doc: &Document, code: ValueNode, runtime: &str) -> Option<Vec<Sour
                     if i > 0 {
                         text.push_str(&sep);
                     }
-                    let line = crate::edit::line_col(doc.source(), p.start()).0;
+                    let line = doc.line_of(p.start());
                     pieces.push((text.len(), line, true));
                     text.push_str(&p.as_str().unwrap_or_default());
                 }

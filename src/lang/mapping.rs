@@ -46,6 +46,24 @@ pub struct Entry<'a> {
     pub value: Option<ValueNode<'a>>,
 }
 
+/// Field ids of the grammar, looked up once per walk (by name it is a string search).
+struct Fields {
+    key: Option<u16>,
+    value: Option<u16>,
+    name: Option<u16>,
+}
+
+impl Fields {
+    fn of(doc: &Parsed) -> Fields {
+        let language = doc.tree.language();
+        Fields {
+            key: language.field_id_for_name("key").map(u16::from),
+            value: language.field_id_for_name("value").map(u16::from),
+            name: language.field_id_for_name("name").map(u16::from),
+        }
+    }
+}
+
 /// Where `MapNode::insert` puts a new entry.
 #[derive(Clone, Copy, Debug)]
 pub enum Position<'k, 'n> {
@@ -234,45 +252,39 @@ impl<'a> ValueNode<'a> {
 impl<'a> MapNode<'a> {
     /// The members that are `key: value` (TS shorthand and methods included; spreads are not).
     pub fn entries(&self) -> Vec<Entry<'a>> {
-        let doc = self.doc;
-        let mut out = Vec::new();
-        for member in named_children(self.node) {
-            match member.kind() {
-                "pair" | "block_mapping_pair" | "flow_pair" => {
-                    let Some(key) = member.child_by_field_name("key") else {
-                        continue;
-                    };
-                    let value = member.child_by_field_name("value").map(|v| {
-                        let colon_end = colon_after(member, key).unwrap_or(key.end_byte());
-                        ValueNode {
-                            colon_end: Some(colon_end),
-                            ..ValueNode::new(doc, v)
-                        }
-                    });
-                    out.push(Entry {
-                        node: member,
-                        key_node: key,
-                        value,
-                    });
-                }
-                "shorthand_property_identifier" => out.push(Entry {
+        let fields = Fields::of(self.doc);
+        let mut cursor = self.node.walk();
+        let members = self.node.named_children(&mut cursor);
+        members.filter_map(|m| self.entry_of(&fields, m)).collect()
+    }
+
+    fn entry_of(&self, fields: &Fields, member: Node<'a>) -> Option<Entry<'a>> {
+        match member.kind() {
+            "pair" | "block_mapping_pair" | "flow_pair" => {
+                let key = member.child_by_field_id(fields.key?)?;
+                let value = fields.value.and_then(|id| member.child_by_field_id(id));
+                let value = value.map(|v| ValueNode {
+                    colon_end: Some(colon_after(member, key).unwrap_or(key.end_byte())),
+                    ..ValueNode::new(self.doc, v)
+                });
+                Some(Entry {
                     node: member,
-                    key_node: member,
-                    value: Some(ValueNode::new(doc, member)),
-                }),
-                "method_definition" => {
-                    if let Some(name) = member.child_by_field_name("name") {
-                        out.push(Entry {
-                            node: member,
-                            key_node: name,
-                            value: None,
-                        });
-                    }
-                }
-                _ => {}
+                    key_node: key,
+                    value,
+                })
             }
+            "shorthand_property_identifier" => Some(Entry {
+                node: member,
+                key_node: member,
+                value: Some(ValueNode::new(self.doc, member)),
+            }),
+            "method_definition" => Some(Entry {
+                node: member,
+                key_node: member.child_by_field_id(fields.name?)?,
+                value: None,
+            }),
+            _ => None,
         }
-        out
     }
 
     /// The unquoted text of an entry's key.
@@ -281,8 +293,28 @@ impl<'a> MapNode<'a> {
         v.as_str().unwrap_or_else(|| v.text().to_string())
     }
 
+    /// The entry with this key. Keys are compared on their text first, so a lookup
+    /// builds one `Entry` and allocates nothing for the members it passes over.
     pub fn entry(&self, key: &str) -> Option<Entry<'a>> {
-        self.entries().into_iter().find(|e| self.key_text(e) == key)
+        let fields = Fields::of(self.doc);
+        let mut cursor = self.node.walk();
+        let members = self.node.named_children(&mut cursor);
+        let found = members
+            .filter(|m| self.key_may_be(m, key))
+            .filter_map(|m| self.entry_of(&fields, m))
+            .find(|e| self.key_text(e) == key);
+        found
+    }
+
+    /// False only when the member's text rules the key out: it does not start with
+    /// the key (bare or quoted), nor with an escape, anchor or tag that could hide it.
+    fn key_may_be(&self, member: &Node, key: &str) -> bool {
+        let text = &self.doc.source[member.start_byte()..member.end_byte()];
+        let bare = text.trim_start_matches(['"', '\'', '`']);
+        bare.starts_with(key)
+            || text.starts_with(['"', '\'', '`']) && text.contains('\\')
+            // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
+            || text.starts_with(['&', '!', '?', '['])
     }
 
     pub fn get(&self, key: &str) -> Option<ValueNode<'a>> {

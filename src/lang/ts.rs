@@ -88,6 +88,8 @@ pub struct TsFile<'a> {
     /// `new` expressions, in source order.
     pub news: Vec<ConstructCall<'a>>,
     pub calls: Vec<MethodCall<'a>>,
+    /// Indexes into `calls` by method name.
+    calls_by_method: HashMap<&'a str, Vec<usize>>,
     /// Identifier and `this.x` nodes by text, for finding usages of a binding.
     names: HashMap<&'a str, Vec<Node<'a>>>,
 }
@@ -110,6 +112,7 @@ impl<'a> TsFile<'a> {
         }
         let mut news = Vec::new();
         let mut calls = Vec::new();
+        let mut calls_by_method: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut names: HashMap<&str, Vec<Node>> = HashMap::new();
         for node in descendants(doc.root()) {
             match node.kind() {
@@ -130,6 +133,10 @@ impl<'a> TsFile<'a> {
                             f.child_by_field_name("object"),
                             f.child_by_field_name("property"),
                         ) {
+                            calls_by_method
+                                .entry(doc.text(method))
+                                .or_default()
+                                .push(calls.len());
                             calls.push(MethodCall {
                                 node,
                                 receiver,
@@ -158,6 +165,7 @@ impl<'a> TsFile<'a> {
             bindings,
             news,
             calls,
+            calls_by_method,
             names,
         }
     }
@@ -268,10 +276,10 @@ impl<'a> TsFile<'a> {
         method: &str,
     ) -> impl Iterator<Item = &MethodCall<'a>> + '_ {
         let receiver = receiver.to_string();
-        let method = method.to_string();
-        self.calls.iter().filter(move |c| {
-            self.doc.text(c.method) == method && self.doc.text(c.receiver) == receiver
-        })
+        let indexes = self.calls_by_method.get(method).into_iter().flatten();
+        indexes
+            .map(|&i| &self.calls[i])
+            .filter(move |c| self.doc.text(c.receiver) == receiver)
     }
 
     /// The object literal passed as argument `index` of a call, if it is one.
