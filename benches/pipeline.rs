@@ -3,6 +3,8 @@
 //! flavor, on representative files: the shipped fixtures, plus up to 40 of the
 //! largest `before/` files per flavor of `../shared/corpus` when it is present.
 //! Throughput is reported in bytes/s; compare (b) with (a) per flavor.
+//! (c) `large-*`: one generated stack/template of 250, 1000 and 4000 functions; the
+//! throughput must stay flat (a quadratic lookup shows up here first).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iac_fix::files::process_text;
@@ -86,5 +88,47 @@ fn pipeline(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, pipeline);
+/// One generated file with `n` functions (each needing a DLQ, some a runtime, a KMS
+/// alias or a grant narrowed): throughput must stay flat as `n` grows, since one
+/// large template or stack is one file and gets no help from parallelism.
+fn large_file(flavor: &str, n: usize) -> (PathBuf, String) {
+    let mut text = String::new();
+    if flavor == "cfn-json" {
+        text.push_str("{\n  \"Resources\": {\n");
+        for i in 0..n {
+            let sep = if i + 1 < n { "," } else { "" };
+            text.push_str(&format!("    \"Fn{i}\": {{\n      \"Type\": \"AWS::Lambda::Function\",\n      \"Properties\": {{\n        \"Runtime\": \"nodejs16.x\",\n        \"Handler\": \"index.handler\"\n      }}\n    }}{sep}\n"));
+        }
+        text.push_str("  }\n}\n");
+        return (PathBuf::from("large.json"), text);
+    }
+    text.push_str("import * as cdk from 'aws-cdk-lib';\nimport * as lambda from 'aws-cdk-lib/aws-lambda';\nimport * as kms from 'aws-cdk-lib/aws-kms';\nimport * as s3 from 'aws-cdk-lib/aws-s3';\n\nexport class S extends cdk.Stack {\n  constructor(scope: cdk.App, id: string) {\n    super(scope, id);\n");
+    for i in 0..n {
+        text.push_str(&format!("    const fn{i} = new lambda.Function(this, 'Fn{i}', {{\n      runtime: lambda.Runtime.NODEJS_16_X,\n      handler: 'index.handler',\n      code: lambda.Code.fromInline('exports.handler = async () => {{}};'),\n    }});\n    const key{i} = new kms.Key(this, 'Key{i}', {{ alias: 'k{i}' }});\n    const b{i} = new s3.Bucket(this, 'B{i}');\n    b{i}.grantReadWrite(fn{i});\n"));
+    }
+    text.push_str("  }\n}\n");
+    (PathBuf::from("large.ts"), text)
+}
+
+fn large_files(c: &mut Criterion) {
+    let settings = Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    for flavor in ["cdk-ts", "cfn-json"] {
+        let mut group = c.benchmark_group(format!("large-{flavor}"));
+        group.sample_size(10);
+        for n in [250, 1000, 4000] {
+            let (path, text) = large_file(flavor, n);
+            let syntax = syntax_for_path(&path).unwrap();
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_function(format!("fix-{n}-functions"), |b| {
+                b.iter(|| black_box(process_text(&path, syntax, &text, REGISTRY, &settings)))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, pipeline, large_files);
 criterion_main!(benches);

@@ -60,6 +60,9 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
         }
         let walker = ignore::WalkBuilder::new(root)
             .require_git(false)
+            // The repository's own ignore files count; the user's global git config and
+            // excludes file lie outside the project and are not read.
+            .git_global(false)
             .filter_entry(|e| {
                 !matches!(
                     e.file_name().to_str(),
