@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# cfn-lint over the corpus CloudFormation templates (`before/` files) as they are and after
+# `iac-fix --unsafe`: total findings before and after, per rule id, and any error (E…) a
+# template has after the fix that it did not have before (there must be none).
+#   scripts/cfn-lint-delta.sh [CORPUS]
+# Uses .oracle/venv/bin/cfn-lint (scripts/oracle-install.sh) unless CFN_LINT is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=$(realpath "${1:-../shared/corpus}")
+cfn_lint=${CFN_LINT:-$PWD/.oracle/venv/bin/cfn-lint}
+[ -x "$cfn_lint" ] || scripts/oracle-install.sh
+cargo build --release --quiet
+bin=$PWD/target/release/iac-fix
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/before"
+for flavor in cfn-json cfn-yaml; do
+  [ -d "$corpus/$flavor" ] && cp -r "$corpus/$flavor" "$work/before/"
+done
+find "$work/before" -type d -name after -prune -exec rm -rf {} +
+chmod -R u+w "$work/before"
+cp -r "$work/before" "$work/fixed"
+"$bin" --unsafe --quiet "$work/fixed" >/dev/null 2>&1 || true
+
+lint() {
+  (cd "$1" && find . -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) -print0 |
+    xargs -0 -n 50 "$cfn_lint" --format parseable -- 2>/dev/null || true)
+}
+lint "$work/before" > "$work/before.txt"
+lint "$work/fixed" > "$work/fixed.txt"
+
+python3 - "$work/before.txt" "$work/fixed.txt" <<'PY'
+import collections, re, sys
+def read(path):
+    per_file, rules = collections.defaultdict(set), collections.Counter()
+    n = 0
+    for line in open(path):
+        # file:line:col:endline:endcol:RULE:message
+        parts = line.split(":", 6)
+        if len(parts) < 7 or not re.fullmatch(r"[EWI]\d+", parts[5]):
+            continue
+        n += 1
+        rules[parts[5]] += 1
+        per_file[parts[0]].add(parts[5])
+    return n, rules, per_file
+nb, rb, fb = read(sys.argv[1])
+na, ra, fa = read(sys.argv[2])
+print(f"cfn-lint findings: before {nb}, after iac-fix --unsafe {na} ({na - nb:+d})")
+changed = sorted(set(rb) | set(ra), key=lambda r: ra[r] - rb[r])
+for r in changed:
+    if ra[r] != rb[r]:
+        print(f"  {r}: {rb[r]} -> {ra[r]}")
+new_errors = [(f, sorted(r for r in fa[f] - fb[f] if r.startswith("E"))) for f in fa]
+new_errors = [(f, r) for f, r in new_errors if r]
+print(f"templates with an error rule they did not have before: {len(new_errors)}")
+for f, r in new_errors[:20]:
+    print(f"  {f}: {', '.join(r)}")
+sys.exit(1 if new_errors else 0)
+PY
