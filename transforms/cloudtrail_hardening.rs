@@ -29,8 +29,11 @@
 //!   IsMultiRegionTrail: true        # added
 //!   EnableLogFileValidation: true   # added
 //! ```
-//! Left alone: values that are expressions, `!Ref` parameters or conditions, and
-//! TypeScript props passed as a variable or with a `...spread` that could set them.
+//! Left alone: values that are expressions, `!Ref` parameters or conditions,
+//! TypeScript props passed as a variable or with a `...spread` that could set them,
+//! and the region setting of a trail with `IncludeGlobalServiceEvents: false`
+//! (CloudTrail rejects a multi-region trail without global service events; such
+//! trails are typically data-event trails for one bucket or table).
 //!
 //! ## Applicability
 //! safe: adding a missing setting (the trail records more and signs its logs).
@@ -48,7 +51,7 @@ use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{finding_with, insert_entries, switch, Switch};
+use crate::transforms::{finding_with, insert_entries, literal_bool, switch, Switch};
 use crate::value::Value;
 
 pub struct CloudtrailHardening;
@@ -116,7 +119,14 @@ fn check_trail(r: &Resource, keys: [&str; 2], add_missing: bool) -> Vec<Finding>
     let what = r.logical_id.as_deref().map_or_else(|| "CloudTrail trail".to_string(), |id| format!("CloudTrail trail `{id}`"));
     let mut missing = Vec::new();
     let mut out = Vec::new();
+    // CloudTrail rejects a multi-region trail that leaves out global service events
+    // (InvalidParameterCombinationException): such a trail stays single-region.
+    let global = if keys[0].starts_with('I') { "IncludeGlobalServiceEvents" } else { "includeGlobalServiceEvents" };
+    let no_global_events = props.get(global).is_some_and(|v| literal_bool(&v) == Some(false));
     for key in keys {
+        if key == keys[0] && no_global_events {
+            continue;
+        }
         match switch(&props, key) {
             Switch::Missing if add_missing => missing.push(key),
             Switch::Off(v) => {
