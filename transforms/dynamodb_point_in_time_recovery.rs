@@ -129,7 +129,7 @@ fn check_cfn_like(doc: &Document, table: &str, global: &str) -> Vec<Finding> {
         let Some(replicas) = r.props.and_then(|p| p.get(&name("Replicas"))).and_then(|v| v.as_list()) else { continue };
         for (i, replica) in replicas.items().iter().enumerate() {
             let Some(map) = replica.as_map() else { continue };
-            let region = map.get(&name("Region")).and_then(|v| v.as_str()).unwrap_or_else(|| format!("#{}", i + 1));
+            let region = map.get(&name("Region")).filter(|v| v.intrinsic().is_none()).and_then(|v| v.as_str()).unwrap_or_else(|| format!("#{}", i + 1));
             let what = format!("{} replica {region}", describe(r));
             out.extend(spec(map, &spec_key, &enabled, &what, replica.start()));
         }
