@@ -16,6 +16,7 @@ macro_rules! registry {
 registry! {
     athena_result_configuration,
     kms_alias_split,
+    kms_key_rotation,
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     least_privilege_grants,
