@@ -20,6 +20,7 @@ registry! {
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     least_privilege_grants,
+    s3_bucket_key,
     stepfunctions_retry,
 }
 
