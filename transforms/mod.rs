@@ -22,6 +22,7 @@ registry! {
     least_privilege_grants,
     s3_bucket_key,
     stepfunctions_retry,
+    update_replace_policy,
 }
 
 /// `ResultConfiguration` as CloudFormation spells it → `resultConfiguration` for CDK props.
