@@ -78,6 +78,12 @@ impl Transform for UpdateReplacePolicy {
             let src = doc.source();
             // Everything after the key (`: "Retain"`, `: !If [...]`, a block on the next lines).
             let rest = &src[entry.key_node.end_byte()..value.end()];
+            if crate::lang::named_children(value.outer).iter().any(|c| c.kind() == "anchor") {
+                // `&name Retain`: copying it would define the YAML anchor twice.
+                let message = format!("`{id}` has a `DeletionPolicy` but no `UpdateReplacePolicy`: add one by hand");
+                out.push(META.finding(at, message, None));
+                continue;
+            }
             let plain = value.tag.is_none().then(|| value.as_str()).flatten();
             let rest = match plain.as_deref() {
                 Some("Delete") => continue,
