@@ -91,19 +91,19 @@ impl Transform for KmsKeyRotation {
                 for r in doc.of_types(&[CDK_KEY, CDK_CFN_KEY]) {
                     let l2 = r.type_name == CDK_KEY;
                     let rules = Rules {
-                        spec: &["keySpec"],
+                        spec: "keySpec",
                         usage: "keyUsage",
                         origin: (!l2).then_some("origin"),
                         forbidden: if l2 { &["rotationPeriod"] } else { &[] },
                         flag: "enableKeyRotation",
-                    description: "description",
+                        description: "description",
                     };
                     out.extend(check_ts(doc, r, &rules));
                 }
             }
             Flavor::CdktfTs => {
                 let rules = Rules {
-                    spec: &["customerMasterKeySpec", "keySpec"],
+                    spec: "customerMasterKeySpec",
                     usage: "keyUsage",
                     origin: None,
                     forbidden: &["customKeyStoreId", "xksKeyId"],
@@ -116,7 +116,7 @@ impl Transform for KmsKeyRotation {
             }
             Flavor::CfnJson | Flavor::CfnYaml => {
                 let rules = Rules {
-                    spec: &["KeySpec"],
+                    spec: "KeySpec",
                     usage: "KeyUsage",
                     origin: Some("Origin"),
                     forbidden: &[],
@@ -134,8 +134,8 @@ impl Transform for KmsKeyRotation {
 
 /// The prop names of one flavor.
 struct Rules {
-    /// Props holding the key spec (CDKTF has two spellings).
-    spec: &'static [&'static str],
+    /// The prop holding the key spec (`KeySpec`; CDKTF: `customerMasterKeySpec`).
+    spec: &'static str,
     usage: &'static str,
     origin: Option<&'static str>,
     /// Props whose presence means "leave this key alone".
@@ -166,7 +166,7 @@ fn verdict<'a>(doc: &Document, props: &MapNode<'a>, rules: &Rules) -> Verdict<'a
         None => true,
         Some(v) => constant(doc, &v).is_some_and(|c| c == wanted),
     };
-    let symmetric = rules.spec.iter().all(|k| is(k, "SYMMETRIC_DEFAULT"))
+    let symmetric = is(rules.spec, "SYMMETRIC_DEFAULT")
         && is(rules.usage, "ENCRYPT_DECRYPT")
         && rules.origin.is_none_or(|k| is(k, "AWS_KMS"));
     if !symmetric {
