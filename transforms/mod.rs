@@ -18,11 +18,14 @@ registry! {
     cloudtrail_hardening,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
+    kms_key_rotation,
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     least_privilege_grants,
+    s3_bucket_key,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
+    update_replace_policy,
 }
 
 /// `ResultConfiguration` as CloudFormation spells it → `resultConfiguration` for CDK props.
