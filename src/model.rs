@@ -187,3 +187,25 @@ fn from_template(r: TemplateResource<'_>) -> Resource<'_> {
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn words_and_possible_substrings() {
+        let parsed = Parsed::new(
+            crate::lang::Syntax::TypeScript,
+            "const fnDlq = new Queue(this, 'Fn-DLQ');\n".into(),
+        );
+        let doc = Document::new(Path::new("s.ts"), Flavor::CdkTs, &parsed);
+        assert!(doc.has_word("fnDlq") && doc.has_word("Queue"));
+        assert!(!doc.has_word("fnDl") && !doc.has_word("Dlq"));
+        // Only words enclosed by the text's own non-word characters must exist.
+        assert!(doc.may_contain("'Fn-DLQ'"));
+        assert!(!doc.may_contain("'Fn-DLQ2'"));
+        assert!(doc.may_contain("nDl"), "an unbounded fragment could be part of a word");
+        assert_eq!(doc.line_of(0), 1);
+        assert_eq!(doc.line_of(parsed.source.len()), 2);
+    }
+}

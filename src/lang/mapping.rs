@@ -666,7 +666,11 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         None if idx > 0 => {
             // Last member: drop the previous member's comma and everything up to our end.
             let prev = members[idx - 1];
-            let from = next_sibling_comma(doc, prev).map_or(prev.end_byte(), |c| c.start);
+            let from = match next_sibling_comma(doc, prev) {
+                // Blanks before the comma go with it; a comment there stays.
+                Some(c) if !src[prev.end_byte()..c.start].trim().is_empty() => c.start,
+                _ => prev.end_byte(),
+            };
             vec![Edit::delete(from..member.end_byte())]
         }
         None => vec![Edit::delete(member.start_byte()..member.end_byte())],
@@ -809,6 +813,39 @@ mod tests {
         let out = apply_edits(src, &edits.iter().collect::<Vec<_>>());
         super::super::verify::check(syntax, &out).unwrap_or_else(|e| panic!("{e}\n{out}"));
         out
+    }
+
+    /// Key lookup's text shortcut must not miss keys spelled with escapes or preceded
+    /// by a YAML anchor or tag.
+    #[test]
+    fn lookup_finds_escaped_and_anchored_keys() {
+        let json = Parsed::new(Syntax::Json, "{\"\\u004bey\": 1, \"Other\": 2}".into());
+        assert_eq!(root_map(&json).get("Key").map(|v| v.text()), Some("1"));
+        assert!(root_map(&json).get("Ke").is_none());
+        let yaml = Parsed::new(
+            Syntax::Yaml,
+            "&a Key: 1\n!!str Tagged: 2\nPlain: 3\n".into(),
+        );
+        let m = root_map(&yaml);
+        assert_eq!(m.get("Key").map(|v| v.text()), Some("1"));
+        assert_eq!(m.get("Tagged").map(|v| v.text()), Some("2"));
+        assert_eq!(m.get("Plain").map(|v| v.text()), Some("3"));
+        assert!(m.get("Pla").is_none());
+    }
+
+    /// The comma after a member is found across comments in every delimited syntax.
+    #[test]
+    fn comma_after_a_member_skips_comments() {
+        let out = run(
+            Syntax::TypeScript,
+            "({ a: 1 /* one */ // two\n , b: 2 });\n",
+            |m| m.remove("a"),
+        );
+        assert_eq!(out, "({ b: 2 });\n");
+        let out = run(Syntax::Yaml, "{a: 1 # one\n , b: 2}\n", |m| m.remove("a"));
+        assert_eq!(out, "{b: 2}\n");
+        let out = run(Syntax::Json, "{\"a\": 1 , \"b\": 2}", |m| m.remove("b"));
+        assert_eq!(out, "{\"a\": 1}");
     }
 
     #[test]
