@@ -204,7 +204,10 @@ mod word_tests {
         // Only words enclosed by the text's own non-word characters must exist.
         assert!(doc.may_contain("'Fn-DLQ'"));
         assert!(!doc.may_contain("'Fn-DLQ2'"));
-        assert!(doc.may_contain("nDl"), "an unbounded fragment could be part of a word");
+        assert!(
+            doc.may_contain("nDl"),
+            "an unbounded fragment could be part of a word"
+        );
         assert_eq!(doc.line_of(0), 1);
         assert_eq!(doc.line_of(parsed.source.len()), 2);
     }
