@@ -22,6 +22,7 @@ registry! {
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     least_privilege_grants,
+    rds_hardening,
     s3_bucket_key,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
