@@ -308,3 +308,40 @@ fn shipped_hook_and_action_files_parse_and_call_the_tool() {
         assert!(text.contains(needle), "{file}");
     }
 }
+
+#[test]
+fn removal_policy_mode_comes_from_the_config_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let template = fixture("removal-policy/cfn-stateful.yaml");
+    fs::write(tmp.path().join("storage.yaml"), &template).unwrap();
+    let diff = |config: &str| {
+        fs::write(tmp.path().join("iac-fix.toml"), config).unwrap();
+        let out = iac_fix(tmp.path())
+            .args([
+                "--dry-run",
+                "--unsafe",
+                "-t",
+                "removal-policy",
+                "storage.yaml",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let default = diff("");
+    assert!(
+        default.contains("+    DeletionPolicy: Delete\n+    UpdateReplacePolicy: Delete"),
+        "{default}"
+    );
+    let retain = diff("[transform.removal-policy]\nmode = \"retain\"\n");
+    assert!(
+        retain.contains("+    DeletionPolicy: Retain\n+    UpdateReplacePolicy: Retain"),
+        "{retain}"
+    );
+    assert!(!retain.contains("Delete\n"), "{retain}");
+    let unknown = diff("[transform.removal-policy]\nkeep = true\n");
+    assert!(
+        unknown.is_empty(),
+        "an unknown option is a configuration error: {unknown}"
+    );
+}

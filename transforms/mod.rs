@@ -23,6 +23,7 @@ registry! {
     lambda_runtime_upgrade,
     least_privilege_grants,
     rds_hardening,
+    removal_policy,
     s3_bucket_key,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
@@ -101,7 +102,15 @@ pub(crate) fn insert_entries(
     map: crate::lang::mapping::MapNode,
     entries: &[(&str, crate::value::Value)],
 ) -> Vec<crate::edit::Edit> {
-    use crate::lang::mapping::Position;
+    insert_entries_at(map, crate::lang::mapping::Position::End, entries)
+}
+
+/// `insert_entries` at a chosen position (e.g. right after `Type`).
+pub(crate) fn insert_entries_at<'a>(
+    map: crate::lang::mapping::MapNode<'a>,
+    at: crate::lang::mapping::Position<'_, 'a>,
+    entries: &[(&str, crate::value::Value)],
+) -> Vec<crate::edit::Edit> {
     let Some(((first_key, first_value), _)) = entries.split_first() else {
         return vec![];
     };
@@ -113,7 +122,7 @@ pub(crate) fn insert_entries(
     };
     let block = map.node.kind() == "block_mapping";
     let nl = doc.style.newline;
-    let rendered = map.insert_with(Position::End, |indent, multi_line| {
+    let rendered = map.insert_with(at, |indent, multi_line| {
         let sep = match (multi_line, block) {
             (true, true) => format!("{nl}{indent}"),
             (true, false) => format!(",{nl}{indent}"),
@@ -122,5 +131,36 @@ pub(crate) fn insert_entries(
         let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, indent)).collect();
         texts.join(&sep)
     });
-    rendered.unwrap_or_else(|| map.insert(first_key, first_value, Position::End))
+    rendered.unwrap_or_else(|| map.insert(first_key, first_value, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::mapping::Position;
+    use crate::lang::{Parsed, Syntax};
+    use crate::value::Value;
+
+    fn after_type(syntax: Syntax, source: &str) -> String {
+        let parsed = Parsed::new(syntax, source.to_string());
+        let root = crate::lang::cfn::root_map(&parsed).unwrap();
+        let entries = [("A", Value::str("p")), ("B", Value::str("q"))];
+        let edits = insert_entries_at(root, Position::After("Type"), &entries);
+        crate::edit::apply_edits(source, &edits.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn entries_inserted_in_order_at_a_position() {
+        assert_eq!(
+            after_type(Syntax::Yaml, "Type: T\nProperties: {}\n"),
+            "Type: T\nA: p\nB: q\nProperties: {}\n"
+        );
+        assert_eq!(
+            after_type(
+                Syntax::Json,
+                "{\n  \"Type\": \"T\",\n  \"Properties\": {}\n}\n"
+            ),
+            "{\n  \"Type\": \"T\",\n  \"A\": \"p\",\n  \"B\": \"q\",\n  \"Properties\": {}\n}\n"
+        );
+    }
 }
