@@ -73,9 +73,13 @@ fn pr_commits_per_transform_pushes_and_returns_clean() {
     let (tmp, remote, work) = repo();
     let body = tmp.path().join("body.md");
     let out = iac_fix(&work)
+        // removal-policy would give the key of keys.yaml a `DeletionPolicy`: the
+        // expectations below are about the other transforms' commits.
         .args([
             "pr",
             "--unsafe",
+            "--skip",
+            "removal-policy",
             "--branch",
             "iac-fix/test",
             "--push",
@@ -168,7 +172,15 @@ fn sarif_has_rules_results_fixes_and_suppressions() {
     );
     fs::write(tmp.path().join("t.yaml"), template).unwrap();
     let out = iac_fix(tmp.path())
-        .args(["--dry-run", "--format", "sarif", "t.yaml"])
+        // removal-policy (the template's key has no `DeletionPolicy`) is not the subject here.
+        .args([
+            "--dry-run",
+            "--format",
+            "sarif",
+            "--skip",
+            "removal-policy",
+            "t.yaml",
+        ])
         .output()
         .unwrap();
     assert_eq!(
@@ -206,7 +218,15 @@ fn sarif_has_rules_results_fixes_and_suppressions() {
     assert_eq!(suppressed[0]["suppressions"][0]["kind"], "inSource");
     // With --unsafe the applied fixes carry their replacements.
     let out = iac_fix(tmp.path())
-        .args(["--dry-run", "--unsafe", "--format", "sarif", "t.yaml"])
+        .args([
+            "--dry-run",
+            "--unsafe",
+            "--format",
+            "sarif",
+            "--skip",
+            "removal-policy",
+            "t.yaml",
+        ])
         .output()
         .unwrap();
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
