@@ -113,6 +113,7 @@ impl Transform for CloudwatchAlarmActions {
 }
 
 /// An SNS topic an alarm could notify.
+#[derive(Debug)]
 struct Topic<'a> {
     /// How the alarm refers to it: a variable, `this.x`, or a logical id.
     reference: String,
