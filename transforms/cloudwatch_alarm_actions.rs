@@ -2,10 +2,13 @@
 //! CloudWatch alarms (metric and composite) that have no alarm action, in a stack that
 //! has one alerting SNS topic: the alarm is made to notify that topic.
 //!
-//! The alerting topic is the file's only SNS topic, or, when there are several, the
-//! one whose variable, construct id / logical id or topic name contains `alert`,
-//! `alarm` or `notif` (any case). With no topic, or several and none (or more than one)
-//! named so, the alarm is reported without a fix, saying why.
+//! The alerting topic is the one SNS topic of the file whose variable, construct id /
+//! logical id or topic name contains `alert`, `alarm`, `notif`, `monitor`, `oncall` or
+//! `incident` (any case, `-`/`_` ignored), or is named nothing more than "topic"
+//! (`SnsTopic`, `topic`, `Topic-${Env}`). A lone topic with an application name
+//! (`OrderEvents`, `AppointmentReminders`) is not used: its subscribers would receive
+//! alarms. With no such topic, or more than one, the alarm is reported without a
+//! fix, saying why.
 //!
 //! ## Why
 //! An alarm without an action changes state in the console and nobody hears about
@@ -127,31 +130,39 @@ struct Topic<'a> {
 
 /// The alerting topic, or why there is none to choose.
 fn alerting<'t, 'a>(topics: &'t [Topic<'a>]) -> Result<&'t Topic<'a>, String> {
-    match topics {
-        [] => return Err("the file declares no SNS topic to notify".into()),
-        [only] => return Ok(only),
-        _ => {}
-    }
-    let named: Vec<&Topic> = topics
-        .iter()
-        .filter(|t| t.names.iter().any(|n| is_alerting_name(n)))
-        .collect();
-    match named.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!(
-            "{} SNS topics and none named like alert/alarm/notification",
-            topics.len()
+    let named: Vec<&Topic> = topics.iter().filter(|t| is_alerting(t)).collect();
+    match (named.as_slice(), topics.len()) {
+        ([one], _) => Ok(one),
+        ([], 0) => Err("the file declares no SNS topic to notify".into()),
+        ([], n) => Err(format!(
+            "{n} SNS topic(s), none named like an alerting topic ({})",
+            ALERTING_WORDS.join("/")
         )),
-        _ => Err(format!(
-            "{} SNS topics named like alert/alarm/notification; choose one",
-            named.len()
+        (several, _) => Err(format!(
+            "{} SNS topics named like an alerting topic; choose one",
+            several.len()
         )),
     }
 }
 
-fn is_alerting_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["alert", "alarm", "notif"].iter().any(|w| lower.contains(w))
+const ALERTING_WORDS: &[&str] = &["alert", "alarm", "notif", "monitor", "oncall", "incident"];
+
+/// A topic named for alerting, or named nothing more than "topic" (`SnsTopic`,
+/// `topic`): an application topic (`OrderEvents`) must not receive alarms.
+fn is_alerting(topic: &Topic) -> bool {
+    let words = |n: &String| n.to_ascii_lowercase().replace(['-', '_'], "");
+    topic.names.iter().any(|n| ALERTING_WORDS.iter().any(|w| words(n).contains(w)))
+        || topic.names.iter().all(|n| is_generic_name(n))
+}
+
+/// Nothing but "sns"/"topic", digits, separators and `${…}` substitutions.
+fn is_generic_name(name: &str) -> bool {
+    let literal: String = name
+        .split("${")
+        .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+        .collect();
+    let rest = literal.to_ascii_lowercase().replace("sns", "").replace("topic", "");
+    !rest.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// `actionsEnabled` absent or a literal `true`: actions would run.
@@ -271,7 +282,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         .into_iter()
         .map(|r| L2 {
             node: r.node,
-            id: r.logical_id.as_deref().map(str::to_string),
+            id: r.node.child_by_field_name("arguments").and_then(|a| construct_id(ts, a)),
             binding: r.binding.as_deref().map(str::to_string),
             props: r.props,
             composite: r.type_name == CDK_COMPOSITE,
@@ -279,7 +290,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         .collect();
     alarms.extend(ts.calls.iter().filter(|c| doc.text(c.method) == "createAlarm").map(|c| L2 {
         node: c.node,
-        id: ts.args(c.arguments).get(1).and_then(|a| a.as_str()),
+        id: construct_id(ts, c.arguments),
         binding: ts.binding_of(c.node),
         props: ts.object_arg(c.arguments, 2),
         composite: false,
@@ -295,6 +306,20 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         out.extend(ts_props_fix(&topics, r, &what, "topicArn", composite_in_file, composite));
     }
     out
+}
+
+/// The construct id argument; a template literal without its substitutions
+/// (`` `alarm-${env}-errors` `` → `alarm--errors`), enough to name a variable after.
+fn construct_id(ts: &TsFile, arguments: Node) -> Option<String> {
+    let id = *ts.args(arguments).get(1)?;
+    id.as_str().or_else(|| {
+        (id.node.kind() == "template_string").then(|| {
+            let text = id.text().trim_matches('`');
+            text.split("${")
+                .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+                .collect()
+        })
+    })
 }
 
 /// True when the alarm already gets an action: `alarm.addAlarmAction(…)`, or it sits
@@ -315,6 +340,18 @@ fn has_action(ts: &TsFile, binding: &str, bound: &[String]) -> bool {
             .any(|u| u.parent().is_some_and(|p| p.kind() == "array"))
 }
 
+/// `new Alarm(…).addAlarmAction(…)`: the action is added on the spot.
+fn chained_action(doc: &Document, alarm: Node) -> bool {
+    let mut node = alarm;
+    while let Some(p) = node.parent().filter(|p| p.kind() == "parenthesized_expression") {
+        node = p;
+    }
+    node.parent()
+        .filter(|p| p.kind() == "member_expression")
+        .and_then(|p| p.child_by_field_name("property"))
+        .is_some_and(|m| doc.text(m) == "addAlarmAction")
+}
+
 fn l2_fix(
     doc: &Document,
     ts: &TsFile,
@@ -328,7 +365,7 @@ fn l2_fix(
             return None;
         }
     }
-    if alarm.binding.as_deref().is_some_and(|b| has_action(ts, b, bound)) {
+    if chained_action(doc, alarm.node) || alarm.binding.as_deref().is_some_and(|b| has_action(ts, b, bound)) {
         return None;
     }
     let what = id_text(alarm.id.as_deref());
@@ -464,12 +501,16 @@ mod tests {
 
     #[test]
     fn alerting_topic_choice() {
-        assert!(alerting(&[]).is_err());
-        assert_eq!(alerting(&[topic(&["orders"])]).unwrap().reference, "orders");
+        assert!(alerting(&[]).unwrap_err().contains("no SNS topic"));
+        assert_eq!(alerting(&[topic(&["topic", "SNSTopic"])]).unwrap().reference, "topic");
+        assert_eq!(alerting(&[topic(&["t", "Topic-${Env}"])]).unwrap().reference, "t");
+        let business = [topic(&["topic", "OrderEvents"])];
+        assert!(alerting(&business).unwrap_err().contains("none named like"));
         let two = [topic(&["orders"]), topic(&["ops", "OpsNotifications"])];
         assert_eq!(alerting(&two).unwrap().reference, "ops");
+        let on_call = [topic(&["orders"]), topic(&["pager", "on-call"])];
+        assert_eq!(alerting(&on_call).unwrap().reference, "pager");
         let ambiguous = [topic(&["alarmTopic"]), topic(&["AlertsTopic"])];
         assert!(alerting(&ambiguous).unwrap_err().contains("2 SNS topics named"));
-        assert!(alerting(&[topic(&["a"]), topic(&["b"])]).unwrap_err().contains("none named"));
     }
 }
