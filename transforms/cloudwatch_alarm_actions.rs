@@ -503,7 +503,7 @@ mod tests {
     fn alerting_topic_choice() {
         assert!(alerting(&[]).unwrap_err().contains("no SNS topic"));
         assert_eq!(alerting(&[topic(&["topic", "SNSTopic"])]).unwrap().reference, "topic");
-        assert_eq!(alerting(&[topic(&["t", "Topic-${Env}"])]).unwrap().reference, "t");
+        assert_eq!(alerting(&[topic(&["snsTopic", "Topic-${Env}"])]).unwrap().reference, "snsTopic");
         let business = [topic(&["topic", "OrderEvents"])];
         assert!(alerting(&business).unwrap_err().contains("none named like"));
         let two = [topic(&["orders"]), topic(&["ops", "OpsNotifications"])];
