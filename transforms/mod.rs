@@ -15,6 +15,7 @@ macro_rules! registry {
 
 registry! {
     athena_result_configuration,
+    cdktf_separate_routes,
     cloudtrail_hardening,
     cloudwatch_alarm_actions,
     dynamodb_point_in_time_recovery,
