@@ -45,7 +45,9 @@
 //! delete the existing ones — different from separate resources), a list written as
 //! an expression (`rules.map(...)`) or holding spreads, an entry with a key it cannot
 //! map or a rule without `fromPort`/`toPort`/`protocol` (the whole resource is
-//! reported without a fix), and tables/groups declared as class fields.
+//! reported without a fix), tables/groups with `count`/`forEach`, and tables/groups
+//! declared as class fields. A `provider` of the table/group is given to each new
+//! resource too.
 //!
 //! ## Applicability
 //! review: on a deployed stack the plan replaces the inline rules by new resources.
@@ -198,6 +200,16 @@ fn separate(doc: &Document, ts: &TsFile, kind: &Kind, r: &Resource) -> Option<Fi
                 resources.append(&mut found)
             }
             Err(why) => return report(&why),
+        }
+    }
+    if props.has("count") || props.has("forEach") {
+        return report("it uses `count`/`forEach`");
+    }
+    // The new resources go to the same provider (account, region) as their parent.
+    if let Some(provider) = props.get("provider") {
+        let provider = relative_text(doc, provider);
+        for res in &mut resources {
+            res.attrs.insert(0, ("provider".to_string(), provider.clone()));
         }
     }
     let Some(stmt) = r.statement.filter(|s| s.parent().is_some_and(|p| p.kind() != "class_body")) else {
