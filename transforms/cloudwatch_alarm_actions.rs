@@ -65,7 +65,7 @@
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
 use crate::lang::mapping::{MapNode, Position};
-use crate::lang::ts::TsFile;
+use crate::lang::ts::{MethodCall, TsFile};
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
 use crate::value::Value;
@@ -288,7 +288,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             composite: r.type_name == CDK_COMPOSITE,
         })
         .collect();
-    alarms.extend(ts.calls.iter().filter(|c| doc.text(c.method) == "createAlarm").map(|c| L2 {
+    alarms.extend(ts.calls.iter().filter(|c| is_metric_create_alarm(ts, c)).map(|c| L2 {
         node: c.node,
         id: construct_id(ts, c.arguments),
         binding: ts.binding_of(c.node),
@@ -306,6 +306,13 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         out.extend(ts_props_fix(&topics, r, &what, "topicArn", composite_in_file, composite));
     }
     out
+}
+
+/// `metric.createAlarm(scope, id, { … })`; not a stack's own `this.createAlarm(…)` helper.
+fn is_metric_create_alarm(ts: &TsFile, c: &MethodCall) -> bool {
+    ts.doc.text(c.method) == "createAlarm"
+        && c.receiver.kind() != "this"
+        && ts.object_arg(c.arguments, 2).is_some()
 }
 
 /// The construct id argument; a template literal without its substitutions
