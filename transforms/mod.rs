@@ -15,7 +15,9 @@ macro_rules! registry {
 
 registry! {
     athena_result_configuration,
+    cdktf_separate_routes,
     cloudtrail_hardening,
+    cloudwatch_alarm_actions,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
     kms_key_rotation,
@@ -162,5 +164,51 @@ mod tests {
             ),
             "{\n  \"Type\": \"T\",\n  \"A\": \"p\",\n  \"B\": \"q\",\n  \"Properties\": {}\n}\n"
         );
+    }
+}
+
+/// A construct id as a lower-camel-case identifier: `'api-5xx errors'` → `api5xxErrors`
+/// (leading digits and separators dropped).
+pub(crate) fn lower_camel(id: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in id.chars() {
+        if !c.is_ascii_alphanumeric() {
+            upper = true;
+        } else if out.is_empty() {
+            if c.is_ascii_alphabetic() {
+                out.push(c.to_ascii_lowercase());
+            }
+            upper = false;
+        } else {
+            out.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        }
+    }
+    out
+}
+
+/// `base`, or `base2`, `base3`… : the first that `taken` rejects.
+pub(crate) fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|n| !taken(n))
+        .expect("some number is free")
+}
+
+#[cfg(test)]
+mod helper_tests {
+    use super::*;
+
+    #[test]
+    fn names_from_ids() {
+        assert_eq!(lower_camel("HighCpu"), "highCpu");
+        assert_eq!(lower_camel("api-5xx errors"), "api5xxErrors");
+        assert_eq!(lower_camel("5xx"), "xx");
+        assert_eq!(unique_name("a", |n| n == "a" || n == "a2"), "a3");
+        assert_eq!(unique_name("b", |_| false), "b");
     }
 }
