@@ -178,8 +178,8 @@ const WEBSITE_NOTE: &str = "not fixed: it is a website bucket, and the S3 websit
 
 fn check_cdk(doc: &Document) -> Vec<Finding> {
     let Some(ts) = &doc.ts else { return vec![] };
-    let file_mentions = mentions_secure_transport(doc.source());
-    let mut out: Vec<Finding> = doc.of_type(CDK_BUCKET).filter_map(|r| check_l2(doc, ts, r, file_mentions)).collect();
+    let denied = Denials::of(doc, ts);
+    let mut out: Vec<Finding> = doc.of_type(CDK_BUCKET).filter_map(|r| check_l2(doc, ts, r, &denied)).collect();
     for r in doc.of_type(CDK_CFN_BUCKET) {
         let refs = r.binding.as_deref().map(|b| cdk_policies_of(doc, b)).unwrap_or_default();
         if refs.iter().any(|p| mentions_secure_transport(doc.text(p.node))) {
@@ -195,8 +195,39 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
 }
 
 /// `new s3.Bucket(…)`: `enforceSSL: true` added, or a literal `false` turned on.
-/// `file_mentions`: the file mentions `aws:SecureTransport` somewhere.
-fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, file_mentions: bool) -> Option<Finding> {
+/// What the file's own `addToResourcePolicy(…)` calls already deny.
+struct Denials {
+    /// The file mentions `aws:SecureTransport` somewhere.
+    file_mentions: bool,
+    /// Receivers of calls whose statement mentions it.
+    receivers: Vec<String>,
+    /// One such receiver is no construct of the file (a loop variable, a helper's
+    /// parameter): any bucket may get the statement that way.
+    through_variable: bool,
+}
+
+impl Denials {
+    fn of(doc: &Document, ts: &TsFile) -> Denials {
+        let file_mentions = mentions_secure_transport(doc.source());
+        let receivers: Vec<String> = ts
+            .calls
+            .iter()
+            .filter(|c| file_mentions && doc.text(c.method) == "addToResourcePolicy" && mentions_secure_transport(doc.text(c.arguments)))
+            .map(|c| doc.text(c.receiver).to_string())
+            .collect();
+        let through_variable = receivers.iter().any(|r| !doc.resources.iter().any(|c| c.binding.as_deref() == Some(r.as_str())));
+        Denials { file_mentions, receivers, through_variable }
+    }
+
+    fn cover(&self, ts: &TsFile, binding: &str) -> bool {
+        self.through_variable
+            || self.receivers.iter().any(|r| r == binding)
+            // `bucket.addToResourcePolicy(statement)` with the statement built elsewhere in the file.
+            || self.file_mentions && ts.calls_on(binding, "addToResourcePolicy").next().is_some()
+    }
+}
+
+fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Option<Finding> {
     let at = r.node.start_byte();
     let name = name_of(r);
     let head = format!("S3 bucket{name} accepts plain-HTTP requests");
@@ -210,8 +241,7 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, file_mentions: bool) -> O
     };
     if let Some(binding) = r.binding.as_deref() {
         let policies = cdk_policies_of(doc, binding);
-        let grants = ts.calls_on(binding, "addToResourcePolicy").next().is_some();
-        if (grants || !policies.is_empty()) && file_mentions {
+        if denied.cover(ts, binding) || !policies.is_empty() && denied.file_mentions {
             return None;
         }
         if !policies.is_empty() {
