@@ -176,7 +176,9 @@ pub(crate) fn blank_line_between_resources(
         let end = doc.parsed.trim_back(crate::lang::mapping::content_end(a));
         // The lines strictly between: the last piece is the next key's own indentation.
         let lines: Vec<&str> = doc.source()[end..b].split('\n').collect();
-        let between = lines.get(1..lines.len().saturating_sub(1)).unwrap_or_default();
+        let between = lines
+            .get(1..lines.len().saturating_sub(1))
+            .unwrap_or_default();
         between.iter().any(|l| l.trim().is_empty())
     };
     let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
@@ -215,8 +217,14 @@ mod tests {
             ("Resources:\n  A:\n    Type: X\n\n  B:\n    Type: Y\n", true),
             ("Resources:\n  A:\n    Type: X\n  B:\n    Type: Y\n", false),
             // A comment line before the next resource is not a blank line.
-            ("Resources:\n  A:\n    Type: X\n  # b\n  B:\n    Type: Y\n", false),
-            ("Resources:\n  A:\n    Type: X\n\n  # b\n  B:\n    Type: Y\n", true),
+            (
+                "Resources:\n  A:\n    Type: X\n  # b\n  B:\n    Type: Y\n",
+                false,
+            ),
+            (
+                "Resources:\n  A:\n    Type: X\n\n  # b\n  B:\n    Type: Y\n",
+                true,
+            ),
         ] {
             let parsed = Parsed::new(Syntax::Yaml, src.into());
             let doc = Document::new(Path::new("t.yaml"), Flavor::CfnYaml, &parsed);

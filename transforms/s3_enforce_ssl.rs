@@ -16,10 +16,13 @@
 //! // becomes
 //! new s3.Bucket(this, 'Data', { versioned: true, enforceSSL: true });
 //! ```
-//! An explicit `enforceSSL: false` is turned to `true` as a review fix. L1
-//! `s3.CfnBucket` is reported, not fixed: CDK gives it no `enforceSSL`, and a new
-//! `CfnBucketPolicy` would replace any policy another stack or an `addPropertyOverride`
-//! gives the bucket; write the statement into the bucket's policy by hand.
+//! An explicit `enforceSSL: false` is turned to `true` as a review fix.
+//!
+//! CDK L1 `s3.CfnBucket` has no `enforceSSL`: like in CloudFormation, the statement
+//! (`Resource: [raw.attrArn, `${raw.attrArn}/*`]`) is appended to the literal
+//! `policyDocument.Statement` list of the file's `s3.CfnBucketPolicy` for it
+//! (`bucket: raw.ref`), or a new `s3.CfnBucketPolicy` (`'<Id>Policy'`) follows the
+//! bucket's statement.
 //!
 //! CDKTF TypeScript: an `S3Bucket` without an `S3BucketPolicy` gets one, declared
 //! after the bucket (after its `S3BucketPublicAccessBlock` when it has one, which the
@@ -81,10 +84,12 @@
 //!
 //! ## Left alone or reported
 //! - Already compliant (skipped): a policy of the bucket that mentions
-//!   `aws:SecureTransport` anywhere (any statement, also in a `DataAwsIamPolicyDocument`);
-//!   CDK `enforceSSL: true` or an expression; a CDK bucket receiving
-//!   `addToResourcePolicy(…)` in a file that mentions `aws:SecureTransport`; props
-//!   with a `...spread` or given as a variable.
+//!   `aws:SecureTransport` anywhere (any statement, also in a `DataAwsIamPolicyDocument`
+//!   or added with `policy.document.addStatements(…)`); CDK `enforceSSL: true` or an
+//!   expression; a CDK bucket receiving `addToResourcePolicy(…)` of a statement that
+//!   mentions it (or of a variable, when an `iam.PolicyStatement` of the file does), and
+//!   every bucket of a file that adds such a statement through a loop variable or a
+//!   helper's parameter; props with a `...spread` or given as a variable.
 //! - Reported without a fix: website buckets (CFN `WebsiteConfiguration`, CDK
 //!   `websiteIndexDocument`/`websiteRedirect`/`websiteRoutingRules`, CDKTF `website` or an
 //!   `S3BucketWebsiteConfiguration`): the S3 website endpoint is HTTP only, so the deny
@@ -92,8 +97,9 @@
 //!   `CfnBucketPolicy` (`enforceSSL` would create a second policy and the two would
 //!   overwrite each other); a policy document or statement list given as an intrinsic,
 //!   a parameter or a variable; a CFN policy whose `Bucket` only mentions the bucket
-//!   (`Fn::If`, `Fn::Sub`); a CDKTF `S3Bucket` with the deprecated inline `policy`, or
-//!   not bound to a variable.
+//!   (`Fn::If`, `Fn::Sub`); a CDKTF `S3Bucket` with the deprecated inline `policy`; a
+//!   CDKTF `S3Bucket` or CDK `CfnBucket` not bound to a variable, or declared as a class
+//!   field (no statement can follow it).
 //!
 //! ## Applicability
 //! safe: HTTPS requests are unaffected; only clients still using `http://` S3
@@ -109,7 +115,7 @@
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
 use crate::lang::mapping::{MapNode, Position, ValueNode};
-use crate::lang::ts::TsFile;
+use crate::lang::ts::{MethodCall, TsFile};
 use crate::model::{Document, Resource};
 use crate::style::Style;
 use crate::transform::{Meta, Options, Transform};
@@ -138,6 +144,7 @@ static META: Meta = Meta {
 const CDK_BUCKET: &str = "aws-cdk-lib/aws-s3.Bucket";
 const CDK_CFN_BUCKET: &str = "aws-cdk-lib/aws-s3.CfnBucket";
 const CDK_POLICIES: &[&str] = &["aws-cdk-lib/aws-s3.BucketPolicy", "aws-cdk-lib/aws-s3.CfnBucketPolicy"];
+const CDK_STATEMENT: &str = "aws-cdk-lib/aws-iam.PolicyStatement";
 const CDK_WEBSITE_PROPS: &[&str] = &["websiteIndexDocument", "websiteRedirect", "websiteRoutingRules"];
 const TF_PREFIX: &str = "@cdktf/provider-aws/lib/";
 const TF_BUCKET: &str = "@cdktf/provider-aws/lib/s3-bucket.S3Bucket";
@@ -180,24 +187,14 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
     let Some(ts) = &doc.ts else { return vec![] };
     let denied = Denials::of(doc, ts);
     let mut out: Vec<Finding> = doc.of_type(CDK_BUCKET).filter_map(|r| check_l2(doc, ts, r, &denied)).collect();
-    for r in doc.of_type(CDK_CFN_BUCKET) {
-        let refs = r.binding.as_deref().map(|b| cdk_policies_of(doc, b)).unwrap_or_default();
-        if refs.iter().any(|p| mentions_secure_transport(doc.text(p.node))) {
-            continue;
-        }
-        let message = format!(
-            "S3 bucket{} accepts plain-HTTP requests; add a `CfnBucketPolicy` statement denying `aws:SecureTransport: false` (not fixed: a new policy for an L1 bucket would replace any other policy it is given)",
-            name_of(r)
-        );
-        out.push(META.finding(r.node.start_byte(), message, None));
-    }
+    out.extend(doc.of_type(CDK_CFN_BUCKET).filter_map(|r| check_l1(doc, ts, r)));
     out
 }
 
-/// `new s3.Bucket(…)`: `enforceSSL: true` added, or a literal `false` turned on.
 /// What the file's own `addToResourcePolicy(…)` calls already deny.
 struct Denials {
-    /// The file mentions `aws:SecureTransport` somewhere.
+    /// An `iam.PolicyStatement` of the file mentions `aws:SecureTransport` (text this
+    /// transform inserts never is one, so a later pass sees what the first saw).
     file_mentions: bool,
     /// Receivers of calls whose statement mentions it.
     receivers: Vec<String>,
@@ -208,25 +205,36 @@ struct Denials {
 
 impl Denials {
     fn of(doc: &Document, ts: &TsFile) -> Denials {
-        let file_mentions = mentions_secure_transport(doc.source());
+        let file_mentions = doc.of_type(CDK_STATEMENT).any(|r| mentions_secure_transport(doc.text(r.node)));
         let receivers: Vec<String> = ts
             .calls
             .iter()
-            .filter(|c| file_mentions && doc.text(c.method) == "addToResourcePolicy" && mentions_secure_transport(doc.text(c.arguments)))
+            .filter(|c| doc.text(c.method) == "addToResourcePolicy" && mentions_secure_transport(doc.text(c.arguments)))
             .map(|c| doc.text(c.receiver).to_string())
             .collect();
         let through_variable = receivers.iter().any(|r| !doc.resources.iter().any(|c| c.binding.as_deref() == Some(r.as_str())));
         Denials { file_mentions, receivers, through_variable }
     }
 
+    /// The bucket `binding` gets the deny from its own calls.
     fn cover(&self, ts: &TsFile, binding: &str) -> bool {
         self.through_variable
             || self.receivers.iter().any(|r| r == binding)
             // `bucket.addToResourcePolicy(statement)` with the statement built elsewhere in the file.
             || self.file_mentions && ts.calls_on(binding, "addToResourcePolicy").next().is_some()
     }
+
+    /// A separate bucket policy construct that has the deny: in its props, or added
+    /// through `policy.document.addStatements(…)`.
+    fn cover_policy(&self, doc: &Document, ts: &TsFile, policy: &Resource) -> bool {
+        let document = policy.binding.as_deref().map(|b| format!("{b}.document"));
+        let added = |c: &&MethodCall| document.as_deref() == Some(doc.text(c.receiver));
+        mentions_secure_transport(doc.text(policy.node))
+            || ts.calls.iter().filter(added).any(|c| self.file_mentions || mentions_secure_transport(doc.text(c.arguments)))
+    }
 }
 
+/// `new s3.Bucket(…)`: `enforceSSL: true` added, or a literal `false` turned on.
 fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Option<Finding> {
     let at = r.node.start_byte();
     let name = name_of(r);
@@ -241,7 +249,7 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Opti
     };
     if let Some(binding) = r.binding.as_deref() {
         let policies = cdk_policies_of(doc, binding);
-        if denied.cover(ts, binding) || !policies.is_empty() && denied.file_mentions {
+        if denied.cover(ts, binding) || policies.iter().any(|p| denied.cover_policy(doc, ts, p)) {
             return None;
         }
         if !policies.is_empty() {
@@ -269,6 +277,49 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Opti
             Some(META.finding(at, format!("{head}; set `enforceSSL: true`"), Some(edits)))
         }
     }
+}
+
+/// `new s3.CfnBucket(…)`: a statement appended to its `CfnBucketPolicy`, or a new one.
+fn check_l1(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
+    let at = r.node.start_byte();
+    let head = format!("S3 bucket{} accepts plain-HTTP requests", name_of(r));
+    let report = |why: &str| Some(META.finding(at, format!("{head}; add a `CfnBucketPolicy` statement denying `aws:SecureTransport: false` (not fixed: {why})"), None));
+    if r.props.is_some_and(|p| p.has_spread()) {
+        return None;
+    }
+    let Some(binding) = r.binding.as_deref() else {
+        return report("the bucket is not bound to a variable the policy could refer to");
+    };
+    let policies = cdk_policies_of(doc, binding);
+    if policies.iter().any(|p| mentions_secure_transport(doc.text(p.node))) {
+        return None;
+    }
+    if r.props.is_some_and(|p| p.has("websiteConfiguration")) {
+        return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
+    }
+    let arn = format!("{binding}.attrArn");
+    if let Some(policy) = policies.first() {
+        let statements = policy.props.and_then(|p| p.get_path(&["policyDocument", "Statement"])).and_then(|v| v.as_list());
+        return match statements {
+            Some(list) if policy.type_name == CDK_POLICIES[1] => {
+                let message = format!("{head}; appended a `{SID}` statement to its `CfnBucketPolicy`");
+                Some(META.finding(policy.node.start_byte(), message, Some(list.push(&json_statement(&arn)))))
+            }
+            _ => report("its bucket policy's statements are not a literal list in a `CfnBucketPolicy`"),
+        };
+    }
+    let Some(stmt) = r.statement.filter(|s| in_block(*s)) else {
+        return report("the bucket is a class field, where no statement can follow it");
+    };
+    let args = ts.args(r.node.child_by_field_name("arguments")?);
+    let (scope, id) = (args.first()?.text(), args.get(1)?);
+    let (class, import) = ts.reference("aws-cdk-lib/aws-s3", "CfnBucketPolicy", "s3");
+    let document = Value::map([("Version", Value::str("2012-10-17")), ("Statement", Value::List(vec![json_statement(&arn)]))]);
+    let props = Value::map([("bucket", Value::code(format!("{binding}.ref"))), ("policyDocument", document)]);
+    let call = Value::Call(format!("new {class}"), vec![Value::code(scope), Value::code(policy_id(doc, *id)), props]);
+    let mut edits = vec![ts.insert_after(stmt, &ts.statement_text(&two_space_ts(doc, &call)))];
+    edits.extend(import);
+    Some(META.finding(at, format!("{head}; added a `CfnBucketPolicy` denying `aws:SecureTransport: false`"), Some(edits)))
 }
 
 /// CDK `BucketPolicy`/`CfnBucketPolicy` constructs whose `bucket` is `binding` (or one of its attributes).
@@ -343,36 +394,38 @@ fn append_tf_statement<'a>(doc: &Document<'a>, ts: &TsFile<'a>, binding: &str, p
         let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its `S3BucketPolicy` (not fixed: the policy is not written as `JSON.stringify({{ Statement: [...] }})` or a `DataAwsIamPolicyDocument` of this file)");
         return Some(META.finding(at, message, None));
     };
-    let statement = if json { json_statement(binding) } else { data_statement(binding) };
+    let arn = format!("{binding}.arn");
+    let statement = if json { json_statement(&arn) } else { data_statement(&arn) };
     let message = format!("{head}; appended a `{SID}` statement to its bucket policy");
     Some(META.finding(at, message, Some(list.push(&statement))))
 }
 
-fn arns(binding: &str) -> Value {
-    Value::List(vec![Value::code(format!("{binding}.arn")), Value::code(format!("`${{{binding}.arn}}/*`"))])
+/// The bucket and its objects, from the bucket's ARN expression (`data.arn`).
+fn arns(arn: &str) -> Value {
+    Value::List(vec![Value::code(arn), Value::code(format!("`${{{arn}}}/*`"))])
 }
 
 /// The deny statement in IAM JSON keys, for `JSON.stringify`.
-fn json_statement(binding: &str) -> Value {
+fn json_statement(arn: &str) -> Value {
     Value::map([
         ("Sid", Value::str(SID)),
         ("Effect", Value::str("Deny")),
         ("Principal", Value::str("*")),
         ("Action", Value::str("s3:*")),
-        ("Resource", arns(binding)),
+        ("Resource", arns(arn)),
         ("Condition", Value::map([("Bool", Value::map([(CONDITION_KEY, Value::str("false"))]))])),
     ])
 }
 
 /// The deny statement as a `DataAwsIamPolicyDocument` statement.
-fn data_statement(binding: &str) -> Value {
+fn data_statement(arn: &str) -> Value {
     let strings = |items: &[&str]| Value::List(items.iter().map(|s| Value::str(*s)).collect());
     Value::map([
         ("sid", Value::str(SID)),
         ("effect", Value::str("Deny")),
         ("principals", Value::List(vec![Value::map([("type", Value::str("*")), ("identifiers", strings(&["*"]))])])),
         ("actions", strings(&["s3:*"])),
-        ("resources", arns(binding)),
+        ("resources", arns(arn)),
         (
             "condition",
             Value::List(vec![Value::map([
@@ -405,7 +458,7 @@ fn new_tf_policy(doc: &Document, ts: &TsFile, b: &Resource, binding: &str, block
     };
     let mut props = vec![
         ("bucket", Value::code(format!("{binding}.id"))),
-        ("policy", Value::Call("JSON.stringify".into(), vec![Value::map([("Version", Value::str("2012-10-17")), ("Statement", Value::List(vec![json_statement(binding)]))])])),
+        ("policy", Value::Call("JSON.stringify".into(), vec![Value::map([("Version", Value::str("2012-10-17")), ("Statement", Value::List(vec![json_statement(&format!("{binding}.arn"))]))])])),
     ];
     let mut after = bucket_stmt;
     let mut note = String::new();
