@@ -101,6 +101,11 @@
 //!   CDKTF `S3Bucket` or CDK `CfnBucket` not bound to a variable, or declared as a class
 //!   field (no statement can follow it).
 //!
+//! ## Known gaps
+//! Policies declared in other files are not seen: a bucket exposed as `this.bucket`
+//! whose policy another stack declares would get a second one (a bucket has one
+//! policy, so the two overwrite each other); the message of such a fix says so.
+//!
 //! ## Applicability
 //! safe: HTTPS requests are unaffected; only clients still using `http://` S3
 //! endpoints are refused, which is the point. review: an explicit `enforceSSL: false`.
@@ -319,7 +324,8 @@ fn check_l1(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
     let call = Value::Call(format!("new {class}"), vec![Value::code(scope), Value::code(policy_id(doc, *id)), props]);
     let mut edits = vec![ts.insert_after(stmt, &ts.statement_text(&two_space_ts(doc, &call)))];
     edits.extend(import);
-    Some(META.finding(at, format!("{head}; added a `CfnBucketPolicy` denying `aws:SecureTransport: false`"), Some(edits)))
+    let message = format!("{head}; added a `CfnBucketPolicy` denying `aws:SecureTransport: false`{}", elsewhere(binding));
+    Some(META.finding(at, message, Some(edits)))
 }
 
 /// CDK `BucketPolicy`/`CfnBucketPolicy` constructs whose `bucket` is `binding` (or one of its attributes).
@@ -483,8 +489,18 @@ fn new_tf_policy(doc: &Document, ts: &TsFile, b: &Resource, binding: &str, block
     }
     let call = Value::Call(format!("new {class}"), vec![Value::code(scope), Value::code(policy_id(doc, *id)), Value::map(props)]);
     edits.push(ts.insert_after(after, &ts.statement_text(&two_space_ts(doc, &call))));
-    let message = format!("{head}; added an `S3BucketPolicy` denying `aws:SecureTransport: false`{note}");
+    let message = format!("{head}; added an `S3BucketPolicy` denying `aws:SecureTransport: false`{note}{}", elsewhere(binding));
     Some(META.finding(at, message, Some(edits)))
+}
+
+/// A bucket exposed as `this.x` may get its policy in another file, which this one
+/// cannot see: the message says where to look.
+fn elsewhere(binding: &str) -> &'static str {
+    if binding.starts_with("this.") {
+        " (a bucket has one policy: if another file gives it one, move the statement there)"
+    } else {
+        ""
+    }
 }
 
 /// A statement directly in a block or the program (not a class field).
