@@ -120,10 +120,11 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::mapping::{content_end, Entry, ListNode, MapNode, Position, ValueNode};
+use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
+use crate::transforms::{blank_line_between_resources, tf_policy_statements, unique};
 use crate::value::{quote, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tree_sitter::Node;
@@ -365,16 +366,6 @@ fn lower_camel(id: &str) -> String {
         }
     }
     out
-}
-
-fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    let mut name = base.to_string();
-    let mut n = 2;
-    while taken(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
 }
 
 /// `Handler` → `HandlerDLQ`; kebab-case ids (`order-fn`) → `order-fn-dlq`.
@@ -938,7 +929,7 @@ fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -
         }
     }
     for c in candidates {
-        if let Some((list, json)) = statement_list(doc, ts, c) {
+        if let Some((list, json)) = tf_policy_statements(doc, ts, c) {
             if let Some(stmt) = ts.statement_of(list.node) {
                 return RolePolicy::Found {
                     list,
@@ -950,27 +941,6 @@ fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -
         }
     }
     missing()
-}
-
-/// The statement list of a policy value: `JSON.stringify({ Statement: [...] })` or
-/// `doc.json` of a `DataAwsIamPolicyDocument` with `statement: [...]`.
-fn statement_list<'a>(doc: &Document<'a>, ts: &TsFile<'a>, v: ValueNode<'a>) -> Option<(ListNode<'a>, bool)> {
-    let node = v.node;
-    if node.kind() == "call_expression" {
-        let f = node.child_by_field_name("function")?;
-        if doc.text(f) != "JSON.stringify" {
-            return None;
-        }
-        let arg = *ts.args(node.child_by_field_name("arguments")?).first()?;
-        let list = arg.as_map()?.get("Statement")?.as_list()?;
-        return Some((list, true));
-    }
-    let data = v.text().strip_suffix(".json")?;
-    let r = doc
-        .resources
-        .iter()
-        .find(|r| r.type_name.ends_with(".DataAwsIamPolicyDocument") && r.binding.as_deref() == Some(data))?;
-    Some((r.props?.get("statement")?.as_list()?, false))
 }
 
 // ---------------------------------------------------------------- CloudFormation
@@ -1153,27 +1123,6 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// A YAML template that separates resources with blank lines gets one before the new queue.
-fn blank_line_between_resources(doc: &Document, entries: &[Entry], i: usize, edits: &mut [Edit]) {
-    if doc.flavor != Flavor::CfnYaml {
-        return;
-    }
-    let gap_blank = |a: Node, b: usize| {
-        let src = &doc.source()[doc.parsed.trim_back(content_end(a))..b];
-        src.split('\n').skip(1).any(|l| l.trim().is_empty()) && src.matches('\n').count() >= 2
-    };
-    let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
-        (Some(next), _) => gap_blank(entries[i].node, next.node.start_byte()),
-        (None, Some(prev)) => gap_blank(prev.node, entries[i].node.start_byte()),
-        _ => false,
-    };
-    if blank {
-        if let Some(e) = edits.first_mut() {
-            e.text = format!("{}{}", doc.parsed.style.newline, e.text);
-        }
-    }
 }
 
 /// The logical id of the `AWS::IAM::Role` a `Role` value points at, when it is in the template.

@@ -27,6 +27,7 @@ registry! {
     rds_hardening,
     removal_policy,
     s3_bucket_key,
+    s3_enforce_ssl,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
     update_replace_policy,
@@ -210,5 +211,122 @@ mod helper_tests {
         assert_eq!(lower_camel("5xx"), "xx");
         assert_eq!(unique_name("a", |n| n == "a" || n == "a2"), "a3");
         assert_eq!(unique_name("b", |_| false), "b");
+    }
+}
+
+/// `base`, or `base2`, `base3`… : the first name `taken` does not claim.
+pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// CDKTF: the statement list of a policy value, to append to:
+/// `JSON.stringify({ Statement: [...] })` (`true`: IAM JSON keys) or `doc.json` of a
+/// `DataAwsIamPolicyDocument` of the file with `statement: [...]` (`false`).
+pub(crate) fn tf_policy_statements<'a>(
+    doc: &crate::model::Document<'a>,
+    ts: &crate::lang::ts::TsFile<'a>,
+    v: crate::lang::mapping::ValueNode<'a>,
+) -> Option<(crate::lang::mapping::ListNode<'a>, bool)> {
+    let node = v.node;
+    if node.kind() == "call_expression" {
+        let f = node.child_by_field_name("function")?;
+        if doc.text(f) != "JSON.stringify" {
+            return None;
+        }
+        let arg = *ts.args(node.child_by_field_name("arguments")?).first()?;
+        let list = arg.as_map()?.get("Statement")?.as_list()?;
+        return Some((list, true));
+    }
+    let data = v.text().strip_suffix(".json")?;
+    let r = doc.resources.iter().find(|r| {
+        r.type_name.ends_with(".DataAwsIamPolicyDocument") && r.binding.as_deref() == Some(data)
+    })?;
+    Some((r.props?.get("statement")?.as_list()?, false))
+}
+
+/// A YAML template that separates resources with blank lines gets one before a new
+/// resource inserted after `entries[i]` (`edits[0]` is that insertion).
+pub(crate) fn blank_line_between_resources(
+    doc: &crate::model::Document,
+    entries: &[crate::lang::mapping::Entry],
+    i: usize,
+    edits: &mut [crate::edit::Edit],
+) {
+    if doc.flavor != crate::flavor::Flavor::CfnYaml {
+        return;
+    }
+    let gap_blank = |a: tree_sitter::Node, b: usize| {
+        let end = doc.parsed.trim_back(crate::lang::mapping::content_end(a));
+        // The lines strictly between: the last piece is the next key's own indentation.
+        let lines: Vec<&str> = doc.source()[end..b].split('\n').collect();
+        let between = lines
+            .get(1..lines.len().saturating_sub(1))
+            .unwrap_or_default();
+        between.iter().any(|l| l.trim().is_empty())
+    };
+    let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
+        (Some(next), _) => gap_blank(entries[i].node, next.node.start_byte()),
+        (None, Some(prev)) => gap_blank(prev.node, entries[i].node.start_byte()),
+        _ => false,
+    };
+    if blank {
+        if let Some(e) = edits.first_mut() {
+            e.text = format!("{}{}", doc.parsed.style.newline, e.text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::flavor::Flavor;
+    use crate::lang::{Parsed, Syntax};
+    use crate::model::Document;
+    use std::path::Path;
+
+    #[test]
+    fn unique_numbers_taken_names() {
+        assert_eq!(unique("BPolicy", |n| n == "X"), "BPolicy");
+        assert_eq!(
+            unique("BPolicy", |n| n == "BPolicy" || n == "BPolicy2"),
+            "BPolicy3"
+        );
+    }
+
+    #[test]
+    fn blank_line_only_where_the_template_has_them() {
+        for (src, blank) in [
+            ("Resources:\n  A:\n    Type: X\n\n  B:\n    Type: Y\n", true),
+            ("Resources:\n  A:\n    Type: X\n  B:\n    Type: Y\n", false),
+            // A comment line before the next resource is not a blank line.
+            (
+                "Resources:\n  A:\n    Type: X\n  # b\n  B:\n    Type: Y\n",
+                false,
+            ),
+            (
+                "Resources:\n  A:\n    Type: X\n\n  # b\n  B:\n    Type: Y\n",
+                true,
+            ),
+        ] {
+            let parsed = Parsed::new(Syntax::Yaml, src.into());
+            let doc = Document::new(Path::new("t.yaml"), Flavor::CfnYaml, &parsed);
+            let resources = doc
+                .template
+                .unwrap()
+                .get("Resources")
+                .unwrap()
+                .as_map()
+                .unwrap();
+            let mut edits = vec![Edit::insert(0, "\n  C: {}")];
+            blank_line_between_resources(&doc, &resources.entries(), 0, &mut edits);
+            assert_eq!(edits[0].text.starts_with("\n\n"), blank, "{src:?}");
+        }
     }
 }

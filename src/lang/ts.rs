@@ -418,9 +418,15 @@ impl<'a> TsFile<'a> {
         if ns_style == 0 && named_style == 0 {
             if let Some(imp) = root_alias_import {
                 if let (Some(member), false) = (root_member(module), taken(alias)) {
+                    // `{ s3BucketPolicy }` rather than `{ s3BucketPolicy as s3BucketPolicy }`.
+                    let specifier = if member == alias {
+                        member
+                    } else {
+                        format!("{member} as {alias}")
+                    };
                     return (
                         format!("{alias}.{export}"),
-                        Some(self.add_specifier(imp, &format!("{member} as {alias}"))),
+                        Some(self.add_specifier(imp, &specifier)),
                     );
                 }
             }
@@ -734,6 +740,21 @@ mod tests {
             (expr.as_str(), edit.unwrap().text.as_str()),
             ("Duration", ", Duration")
         );
+        let src = "import { s3Bucket } from '@cdktf/provider-aws';\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = TsFile::new(&doc);
+        let lib = "@cdktf/provider-aws/lib/";
+        let (expr, edit) = ts.reference(
+            &format!("{lib}s3-bucket-policy"),
+            "S3BucketPolicy",
+            "s3BucketPolicy",
+        );
+        assert_eq!(
+            (expr.as_str(), edit.unwrap().text.as_str()),
+            ("s3BucketPolicy.S3BucketPolicy", ", s3BucketPolicy")
+        );
+        let (_, edit) = ts.reference(&format!("{lib}sqs-queue"), "SqsQueue", "sqs");
+        assert_eq!(edit.unwrap().text, ", sqsQueue as sqs");
     }
 
     #[test]
