@@ -220,7 +220,7 @@ fn separate(doc: &Document, ts: &TsFile, kind: &Kind, r: &Resource) -> Option<Fi
         Some(b) => b.to_string(),
         None if r.node.parent().is_some_and(|p| p.id() == stmt.id() && p.kind() == "expression_statement") => {
             let base = super::lower_camel(r.logical_id.as_deref().unwrap_or(kind.noun));
-            let name = super::unique_name(if base.is_empty() { kind.noun } else { &base }, |n| doc.has_word(n));
+            let name = super::unique(if base.is_empty() { kind.noun } else { &base }, |n| doc.has_word(n));
             edits.push(Edit::insert(r.node.start_byte(), format!("const {name} = ")));
             name
         }
@@ -443,7 +443,7 @@ fn child_id(doc: &Document, parent_id: ValueNode, suffix: &str) -> String {
         "string" | "template_string" => {
             let (body, close) = text.split_at(text.len() - 1);
             let taken = |s: &str| doc.source().contains(&format!("{body}{s}{close}"));
-            format!("{body}{}{close}", super::unique_name(suffix, taken))
+            format!("{body}{}{close}", super::unique(suffix, taken))
         }
         _ => format!("`${{{text}}}{suffix}`"),
     }

@@ -439,7 +439,7 @@ fn fresh_name(doc: &Document, id: Option<&str>) -> String {
         b if b.to_ascii_lowercase().ends_with("alarm") => base,
         _ => format!("{base}Alarm"),
     };
-    super::unique_name(&base, |n| doc.has_word(n))
+    super::unique(&base, |n| doc.has_word(n))
 }
 
 // ---------------------------------------------------------------- CloudFormation

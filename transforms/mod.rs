@@ -137,37 +137,6 @@ pub(crate) fn insert_entries_at<'a>(
     rendered.unwrap_or_else(|| map.insert(first_key, first_value, at))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::lang::mapping::Position;
-    use crate::lang::{Parsed, Syntax};
-    use crate::value::Value;
-
-    fn after_type(syntax: Syntax, source: &str) -> String {
-        let parsed = Parsed::new(syntax, source.to_string());
-        let root = crate::lang::cfn::root_map(&parsed).unwrap();
-        let entries = [("A", Value::str("p")), ("B", Value::str("q"))];
-        let edits = insert_entries_at(root, Position::After("Type"), &entries);
-        crate::edit::apply_edits(source, &edits.iter().collect::<Vec<_>>())
-    }
-
-    #[test]
-    fn entries_inserted_in_order_at_a_position() {
-        assert_eq!(
-            after_type(Syntax::Yaml, "Type: T\nProperties: {}\n"),
-            "Type: T\nA: p\nB: q\nProperties: {}\n"
-        );
-        assert_eq!(
-            after_type(
-                Syntax::Json,
-                "{\n  \"Type\": \"T\",\n  \"Properties\": {}\n}\n"
-            ),
-            "{\n  \"Type\": \"T\",\n  \"A\": \"p\",\n  \"B\": \"q\",\n  \"Properties\": {}\n}\n"
-        );
-    }
-}
-
 /// A construct id as a lower-camel-case identifier: `'api-5xx errors'` → `api5xxErrors`
 /// (leading digits and separators dropped).
 pub(crate) fn lower_camel(id: &str) -> String {
@@ -187,31 +156,6 @@ pub(crate) fn lower_camel(id: &str) -> String {
         }
     }
     out
-}
-
-/// `base`, or `base2`, `base3`… : the first that `taken` rejects.
-pub(crate) fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}{n}"))
-        .find(|n| !taken(n))
-        .expect("some number is free")
-}
-
-#[cfg(test)]
-mod helper_tests {
-    use super::*;
-
-    #[test]
-    fn names_from_ids() {
-        assert_eq!(lower_camel("HighCpu"), "highCpu");
-        assert_eq!(lower_camel("api-5xx errors"), "api5xxErrors");
-        assert_eq!(lower_camel("5xx"), "xx");
-        assert_eq!(unique_name("a", |n| n == "a" || n == "a2"), "a3");
-        assert_eq!(unique_name("b", |_| false), "b");
-    }
 }
 
 /// `base`, or `base2`, `base3`… : the first name `taken` does not claim.
@@ -287,9 +231,43 @@ mod tests {
     use super::*;
     use crate::edit::Edit;
     use crate::flavor::Flavor;
+    use crate::lang::mapping::Position;
     use crate::lang::{Parsed, Syntax};
     use crate::model::Document;
+    use crate::value::Value;
     use std::path::Path;
+
+    fn after_type(syntax: Syntax, source: &str) -> String {
+        let parsed = Parsed::new(syntax, source.to_string());
+        let root = crate::lang::cfn::root_map(&parsed).unwrap();
+        let entries = [("A", Value::str("p")), ("B", Value::str("q"))];
+        let edits = insert_entries_at(root, Position::After("Type"), &entries);
+        crate::edit::apply_edits(source, &edits.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn entries_inserted_in_order_at_a_position() {
+        assert_eq!(
+            after_type(Syntax::Yaml, "Type: T\nProperties: {}\n"),
+            "Type: T\nA: p\nB: q\nProperties: {}\n"
+        );
+        assert_eq!(
+            after_type(
+                Syntax::Json,
+                "{\n  \"Type\": \"T\",\n  \"Properties\": {}\n}\n"
+            ),
+            "{\n  \"Type\": \"T\",\n  \"A\": \"p\",\n  \"B\": \"q\",\n  \"Properties\": {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn names_from_ids() {
+        assert_eq!(lower_camel("HighCpu"), "highCpu");
+        assert_eq!(lower_camel("api-5xx errors"), "api5xxErrors");
+        assert_eq!(lower_camel("5xx"), "xx");
+        assert_eq!(unique("a", |n| n == "a" || n == "a2"), "a3");
+        assert_eq!(unique("b", |_| false), "b");
+    }
 
     #[test]
     fn unique_numbers_taken_names() {
