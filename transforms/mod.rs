@@ -22,6 +22,7 @@ registry! {
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     least_privilege_grants,
+    s3_block_public_access,
     s3_bucket_key,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
@@ -122,4 +123,240 @@ pub(crate) fn insert_entries(
         texts.join(&sep)
     });
     rendered.unwrap_or_else(|| map.insert(first_key, first_value, Position::End))
+}
+
+/// What a statement added right after a construct's own statement uses to refer to
+/// the construct, and the edits that make that name exist.
+pub(crate) struct Anchor<'a> {
+    /// `bucket`, `this.bucket`, or the fresh `const` given to an unbound construct.
+    pub target: String,
+    /// The statement holding the construct: new statements go after it.
+    pub statement: tree_sitter::Node<'a>,
+    /// `const <fresh> = ` before an unbound `new X(…);` statement, else nothing.
+    pub edits: Vec<crate::edit::Edit>,
+}
+
+/// Where a companion construct (one that refers to `r`) can be declared: right after
+/// `r`'s statement, naming `r` by its binding, or binding a lone `new X(…);`
+/// statement to `const <fresh>`. `Err` says why not (a class field, a construct
+/// inside a callback or inside another expression).
+pub(crate) fn companion_anchor<'a>(
+    r: &crate::model::Resource<'a>,
+    fresh: &str,
+) -> Result<Anchor<'a>, &'static str> {
+    let statement = r.statement.ok_or("it is not part of a statement")?;
+    if statement.parent().is_some_and(|p| p.kind() == "class_body") {
+        return Err("it is declared as a class field");
+    }
+    let mut direct = r.node.parent().ok_or("it is not part of a statement")?;
+    while matches!(
+        direct.kind(),
+        "as_expression"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+    ) {
+        direct = direct.parent().ok_or("it is not part of a statement")?;
+    }
+    let mut cur = r.node.parent().ok_or("it is not part of a statement")?;
+    while cur.id() != statement.id() {
+        if matches!(cur.kind(), "arrow_function" | "function_expression") {
+            return Err("it is created inside a callback");
+        }
+        cur = cur.parent().ok_or("it is not part of a statement")?;
+    }
+    let nested = "it is created inside another expression";
+    match &r.binding {
+        Some(binding) => {
+            // `const b = new X(…)` (possibly `export`ed) or `this.b = new X(…);`.
+            let holder = direct.parent();
+            let declared = direct.kind() == "variable_declarator"
+                && holder.is_some_and(|d| {
+                    d.id() == statement.id() || d.parent().is_some_and(|s| s.id() == statement.id())
+                });
+            let assigned = direct.kind() == "assignment_expression"
+                && holder.is_some_and(|p| p.id() == statement.id());
+            (declared || assigned)
+                .then(|| Anchor {
+                    target: binding.to_string(),
+                    statement,
+                    edits: vec![],
+                })
+                .ok_or(nested)
+        }
+        None if direct.id() == statement.id() && statement.kind() == "expression_statement" => {
+            Ok(Anchor {
+                target: fresh.to_string(),
+                statement,
+                edits: vec![crate::edit::Edit::insert(
+                    r.node.start_byte(),
+                    format!("const {fresh} = "),
+                )],
+            })
+        }
+        None => Err(nested),
+    }
+}
+
+/// A `const` name for an unbound construct, from its construct id (`'audit-logs'` →
+/// `auditLogs` + `suffix`), numbered when the file already uses the word.
+pub(crate) fn fresh_const(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    suffix: &str,
+) -> String {
+    let id = r.logical_id.as_deref().unwrap_or_default();
+    let mut base = String::new();
+    let mut upper = false;
+    for c in id.chars() {
+        if !c.is_ascii_alphanumeric() {
+            upper = true;
+        } else if base.is_empty() {
+            if c.is_ascii_alphabetic() {
+                base.push(c.to_ascii_lowercase());
+            }
+        } else {
+            base.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        }
+    }
+    let base = if base.is_empty() {
+        suffix.to_ascii_lowercase()
+    } else if base
+        .to_ascii_lowercase()
+        .ends_with(&suffix.to_ascii_lowercase())
+    {
+        base
+    } else {
+        format!("{base}{suffix}")
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}{n}")
+            }
+        })
+        .find(|n| !doc.has_word(n))
+        .unwrap_or(base)
+}
+
+/// The construct id of a companion of `r`: a literal id gets `-kebab` (all-lowercase
+/// ids) or `Camel` appended and is numbered when the file already has that string;
+/// a template literal gets the suffix inside; any other expression becomes
+/// `` `${expr}-kebab` ``, so helpers called several times keep unique ids.
+pub(crate) fn companion_id(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    kebab: &str,
+    camel: &str,
+) -> String {
+    let q = doc.parsed.style.quote;
+    let lower_style = |s: &str| !s.chars().any(|c| c.is_ascii_uppercase());
+    let id = r
+        .node
+        .child_by_field_name("arguments")
+        .and_then(|a| crate::lang::named_children(a).get(1).copied())
+        .map(|n| crate::lang::mapping::ValueNode::new(doc.parsed, n));
+    let Some(id) = id else {
+        return crate::value::quote(camel, q);
+    };
+    if let Some(s) = id.as_str() {
+        let base = if lower_style(&s) {
+            format!("{s}-{kebab}")
+        } else {
+            format!("{s}{camel}")
+        };
+        let taken = |c: &str| {
+            [format!("'{c}'"), format!("\"{c}\"")]
+                .iter()
+                .any(|quoted| doc.may_contain(quoted) && doc.source().contains(quoted.as_str()))
+        };
+        let unique = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|c| !taken(c))
+            .unwrap_or(base);
+        return crate::value::quote(&unique, q);
+    }
+    let text = id.text();
+    if id.node.kind() == "template_string" {
+        let literal: String = text
+            .split("${")
+            .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+            .collect();
+        let suffix = if lower_style(&literal) && literal.contains(|c: char| c.is_ascii_lowercase())
+        {
+            format!("-{kebab}")
+        } else {
+            camel.to_string()
+        };
+        return format!("{}{suffix}`", &text[..text.len() - 1]);
+    }
+    format!("`${{{text}}}-{kebab}`")
+}
+
+/// True when `value` (a companion's reference to its construct) is `binding.attr`
+/// for one of `attrs`, e.g. `bucket.id` or `this.logs.bucket`.
+pub(crate) fn refers_to(
+    value: &crate::lang::mapping::ValueNode,
+    binding: &str,
+    attrs: &[&str],
+) -> bool {
+    let text: String = value
+        .text()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    text.strip_prefix(binding)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|attr| attrs.contains(&attr))
+}
+
+/// How to name `export` of `@cdktf/provider-aws/lib/<lib>` in a statement next to the
+/// CDKTF construct `r`: through the same root namespace when `r` is written
+/// `aws.s3Bucket.S3Bucket`, else as `TsFile::reference` imports it.
+pub(crate) fn tf_class(
+    ts: &crate::lang::ts::TsFile,
+    r: &crate::model::Resource,
+    lib: &str,
+    export: &str,
+) -> (String, Option<crate::edit::Edit>) {
+    let member = lower_camel_words(lib);
+    let written = r
+        .node
+        .child_by_field_name("constructor")
+        .map(|c| ts.doc.text(c));
+    let own = r.type_name.rsplit_once('.').and_then(|(module, class)| {
+        let own_lib = module.strip_prefix("@cdktf/provider-aws/lib/")?;
+        Some(format!(".{}.{class}", lower_camel_words(own_lib)))
+    });
+    if let Some(ns) = written
+        .zip(own)
+        .and_then(|(w, own)| w.strip_suffix(own.as_str()).map(str::to_string))
+    {
+        return (format!("{ns}.{member}.{export}"), None);
+    }
+    ts.reference(&format!("@cdktf/provider-aws/lib/{lib}"), export, &member)
+}
+
+/// `s3-bucket-versioning` → `s3BucketVersioning`.
+fn lower_camel_words(kebab: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in kebab.split('-').enumerate() {
+        let mut c = word.chars();
+        if let (true, Some(f)) = (i > 0, c.next()) {
+            out.push(f.to_ascii_uppercase());
+            out.push_str(c.as_str());
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }

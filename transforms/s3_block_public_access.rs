@@ -1,0 +1,384 @@
+//! ## What it fixes
+//! S3 buckets without a complete S3 Block Public Access configuration: CDK
+//! `s3.Bucket` without `blockPublicAccess` (or with a preset or options that leave a
+//! flag off), `s3.CfnBucket` and CloudFormation `AWS::S3::Bucket` without
+//! `PublicAccessBlockConfiguration` (or with a flag missing or `false`), CDKTF
+//! `S3Bucket`s that no `S3BucketPublicAccessBlock` of the file refers to.
+//!
+//! ## Why
+//! Block Public Access is the account- and bucket-level guard that keeps a bucket
+//! private even when someone later attaches a public ACL or a bucket policy with
+//! `"Principal": "*"`: public buckets are the classic cause of S3 data leaks. S3
+//! turns it on for new buckets since April 2023, but templates that do not say so
+//! leave it to defaults and to whoever edits the bucket in the console; scanners
+//! (checkov, cdk-nag) flag every bucket that does not declare it.
+//!
+//! ## Before → after
+//! CDK TypeScript (every import style):
+//! ```ts
+//! new s3.Bucket(this, 'Data', { versioned: true });
+//! // becomes
+//! new s3.Bucket(this, 'Data', { versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+//! ```
+//! `BlockPublicAccess.BLOCK_ACLS`/`BLOCK_ACLS_ONLY` become `BLOCK_ALL`; in
+//! `new s3.BlockPublicAccess({ … })` the missing flags are added and `false` ones
+//! turned on. `s3.CfnBucket` is fixed as in CloudFormation
+//! (`publicAccessBlockConfiguration`).
+//!
+//! CDKTF TypeScript: a bucket that no `S3BucketPublicAccessBlock` refers to (through
+//! `<bucket>.id` or `<bucket>.bucket`) gets one right after its statement:
+//! ```ts
+//! const logs = new S3Bucket(this, 'logs', { bucket: 'acme-logs' });
+//! new S3BucketPublicAccessBlock(this, 'logs-public-access-block', {
+//!   bucket: logs.id,
+//!   blockPublicAcls: true,
+//!   blockPublicPolicy: true,
+//!   ignorePublicAcls: true,
+//!   restrictPublicBuckets: true,
+//! });
+//! ```
+//! An unbound `new S3Bucket(…);` is first bound to a `const` named after its id; the
+//! class is imported in the file's style. Existing `S3BucketPublicAccessBlock`s get
+//! their missing or `false` flags turned on.
+//!
+//! CloudFormation YAML (JSON alike):
+//! ```yaml
+//! PublicAccessBlockConfiguration:   # added, or its missing/false flags set
+//!   BlockPublicAcls: true
+//!   BlockPublicPolicy: true
+//!   IgnorePublicAcls: true
+//!   RestrictPublicBuckets: true
+//! ```
+//! Left alone: flags written as expressions, parameters or intrinsics; props with a
+//! `...spread`. Reported without a fix, because they may be public on purpose:
+//! website buckets (CDK `websiteIndexDocument`/`websiteErrorDocument`/
+//! `websiteRedirect`/`websiteRoutingRules`, CFN `WebsiteConfiguration`, CDKTF
+//! `website` or an `S3BucketWebsiteConfiguration` for the bucket) and buckets made
+//! public (`publicReadAccess`, a `PublicRead`/`PublicReadWrite` ACL, CDKTF
+//! `acl: 'public-read'` or a public `S3BucketAcl`). Serve such content through
+//! CloudFront with origin access control and block public access instead.
+//!
+//! ## Applicability
+//! review: a bucket that is meant to be reached anonymously (a website behind no
+//! CDN, public downloads) stops being reachable, and a public bucket policy fails to
+//! deploy once `BlockPublicPolicy` is on.
+//!
+//! ## Equivalent checks
+//! checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; cdk-nag AwsSolutions-S2
+//! (and NIST/HIPAA/PCI `S3BucketLevelPublicAccessProhibited`).
+
+use crate::edit::{Applicability, Edit, Finding};
+use crate::flavor::Flavor;
+use crate::lang::mapping::{MapNode, Position};
+use crate::lang::ts::TsFile;
+use crate::model::{Document, Resource};
+use crate::transform::{Meta, Options, Transform};
+use crate::transforms::{companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, tf_class};
+use crate::value::{Renderer, Value};
+
+pub struct S3BlockPublicAccess;
+pub static TRANSFORM: S3BlockPublicAccess = S3BlockPublicAccess;
+
+static META: Meta = Meta {
+    id: "s3-block-public-access",
+    title: "Block all public access to S3 buckets",
+    flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
+    applicability: Applicability::Review,
+    equivalents: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AwsSolutions-S2"],
+    options: &[],
+};
+
+const CDK_BUCKET: &str = "aws-cdk-lib/aws-s3.Bucket";
+const CDK_CFN_BUCKET: &str = "aws-cdk-lib/aws-s3.CfnBucket";
+const CDK_BPA: &str = "aws-cdk-lib/aws-s3.BlockPublicAccess";
+const CDK_WEBSITE_PROPS: &[&str] = &["websiteIndexDocument", "websiteErrorDocument", "websiteRedirect", "websiteRoutingRules"];
+const TF_BUCKET: &str = "@cdktf/provider-aws/lib/s3-bucket.S3Bucket";
+const TF_PAB: &str = "@cdktf/provider-aws/lib/s3-bucket-public-access-block.S3BucketPublicAccessBlock";
+const TF_WEBSITE: &str = "@cdktf/provider-aws/lib/s3-bucket-website-configuration.S3BucketWebsiteConfiguration";
+const TF_ACL: &str = "@cdktf/provider-aws/lib/s3-bucket-acl.S3BucketAcl";
+const CFN_BUCKET: &str = "AWS::S3::Bucket";
+const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
+/// How CDKTF resources name the bucket they configure.
+const BUCKET_ATTRS: &[&str] = &["id", "bucket"];
+
+impl Transform for S3BlockPublicAccess {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
+        let Some(ts) = doc.ts.as_ref() else {
+            return doc.of_type(CFN_BUCKET).filter_map(|r| check_l1(doc, None, r)).collect();
+        };
+        match doc.flavor {
+            Flavor::CdkTs => doc
+                .of_types(&[CDK_BUCKET, CDK_CFN_BUCKET])
+                .into_iter()
+                .filter_map(|r| match r.type_name == CDK_BUCKET {
+                    true => check_l2(doc, ts, r),
+                    false => check_l1(doc, Some(ts), r),
+                })
+                .collect(),
+            _ => check_cdktf(doc, ts),
+        }
+    }
+}
+
+fn name_of(r: &Resource) -> String {
+    r.logical_id.as_deref().or(r.binding.as_deref()).map_or_else(String::new, |n| format!(" `{n}`"))
+}
+
+/// The finding for a bucket that may be public on purpose: no fix.
+fn report(r: &Resource, why: &str) -> Finding {
+    let message = format!(
+        "S3 bucket{} does not block public access, but {why}: left as is (it may be public on purpose; prefer CloudFront with origin access control and block public access)",
+        name_of(r)
+    );
+    META.finding(r.node.start_byte(), message, None)
+}
+
+fn fixed(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
+    let noun = if r.type_name == TF_PAB { "S3BucketPublicAccessBlock" } else { "S3 bucket" };
+    let message = format!("{noun}{} does not block all public access: {what}", name_of(r));
+    Some(META.finding(r.node.start_byte(), message, Some(edits)))
+}
+
+/// Edits turning every flag of a configuration on: missing ones added, literal
+/// `false` ones replaced. Empty when all are on or left to an expression.
+fn complete_flags(doc: &Document, config: MapNode) -> Vec<Edit> {
+    if config.has_spread() {
+        return vec![];
+    }
+    let names: Vec<String> = FLAGS.iter().map(|f| prop_name(doc.flavor, f)).collect();
+    let mut edits = Vec::new();
+    let mut missing = Vec::new();
+    for name in &names {
+        match config.get(name) {
+            None if !config.has(name) => missing.push((name.as_str(), Value::Bool(true))),
+            Some(v) if literal_bool(&v) == Some(false) => edits.push(v.replace(&Value::Bool(true))),
+            _ => {}
+        }
+    }
+    edits.extend(insert_entries(config, &missing));
+    edits
+}
+
+fn all_flags(doc: &Document) -> Value {
+    Value::map(FLAGS.iter().map(|f| (prop_name(doc.flavor, f), Value::Bool(true))))
+}
+
+/// The configuration with all four flags as a new entry of `props`; a one-line
+/// mapping gets it on the same line (`{ a: true, … }`) rather than a block.
+fn insert_config(doc: &Document, props: MapNode, key: &str) -> Vec<Edit> {
+    let r = Renderer::new(doc.parsed.syntax, &doc.parsed.style);
+    let inserted = props.insert_with(Position::End, |indent, multi_line| {
+        if multi_line {
+            return r.entry(key, &all_flags(doc), indent);
+        }
+        let flags: Vec<String> = FLAGS.iter().map(|f| format!("{}: true", r.key(&prop_name(doc.flavor, f)))).collect();
+        format!("{}: {{ {} }}", r.key(key), flags.join(", "))
+    });
+    inserted.unwrap_or_else(|| props.insert(key, &all_flags(doc), Position::End))
+}
+
+/// An ACL value that makes a bucket public: CFN/`CfnBucket` strings, CDK's
+/// `BucketAccessControl.PUBLIC_READ*`, CDKTF canned ACLs.
+fn public_acl(ts: Option<&TsFile>, v: &crate::lang::mapping::ValueNode) -> bool {
+    let named = ts.and_then(|ts| ts.resolve(v.node)).unwrap_or_default();
+    let text = v.as_str().unwrap_or(named);
+    let last = text.rsplit('.').next().unwrap_or_default();
+    matches!(last, "PublicRead" | "PublicReadWrite" | "public-read" | "public-read-write" | "PUBLIC_READ" | "PUBLIC_READ_WRITE")
+}
+
+/// CFN `AWS::S3::Bucket` and CDK `CfnBucket`.
+fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding> {
+    let key = prop_name(doc.flavor, "PublicAccessBlockConfiguration");
+    let Some(props) = r.props else {
+        let edits = add_props(doc, r, &key, all_flags(doc))?;
+        return fixed(r, &format!("added `{key}` with all four flags on"), edits);
+    };
+    if props.has_spread() {
+        return None;
+    }
+    let public = if props.has(&prop_name(doc.flavor, "WebsiteConfiguration")) {
+        Some("it hosts a static website")
+    } else if props.get(&prop_name(doc.flavor, "AccessControl")).is_some_and(|v| public_acl(ts, &v)) {
+        Some("its ACL is public")
+    } else {
+        None
+    };
+    let (edits, what) = match props.get(&key) {
+        None if props.has(&key) => return None,
+        None => (
+            insert_config(doc, props, &key),
+            format!("added `{key}` with all four flags on"),
+        ),
+        Some(v) if v.intrinsic().is_some() => return None,
+        Some(v) => (complete_flags(doc, v.as_map()?), format!("turned on the missing or `false` flags of `{key}`")),
+    };
+    if edits.is_empty() {
+        return None;
+    }
+    if let Some(why) = public {
+        return Some(report(r, why));
+    }
+    fixed(r, &what, edits)
+}
+
+/// CDK `s3.Bucket`.
+fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
+    let (class, import) = ts.reference("aws-cdk-lib/aws-s3", "BlockPublicAccess", "s3");
+    let block_all = Value::code(format!("{class}.BLOCK_ALL"));
+    let set = format!("set `blockPublicAccess: {class}.BLOCK_ALL`");
+    let Some(props) = r.props else {
+        let edits = add_props(doc, r, "blockPublicAccess", block_all)?;
+        return fixed(r, &set, edits.into_iter().chain(import).collect());
+    };
+    if props.has_spread() {
+        return None;
+    }
+    let public = if CDK_WEBSITE_PROPS.iter().any(|k| props.has(k)) {
+        Some("it hosts a static website")
+    } else if props.get("publicReadAccess").is_some_and(|v| literal_bool(&v) != Some(false)) {
+        Some("it grants public read access")
+    } else if props.get("accessControl").is_some_and(|v| public_acl(Some(ts), &v)) {
+        Some("its ACL is public")
+    } else {
+        None
+    };
+    let (edits, what) = match props.get("blockPublicAccess") {
+        None if props.has("blockPublicAccess") => return None,
+        None => (props.insert("blockPublicAccess", &block_all, Position::End), set),
+        Some(v) => match ts.resolve(v.node).as_deref().and_then(|n| n.strip_prefix(CDK_BPA)) {
+            Some(".BLOCK_ACLS" | ".BLOCK_ACLS_ONLY") => (vec![v.replace(&block_all)], set),
+            Some(_) => return None,
+            None => (
+                complete_flags(doc, options_of(ts, v.node)?),
+                "turned on the missing or `false` flags of its `BlockPublicAccess`".to_string(),
+            ),
+        },
+    };
+    if edits.is_empty() {
+        return None;
+    }
+    if let Some(why) = public {
+        return Some(report(r, why));
+    }
+    let edits = edits.into_iter().chain(import).collect();
+    fixed(r, &what, edits)
+}
+
+/// Props for a resource that has none: CFN `Properties` after `Type`, or a TS props
+/// argument after the construct id. `None` when props exist but are not a mapping.
+fn add_props(doc: &Document, r: &Resource, key: &str, value: Value) -> Option<Vec<Edit>> {
+    let props = Value::map([(key, value)]);
+    if let Some(body) = r.body {
+        return (!body.has("Properties")).then(|| body.insert("Properties", &props, Position::After("Type")));
+    }
+    let mut args = crate::lang::named_children(r.node.child_by_field_name("arguments")?);
+    args.retain(|n| n.kind() != "comment");
+    let [_, id] = args.as_slice() else { return None };
+    let text = Renderer::new(doc.parsed.syntax, &doc.parsed.style).value(&props, doc.parsed.line_indent(id.start_byte()));
+    Some(vec![Edit::insert(id.end_byte(), format!(", {text}"))])
+}
+
+/// The options object of `new s3.BlockPublicAccess({ … })`.
+fn options_of<'a>(ts: &TsFile<'a>, node: tree_sitter::Node<'a>) -> Option<MapNode<'a>> {
+    if node.kind() != "new_expression" || ts.resolve(node.child_by_field_name("constructor")?)? != CDK_BPA {
+        return None;
+    }
+    ts.object_arg(node.child_by_field_name("arguments")?, 0)
+}
+
+/// CDKTF: each `S3Bucket` needs an `S3BucketPublicAccessBlock` that refers to it.
+fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let blocks: Vec<&Resource> = doc.of_type(TF_PAB).collect();
+    let buckets: Vec<&Resource> = doc.of_type(TF_BUCKET).collect();
+    for bucket in &buckets {
+        let targets = |r: &&Resource| {
+            let Some(b) = bucket.binding.as_deref() else { return false };
+            r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, b, BUCKET_ATTRS))
+        };
+        if blocks.iter().any(targets) {
+            continue;
+        }
+        if let Some(why) = tf_public(doc, ts, bucket, &targets) {
+            out.push(report(bucket, why));
+            continue;
+        }
+        out.push(add_block(doc, ts, bucket));
+    }
+    for block in blocks {
+        let Some(props) = block.props else { continue };
+        let edits = complete_flags(doc, props);
+        if edits.is_empty() {
+            continue;
+        }
+        let target = buckets.iter().find(|b| {
+            let bucket_ref = props.get("bucket");
+            b.binding.as_deref().zip(bucket_ref).is_some_and(|(name, v)| refers_to(&v, name, BUCKET_ATTRS))
+        });
+        let public = target.and_then(|b| {
+            let binding = b.binding.as_deref()?;
+            let targets = |r: &&Resource| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, binding, BUCKET_ATTRS));
+            tf_public(doc, ts, b, &targets)
+        });
+        match public {
+            Some(why) => out.push(report(block, why)),
+            None => out.extend(fixed(block, "turned on its missing or `false` flags", edits)),
+        }
+    }
+    out
+}
+
+/// Why a CDKTF bucket may be public on purpose: its own `website`/`acl`, or a website
+/// configuration or public ACL resource that refers to it.
+fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource, targets: &dyn Fn(&&Resource) -> bool) -> Option<&'static str> {
+    let props = bucket.props;
+    if props.is_some_and(|p| p.has("website")) || doc.of_type(TF_WEBSITE).any(|r| targets(&r)) {
+        return Some("it hosts a static website");
+    }
+    let public_resource_acl = doc.of_type(TF_ACL).filter(|r| targets(r)).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
+    if props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)) || public_resource_acl {
+        return Some("its ACL is public");
+    }
+    props.is_some_and(|p| p.has_spread()).then_some("its props use a spread that may make it public")
+}
+
+/// A new `S3BucketPublicAccessBlock` right after the bucket's statement.
+fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
+    let fresh = fresh_const(doc, bucket, "Bucket");
+    let anchor = match companion_anchor(bucket, &fresh) {
+        Ok(a) => a,
+        Err(why) => {
+            let message = format!(
+                "S3 bucket{} has no S3BucketPublicAccessBlock; add one by hand (not fixed: {why})",
+                name_of(bucket)
+            );
+            return META.finding(bucket.node.start_byte(), message, None);
+        }
+    };
+    let scope = bucket
+        .node
+        .child_by_field_name("arguments")
+        .and_then(|a| ts.args(a).first().map(|s| s.text().to_string()))
+        .unwrap_or_else(|| "this".into());
+    let id = companion_id(doc, bucket, "public-access-block", "PublicAccessBlock");
+    let (class, import) = tf_class(ts, bucket, "s3-bucket-public-access-block", "S3BucketPublicAccessBlock");
+    let comma = if doc.parsed.style.trailing_comma { "," } else { "" };
+    let flags: Vec<String> = FLAGS.iter().map(|f| format!("  {}: true", prop_name(doc.flavor, f))).collect();
+    let code = ts.statement_text(&format!(
+        "new {class}({scope}, {id}, {{\n  bucket: {}.id,\n{}{comma}\n}})",
+        anchor.target,
+        flags.join(",\n")
+    ));
+    let mut edits = anchor.edits;
+    edits.push(ts.insert_after(anchor.statement, &code));
+    edits.extend(import);
+    let message = format!(
+        "S3 bucket{} has no S3BucketPublicAccessBlock: added `new {class}(…, {id}, …)` with all four flags on",
+        name_of(bucket)
+    );
+    META.finding(bucket.node.start_byte(), message, Some(edits))
+}
