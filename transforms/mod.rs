@@ -243,7 +243,7 @@ pub(crate) fn fresh_const(
 }
 
 /// The construct id of a companion of `r`: a literal id gets `-kebab` (all-lowercase
-/// ids) or `Camel` appended and is numbered when the file already has that string;
+/// ids; `_snake` for snake_case ones) or `Camel` appended and is numbered when the file already has that string;
 /// a template literal gets the suffix inside; any other expression becomes
 /// `` `${expr}-kebab` ``, so helpers called several times keep unique ids.
 pub(crate) fn companion_id(
@@ -263,10 +263,10 @@ pub(crate) fn companion_id(
         return crate::value::quote(camel, q);
     };
     if let Some(s) = id.as_str() {
-        let base = if lower_style(&s) {
-            format!("{s}-{kebab}")
-        } else {
-            format!("{s}{camel}")
+        let base = match (lower_style(&s), s.contains('_') && !s.contains('-')) {
+            (true, true) => format!("{s}_{}", kebab.replace('-', "_")),
+            (true, false) => format!("{s}-{kebab}"),
+            (false, _) => format!("{s}{camel}"),
         };
         let taken = |c: &str| {
             [format!("'{c}'"), format!("\"{c}\"")]
@@ -359,4 +359,13 @@ fn lower_camel_words(kebab: &str) -> String {
         }
     }
     out
+}
+
+/// `  provider: <same>,\n` when the CDKTF construct `r` names its provider (another
+/// region or account): a companion resource must use the same one. Empty otherwise.
+pub(crate) fn same_provider(r: &crate::model::Resource) -> String {
+    r.props
+        .and_then(|p| p.get("provider"))
+        .filter(|v| !v.text().contains('\n'))
+        .map_or_else(String::new, |v| format!("  provider: {},\n", v.text()))
 }

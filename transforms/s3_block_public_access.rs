@@ -73,7 +73,7 @@ use crate::lang::mapping::{MapNode, Position};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, tf_class};
+use crate::transforms::{companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, same_provider, tf_class};
 use crate::value::{Renderer, Value};
 
 pub struct S3BlockPublicAccess;
@@ -369,7 +369,8 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let comma = if doc.parsed.style.trailing_comma { "," } else { "" };
     let flags: Vec<String> = FLAGS.iter().map(|f| format!("  {}: true", prop_name(doc.flavor, f))).collect();
     let code = ts.statement_text(&format!(
-        "new {class}({scope}, {id}, {{\n  bucket: {}.id,\n{}{comma}\n}})",
+        "new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n{}{comma}\n}})",
+        same_provider(bucket),
         anchor.target,
         flags.join(",\n")
     ));

@@ -420,7 +420,7 @@ impl<'a> TsFile<'a> {
                 if let (Some(member), false) = (root_member(module), taken(alias)) {
                     return (
                         format!("{alias}.{export}"),
-                        Some(self.add_specifier(imp, &format!("{member} as {alias}"))),
+                        Some(self.add_specifier(imp, &specifier(&member, alias))),
                     );
                 }
             }
@@ -634,6 +634,15 @@ fn root_member(module: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// `member as alias`, or just `member` when they are the same name.
+fn specifier(member: &str, alias: &str) -> String {
+    if member == alias {
+        member.to_string()
+    } else {
+        format!("{member} as {alias}")
+    }
 }
 
 fn root_of(module: &str) -> &str {
