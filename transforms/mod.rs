@@ -24,6 +24,7 @@ registry! {
     least_privilege_grants,
     s3_block_public_access,
     s3_bucket_key,
+    s3_versioning,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
     update_replace_policy,
@@ -368,4 +369,35 @@ pub(crate) fn same_provider(r: &crate::model::Resource) -> String {
         .and_then(|p| p.get("provider"))
         .filter(|v| !v.text().contains('\n'))
         .map_or_else(String::new, |v| format!("  provider: {},\n", v.text()))
+}
+
+/// Props for a resource that has none: CFN `Properties` after `Type`, or a TS props
+/// argument after the construct id. `None` when props exist but are not a mapping.
+pub(crate) fn add_props(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    key: &str,
+    value: crate::value::Value,
+) -> Option<Vec<crate::edit::Edit>> {
+    let props = crate::value::Value::map([(key, value)]);
+    if let Some(body) = r.body {
+        return (!body.has("Properties")).then(|| {
+            body.insert(
+                "Properties",
+                &props,
+                crate::lang::mapping::Position::After("Type"),
+            )
+        });
+    }
+    let mut args = crate::lang::named_children(r.node.child_by_field_name("arguments")?);
+    args.retain(|n| n.kind() != "comment");
+    let [_, id] = args.as_slice() else {
+        return None;
+    };
+    let text = crate::value::Renderer::new(doc.parsed.syntax, &doc.parsed.style)
+        .value(&props, doc.parsed.line_indent(id.start_byte()));
+    Some(vec![crate::edit::Edit::insert(
+        id.end_byte(),
+        format!(", {text}"),
+    )])
 }

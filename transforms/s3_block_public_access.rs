@@ -73,7 +73,7 @@ use crate::lang::mapping::{MapNode, Position};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, same_provider, tf_class};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, same_provider, tf_class};
 use crate::value::{Renderer, Value};
 
 pub struct S3BlockPublicAccess;
@@ -266,20 +266,6 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
     }
     let edits = edits.into_iter().chain(import).collect();
     fixed(r, &what, edits)
-}
-
-/// Props for a resource that has none: CFN `Properties` after `Type`, or a TS props
-/// argument after the construct id. `None` when props exist but are not a mapping.
-fn add_props(doc: &Document, r: &Resource, key: &str, value: Value) -> Option<Vec<Edit>> {
-    let props = Value::map([(key, value)]);
-    if let Some(body) = r.body {
-        return (!body.has("Properties")).then(|| body.insert("Properties", &props, Position::After("Type")));
-    }
-    let mut args = crate::lang::named_children(r.node.child_by_field_name("arguments")?);
-    args.retain(|n| n.kind() != "comment");
-    let [_, id] = args.as_slice() else { return None };
-    let text = Renderer::new(doc.parsed.syntax, &doc.parsed.style).value(&props, doc.parsed.line_indent(id.start_byte()));
-    Some(vec![Edit::insert(id.end_byte(), format!(", {text}"))])
 }
 
 /// The options object of `new s3.BlockPublicAccess({ … })`.
