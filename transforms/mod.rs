@@ -401,3 +401,82 @@ pub(crate) fn add_props(
         format!(", {text}"),
     )])
 }
+
+#[cfg(test)]
+mod companion_tests {
+    use super::*;
+    use crate::flavor::Flavor;
+    use crate::lang::{Parsed, Syntax};
+    use crate::model::Document;
+    use std::path::Path;
+
+    fn with_doc(code: &str, check: impl FnOnce(&Document)) {
+        let parsed = Parsed::new(Syntax::TypeScript, code.into());
+        let doc = Document::new(Path::new("s.ts"), Flavor::CdktfTs, &parsed);
+        check(&doc);
+    }
+
+    const HEAD: &str = "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\nimport * as aws from '@cdktf/provider-aws';\n";
+
+    #[test]
+    fn anchors_bound_unbound_and_nested_constructs() {
+        let code = format!(
+            "{HEAD}const a = new S3Bucket(this, 'a', {{}});\nthis.b = new S3Bucket(this, 'b', {{}});\nnew S3Bucket(this, 'audit-logs');\nuse(new S3Bucket(this, 'd'));\nitems.forEach((i) => new S3Bucket(this, `e${{i}}`));\n"
+        );
+        with_doc(&code, |doc| {
+            let r: Vec<_> = doc.resources.iter().collect();
+            let anchor = |i: usize| companion_anchor(r[i], &fresh_const(doc, r[i], "Bucket"));
+            assert_eq!(anchor(0).map(|a| a.target).as_deref(), Ok("a"));
+            assert_eq!(anchor(1).map(|a| a.target).as_deref(), Ok("this.b"));
+            let bound = anchor(2).ok().expect("a lone statement gets a const");
+            assert_eq!(bound.target, "auditLogsBucket");
+            assert_eq!(bound.edits[0].text, "const auditLogsBucket = ");
+            assert!(anchor(3).is_err());
+            assert!(anchor(4).is_err());
+        });
+    }
+
+    #[test]
+    fn companion_ids_follow_the_construct_id() {
+        let code = format!(
+            "{HEAD}new S3Bucket(this, 'logs');\nnew S3Bucket(this, 'Logs');\nnew S3Bucket(this, 'flow_logs');\nnew S3Bucket(this, `${{id}}-data`);\nnew S3Bucket(this, name);\nnew S3Bucket(this, 'x', {{}});\nnew S3Bucket(this, 'x-versioning');\n"
+        );
+        with_doc(&code, |doc| {
+            let id = |i: usize| companion_id(doc, &doc.resources[i], "versioning", "Versioning");
+            assert_eq!(id(0), "'logs-versioning'");
+            assert_eq!(id(1), "'LogsVersioning'");
+            assert_eq!(id(2), "'flow_logs_versioning'");
+            assert_eq!(id(3), "`${id}-data-versioning`");
+            assert_eq!(id(4), "`${name}-versioning`");
+            assert_eq!(
+                id(5),
+                "'x-versioning2'",
+                "an id the file already uses is numbered"
+            );
+        });
+    }
+
+    #[test]
+    fn references_and_namespaced_classes() {
+        let code = format!("{HEAD}const b = new aws.s3Bucket.S3Bucket(this, 'b', {{ provider: east, bucket: b2.id }});\n");
+        with_doc(&code, |doc| {
+            let r = &doc.resources[0];
+            let ts = doc.ts.as_ref().unwrap();
+            let props = r.props.unwrap();
+            assert!(refers_to(
+                &props.get("bucket").unwrap(),
+                "b2",
+                &["id", "bucket"]
+            ));
+            assert!(!refers_to(
+                &props.get("bucket").unwrap(),
+                "b",
+                &["id", "bucket"]
+            ));
+            assert_eq!(same_provider(r), "  provider: east,\n");
+            let (class, import) = tf_class(ts, r, "s3-bucket-versioning", "S3BucketVersioningA");
+            assert_eq!(class, "aws.s3BucketVersioning.S3BucketVersioningA");
+            assert!(import.is_none());
+        });
+    }
+}
