@@ -55,7 +55,9 @@
 //! `websiteRedirect`/`websiteRoutingRules`, CFN `WebsiteConfiguration`, CDKTF
 //! `website` or an `S3BucketWebsiteConfiguration` for the bucket) and buckets made
 //! public (`publicReadAccess`, a `PublicRead`/`PublicReadWrite` ACL, CDKTF
-//! `acl: 'public-read'` or a public `S3BucketAcl`). Serve such content through
+//! `acl: 'public-read'` or a public `S3BucketAcl`, a CFN `AWS::S3::BucketPolicy`
+//! allowing `Principal: *` without a condition, CDK `grantPublicAccess()` or an
+//! `addToResourcePolicy` for `AnyPrincipal`/`StarPrincipal`). Serve such content through
 //! CloudFront with origin access control and block public access instead.
 //!
 //! ## Applicability
@@ -69,11 +71,11 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::mapping::{MapNode, Position};
+use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, same_provider, tf_class};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, of_module, same_provider, sibling_export, tf_class};
 use crate::value::{Renderer, Value};
 
 pub struct S3BlockPublicAccess;
@@ -93,10 +95,13 @@ const CDK_CFN_BUCKET: &str = "aws-cdk-lib/aws-s3.CfnBucket";
 const CDK_BPA: &str = "aws-cdk-lib/aws-s3.BlockPublicAccess";
 const CDK_WEBSITE_PROPS: &[&str] = &["websiteIndexDocument", "websiteErrorDocument", "websiteRedirect", "websiteRoutingRules"];
 const TF_BUCKET: &str = "@cdktf/provider-aws/lib/s3-bucket.S3Bucket";
-const TF_PAB: &str = "@cdktf/provider-aws/lib/s3-bucket-public-access-block.S3BucketPublicAccessBlock";
-const TF_WEBSITE: &str = "@cdktf/provider-aws/lib/s3-bucket-website-configuration.S3BucketWebsiteConfiguration";
-const TF_ACL: &str = "@cdktf/provider-aws/lib/s3-bucket-acl.S3BucketAcl";
+/// Module prefixes of the split bucket resources, so that every class name they have
+/// had (`S3BucketPublicAccessBlock`, provider 4 betas' `…V2`) is recognised.
+const TF_PAB: &str = "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+const TF_WEBSITE: &str = "@cdktf/provider-aws/lib/s3-bucket-website-configuration";
+const TF_ACL: &str = "@cdktf/provider-aws/lib/s3-bucket-acl";
 const CFN_BUCKET: &str = "AWS::S3::Bucket";
+const CFN_POLICY: &str = "AWS::S3::BucketPolicy";
 const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
 /// How CDKTF resources name the bucket they configure.
 const BUCKET_ATTRS: &[&str] = &["id", "bucket"];
@@ -138,7 +143,7 @@ fn report(r: &Resource, why: &str) -> Finding {
 }
 
 fn fixed(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
-    let noun = if r.type_name == TF_PAB { "S3BucketPublicAccessBlock" } else { "S3 bucket" };
+    let noun = if r.type_name.starts_with(TF_PAB) { "S3BucketPublicAccessBlock" } else { "S3 bucket" };
     let message = format!("{noun}{} does not block all public access: {what}", name_of(r));
     Some(META.finding(r.node.start_byte(), message, Some(edits)))
 }
@@ -190,17 +195,53 @@ fn public_acl(ts: Option<&TsFile>, v: &crate::lang::mapping::ValueNode) -> bool 
     matches!(last, "PublicRead" | "PublicReadWrite" | "public-read" | "public-read-write" | "PUBLIC_READ" | "PUBLIC_READ_WRITE")
 }
 
+const PUBLIC_POLICY: &str = "its bucket policy allows anyone (`Principal: *` without a condition)";
+
+/// A bucket policy of the file that opens the bucket to everyone, which
+/// `BlockPublicPolicy` would make fail to deploy: CFN `AWS::S3::BucketPolicy` on
+/// `Ref` of the bucket with an unconditional `Allow` to `*`; CDK
+/// `bucket.grantPublicAccess()` or `bucket.addToResourcePolicy(…)` with an
+/// `AnyPrincipal`/`StarPrincipal` that is not a `DENY`.
+fn public_policy(doc: &Document, r: &Resource) -> bool {
+    if let Some(ts) = doc.ts.as_ref() {
+        let Some(b) = r.binding.as_deref() else { return false };
+        let open = |text: &str| (text.contains("AnyPrincipal") || text.contains("StarPrincipal")) && !text.contains("DENY");
+        return ts.calls_on(b, "grantPublicAccess").next().is_some()
+            || ts.calls_on(b, "addToResourcePolicy").any(|c| open(doc.text(c.arguments)));
+    }
+    let Some(id) = r.logical_id.as_deref() else { return false };
+    doc.of_type(CFN_POLICY).any(|p| {
+        let Some(props) = p.props else { return false };
+        let on_bucket = props.get("Bucket").and_then(|v| v.intrinsic()).is_some_and(|(f, v)| f == "Ref" && v.as_str().as_deref() == Some(id));
+        let statements = props.get_path(&["PolicyDocument", "Statement"]);
+        on_bucket && statements.is_some_and(|s| s.as_list().map_or_else(|| vec![s], |l| l.items()).iter().any(allows_anyone))
+    })
+}
+
+/// An IAM statement `Effect: Allow`, `Principal: *` (or `AWS: *`), no `Condition`.
+fn allows_anyone(statement: &ValueNode) -> bool {
+    let Some(st) = statement.as_map() else { return false };
+    let star = |v: ValueNode| v.as_str().as_deref() == Some("*") || v.as_list().is_some_and(|l| l.items().iter().any(|i| i.as_str().as_deref() == Some("*")));
+    let principal = st.get("Principal").is_some_and(|p| star(p) || p.as_map().and_then(|m| m.get("AWS")).is_some_and(star));
+    st.get("Effect").and_then(|e| e.as_str()).as_deref() == Some("Allow") && principal && !st.has("Condition")
+}
+
 /// CFN `AWS::S3::Bucket` and CDK `CfnBucket`.
 fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding> {
     let key = prop_name(doc.flavor, "PublicAccessBlockConfiguration");
     let Some(props) = r.props else {
+        if public_policy(doc, r) {
+            return Some(report(r, PUBLIC_POLICY));
+        }
         let edits = add_props(doc, r, &key, all_flags(doc))?;
         return fixed(r, &format!("added `{key}` with all four flags on"), edits);
     };
     if props.has_spread() {
         return None;
     }
-    let public = if props.has(&prop_name(doc.flavor, "WebsiteConfiguration")) {
+    let public = if public_policy(doc, r) {
+        Some(PUBLIC_POLICY)
+    } else if props.has(&prop_name(doc.flavor, "WebsiteConfiguration")) {
         Some("it hosts a static website")
     } else if props.get(&prop_name(doc.flavor, "AccessControl")).is_some_and(|v| public_acl(ts, &v)) {
         Some("its ACL is public")
@@ -227,17 +268,22 @@ fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding
 
 /// CDK `s3.Bucket`.
 fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
-    let (class, import) = ts.reference("aws-cdk-lib/aws-s3", "BlockPublicAccess", "s3");
+    let (class, import) = sibling_export(ts, r, "aws-cdk-lib/aws-s3", "BlockPublicAccess", "s3");
     let block_all = Value::code(format!("{class}.BLOCK_ALL"));
     let set = format!("set `blockPublicAccess: {class}.BLOCK_ALL`");
     let Some(props) = r.props else {
+        if public_policy(doc, r) {
+            return Some(report(r, PUBLIC_POLICY));
+        }
         let edits = add_props(doc, r, "blockPublicAccess", block_all)?;
         return fixed(r, &set, edits.into_iter().chain(import).collect());
     };
     if props.has_spread() {
         return None;
     }
-    let public = if CDK_WEBSITE_PROPS.iter().any(|k| props.has(k)) {
+    let public = if public_policy(doc, r) {
+        Some(PUBLIC_POLICY)
+    } else if CDK_WEBSITE_PROPS.iter().any(|k| props.has(k)) {
         Some("it hosts a static website")
     } else if props.get("publicReadAccess").is_some_and(|v| literal_bool(&v) != Some(false)) {
         Some("it grants public read access")
@@ -279,7 +325,7 @@ fn options_of<'a>(ts: &TsFile<'a>, node: tree_sitter::Node<'a>) -> Option<MapNod
 /// CDKTF: each `S3Bucket` needs an `S3BucketPublicAccessBlock` that refers to it.
 fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let mut out = Vec::new();
-    let blocks: Vec<&Resource> = doc.of_type(TF_PAB).collect();
+    let blocks: Vec<&Resource> = of_module(doc, TF_PAB);
     let buckets: Vec<&Resource> = doc.of_type(TF_BUCKET).collect();
     for bucket in &buckets {
         let targets = |r: &&Resource| {
@@ -322,10 +368,10 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
 /// configuration or public ACL resource that refers to it.
 fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource, targets: &dyn Fn(&&Resource) -> bool) -> Option<&'static str> {
     let props = bucket.props;
-    if props.is_some_and(|p| p.has("website")) || doc.of_type(TF_WEBSITE).any(|r| targets(&r)) {
+    if props.is_some_and(|p| p.has("website")) || of_module(doc, TF_WEBSITE).iter().any(targets) {
         return Some("it hosts a static website");
     }
-    let public_resource_acl = doc.of_type(TF_ACL).filter(|r| targets(r)).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
+    let public_resource_acl = of_module(doc, TF_ACL).into_iter().filter(targets).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
     if props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)) || public_resource_acl {
         return Some("its ACL is public");
     }

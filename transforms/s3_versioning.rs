@@ -62,7 +62,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, prop_name, refers_to, same_provider, switch, Switch, tf_class};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, of_module, prop_name, refers_to, same_provider, switch, Switch, tf_class};
 use crate::value::Value;
 
 pub struct S3Versioning;
@@ -81,7 +81,9 @@ const CDK_BUCKET: &str = "aws-cdk-lib/aws-s3.Bucket";
 const CDK_CFN_BUCKET: &str = "aws-cdk-lib/aws-s3.CfnBucket";
 const TF_LIB: &str = "@cdktf/provider-aws/lib/";
 const TF_BUCKET: &str = "@cdktf/provider-aws/lib/s3-bucket.S3Bucket";
-const TF_VERSIONING: &str = "@cdktf/provider-aws/lib/s3-bucket-versioning.S3BucketVersioningA";
+/// The module of `S3BucketVersioningA`, so that every class name it has had
+/// (`S3BucketVersioning`, provider 4 betas' `S3BucketVersioningV2`) is recognised.
+const TF_VERSIONING: &str = "@cdktf/provider-aws/lib/s3-bucket-versioning";
 /// Inline `S3Bucket` blocks that provider 4 moved into separate resources: a file
 /// using them (and no split resource) is written for the old provider style.
 const TF_INLINE_BLOCKS: &[&str] = &[
@@ -126,7 +128,7 @@ fn name_of(r: &Resource) -> String {
 }
 
 fn finding(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
-    let noun = if r.type_name == TF_VERSIONING { "S3BucketVersioningA" } else { "S3 bucket" };
+    let noun = if r.type_name.starts_with(TF_VERSIONING) { "S3BucketVersioningA" } else { "S3 bucket" };
     let message = format!("{noun}{} does not keep object versions: {what}", name_of(r));
     Some(META.finding(r.node.start_byte(), message, Some(edits)))
 }
@@ -176,7 +178,7 @@ fn check_l2(doc: &Document, r: &Resource) -> Option<Finding> {
 /// CDKTF: a versioning resource per bucket, or inline `versioning` in old-style files.
 fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let mut out = Vec::new();
-    let resources: Vec<&Resource> = doc.of_type(TF_VERSIONING).collect();
+    let resources: Vec<&Resource> = of_module(doc, TF_VERSIONING);
     let buckets: Vec<&Resource> = doc.of_type(TF_BUCKET).collect();
     let split = doc.resources.iter().any(|r| r.type_name.starts_with(&format!("{TF_LIB}s3-bucket-")))
         || !buckets.iter().any(|b| b.props.is_some_and(|p| TF_INLINE_BLOCKS.iter().any(|k| p.has(k))));
