@@ -20,10 +20,8 @@
 //! // becomes
 //! new s3.Bucket(this, 'Data', { versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
 //! ```
-//! `BlockPublicAccess.BLOCK_ACLS`/`BLOCK_ACLS_ONLY` become `BLOCK_ALL`; in
-//! `new s3.BlockPublicAccess({ … })` the missing flags are added and `false` ones
-//! turned on. `s3.CfnBucket` is fixed as in CloudFormation
-//! (`publicAccessBlockConfiguration`).
+//! In `new s3.BlockPublicAccess({ … })` the missing flags are added. `s3.CfnBucket` is
+//! fixed as in CloudFormation (`publicAccessBlockConfiguration`).
 //!
 //! CDKTF TypeScript: a bucket that no `S3BucketPublicAccessBlock` refers to (through
 //! `<bucket>.id` or `<bucket>.bucket`) gets one right after its statement:
@@ -38,19 +36,22 @@
 //! });
 //! ```
 //! An unbound `new S3Bucket(…);` is first bound to a `const` named after its id; the
-//! class is imported in the file's style. Existing `S3BucketPublicAccessBlock`s get
-//! their missing or `false` flags turned on.
+//! class is imported in the file's style; a bucket with its own `provider` passes it
+//! on. Existing `S3BucketPublicAccessBlock`s get their missing flags.
 //!
 //! CloudFormation YAML (JSON alike):
 //! ```yaml
-//! PublicAccessBlockConfiguration:   # added, or its missing/false flags set
+//! PublicAccessBlockConfiguration:   # added, or its missing flags
 //!   BlockPublicAcls: true
 //!   BlockPublicPolicy: true
 //!   IgnorePublicAcls: true
 //!   RestrictPublicBuckets: true
 //! ```
-//! Left alone: flags written as expressions, parameters or intrinsics; props with a
-//! `...spread`. Reported without a fix, because they may be public on purpose:
+//! Flags written `false`, and CDK's `BLOCK_ACLS`/`BLOCK_ACLS_ONLY` presets, are an
+//! explicit choice (the corpus shows them for CloudFront or log-delivery buckets,
+//! with comments saying why): they are reported, not changed, since turning them on
+//! can make a bucket policy fail to deploy. Left alone: flags written as
+//! expressions, parameters or intrinsics; props with a `...spread`. Reported without a fix, because they may be public on purpose:
 //! website buckets (CDK `websiteIndexDocument`/`websiteErrorDocument`/
 //! `websiteRedirect`/`websiteRoutingRules`, CFN `WebsiteConfiguration`, CDKTF
 //! `website` or an `S3BucketWebsiteConfiguration` for the bucket) and buckets made
@@ -133,39 +134,69 @@ fn name_of(r: &Resource) -> String {
     r.logical_id.as_deref().or(r.binding.as_deref()).map_or_else(String::new, |n| format!(" `{n}`"))
 }
 
+fn head(r: &Resource) -> String {
+    let noun = if r.type_name.starts_with(TF_PAB) { "S3BucketPublicAccessBlock" } else { "S3 bucket" };
+    format!("{noun}{} does not block all public access", name_of(r))
+}
+
 /// The finding for a bucket that may be public on purpose: no fix.
 fn report(r: &Resource, why: &str) -> Finding {
     let message = format!(
-        "S3 bucket{} does not block public access, but {why}: left as is (it may be public on purpose; prefer CloudFront with origin access control and block public access)",
-        name_of(r)
+        "{}, but {why}: left as is (it may be public on purpose; prefer CloudFront with origin access control and block public access)",
+        head(r)
     );
     META.finding(r.node.start_byte(), message, None)
 }
 
 fn fixed(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
-    let noun = if r.type_name.starts_with(TF_PAB) { "S3BucketPublicAccessBlock" } else { "S3 bucket" };
-    let message = format!("{noun}{} does not block all public access: {what}", name_of(r));
-    Some(META.finding(r.node.start_byte(), message, Some(edits)))
+    Some(META.finding(r.node.start_byte(), format!("{}: {what}", head(r)), Some(edits)))
 }
 
-/// Edits turning every flag of a configuration on: missing ones added, literal
-/// `false` ones replaced. Empty when all are on or left to an expression.
-fn complete_flags(doc: &Document, config: MapNode) -> Vec<Edit> {
+/// How a configuration stands: edits adding its missing flags, and the flags
+/// written `false` (a deliberate choice, reported rather than changed).
+#[derive(Default)]
+struct Flags {
+    edits: Vec<Edit>,
+    off: Vec<String>,
+}
+
+/// Missing flags are added; a spread or expressions are left to their author.
+fn complete_flags(doc: &Document, config: MapNode) -> Flags {
     if config.has_spread() {
-        return vec![];
+        return Flags::default();
     }
     let names: Vec<String> = FLAGS.iter().map(|f| prop_name(doc.flavor, f)).collect();
-    let mut edits = Vec::new();
+    let mut off = Vec::new();
     let mut missing = Vec::new();
     for name in &names {
         match config.get(name) {
             None if !config.has(name) => missing.push((name.as_str(), Value::Bool(true))),
-            Some(v) if literal_bool(&v) == Some(false) => edits.push(v.replace(&Value::Bool(true))),
+            Some(v) if literal_bool(&v) == Some(false) => off.push(name.clone()),
             _ => {}
         }
     }
-    edits.extend(insert_entries(config, &missing));
-    edits
+    Flags { edits: insert_entries(config, &missing), off }
+}
+
+/// The finding for a configuration: none when complete; a report when the bucket may
+/// be public or only flags written `false` remain; else the fix (`extra`: its import).
+fn verdict(r: &Resource, public: Option<&str>, flags: Flags, what: &str, extra: Option<Edit>) -> Option<Finding> {
+    if flags.edits.is_empty() && flags.off.is_empty() {
+        return None;
+    }
+    if let Some(why) = public {
+        return Some(report(r, why));
+    }
+    let off = format!("`{}` explicitly off", flags.off.join("`, `"));
+    if flags.edits.is_empty() {
+        let message = format!(
+            "{}: {off}; left as is (a bucket policy, CloudFront or log delivery may rely on it: turn it on once nothing needs it)",
+            head(r)
+        );
+        return Some(META.finding(r.node.start_byte(), message, None));
+    }
+    let what = if flags.off.is_empty() { what.to_string() } else { format!("{what}; {off}, left as is") };
+    fixed(r, &what, flags.edits.into_iter().chain(extra).collect())
 }
 
 fn all_flags(doc: &Document) -> Value {
@@ -248,22 +279,16 @@ fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding
     } else {
         None
     };
-    let (edits, what) = match props.get(&key) {
+    let (flags, what) = match props.get(&key) {
         None if props.has(&key) => return None,
         None => (
-            insert_config(doc, props, &key),
+            Flags { edits: insert_config(doc, props, &key), off: vec![] },
             format!("added `{key}` with all four flags on"),
         ),
         Some(v) if v.intrinsic().is_some() => return None,
-        Some(v) => (complete_flags(doc, v.as_map()?), format!("turned on the missing or `false` flags of `{key}`")),
+        Some(v) => (complete_flags(doc, v.as_map()?), format!("added the missing flags of `{key}`")),
     };
-    if edits.is_empty() {
-        return None;
-    }
-    if let Some(why) = public {
-        return Some(report(r, why));
-    }
-    fixed(r, &what, edits)
+    verdict(r, public, flags, &what, None)
 }
 
 /// CDK `s3.Bucket`.
@@ -292,26 +317,19 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
     } else {
         None
     };
-    let (edits, what) = match props.get("blockPublicAccess") {
+    let (flags, what) = match props.get("blockPublicAccess") {
         None if props.has("blockPublicAccess") => return None,
-        None => (props.insert("blockPublicAccess", &block_all, Position::End), set),
+        None => (Flags { edits: props.insert("blockPublicAccess", &block_all, Position::End), off: vec![] }, set),
         Some(v) => match ts.resolve(v.node).as_deref().and_then(|n| n.strip_prefix(CDK_BPA)) {
-            Some(".BLOCK_ACLS" | ".BLOCK_ACLS_ONLY") => (vec![v.replace(&block_all)], set),
+            // Presets that leave the policy flags off on purpose.
+            Some(".BLOCK_ACLS" | ".BLOCK_ACLS_ONLY") => {
+                (Flags { edits: vec![], off: vec!["blockPublicPolicy".into(), "restrictPublicBuckets".into()] }, set)
+            }
             Some(_) => return None,
-            None => (
-                complete_flags(doc, options_of(ts, v.node)?),
-                "turned on the missing or `false` flags of its `BlockPublicAccess`".to_string(),
-            ),
+            None => (complete_flags(doc, options_of(ts, v.node)?), "added the missing flags of its `BlockPublicAccess`".to_string()),
         },
     };
-    if edits.is_empty() {
-        return None;
-    }
-    if let Some(why) = public {
-        return Some(report(r, why));
-    }
-    let edits = edits.into_iter().chain(import).collect();
-    fixed(r, &what, edits)
+    verdict(r, public, flags, &what, import)
 }
 
 /// The options object of `new s3.BlockPublicAccess({ … })`.
@@ -343,10 +361,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     }
     for block in blocks {
         let Some(props) = block.props else { continue };
-        let edits = complete_flags(doc, props);
-        if edits.is_empty() {
-            continue;
-        }
+        let flags = complete_flags(doc, props);
         let target = buckets.iter().find(|b| {
             let bucket_ref = props.get("bucket");
             b.binding.as_deref().zip(bucket_ref).is_some_and(|(name, v)| refers_to(&v, name, BUCKET_ATTRS))
@@ -356,10 +371,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
             let targets = |r: &&Resource| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, binding, BUCKET_ATTRS));
             tf_public(doc, ts, b, &targets)
         });
-        match public {
-            Some(why) => out.push(report(block, why)),
-            None => out.extend(fixed(block, "turned on its missing or `false` flags", edits)),
-        }
+        out.extend(verdict(block, public, flags, "added its missing flags", None));
     }
     out
 }
