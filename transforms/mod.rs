@@ -402,6 +402,39 @@ pub(crate) fn add_props(
     )])
 }
 
+/// How to name another export of the module construct `r` comes from: through the
+/// same qualifier when `r` is written qualified (`cdk.aws_s3.Bucket` →
+/// `cdk.aws_s3.BlockPublicAccess`), else as `TsFile::reference` imports it.
+pub(crate) fn sibling_export(
+    ts: &crate::lang::ts::TsFile,
+    r: &crate::model::Resource,
+    module: &str,
+    export: &str,
+    alias: &str,
+) -> (String, Option<crate::edit::Edit>) {
+    let ctor = r.node.child_by_field_name("constructor");
+    let qualifier = ctor
+        .filter(|c| c.kind() == "member_expression")
+        .and_then(|c| c.child_by_field_name("object"))
+        .filter(|o| ts.resolve(*o).as_deref() == Some(module));
+    match qualifier {
+        Some(q) => (format!("{}.{export}", ts.doc.text(q)), None),
+        None => ts.reference(module, export, alias),
+    }
+}
+
+/// The constructs of a file whose class comes from a module starting with `prefix`
+/// (`@cdktf/provider-aws/lib/s3-bucket-versioning` also covers `…-versioning-v2`).
+pub(crate) fn of_module<'d, 'a>(
+    doc: &'d crate::model::Document<'a>,
+    prefix: &str,
+) -> Vec<&'d crate::model::Resource<'a>> {
+    doc.resources
+        .iter()
+        .filter(|r| r.type_name.starts_with(prefix))
+        .collect()
+}
+
 #[cfg(test)]
 mod companion_tests {
     use super::*;
@@ -428,7 +461,7 @@ mod companion_tests {
             let anchor = |i: usize| companion_anchor(r[i], &fresh_const(doc, r[i], "Bucket"));
             assert_eq!(anchor(0).map(|a| a.target).as_deref(), Ok("a"));
             assert_eq!(anchor(1).map(|a| a.target).as_deref(), Ok("this.b"));
-            let bound = anchor(2).ok().expect("a lone statement gets a const");
+            let bound = anchor(2).expect("a lone statement gets a const");
             assert_eq!(bound.target, "auditLogsBucket");
             assert_eq!(bound.edits[0].text, "const auditLogsBucket = ");
             assert!(anchor(3).is_err());
@@ -479,37 +512,4 @@ mod companion_tests {
             assert!(import.is_none());
         });
     }
-}
-
-/// How to name another export of the module construct `r` comes from: through the
-/// same qualifier when `r` is written qualified (`cdk.aws_s3.Bucket` →
-/// `cdk.aws_s3.BlockPublicAccess`), else as `TsFile::reference` imports it.
-pub(crate) fn sibling_export(
-    ts: &crate::lang::ts::TsFile,
-    r: &crate::model::Resource,
-    module: &str,
-    export: &str,
-    alias: &str,
-) -> (String, Option<crate::edit::Edit>) {
-    let ctor = r.node.child_by_field_name("constructor");
-    let qualifier = ctor
-        .filter(|c| c.kind() == "member_expression")
-        .and_then(|c| c.child_by_field_name("object"))
-        .filter(|o| ts.resolve(*o).as_deref() == Some(module));
-    match qualifier {
-        Some(q) => (format!("{}.{export}", ts.doc.text(q)), None),
-        None => ts.reference(module, export, alias),
-    }
-}
-
-/// The constructs of a file whose class comes from a module starting with `prefix`
-/// (`@cdktf/provider-aws/lib/s3-bucket-versioning` also covers `…-versioning-v2`).
-pub(crate) fn of_module<'d, 'a>(
-    doc: &'d crate::model::Document<'a>,
-    prefix: &str,
-) -> Vec<&'d crate::model::Resource<'a>> {
-    doc.resources
-        .iter()
-        .filter(|r| r.type_name.starts_with(prefix))
-        .collect()
 }
