@@ -418,15 +418,9 @@ impl<'a> TsFile<'a> {
         if ns_style == 0 && named_style == 0 {
             if let Some(imp) = root_alias_import {
                 if let (Some(member), false) = (root_member(module), taken(alias)) {
-                    // `{ s3BucketPolicy }` rather than `{ s3BucketPolicy as s3BucketPolicy }`.
-                    let specifier = if member == alias {
-                        member
-                    } else {
-                        format!("{member} as {alias}")
-                    };
                     return (
                         format!("{alias}.{export}"),
-                        Some(self.add_specifier(imp, &specifier)),
+                        Some(self.add_specifier(imp, &specifier(&member, alias))),
                     );
                 }
             }
@@ -640,6 +634,15 @@ fn root_member(module: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// `member as alias`, or just `member` when they are the same name.
+fn specifier(member: &str, alias: &str) -> String {
+    if member == alias {
+        member.to_string()
+    } else {
+        format!("{member} as {alias}")
+    }
 }
 
 fn root_of(module: &str) -> &str {

@@ -1,0 +1,429 @@
+//! ## What it fixes
+//! S3 buckets without a complete S3 Block Public Access configuration: CDK
+//! `s3.Bucket` without `blockPublicAccess` (or with a preset or options that leave a
+//! flag off), `s3.CfnBucket` and CloudFormation `AWS::S3::Bucket` without
+//! `PublicAccessBlockConfiguration` (or with a flag missing or `false`), CDKTF
+//! `S3Bucket`s that no `S3BucketPublicAccessBlock` of the file refers to.
+//!
+//! ## Why
+//! Block Public Access is the account- and bucket-level guard that keeps a bucket
+//! private even when someone later attaches a public ACL or a bucket policy with
+//! `"Principal": "*"`: public buckets are the classic cause of S3 data leaks. S3
+//! turns it on for new buckets since April 2023, but templates that do not say so
+//! leave it to defaults and to whoever edits the bucket in the console; scanners
+//! (checkov, cdk-nag) flag every bucket that does not declare it.
+//!
+//! ## Before → after
+//! CDK TypeScript (every import style):
+//! ```ts
+//! new s3.Bucket(this, 'Data', { versioned: true });
+//! // becomes
+//! new s3.Bucket(this, 'Data', { versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+//! ```
+//! In `new s3.BlockPublicAccess({ … })` the missing flags are added. `s3.CfnBucket` is
+//! fixed as in CloudFormation (`publicAccessBlockConfiguration`).
+//!
+//! CDKTF TypeScript: a bucket that no `S3BucketPublicAccessBlock` refers to (through
+//! `<bucket>.id` or `<bucket>.bucket`) gets one right after its statement:
+//! ```ts
+//! const logs = new S3Bucket(this, 'logs', { bucket: 'acme-logs' });
+//! new S3BucketPublicAccessBlock(this, 'logs-public-access-block', {
+//!   bucket: logs.id,
+//!   blockPublicAcls: true,
+//!   blockPublicPolicy: true,
+//!   ignorePublicAcls: true,
+//!   restrictPublicBuckets: true,
+//! });
+//! ```
+//! An unbound `new S3Bucket(…);` is first bound to a `const` named after its id; the
+//! class is imported in the file's style; a bucket with its own `provider` passes it
+//! on. Existing `S3BucketPublicAccessBlock`s get their missing flags.
+//!
+//! CloudFormation YAML (JSON alike):
+//! ```yaml
+//! PublicAccessBlockConfiguration:   # added, or its missing flags
+//!   BlockPublicAcls: true
+//!   BlockPublicPolicy: true
+//!   IgnorePublicAcls: true
+//!   RestrictPublicBuckets: true
+//! ```
+//! Flags written `false`, and CDK's `BLOCK_ACLS`/`BLOCK_ACLS_ONLY` presets, are an
+//! explicit choice (the corpus shows them for CloudFront or log-delivery buckets,
+//! with comments saying why): they are reported, not changed, since turning them on
+//! can make a bucket policy fail to deploy. Left alone: flags written as
+//! expressions, parameters or intrinsics; props with a `...spread`. Reported without a fix, because they may be public on purpose:
+//! website buckets (CDK `websiteIndexDocument`/`websiteErrorDocument`/
+//! `websiteRedirect`/`websiteRoutingRules`, CFN `WebsiteConfiguration`, CDKTF
+//! `website` or an `S3BucketWebsiteConfiguration` for the bucket) and buckets made
+//! public (`publicReadAccess`, a `PublicRead`/`PublicReadWrite` ACL, CDKTF
+//! `acl: 'public-read'` or a public `S3BucketAcl`, a CFN `AWS::S3::BucketPolicy`
+//! allowing `Principal: *` without a condition, CDK `grantPublicAccess()` or an
+//! `addToResourcePolicy` for `AnyPrincipal`/`StarPrincipal`). Serve such content through
+//! CloudFront with origin access control and block public access instead.
+//!
+//! ## Applicability
+//! review: a bucket that is meant to be reached anonymously (a website behind no
+//! CDN, public downloads) stops being reachable, and a public bucket policy fails to
+//! deploy once `BlockPublicPolicy` is on.
+//!
+//! ## Equivalent checks
+//! checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; cdk-nag AwsSolutions-S2
+//! (and NIST/HIPAA/PCI `S3BucketLevelPublicAccessProhibited`).
+
+use crate::edit::{Applicability, Edit, Finding};
+use crate::flavor::Flavor;
+use crate::lang::mapping::{MapNode, Position, ValueNode};
+use crate::lang::ts::TsFile;
+use crate::model::{Document, Resource};
+use crate::transform::{Meta, Options, Transform};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, of_module, same_provider, sibling_export, tf_class};
+use crate::value::{Renderer, Value};
+
+pub struct S3BlockPublicAccess;
+pub static TRANSFORM: S3BlockPublicAccess = S3BlockPublicAccess;
+
+static META: Meta = Meta {
+    id: "s3-block-public-access",
+    title: "Block all public access to S3 buckets",
+    flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
+    applicability: Applicability::Review,
+    equivalents: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AwsSolutions-S2"],
+    options: &[],
+};
+
+const CDK_BUCKET: &str = "aws-cdk-lib/aws-s3.Bucket";
+const CDK_CFN_BUCKET: &str = "aws-cdk-lib/aws-s3.CfnBucket";
+const CDK_BPA: &str = "aws-cdk-lib/aws-s3.BlockPublicAccess";
+const CDK_WEBSITE_PROPS: &[&str] = &["websiteIndexDocument", "websiteErrorDocument", "websiteRedirect", "websiteRoutingRules"];
+const TF_BUCKET: &str = "@cdktf/provider-aws/lib/s3-bucket.S3Bucket";
+/// Module prefixes of the split bucket resources, so that every class name they have
+/// had (`S3BucketPublicAccessBlock`, provider 4 betas' `…V2`) is recognised.
+const TF_PAB: &str = "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+const TF_WEBSITE: &str = "@cdktf/provider-aws/lib/s3-bucket-website-configuration";
+const TF_ACL: &str = "@cdktf/provider-aws/lib/s3-bucket-acl";
+const CFN_BUCKET: &str = "AWS::S3::Bucket";
+const CFN_POLICY: &str = "AWS::S3::BucketPolicy";
+const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
+/// How CDKTF resources name the bucket they configure.
+const BUCKET_ATTRS: &[&str] = &["id", "bucket"];
+
+impl Transform for S3BlockPublicAccess {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
+        let Some(ts) = doc.ts.as_ref() else {
+            return doc.of_type(CFN_BUCKET).filter_map(|r| check_l1(doc, None, r)).collect();
+        };
+        match doc.flavor {
+            Flavor::CdkTs => doc
+                .of_types(&[CDK_BUCKET, CDK_CFN_BUCKET])
+                .into_iter()
+                .filter_map(|r| match r.type_name == CDK_BUCKET {
+                    true => check_l2(doc, ts, r),
+                    false => check_l1(doc, Some(ts), r),
+                })
+                .collect(),
+            _ => check_cdktf(doc, ts),
+        }
+    }
+}
+
+fn name_of(r: &Resource) -> String {
+    r.logical_id.as_deref().or(r.binding.as_deref()).map_or_else(String::new, |n| format!(" `{n}`"))
+}
+
+fn head(r: &Resource) -> String {
+    let noun = if r.type_name.starts_with(TF_PAB) { "S3BucketPublicAccessBlock" } else { "S3 bucket" };
+    format!("{noun}{} does not block all public access", name_of(r))
+}
+
+/// The finding for a bucket that may be public on purpose: no fix.
+fn report(r: &Resource, why: &str) -> Finding {
+    let message = format!(
+        "{}, but {why}: left as is (it may be public on purpose; prefer CloudFront with origin access control and block public access)",
+        head(r)
+    );
+    META.finding(r.node.start_byte(), message, None)
+}
+
+fn fixed(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
+    Some(META.finding(r.node.start_byte(), format!("{}: {what}", head(r)), Some(edits)))
+}
+
+/// How a configuration stands: edits adding its missing flags, and the flags
+/// written `false` (a deliberate choice, reported rather than changed).
+#[derive(Default)]
+struct Flags {
+    edits: Vec<Edit>,
+    off: Vec<String>,
+}
+
+/// Missing flags are added; a spread or expressions are left to their author.
+fn complete_flags(doc: &Document, config: MapNode) -> Flags {
+    if config.has_spread() {
+        return Flags::default();
+    }
+    let names: Vec<String> = FLAGS.iter().map(|f| prop_name(doc.flavor, f)).collect();
+    let mut off = Vec::new();
+    let mut missing = Vec::new();
+    for name in &names {
+        match config.get(name) {
+            None if !config.has(name) => missing.push((name.as_str(), Value::Bool(true))),
+            Some(v) if literal_bool(&v) == Some(false) => off.push(name.clone()),
+            _ => {}
+        }
+    }
+    Flags { edits: insert_entries(config, &missing), off }
+}
+
+/// The finding for a configuration: none when complete; a report when the bucket may
+/// be public or only flags written `false` remain; else the fix (`extra`: its import).
+fn verdict(r: &Resource, public: Option<&str>, flags: Flags, what: &str, extra: Option<Edit>) -> Option<Finding> {
+    if flags.edits.is_empty() && flags.off.is_empty() {
+        return None;
+    }
+    if let Some(why) = public {
+        return Some(report(r, why));
+    }
+    let off = format!("`{}` explicitly off", flags.off.join("`, `"));
+    if flags.edits.is_empty() {
+        let message = format!(
+            "{}: {off}; left as is (a bucket policy, CloudFront or log delivery may rely on it: turn it on once nothing needs it)",
+            head(r)
+        );
+        return Some(META.finding(r.node.start_byte(), message, None));
+    }
+    let what = if flags.off.is_empty() { what.to_string() } else { format!("{what}; {off}, left as is") };
+    fixed(r, &what, flags.edits.into_iter().chain(extra).collect())
+}
+
+fn all_flags(doc: &Document) -> Value {
+    Value::map(FLAGS.iter().map(|f| (prop_name(doc.flavor, f), Value::Bool(true))))
+}
+
+/// The configuration with all four flags as a new entry of `props`; a one-line
+/// mapping gets it on the same line (`{ a: true, … }`) rather than a block.
+fn insert_config(doc: &Document, props: MapNode, key: &str) -> Vec<Edit> {
+    let r = Renderer::new(doc.parsed.syntax, &doc.parsed.style);
+    let inserted = props.insert_with(Position::End, |indent, multi_line| {
+        if multi_line {
+            return r.entry(key, &all_flags(doc), indent);
+        }
+        let flags: Vec<String> = FLAGS.iter().map(|f| format!("{}: true", r.key(&prop_name(doc.flavor, f)))).collect();
+        format!("{}: {{ {} }}", r.key(key), flags.join(", "))
+    });
+    inserted.unwrap_or_else(|| props.insert(key, &all_flags(doc), Position::End))
+}
+
+/// An ACL value that makes a bucket public: CFN/`CfnBucket` strings, CDK's
+/// `BucketAccessControl.PUBLIC_READ*`, CDKTF canned ACLs.
+fn public_acl(ts: Option<&TsFile>, v: &crate::lang::mapping::ValueNode) -> bool {
+    let named = ts.and_then(|ts| ts.resolve(v.node)).unwrap_or_default();
+    let text = v.as_str().unwrap_or(named);
+    let last = text.rsplit('.').next().unwrap_or_default();
+    matches!(last, "PublicRead" | "PublicReadWrite" | "public-read" | "public-read-write" | "PUBLIC_READ" | "PUBLIC_READ_WRITE")
+}
+
+const PUBLIC_POLICY: &str = "its bucket policy allows anyone (`Principal: *` without a condition)";
+
+/// A bucket policy of the file that opens the bucket to everyone, which
+/// `BlockPublicPolicy` would make fail to deploy: CFN `AWS::S3::BucketPolicy` on
+/// `Ref` of the bucket with an unconditional `Allow` to `*`; CDK
+/// `bucket.grantPublicAccess()` or `bucket.addToResourcePolicy(…)` with an
+/// `AnyPrincipal`/`StarPrincipal` that is not a `DENY`.
+fn public_policy(doc: &Document, r: &Resource) -> bool {
+    if let Some(ts) = doc.ts.as_ref() {
+        let Some(b) = r.binding.as_deref() else { return false };
+        let open = |text: &str| (text.contains("AnyPrincipal") || text.contains("StarPrincipal")) && !text.contains("DENY");
+        return ts.calls_on(b, "grantPublicAccess").next().is_some()
+            || ts.calls_on(b, "addToResourcePolicy").any(|c| open(doc.text(c.arguments)));
+    }
+    let Some(id) = r.logical_id.as_deref() else { return false };
+    doc.of_type(CFN_POLICY).any(|p| {
+        let Some(props) = p.props else { return false };
+        let on_bucket = props.get("Bucket").and_then(|v| v.intrinsic()).is_some_and(|(f, v)| f == "Ref" && v.as_str().as_deref() == Some(id));
+        let statements = props.get_path(&["PolicyDocument", "Statement"]);
+        on_bucket && statements.is_some_and(|s| s.as_list().map_or_else(|| vec![s], |l| l.items()).iter().any(allows_anyone))
+    })
+}
+
+/// An IAM statement `Effect: Allow`, `Principal: *` (or `AWS: *`), no `Condition`.
+fn allows_anyone(statement: &ValueNode) -> bool {
+    let Some(st) = statement.as_map() else { return false };
+    let star = |v: ValueNode| v.as_str().as_deref() == Some("*") || v.as_list().is_some_and(|l| l.items().iter().any(|i| i.as_str().as_deref() == Some("*")));
+    let principal = st.get("Principal").is_some_and(|p| star(p) || p.as_map().and_then(|m| m.get("AWS")).is_some_and(star));
+    st.get("Effect").and_then(|e| e.as_str()).as_deref() == Some("Allow") && principal && !st.has("Condition")
+}
+
+/// CFN `AWS::S3::Bucket` and CDK `CfnBucket`.
+fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding> {
+    let key = prop_name(doc.flavor, "PublicAccessBlockConfiguration");
+    let Some(props) = r.props else {
+        if public_policy(doc, r) {
+            return Some(report(r, PUBLIC_POLICY));
+        }
+        let edits = add_props(doc, r, &key, all_flags(doc))?;
+        return fixed(r, &format!("added `{key}` with all four flags on"), edits);
+    };
+    if props.has_spread() {
+        return None;
+    }
+    let public = if public_policy(doc, r) {
+        Some(PUBLIC_POLICY)
+    } else if props.has(&prop_name(doc.flavor, "WebsiteConfiguration")) {
+        Some("it hosts a static website")
+    } else if props.get(&prop_name(doc.flavor, "AccessControl")).is_some_and(|v| public_acl(ts, &v)) {
+        Some("its ACL is public")
+    } else {
+        None
+    };
+    let (flags, what) = match props.get(&key) {
+        None if props.has(&key) => return None,
+        None => (
+            Flags { edits: insert_config(doc, props, &key), off: vec![] },
+            format!("added `{key}` with all four flags on"),
+        ),
+        Some(v) if v.intrinsic().is_some() => return None,
+        Some(v) => (complete_flags(doc, v.as_map()?), format!("added the missing flags of `{key}`")),
+    };
+    verdict(r, public, flags, &what, None)
+}
+
+/// CDK `s3.Bucket`.
+fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
+    let (class, import) = sibling_export(ts, r, "aws-cdk-lib/aws-s3", "BlockPublicAccess", "s3");
+    let block_all = Value::code(format!("{class}.BLOCK_ALL"));
+    let set = format!("set `blockPublicAccess: {class}.BLOCK_ALL`");
+    let Some(props) = r.props else {
+        if public_policy(doc, r) {
+            return Some(report(r, PUBLIC_POLICY));
+        }
+        let edits = add_props(doc, r, "blockPublicAccess", block_all)?;
+        return fixed(r, &set, edits.into_iter().chain(import).collect());
+    };
+    if props.has_spread() {
+        return None;
+    }
+    let public = if public_policy(doc, r) {
+        Some(PUBLIC_POLICY)
+    } else if CDK_WEBSITE_PROPS.iter().any(|k| props.has(k)) {
+        Some("it hosts a static website")
+    } else if props.get("publicReadAccess").is_some_and(|v| literal_bool(&v) != Some(false)) {
+        Some("it grants public read access")
+    } else if props.get("accessControl").is_some_and(|v| public_acl(Some(ts), &v)) {
+        Some("its ACL is public")
+    } else {
+        None
+    };
+    let (flags, what) = match props.get("blockPublicAccess") {
+        None if props.has("blockPublicAccess") => return None,
+        None => (Flags { edits: props.insert("blockPublicAccess", &block_all, Position::End), off: vec![] }, set),
+        Some(v) => match ts.resolve(v.node).as_deref().and_then(|n| n.strip_prefix(CDK_BPA)) {
+            // Presets that leave the policy flags off on purpose.
+            Some(".BLOCK_ACLS" | ".BLOCK_ACLS_ONLY") => {
+                (Flags { edits: vec![], off: vec!["blockPublicPolicy".into(), "restrictPublicBuckets".into()] }, set)
+            }
+            Some(_) => return None,
+            None => (complete_flags(doc, options_of(ts, v.node)?), "added the missing flags of its `BlockPublicAccess`".to_string()),
+        },
+    };
+    verdict(r, public, flags, &what, import)
+}
+
+/// The options object of `new s3.BlockPublicAccess({ … })`.
+fn options_of<'a>(ts: &TsFile<'a>, node: tree_sitter::Node<'a>) -> Option<MapNode<'a>> {
+    if node.kind() != "new_expression" || ts.resolve(node.child_by_field_name("constructor")?)? != CDK_BPA {
+        return None;
+    }
+    ts.object_arg(node.child_by_field_name("arguments")?, 0)
+}
+
+/// CDKTF: each `S3Bucket` needs an `S3BucketPublicAccessBlock` that refers to it.
+fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let blocks: Vec<&Resource> = of_module(doc, TF_PAB);
+    let buckets: Vec<&Resource> = doc.of_type(TF_BUCKET).collect();
+    for bucket in &buckets {
+        let targets = |r: &&Resource| {
+            let Some(b) = bucket.binding.as_deref() else { return false };
+            r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, b, BUCKET_ATTRS))
+        };
+        if blocks.iter().any(targets) {
+            continue;
+        }
+        if let Some(why) = tf_public(doc, ts, bucket, &targets) {
+            out.push(report(bucket, why));
+            continue;
+        }
+        out.push(add_block(doc, ts, bucket));
+    }
+    for block in blocks {
+        let Some(props) = block.props else { continue };
+        let flags = complete_flags(doc, props);
+        let target = buckets.iter().find(|b| {
+            let bucket_ref = props.get("bucket");
+            b.binding.as_deref().zip(bucket_ref).is_some_and(|(name, v)| refers_to(&v, name, BUCKET_ATTRS))
+        });
+        let public = target.and_then(|b| {
+            let binding = b.binding.as_deref()?;
+            let targets = |r: &&Resource| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, binding, BUCKET_ATTRS));
+            tf_public(doc, ts, b, &targets)
+        });
+        out.extend(verdict(block, public, flags, "added its missing flags", None));
+    }
+    out
+}
+
+/// Why a CDKTF bucket may be public on purpose: its own `website`/`acl`, or a website
+/// configuration or public ACL resource that refers to it.
+fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource, targets: &dyn Fn(&&Resource) -> bool) -> Option<&'static str> {
+    let props = bucket.props;
+    if props.is_some_and(|p| p.has("website")) || of_module(doc, TF_WEBSITE).iter().any(targets) {
+        return Some("it hosts a static website");
+    }
+    let public_resource_acl = of_module(doc, TF_ACL).into_iter().filter(targets).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
+    if props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)) || public_resource_acl {
+        return Some("its ACL is public");
+    }
+    props.is_some_and(|p| p.has_spread()).then_some("its props use a spread that may make it public")
+}
+
+/// A new `S3BucketPublicAccessBlock` right after the bucket's statement.
+fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
+    let fresh = fresh_const(doc, bucket, "Bucket");
+    let anchor = match companion_anchor(bucket, &fresh) {
+        Ok(a) => a,
+        Err(why) => {
+            let message = format!(
+                "S3 bucket{} has no S3BucketPublicAccessBlock; add one by hand (not fixed: {why})",
+                name_of(bucket)
+            );
+            return META.finding(bucket.node.start_byte(), message, None);
+        }
+    };
+    let scope = bucket
+        .node
+        .child_by_field_name("arguments")
+        .and_then(|a| ts.args(a).first().map(|s| s.text().to_string()))
+        .unwrap_or_else(|| "this".into());
+    let id = companion_id(doc, bucket, "public-access-block", "PublicAccessBlock");
+    let (class, import) = tf_class(ts, bucket, "s3-bucket-public-access-block", "S3BucketPublicAccessBlock");
+    let comma = if doc.parsed.style.trailing_comma { "," } else { "" };
+    let flags: Vec<String> = FLAGS.iter().map(|f| format!("  {}: true", prop_name(doc.flavor, f))).collect();
+    let code = ts.statement_text(&format!(
+        "new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n{}{comma}\n}})",
+        same_provider(bucket),
+        anchor.target,
+        flags.join(",\n")
+    ));
+    let mut edits = anchor.edits;
+    edits.push(ts.insert_after(anchor.statement, &code));
+    edits.extend(import);
+    let message = format!(
+        "S3 bucket{} has no S3BucketPublicAccessBlock: added `new {class}(…, {id}, …)` with all four flags on",
+        name_of(bucket)
+    );
+    META.finding(bucket.node.start_byte(), message, Some(edits))
+}
