@@ -16,6 +16,7 @@ macro_rules! registry {
 registry! {
     athena_result_configuration,
     cloudtrail_hardening,
+    config_recorder_dependencies,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
     kms_key_rotation,
