@@ -117,10 +117,15 @@ type Graph = HashMap<String, HashSet<String>>;
 
 /// True when `to` is reachable from `from` through the graph.
 fn reaches(graph: &Graph, from: &str, to: &str) -> bool {
+    reaches_any(graph, from, &HashSet::from([to.to_string()]))
+}
+
+/// True when any of `targets` (other than `from`) is reachable from `from`.
+fn reaches_any(graph: &Graph, from: &str, targets: &HashSet<String>) -> bool {
     let mut seen = HashSet::new();
     let mut stack = vec![from.to_string()];
     while let Some(n) = stack.pop() {
-        if n == to {
+        if n != from && targets.contains(&n) {
             return true;
         }
         if seen.insert(n.clone()) {
@@ -155,12 +160,16 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         return vec![];
     }
     let graph = cfn_graph(doc);
+    let dependents = doc.of_types(CFN_DEPENDENTS);
+    let ids: Vec<&str> = recorders.iter().filter_map(|rec| rec.logical_id.as_deref()).collect();
+    // A resource ordered after another channel or rule is ordered after the recorder
+    // once that one is fixed (in this same run).
+    let targets: HashSet<String> = ids.iter().map(|s| s.to_string()).chain(dependents.iter().filter_map(|d| d.logical_id.as_deref().map(str::to_string))).collect();
     let mut out = Vec::new();
-    for r in doc.of_types(CFN_DEPENDENTS) {
+    for r in dependents {
         let Some(id) = r.logical_id.as_deref() else { continue };
         let at = r.node.start_byte();
-        let ids: Vec<&str> = recorders.iter().filter_map(|rec| rec.logical_id.as_deref()).collect();
-        if ids.iter().any(|rec| reaches(&graph, id, rec)) {
+        if reaches_any(&graph, id, &targets) {
             continue;
         }
         let [recorder] = ids.as_slice() else {
@@ -299,11 +308,18 @@ fn ts_recorder<'a, 'r>(doc: &'r Document<'a>, ty: &str) -> (Result<&'r Resource<
     (one, bound)
 }
 
-/// True when `r` already depends on one of `recorders`, directly in its arguments or
-/// through the dependency graph.
-fn depends(doc: &Document, graph: &Graph, r: &Resource, recorders: &[String]) -> bool {
+/// True when `r` already depends on one of `targets` (the recorders, and the other
+/// channels and rules that this run orders after the recorder), directly in its
+/// arguments or through the dependency graph.
+fn depends(doc: &Document, graph: &Graph, r: &Resource, targets: &HashSet<String>) -> bool {
     let args = r.node.child_by_field_name("arguments").map_or("", |a| doc.text(a));
-    recorders.iter().any(|rec| refers(args, rec) || r.binding.as_deref().is_some_and(|b| reaches(graph, b, rec)))
+    let own = r.binding.as_deref();
+    targets.iter().any(|t| Some(t.as_str()) != own && refers(args, t)) || own.is_some_and(|b| reaches_any(graph, b, targets))
+}
+
+/// The recorder bindings and the bindings of every dependent.
+fn targets(recorders: Vec<String>, dependents: &[&Resource]) -> HashSet<String> {
+    recorders.into_iter().chain(dependents.iter().filter_map(|d| d.binding.as_deref().map(str::to_string))).collect()
 }
 
 fn ts_name(doc: &Document, r: &Resource) -> String {
@@ -324,9 +340,10 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
     }
     let (recorder, bound) = ts_recorder(doc, CDK_RECORDER);
     let graph = ts_graph(doc);
+    let targets = targets(bound, &dependents);
     let mut out = Vec::new();
     for r in dependents {
-        if depends(doc, &graph, r, &bound) {
+        if depends(doc, &graph, r, &targets) {
             continue;
         }
         let name = ts_name(doc, r);
@@ -431,9 +448,10 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
     }
     let (recorder, bound) = ts_recorder(doc, TF_RECORDER);
     let graph = ts_graph(doc);
+    let targets = targets(bound, &dependents);
     let mut out = Vec::new();
     for r in dependents {
-        if depends(doc, &graph, r, &bound) {
+        if depends(doc, &graph, r, &targets) {
             continue;
         }
         let name = ts_name(doc, r);

@@ -120,7 +120,7 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::mapping::{content_end, Entry, ListNode, MapNode, Position, ValueNode};
+use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
@@ -1085,7 +1085,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         let at_member = index.map_or(Position::After(id), |i| Position::AfterMember(entries[i].node));
         let mut queue_edits = resources.insert(&queue, &Value::Map(qbody), at_member);
         if let Some(i) = index {
-            blank_line_between_resources(doc, &entries, i, &mut queue_edits);
+            crate::transforms::blank_line_between_resources(doc, &entries, i, &mut queue_edits);
         }
         let arn = Value::GetAtt(queue.clone(), "Arn".into());
         // The property goes first: both can insert at the end of the function's last line.
@@ -1153,27 +1153,6 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// A YAML template that separates resources with blank lines gets one before the new queue.
-fn blank_line_between_resources(doc: &Document, entries: &[Entry], i: usize, edits: &mut [Edit]) {
-    if doc.flavor != Flavor::CfnYaml {
-        return;
-    }
-    let gap_blank = |a: Node, b: usize| {
-        let src = &doc.source()[doc.parsed.trim_back(content_end(a))..b];
-        src.split('\n').skip(1).any(|l| l.trim().is_empty()) && src.matches('\n').count() >= 2
-    };
-    let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
-        (Some(next), _) => gap_blank(entries[i].node, next.node.start_byte()),
-        (None, Some(prev)) => gap_blank(prev.node, entries[i].node.start_byte()),
-        _ => false,
-    };
-    if blank {
-        if let Some(e) = edits.first_mut() {
-            e.text = format!("{}{}", doc.parsed.style.newline, e.text);
-        }
-    }
 }
 
 /// The logical id of the `AWS::IAM::Role` a `Role` value points at, when it is in the template.

@@ -17,6 +17,7 @@ registry! {
     athena_result_configuration,
     cloudtrail_hardening,
     config_recorder_dependencies,
+    dynamodb_customer_managed_key,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
     kms_key_rotation,
@@ -123,4 +124,32 @@ pub(crate) fn insert_entries(
         texts.join(&sep)
     });
     rendered.unwrap_or_else(|| map.insert(first_key, first_value, Position::End))
+}
+
+/// A YAML template that separates resources with blank lines gets one before a new
+/// resource inserted next to `entries[i]` (judged from the gap after it, or before it
+/// when it is the last): the first edit's text gains a leading newline.
+pub(crate) fn blank_line_between_resources(
+    doc: &crate::model::Document,
+    entries: &[crate::lang::mapping::Entry],
+    i: usize,
+    edits: &mut [crate::edit::Edit],
+) {
+    if doc.flavor != crate::flavor::Flavor::CfnYaml {
+        return;
+    }
+    let gap_blank = |a: tree_sitter::Node, b: usize| {
+        let src = &doc.source()[doc.parsed.trim_back(crate::lang::mapping::content_end(a))..b];
+        src.split('\n').skip(1).any(|l| l.trim().is_empty()) && src.matches('\n').count() >= 2
+    };
+    let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
+        (Some(next), _) => gap_blank(entries[i].node, next.node.start_byte()),
+        (None, Some(prev)) => gap_blank(prev.node, entries[i].node.start_byte()),
+        _ => false,
+    };
+    if blank {
+        if let Some(e) = edits.first_mut() {
+            e.text = format!("{}{}", doc.parsed.style.newline, e.text);
+        }
+    }
 }
