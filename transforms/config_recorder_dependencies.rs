@@ -420,6 +420,7 @@ fn fresh_const(doc: &Document, id: &str) -> String {
         } else if base.is_empty() {
             if c.is_ascii_alphabetic() {
                 base.push(c.to_ascii_lowercase());
+                upper = false;
             }
         } else {
             base.push(if upper { c.to_ascii_uppercase() } else { c });

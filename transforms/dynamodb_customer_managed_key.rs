@@ -127,8 +127,8 @@ enum Need<'a> {
 enum KeyEdits<'a> {
     /// Insert a whole new setting.
     Insert(MapNode<'a>),
-    /// Complete an existing `SSESpecification`-like mapping.
-    Complete(MapNode<'a>),
+    /// Complete an existing `SSESpecification`-like mapping (the value, and it as a map).
+    Complete(ValueNode<'a>, MapNode<'a>),
     /// CDK L2: replace the `encryption` value (or insert it) and add `encryptionKey`.
     CdkL2(MapNode<'a>, Option<ValueNode<'a>>),
 }
@@ -166,8 +166,8 @@ fn spec_need<'a>(props: MapNode<'a>, spec: &Spec) -> Need<'a> {
     let literal_type = sse_type.map(|t| t.as_str().filter(|_| t.tag.is_none()));
     match (enabled, literal_type) {
         (Some(None), _) | (_, Some(None)) => Need::Leave,
-        (Some(Some(true)), _) => Need::Key { how: "the AWS managed key `aws/dynamodb`", edits: KeyEdits::Complete(map) },
-        _ => Need::Key { how: "the AWS owned key", edits: KeyEdits::Complete(map) },
+        (Some(Some(true)), _) => Need::Key { how: "the AWS managed key `aws/dynamodb`", edits: KeyEdits::Complete(v, map) },
+        _ => Need::Key { how: "the AWS owned key", edits: KeyEdits::Complete(v, map) },
     }
 }
 
@@ -180,7 +180,9 @@ fn spec_edits(edits: &KeyEdits, spec: &Spec, key: Value, kms: Value) -> Vec<Edit
     wanted.push((spec.key, key));
     match edits {
         KeyEdits::Insert(props) => props.insert(spec.prop, &Value::map(wanted), Position::End),
-        KeyEdits::Complete(map) => {
+        // A one-line mapping is rewritten whole: its only keys are the ones we set.
+        KeyEdits::Complete(v, map) if map.node.kind() != "block_mapping" && !v.text().contains('\n') => vec![v.replace(&Value::map(wanted))],
+        KeyEdits::Complete(_, map) => {
             let mut out = Vec::new();
             let mut missing = Vec::new();
             for (k, v) in wanted {
@@ -307,15 +309,19 @@ fn check_ts(doc: &Document) -> Vec<Finding> {
                 continue;
             }
         };
-        let key_name = key_const(doc, &names, r);
+        let template = id.filter(|v| v.node.kind() == "template_string").map(|v| v.text());
+        let key_name = key_const(doc, &names, r, template);
         names.insert(key_name.clone());
         let key_id = key_id_expr(doc, id, doc.flavor == Flavor::CdktfTs);
-        let description = r.logical_id.as_deref().or(r.binding.as_deref()).unwrap_or("table");
         let mut all = Vec::new();
         let (class, import) = key_class(doc, ts, r);
         all.extend(import);
         let q = doc.parsed.style.quote;
-        let desc = quote(&format!("Encrypts DynamoDB table {description}"), q);
+        let desc = match (r.logical_id.as_deref(), template) {
+            (Some(id), _) => quote(&format!("Encrypts DynamoDB table {id}"), q),
+            (None, Some(t)) => format!("`Encrypts DynamoDB table {}", &t[1..]),
+            (None, None) => quote("Encrypts a DynamoDB table", q),
+        };
         let tc = if doc.parsed.style.trailing_comma { "," } else { "" };
         let code = ts.statement_text(&format!(
             "const {key_name} = new {class}({scope}, {key_id}, {{\n  description: {desc},\n  enableKeyRotation: true{tc}\n}})"
@@ -410,11 +416,16 @@ fn placement<'a>(ts: &TsFile<'a>, r: &Resource<'a>) -> Result<(Node<'a>, String,
 }
 
 /// `orders` → `ordersKey`, `this.table` → `tableKey`; from the construct id without a binding.
-fn key_const(doc: &Document, taken: &HashSet<String>, r: &Resource) -> String {
+/// A template literal id counts by its literal parts (`` `Ledger-${stage}` `` → `ledger`).
+fn key_const(doc: &Document, taken: &HashSet<String>, r: &Resource, template: Option<&str>) -> String {
+    let literal_parts = || -> String {
+        let t = template.unwrap_or_default();
+        t.split("${").map(|part| part.split_once('}').map_or(part, |(_, rest)| rest)).collect()
+    };
     let base = match (r.binding.as_deref(), r.logical_id.as_deref()) {
         (Some(b), _) => b.rsplit('.').next().unwrap_or(b).to_string(),
         (None, Some(id)) => lower_camel(id),
-        _ => String::new(),
+        _ => lower_camel(&literal_parts()),
     };
     let base = if base.is_empty() { "table".to_string() } else { base };
     unique(&format!("{base}Key"), |c| doc.has_word(c) || taken.contains(c))
@@ -429,6 +440,7 @@ fn lower_camel(id: &str) -> String {
         } else if out.is_empty() {
             if c.is_ascii_alphabetic() {
                 out.push(c.to_ascii_lowercase());
+                upper = false;
             }
         } else {
             out.push(if upper { c.to_ascii_uppercase() } else { c });
@@ -491,6 +503,7 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(lower_camel("Orders-Table"), "ordersTable");
+        assert_eq!(lower_camel("`Ledger-"), "ledger");
         assert_eq!(unique("aKey", |c| c == "aKey"), "aKey2");
         assert_eq!(map_value_text(&Value::Bool(true)), "true");
     }
