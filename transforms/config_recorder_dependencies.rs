@@ -282,17 +282,34 @@ fn ts_graph(doc: &Document) -> Graph {
         graph.entry(b.to_string()).or_default().extend(deps);
     }
     let Some(ts) = &doc.ts else { return graph };
+    let aliases = default_child_aliases(doc);
     for call in &ts.calls {
         if !matches!(doc.text(call.method), "addDependency" | "addDependsOn") {
             continue;
         }
         let receiver = doc.text(call.receiver);
         let receiver = receiver.strip_suffix(".node").unwrap_or(receiver);
+        let receiver = aliases.get(receiver).map_or(receiver, String::as_str);
         let text = doc.text(call.arguments);
         let deps = bound.iter().filter(|o| refers(text, o)).map(|o| o.to_string());
         graph.entry(receiver.to_string()).or_default().extend(deps);
     }
     graph
+}
+
+/// `const cfnRule = rule.node.defaultChild as CfnConfigRule` → `cfnRule` stands for `rule`
+/// (its dependencies are the construct's).
+fn default_child_aliases(doc: &Document) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for decl in doc.nodes().iter().filter(|n| n.kind() == "variable_declarator") {
+        let (Some(name), Some(value)) = (decl.child_by_field_name("name"), decl.child_by_field_name("value")) else { continue };
+        let value = ValueNode::new(doc.parsed, value);
+        let compact: String = doc.text(value.node).split_whitespace().collect();
+        if let Some(owner) = compact.strip_suffix(".node.defaultChild") {
+            out.insert(doc.text(name).to_string(), owner.to_string());
+        }
+    }
+    out
 }
 
 /// The one bound recorder of a TypeScript file, or why there is none to use; also
@@ -519,5 +536,22 @@ mod tests {
         assert!(!reaches(&g, "Recorder", "Rule"));
         assert!(refers("[recorder, x]", "recorder"));
         assert!(!refers("this.recorder", "recorder") && !refers("recorderRole", "recorder"));
+    }
+
+    fn cdk_findings(body: &str) -> Vec<Finding> {
+        let src = format!("import * as config from 'aws-cdk-lib/aws-config';\nclass S {{\n  constructor() {{\n{body}\n  }}\n}}\n");
+        let parsed = crate::lang::Parsed::new(crate::lang::Syntax::TypeScript, src);
+        let doc = Document::new(std::path::Path::new("s.ts"), Flavor::CdkTs, &parsed);
+        check_cdk(&doc)
+    }
+
+    #[test]
+    fn dependency_through_default_child() {
+        let recorder = "const recorder = new config.CfnConfigurationRecorder(this, 'R', { roleArn: 'r' });";
+        let rule = "const rule = new config.ManagedRule(this, 'Rule', { identifier: 'X' });";
+        let via_child = "const cfn = rule.node\n  .defaultChild as config.CfnConfigRule;\ncfn.addDependency(recorder);";
+        assert!(cdk_findings(&format!("{recorder}\n{rule}\n{via_child}")).is_empty());
+        let found = cdk_findings(&format!("{recorder}\n{rule}"));
+        assert!(found.len() == 1 && found[0].fix.is_some());
     }
 }
