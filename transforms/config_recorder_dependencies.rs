@@ -140,7 +140,7 @@ fn kind_of(type_name: &str) -> &'static str {
     if type_name.contains("DeliveryChannel") {
         "delivery channel"
     } else {
-        "Config rule"
+        "rule"
     }
 }
 
