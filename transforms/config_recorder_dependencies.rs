@@ -51,7 +51,8 @@
 //! Reported without a fix: several recorders in one file (which one is meant?), a
 //! recorder that itself depends on the resource (the dependency would be a cycle), a
 //! CDK recorder not bound to a variable, constructs in different blocks, class fields
-//! or nested expressions, and CDKTF resources declared before the recorder.
+//! or nested expressions, CDKTF resources declared before the recorder (or outside
+//! its scope), and CloudFormation resources that do not share the recorder's `Condition`.
 //! `AWS::Config::ConfigurationRecorderStatus` (seen in generated templates) is not a
 //! CloudFormation resource type; cfn-lint reports it (E3006).
 //!
@@ -179,6 +180,13 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         };
         if reaches(&graph, recorder, id) {
             let message = format!("{}; not fixed: the recorder already depends on it, so `DependsOn` would be a cycle", head(r, id, Some(recorder)));
+            out.push(META.finding(at, message, None));
+            continue;
+        }
+        let condition = |x: &Resource| x.body.and_then(|b| b.get("Condition")).map(|c| c.text().to_string());
+        let rec_condition = recorders.iter().find(|x| x.logical_id.as_deref() == Some(recorder)).and_then(|x| condition(x));
+        if rec_condition.is_some() && rec_condition != condition(r) {
+            let message = format!("{}; not fixed: the recorder has a `Condition` this resource does not share, and `DependsOn` a resource that is not created fails", head(r, id, Some(recorder)));
             out.push(META.finding(at, message, None));
             continue;
         }
@@ -339,11 +347,18 @@ fn targets(recorders: Vec<String>, dependents: &[&Resource]) -> HashSet<String> 
     recorders.into_iter().chain(dependents.iter().filter_map(|d| d.binding.as_deref().map(str::to_string))).collect()
 }
 
+/// The binding, else the construct id (as written when it is an expression).
 fn ts_name(doc: &Document, r: &Resource) -> String {
+    let id_arg = || {
+        let args = r.node.child_by_field_name("arguments")?;
+        crate::lang::named_children(args).get(1).map(|n| doc.text(*n).to_string())
+    };
     r.binding
         .as_deref()
         .or(r.logical_id.as_deref())
-        .map_or_else(|| doc.text(r.node).lines().next().unwrap_or_default().to_string(), str::to_string)
+        .map(str::to_string)
+        .or_else(id_arg)
+        .unwrap_or_else(|| "construct".into())
 }
 
 fn check_cdk(doc: &Document) -> Vec<Finding> {
