@@ -195,6 +195,7 @@ fn spec_edits(edits: &KeyEdits, spec: &Spec, key: Value, kms: Value) -> Vec<Edit
             out.extend(insert_entries(*map, &missing));
             out
         }
+        // CDK L2 props have no spec mapping: `l2_edits` handles them.
         KeyEdits::CdkL2(..) => vec![],
     }
 }
@@ -328,7 +329,7 @@ fn check_ts(doc: &Document) -> Vec<Finding> {
         ));
         all.push(ts.insert_before(stmt, &code));
         let (setting, edits) = match (&edits, doc.flavor) {
-            (KeyEdits::CdkL2(..), _) => l2_edits(ts, &edits, &key_name, ty == CDK_TABLE_V2),
+            (KeyEdits::CdkL2(props, current), _) => l2_edits(ts, props, *current, &key_name, ty == CDK_TABLE_V2),
             (_, Flavor::CdktfTs) => ("serverSideEncryption", spec_edits(&edits, &TF_SPEC, Value::code(format!("{key_name}.arn")), Value::Null)),
             _ => ("sseSpecification", spec_edits(&edits, &CDK_SPEC, Value::code(format!("{key_name}.keyArn")), Value::str("KMS"))),
         };
@@ -357,8 +358,7 @@ fn l2_need<'a>(ts: &TsFile, props: MapNode<'a>, v2: bool) -> Need<'a> {
     Need::Key { how, edits: KeyEdits::CdkL2(props, Some(v)) }
 }
 
-fn l2_edits(ts: &TsFile, edits: &KeyEdits, key: &str, v2: bool) -> (&'static str, Vec<Edit>) {
-    let KeyEdits::CdkL2(props, current) = edits else { return ("encryption", vec![]) };
+fn l2_edits<'a>(ts: &TsFile, props: &MapNode<'a>, current: Option<ValueNode<'a>>, key: &str, v2: bool) -> (&'static str, Vec<Edit>) {
     let class = if v2 { "TableEncryptionV2" } else { "TableEncryption" };
     // Keep the file's own spelling of the enum class when it is there already.
     let (prefix, import) = match current.and_then(|v| v.node.child_by_field_name(if v2 { "function" } else { "object" })) {
