@@ -18,6 +18,8 @@ registry! {
     cdktf_separate_routes,
     cloudtrail_hardening,
     cloudwatch_alarm_actions,
+    config_recorder_dependencies,
+    dynamodb_customer_managed_key,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
     kms_key_rotation,
