@@ -15,6 +15,8 @@ macro_rules! registry {
 
 registry! {
     athena_result_configuration,
+    cfn_enum_value,
+    cfn_property_name,
     cloudtrail_hardening,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
@@ -122,4 +124,111 @@ pub(crate) fn insert_entries(
         texts.join(&sep)
     });
     rendered.unwrap_or_else(|| map.insert(first_key, first_value, Position::End))
+}
+
+/// One mapping under a CloudFormation resource's `Properties` (the root, a nested
+/// object, an item of a list of objects, a branch of an `Fn::If`) with the schema
+/// shape it must follow.
+pub(crate) struct SchemaMap<'a> {
+    pub type_name: String,
+    pub schema: &'static crate::schema::Schema,
+    pub shape: crate::schema::Shape<'static>,
+    /// Property names from `Properties` down to this mapping (list levels looked through).
+    pub path: Vec<String>,
+    pub map: crate::lang::mapping::MapNode<'a>,
+}
+
+impl SchemaMap<'_> {
+    /// Where a key of this mapping stands, for messages: `Properties.A.B.Key`.
+    pub fn describe(&self, key: &str) -> String {
+        let mut parts = vec!["Properties"];
+        parts.extend(self.path.iter().map(String::as_str));
+        parts.push(key);
+        parts.join(".")
+    }
+}
+
+/// Transforms a template may declare without changing how properties are read.
+const PLAIN_TRANSFORMS: &[&str] = &["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"];
+
+/// Every mapping of every resource `Properties` whose type has a schema, paired with
+/// its shape. Nothing in a template whose macros (any `Transform` but SAM and the
+/// language extensions) may rewrite properties, nor in a mapping holding an
+/// `Fn::Transform`/other `Fn::` key (`AWS::Include` splices properties in).
+pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
+    if !doc.flavor.is_cfn() || has_macro(doc) {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for r in &doc.resources {
+        let (Some(props), Some(schema)) = (r.props, crate::schema::resource_schema(&r.type_name))
+        else {
+            continue;
+        };
+        let mut stack = vec![(props, schema.root(), vec![])];
+        while let Some((map, shape, path)) = stack.pop() {
+            for e in map.entries() {
+                let key = map.key_text(&e);
+                let (Some(value), Some(inner)) =
+                    (e.value, shape.prop(&key).and_then(|p| p.shape()))
+                else {
+                    continue;
+                };
+                for nested in object_values(value) {
+                    let mut p: Vec<String> = path.clone();
+                    p.push(key.clone());
+                    stack.push((nested, inner, p));
+                }
+            }
+            if !map
+                .entries()
+                .iter()
+                .any(|e| map.key_text(e).starts_with("Fn::"))
+            {
+                out.push(SchemaMap {
+                    type_name: r.type_name.to_string(),
+                    schema,
+                    shape,
+                    path,
+                    map,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| m.map.node.start_byte());
+    out
+}
+
+fn has_macro(doc: &crate::model::Document) -> bool {
+    let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
+        return false;
+    };
+    let names: Vec<Option<String>> = match t.as_list() {
+        Some(list) => list.items().iter().map(|i| i.as_str()).collect(),
+        None => vec![t.as_str()],
+    };
+    names
+        .iter()
+        .any(|n| !n.as_deref().is_some_and(|n| PLAIN_TRANSFORMS.contains(&n)))
+}
+
+/// The mappings a property value holds as objects: itself, the items of a list, the
+/// two branches of an `Fn::If` (other intrinsics compute their value: nothing to see).
+pub(crate) fn object_values<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+) -> Vec<crate::lang::mapping::MapNode<'a>> {
+    if let Some((name, arg)) = value.intrinsic() {
+        let branches = arg.as_list().map(|l| l.items()).unwrap_or_default();
+        return match (name.as_str(), branches.as_slice()) {
+            ("Fn::If", [_, a, b]) => [*a, *b].into_iter().flat_map(object_values).collect(),
+            _ => vec![],
+        };
+    }
+    if let Some(map) = value.as_map() {
+        return vec![map];
+    }
+    value
+        .as_list()
+        .map(|l| l.items().into_iter().flat_map(object_values).collect())
+        .unwrap_or_default()
 }
