@@ -6,6 +6,7 @@ Output: {"version": "<cfn-lint version>", "types": {TYPE: RESOURCE}}, where
   RESOURCE = {"s": [SHAPE, ...], "ro": [pointer...], "dep": [pointer...]}; shape 0 is `Properties`;
   SHAPE    = {"p": {NAME: PROP}, "c": 1 when no other property is allowed, "r": [required...]};
   PROP     = {"o": index of the object shape of its value or of its list items,
+              "t": the kinds its value may take (a: list, o: object, s: scalar; absent: any),
               "e": [allowed string values], "ci": 1 when the enum ignores case}.
 Object shapes are shared, so recursive definitions stay finite."""
 
@@ -69,6 +70,9 @@ class Extractor:
         if any(is_object(b) for b in typed):
             obj = next(b for b in typed if is_object(b))
             out["o"] = self.shape(obj)
+        kinds = kinds_of(alternatives)
+        if kinds:
+            out["t"] = kinds
         enum = enum_of(alternatives) or enum_of([x for v in values for x in self.branches(v)])
         if enum:
             out.update(enum)
@@ -77,6 +81,28 @@ class Extractor:
 
 def is_object(node):
     return "properties" in node or node.get("type") == "object"
+
+
+KINDS = {"array": "a", "object": "o", "string": "s", "number": "s", "integer": "s", "boolean": "s"}
+
+
+def kinds_of(alternatives):
+    """The JSON kinds a value may take, as letters (a: list, o: object, s: scalar);
+    empty when an alternative does not say, since then any kind may be valid."""
+    kinds = set()
+    for a in alternatives:
+        if any(k in a for k in ("allOf", "oneOf", "anyOf")) and "type" not in a:
+            continue
+        declared = a.get("type")
+        declared = [declared] if isinstance(declared, str) else declared or []
+        if "items" in a:
+            declared.append("array")
+        if "properties" in a:
+            declared.append("object")
+        if not declared or any(d not in KINDS for d in declared):
+            return ""
+        kinds.update(KINDS[d] for d in declared)
+    return "".join(sorted(kinds))
 
 
 def enum_of(alternatives):
@@ -102,6 +128,10 @@ def enum_of(alternatives):
 
 def merge(a, b):
     out = dict(a)
+    if "t" in out and "t" in b:
+        out["t"] = "".join(sorted(set(out["t"]) | set(b["t"])))
+    else:
+        out.pop("t", None)
     if "o" in b and "o" not in out:
         out["o"] = b["o"]
     if "e" in out and "e" in b:

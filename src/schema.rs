@@ -45,6 +45,9 @@ struct PropData {
     /// The object shape of the value (or of its list items).
     #[serde(rename = "o")]
     object: Option<usize>,
+    /// The kinds of value it takes: `a` list, `o` object, `s` scalar; empty: any.
+    #[serde(rename = "t", default)]
+    kinds: String,
     #[serde(rename = "e", default)]
     values: Vec<String>,
     #[serde(rename = "ci", default)]
@@ -63,6 +66,15 @@ pub struct Shape<'s> {
 pub struct Prop<'s> {
     schema: &'s Schema,
     data: &'s PropData,
+}
+
+/// The kind of a property value, as JSON sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    List,
+    Object,
+    /// A string, number or boolean.
+    Scalar,
 }
 
 /// The allowed string values of a property.
@@ -209,6 +221,16 @@ impl<'s> Prop<'s> {
         self.data.object.map(|i| self.schema.shape(i))
     }
 
+    /// True when the property takes a value of this kind (or the schema does not say).
+    pub fn accepts(&self, kind: Kind) -> bool {
+        let letter = match kind {
+            Kind::List => 'a',
+            Kind::Object => 'o',
+            Kind::Scalar => 's',
+        };
+        self.data.kinds.is_empty() || self.data.kinds.contains(letter)
+    }
+
     /// The allowed values of a string (or of the items of a list of strings).
     pub fn enum_values(&self) -> Option<Enum<'s>> {
         (!self.data.values.is_empty()).then_some(Enum {
@@ -244,6 +266,8 @@ mod tests {
             .unwrap()
             .allows("arm64"));
         assert!(!version().is_empty());
+        let tags = function.root().prop("Tags").unwrap();
+        assert!(tags.accepts(Kind::List) && !tags.accepts(Kind::Scalar));
     }
 
     #[test]

@@ -30,7 +30,8 @@
 //! `Ip`). Read-only properties are never candidates. Reported without a fix: two or
 //! more equally close names (ambiguous), a name with no close match, a rename onto a
 //! name that is already set (or that another key of the same mapping also renames
-//! to). Left alone: types without a schema (`Custom::…`, SAM `AWS::Serverless::…`,
+//! to), and a rename whose value is of a kind the property does not take
+//! (`ResourceIds: [...]` for the single `ResourceId`). Left alone: types without a schema (`Custom::…`, SAM `AWS::Serverless::…`,
 //! third-party types), objects that allow any key (tags maps, `Parameters`…),
 //! mappings holding an `Fn::Transform`, templates whose macros (a `Transform` other
 //! than SAM or `AWS::LanguageExtensions`) may rewrite properties, resource attributes
@@ -46,7 +47,9 @@
 
 use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
+use crate::lang::mapping::Entry;
 use crate::model::Document;
+use crate::schema::Kind;
 use crate::transform::{Meta, Options, Transform};
 use crate::transforms::{schema_maps, SchemaMap};
 use std::collections::HashMap;
@@ -97,6 +100,9 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
             [target] if keys.iter().any(|k| k == target) => {
                 META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it is already set: merge them by hand"), None)
             }
+            [target] if !fits(m, target, &entries[i]) => {
+                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it takes another kind of value (a list, an object or a single value): fix it by hand"), None)
+            }
             [target] if claims[target] > 1 => {
                 META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but another key here is also close to it: fix by hand"), None)
             }
@@ -118,6 +124,24 @@ fn is_unknown(m: &SchemaMap, key: &str) -> bool {
     let athena = m.type_name == "AWS::Athena::WorkGroup" && ATHENA_UPDATES.contains(&key);
     // `<<` is a YAML merge key, not a property.
     m.shape.prop(key).is_none() && key != "<<" && !athena
+}
+
+/// The value can stay as it is under `target`: its kind (list, object, scalar) is one
+/// the property takes. An intrinsic's kind is unknown and left to the author.
+fn fits(m: &SchemaMap, target: &str, entry: &Entry) -> bool {
+    let (Some(prop), Some(value)) = (m.shape.prop(target), entry.value) else {
+        return true;
+    };
+    let kind = if value.intrinsic().is_some() {
+        return true;
+    } else if value.as_map().is_some() {
+        Kind::Object
+    } else if value.as_list().is_some() {
+        Kind::List
+    } else {
+        Kind::Scalar
+    };
+    prop.accepts(kind)
 }
 
 fn with<'p>(path: &'p [String], name: &'p str) -> Vec<&'p str> {
