@@ -100,11 +100,11 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
             [target] if keys.iter().any(|k| k == target) => {
                 META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it is already set: merge them by hand"), None)
             }
-            [target] if !fits(m, target, &entries[i]) => {
-                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it takes another kind of value (a list, an object or a single value): fix it by hand"), None)
+            [target] if let Some(kind) = misfit(m, target, &entries[i]) => {
+                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it does not take {kind}: fix it by hand"), None)
             }
             [target] if claims[target] > 1 => {
-                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but another key here is also close to it: fix by hand"), None)
+                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but another key here is also close to it: fix it by hand"), None)
             }
             [target] => {
                 let edits = m.map.rename(key, target).into_iter().collect();
@@ -126,22 +126,21 @@ fn is_unknown(m: &SchemaMap, key: &str) -> bool {
     m.shape.prop(key).is_none() && key != "<<" && !athena
 }
 
-/// The value can stay as it is under `target`: its kind (list, object, scalar) is one
-/// the property takes. An intrinsic's kind is unknown and left to the author.
-fn fits(m: &SchemaMap, target: &str, entry: &Entry) -> bool {
-    let (Some(prop), Some(value)) = (m.shape.prop(target), entry.value) else {
-        return true;
-    };
-    let kind = if value.intrinsic().is_some() {
-        return true;
+/// What the value is, when `target` does not take that kind of value (list, object,
+/// scalar) and the rename alone would leave the template invalid. An intrinsic's kind
+/// is unknown and left to the author.
+fn misfit(m: &SchemaMap, target: &str, entry: &Entry) -> Option<&'static str> {
+    let (prop, value) = (m.shape.prop(target)?, entry.value?);
+    let (kind, what) = if value.intrinsic().is_some() {
+        return None;
     } else if value.as_map().is_some() {
-        Kind::Object
+        (Kind::Object, "an object")
     } else if value.as_list().is_some() {
-        Kind::List
+        (Kind::List, "a list")
     } else {
-        Kind::Scalar
+        (Kind::Scalar, "a single value")
     };
-    prop.accepts(kind)
+    (!prop.accepts(kind)).then_some(what)
 }
 
 fn with<'p>(path: &'p [String], name: &'p str) -> Vec<&'p str> {
