@@ -2,7 +2,8 @@
 us-east-1 provider schemas (with cfn-lint's patches applied) and print it as JSON.
 Run through scripts/refresh-schemas.sh, which pins the cfn-lint version.
 
-Output: {"version": "<cfn-lint version>", "types": {TYPE: RESOURCE}}, where
+Output: a first line `# cfn-lint <version>`, then one line per type, `TYPE<tab>RESOURCE`
+(so a loader indexes the types by splitting lines and parses a model only when asked), where
   RESOURCE = {"s": [SHAPE, ...], "ro": [pointer...], "dep": [pointer...]}; shape 0 is `Properties`;
   SHAPE    = {"p": {NAME: PROP}, "c": 1 when no other property is allowed, "r": [required...]};
   PROP     = {"o": index of the object shape of its value or of its list items,
@@ -11,8 +12,6 @@ Output: {"version": "<cfn-lint version>", "types": {TYPE: RESOURCE}}, where
 Object shapes are shared, so recursive definitions stay finite."""
 
 import json
-import sys
-
 from importlib.metadata import version
 from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
 
@@ -144,7 +143,7 @@ def merge(a, b):
 
 
 def main():
-    types = {}
+    print(f"# cfn-lint {version('cfn-lint')}")
     for name in sorted(PROVIDER_SCHEMA_MANAGER.get_resource_types("us-east-1")):
         schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", name).schema
         ex = Extractor(schema)
@@ -153,8 +152,7 @@ def main():
         for key, out in (("readOnlyProperties", "ro"), ("deprecatedProperties", "dep")):
             if schema.get(key):
                 resource[out] = schema[key]
-        types[name] = resource
-    json.dump({"version": version("cfn-lint"), "types": types}, sys.stdout, separators=(",", ":"), sort_keys=True)
+        print(name, json.dumps(resource, separators=(",", ":"), sort_keys=True), sep="\t")
 
 
 if __name__ == "__main__":
