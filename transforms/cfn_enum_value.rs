@@ -36,9 +36,9 @@ use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
 use crate::lang::mapping::ValueNode;
 use crate::model::Document;
-use crate::schema::Enum;
+use crate::schema::{Enum, Kind, Prop};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{schema_maps, SchemaMap};
+use crate::transforms::{if_branches, schema_maps, SchemaMap};
 use crate::value::Value;
 
 pub struct CfnEnumValue;
@@ -70,10 +70,11 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
     let mut out = Vec::new();
     for e in m.map.entries() {
         let key = m.map.key_text(&e);
-        let (Some(value), Some(allowed)) = (e.value, m.shape.prop(&key).and_then(|p| p.enum_values())) else {
+        let Some(prop) = m.shape.prop(&key) else { continue };
+        let (Some(value), Some(allowed)) = (e.value, prop.enum_values()) else {
             continue;
         };
-        for v in literals(value) {
+        for v in literals(value, prop) {
             out.extend(check_value(m, &key, v, allowed));
         }
     }
@@ -102,27 +103,33 @@ fn check_value(m: &SchemaMap, key: &str, v: ValueNode, allowed: Enum) -> Option<
 }
 
 /// The literal scalars a value holds: itself, the items of a list, the branches of
-/// an `Fn::If`. Intrinsics compute their value and are skipped.
-fn literals(value: ValueNode) -> Vec<ValueNode> {
-    if let Some((name, arg)) = value.intrinsic() {
-        let branches = arg.as_list().map(|l| l.items()).unwrap_or_default();
-        return match (name.as_str(), branches.as_slice()) {
-            ("Fn::If", [_, a, b]) => [*a, *b].into_iter().flat_map(literals).collect(),
-            _ => vec![],
-        };
+/// an `Fn::If`, each only where the property takes that kind of value (otherwise
+/// cfn-lint's type check, E3012, has the say). Intrinsics compute their value and
+/// are skipped.
+fn literals<'a>(value: ValueNode<'a>, prop: Prop) -> Vec<ValueNode<'a>> {
+    if let Some(branches) = if_branches(value) {
+        return branches.into_iter().flat_map(|b| literals(b, prop)).collect();
     }
     if let Some(list) = value.as_list() {
-        return list.items().into_iter().flat_map(literals).collect();
+        if !prop.accepts(Kind::List) {
+            return vec![];
+        }
+        let items = list.items().into_iter();
+        return items.flat_map(|i| if_branches(i).unwrap_or_else(|| vec![i])).filter(is_literal).collect();
     }
-    let scalar = matches!(
-        value.node.kind(),
-        "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
-    );
-    if scalar && value.tag.is_none() {
+    if is_literal(&value) && prop.accepts(Kind::Scalar) {
         vec![value]
     } else {
         vec![]
     }
+}
+
+fn is_literal(value: &ValueNode) -> bool {
+    let scalar = matches!(
+        value.node.kind(),
+        "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
+    );
+    scalar && value.tag.is_none()
 }
 
 /// Case and the separators `-`, `_` and space ignored.

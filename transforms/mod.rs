@@ -169,12 +169,11 @@ pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap
         while let Some((map, shape, path)) = stack.pop() {
             for e in map.entries() {
                 let key = map.key_text(&e);
-                let (Some(value), Some(inner)) =
-                    (e.value, shape.prop(&key).and_then(|p| p.shape()))
-                else {
+                let (Some(value), Some(prop)) = (e.value, shape.prop(&key)) else {
                     continue;
                 };
-                for nested in object_values(value) {
+                let Some(inner) = prop.shape() else { continue };
+                for nested in object_values(value, prop) {
                     let mut p: Vec<String> = path.clone();
                     p.push(key.clone());
                     stack.push((nested, inner, p));
@@ -212,23 +211,44 @@ fn has_macro(doc: &crate::model::Document) -> bool {
         .any(|n| !n.as_deref().is_some_and(|n| PLAIN_TRANSFORMS.contains(&n)))
 }
 
-/// The mappings a property value holds as objects: itself, the items of a list, the
-/// two branches of an `Fn::If` (other intrinsics compute their value: nothing to see).
+/// The mappings a property value holds as objects of its shape: itself, the items of
+/// a list, the branches of an `Fn::If` (other intrinsics compute their value: nothing
+/// to see). A value of a kind the property does not take (a list for an object) is
+/// a type error cfn-lint reports on its own (E3012): not looked into.
 pub(crate) fn object_values<'a>(
     value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop,
 ) -> Vec<crate::lang::mapping::MapNode<'a>> {
-    if let Some((name, arg)) = value.intrinsic() {
-        let branches = arg.as_list().map(|l| l.items()).unwrap_or_default();
-        return match (name.as_str(), branches.as_slice()) {
-            ("Fn::If", [_, a, b]) => [*a, *b].into_iter().flat_map(object_values).collect(),
-            _ => vec![],
-        };
+    use crate::schema::Kind;
+    let list = value.as_list().filter(|_| prop.accepts(Kind::List));
+    match (if_branches(value), value.as_map(), list) {
+        (Some(branches), _, _) => branches
+            .into_iter()
+            .flat_map(|b| object_values(b, prop))
+            .collect(),
+        (None, Some(map), _) if prop.accepts(Kind::Object) => vec![map],
+        (None, _, Some(list)) => list.items().into_iter().flat_map(item_objects).collect(),
+        _ => vec![],
     }
-    if let Some(map) = value.as_map() {
-        return vec![map];
+}
+
+/// The mappings an item of a list of objects stands for (itself or `Fn::If` branches).
+fn item_objects(item: crate::lang::mapping::ValueNode) -> Vec<crate::lang::mapping::MapNode> {
+    match if_branches(item) {
+        Some(branches) => branches.into_iter().flat_map(item_objects).collect(),
+        None => item.as_map().into_iter().collect(),
     }
-    value
-        .as_list()
-        .map(|l| l.items().into_iter().flat_map(object_values).collect())
-        .unwrap_or_default()
+}
+
+/// The two values of an `Fn::If` (long or short form), none for another intrinsic
+/// (it computes its value); `None` for a value that is not an intrinsic.
+pub(crate) fn if_branches(
+    value: crate::lang::mapping::ValueNode,
+) -> Option<Vec<crate::lang::mapping::ValueNode>> {
+    let (name, arg) = value.intrinsic()?;
+    let items = arg.as_list().map(|l| l.items()).unwrap_or_default();
+    match (name.as_str(), items.as_slice()) {
+        ("Fn::If", [_, a, b]) => Some(vec![*a, *b]),
+        _ => Some(vec![]),
+    }
 }
