@@ -196,9 +196,10 @@ impl Schema {
     }
 }
 
+/// Pointers mark list levels with `/*`; paths look through lists.
 fn contains_pointer(pointers: &[String], path: &[&str]) -> bool {
     let pointer = format!("/properties/{}", path.join("/"));
-    pointers.iter().any(|p| *p == pointer)
+    pointers.iter().any(|p| p.replace("/*", "") == pointer)
 }
 
 impl<'s> Shape<'s> {
@@ -276,6 +277,8 @@ mod tests {
             .unwrap()
             .allows("arm64"));
         assert!(!version().is_empty());
+        let app = resource_schema("AWS::AppStream::Application").unwrap();
+        assert!(app.is_deprecated(&["Tags", "TagKey"]) && !app.is_deprecated(&["Name"]));
         let tags = function.root().prop("Tags").unwrap();
         assert!(tags.accepts(Kind::List) && !tags.accepts(Kind::Scalar));
     }
