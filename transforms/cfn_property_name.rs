@@ -45,7 +45,7 @@
 //! ## Equivalent checks
 //! cfn-lint E3002.
 
-use crate::edit::{Applicability, Finding};
+use crate::edit::{apply_edits, Applicability, Edit, Finding};
 use crate::flavor::Flavor;
 use crate::lang::mapping::Entry;
 use crate::model::Document;
@@ -90,34 +90,62 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
         *claims.entry(pick[0]).or_default() += 1;
     }
     let mut out = Vec::new();
+    let mut renames: Vec<(usize, &str)> = Vec::new();
     for (&i, pick) in unknown.iter().zip(&picks) {
         let key = &keys[i];
         let at = entries[i].key_node.start_byte();
         let here = m.describe(key);
         let ty = &m.type_name;
-        let finding = match pick.as_slice() {
-            [] => META.finding(at, format!("`{here}` is not a property of `{ty}` and no valid name is close: fix it by hand"), None),
+        let message = match pick.as_slice() {
+            [] => format!("`{here}` is not a property of `{ty}` and no valid name is close: fix it by hand"),
             [target] if keys.iter().any(|k| k == target) => {
-                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it is already set: merge them by hand"), None)
+                format!("`{here}` is not a property of `{ty}`; `{target}` is, but it is already set: merge them by hand")
             }
             [target] if let Some(kind) = misfit(m, target, &entries[i]) => {
-                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but it does not take {kind}: fix it by hand"), None)
+                format!("`{here}` is not a property of `{ty}`; `{target}` is, but it does not take {kind}: fix it by hand")
             }
             [target] if claims[target] > 1 => {
-                META.finding(at, format!("`{here}` is not a property of `{ty}`; `{target}` is, but another key here is also close to it: fix it by hand"), None)
+                format!("`{here}` is not a property of `{ty}`; `{target}` is, but another key here is also close to it: fix it by hand")
             }
             [target] => {
-                let edits = m.map.rename(key, target).into_iter().collect();
-                META.finding(at, format!("`{here}` is not a property of `{ty}`: renamed to `{target}`"), Some(edits))
+                renames.push((i, target));
+                continue;
             }
             several => {
                 let list = several.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
-                META.finding(at, format!("`{here}` is not a property of `{ty}`; it could be any of {list}: fix it by hand"), None)
+                format!("`{here}` is not a property of `{ty}`; it could be any of {list}: fix it by hand")
             }
         };
-        out.push(finding);
+        out.push(META.finding(at, message, None));
     }
+    out.extend(rename_all(m, &entries, &keys, &renames));
     out
+}
+
+/// One finding for every rename in a mapping, whose fix rewrites the whole mapping
+/// (through the end of its last line). Another transform's fix inside the mapping
+/// (say, inserting the property this key is a misspelling of) then conflicts with it
+/// and waits for the next pass, where it sees the corrected key instead of adding a
+/// duplicate one.
+fn rename_all(m: &SchemaMap, entries: &[Entry], keys: &[String], renames: &[(usize, &str)]) -> Option<Finding> {
+    let (&(first, _), doc) = (renames.first()?, m.map.doc);
+    let source = doc.source.as_str();
+    let start = m.map.node.start_byte();
+    let end = source[m.map.node.end_byte()..].find('\n').map_or(source.len(), |i| m.map.node.end_byte() + i + 1);
+    let edits: Vec<Edit> = renames.iter().filter_map(|&(i, target)| m.map.rename(&keys[i], target)).collect();
+    let text = apply_edits(&source[start..end], &edits.iter().map(|e| shifted(e, start)).collect::<Vec<_>>().iter().collect::<Vec<_>>());
+    let olds: Vec<String> = renames.iter().map(|&(i, _)| format!("`{}`", m.describe(&keys[i]))).collect();
+    let news: Vec<String> = renames.iter().map(|&(_, target)| format!("`{target}`")).collect();
+    let ty = &m.type_name;
+    let message = match olds.as_slice() {
+        [one] => format!("{one} is not a property of `{ty}`: renamed to {}", news[0]),
+        _ => format!("{} are not properties of `{ty}`: renamed to {} (in that order)", olds.join(", "), news.join(", ")),
+    };
+    Some(META.finding(entries[first].key_node.start_byte(), message, Some(vec![Edit::replace(start..end, text)])))
+}
+
+fn shifted(e: &Edit, by: usize) -> Edit {
+    Edit::replace(e.range.start - by..e.range.end - by, e.text.clone())
 }
 
 fn is_unknown(m: &SchemaMap, key: &str) -> bool {
@@ -190,6 +218,18 @@ fn number_forms(name: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// With every transform on, the misspelt key is renamed before another transform
+    /// could add the property it stands for a second time.
+    #[test]
+    fn renames_before_other_transforms_insert_the_same_key() {
+        let text = "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n      BillingMode: PAY_PER_REQUEST\n      PointInTimeRecoverySpecifications:\n        PointInTimeRecoveryEnabled: true\n";
+        let settings = crate::fixer::Settings { unsafe_fixes: true, ..Default::default() };
+        let path = std::path::Path::new("t.yaml");
+        let (_, outcome) = crate::files::process_text(path, crate::lang::Syntax::Yaml, text, crate::transforms::REGISTRY, &settings).unwrap().unwrap();
+        assert_eq!(outcome.fixed.matches("PointInTimeRecoverySpecification").count(), 1, "{}", outcome.fixed);
+        assert!(!outcome.fixed.contains("Specifications"));
+    }
+
     #[test]
     fn picks_the_near_miss_by_the_first_rule_that_finds_one() {
         let names = ["Tags", "BucketName", "SSEEnabled", "Id", "Ip", "Policies", "ResultConfiguration"];
@@ -201,7 +241,8 @@ mod tests {
         // Too short for an edit; two names equally close.
         assert!(candidates("Iq", &names).is_empty());
         assert_eq!(candidates("Ix", &["Id", "Ip", "Name"]).len(), 0);
-        assert_eq!(candidates("Statu", &["State", "Status"]), ["State", "Status"]);
+        assert_eq!(candidates("Statu", &["State", "Status"]), ["Status"]);
+        assert_eq!(candidates("Stane", &["State", "Stone"]), ["State", "Stone"]);
         assert_eq!(candidates("Stat", &["Stats", "State"]), ["Stats"]);
         assert_eq!(candidates("Statex", &["Stated", "Stater"]).len(), 2);
     }
