@@ -122,8 +122,7 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
     out
 }
 
-/// One finding for every rename in a mapping, whose fix rewrites the whole mapping
-/// (through the end of its last line). Another transform's fix inside the mapping
+/// One finding for every rename in a mapping, whose fix rewrites the whole mapping. Another transform's fix inside the mapping
 /// (say, inserting the property this key is a misspelling of) then conflicts with it
 /// and waits for the next pass, where it sees the corrected key instead of adding a
 /// duplicate one.
@@ -131,7 +130,13 @@ fn rename_all(m: &SchemaMap, entries: &[Entry], keys: &[String], renames: &[(usi
     let (&(first, _), doc) = (renames.first()?, m.map.doc);
     let source = doc.source.as_str();
     let start = m.map.node.start_byte();
-    let end = source[m.map.node.end_byte()..].find('\n').map_or(source.len(), |i| m.map.node.end_byte() + i + 1);
+    let node_end = m.map.node.end_byte();
+    // A YAML block mapping ends with its last value, before where an entry is appended
+    // (after a trailing comment, say); braces already enclose every insertion point.
+    let end = match m.map.node.kind() {
+        "block_mapping" => source[node_end..].find('\n').map_or(source.len(), |i| node_end + i + 1),
+        _ => node_end,
+    };
     let edits: Vec<Edit> = renames.iter().filter_map(|&(i, target)| m.map.rename(&keys[i], target)).collect();
     let text = apply_edits(&source[start..end], &edits.iter().map(|e| shifted(e, start)).collect::<Vec<_>>().iter().collect::<Vec<_>>());
     let olds: Vec<String> = renames.iter().map(|&(i, _)| format!("`{}`", m.describe(&keys[i]))).collect();
