@@ -5,12 +5,14 @@
 //! Throughput is reported in bytes/s; compare (b) with (a) per flavor.
 //! (c) `large-*`: one generated stack/template of 250, 1000 and 4000 functions; the
 //! throughput must stay flat (a quadratic lookup shows up here first).
+//! (d) `schema`: loading the vendored CloudFormation schemas (`cargo bench -- schema`).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iac_fix::files::process_text;
 use iac_fix::fixer::Settings;
 use iac_fix::flavor::syntax_for_path;
 use iac_fix::lang::Parsed;
+use iac_fix::schema::Catalogue;
 use iac_fix::transforms::REGISTRY;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -130,5 +132,21 @@ fn large_files(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, pipeline, large_files);
+/// (d) `schema`: what the first CloudFormation lookup costs a run — decompress and
+/// index the vendored resource schemas — and then parsing one type's model. The
+/// target is well under 50 ms.
+fn schema(c: &mut Criterion) {
+    let mut group = c.benchmark_group("schema");
+    group.sample_size(20);
+    group.bench_function("load", |b| b.iter(|| black_box(Catalogue::load())));
+    group.bench_function("load+first-type", |b| {
+        b.iter(|| {
+            let catalogue = Catalogue::load();
+            black_box(catalogue.schema("AWS::S3::Bucket").is_some())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, large_files, schema);
 criterion_main!(benches);

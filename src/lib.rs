@@ -13,6 +13,7 @@ pub mod lang;
 pub mod model;
 pub mod pr;
 pub mod report;
+pub mod schema;
 pub mod style;
 pub mod suppress;
 pub mod transform;

@@ -16,6 +16,8 @@ macro_rules! registry {
 registry! {
     athena_result_configuration,
     cdktf_separate_routes,
+    cfn_enum_value,
+    cfn_property_name,
     cloudtrail_hardening,
     cloudwatch_alarm_actions,
     config_recorder_dependencies,
@@ -537,6 +539,133 @@ pub(crate) fn of_module<'d, 'a>(
         .iter()
         .filter(|r| r.type_name.starts_with(prefix))
         .collect()
+}
+
+/// One mapping under a CloudFormation resource's `Properties` (the root, a nested
+/// object, an item of a list of objects, a branch of an `Fn::If`) with the schema
+/// shape it must follow.
+pub(crate) struct SchemaMap<'a> {
+    pub type_name: String,
+    pub schema: &'static crate::schema::Schema,
+    pub shape: crate::schema::Shape<'static>,
+    /// Property names from `Properties` down to this mapping (list levels looked through).
+    pub path: Vec<String>,
+    pub map: crate::lang::mapping::MapNode<'a>,
+}
+
+impl SchemaMap<'_> {
+    /// Where a key of this mapping stands, for messages: `Properties.A.B.Key`.
+    pub fn describe(&self, key: &str) -> String {
+        let mut parts = vec!["Properties"];
+        parts.extend(self.path.iter().map(String::as_str));
+        parts.push(key);
+        parts.join(".")
+    }
+}
+
+/// Transforms a template may declare without changing how properties are read.
+const PLAIN_TRANSFORMS: &[&str] = &["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"];
+
+/// Every mapping of every resource `Properties` whose type has a schema, paired with
+/// its shape. Nothing in a template whose macros (any `Transform` but SAM and the
+/// language extensions) may rewrite properties, nor in a mapping holding an
+/// `Fn::Transform`/other `Fn::` key (`AWS::Include` splices properties in).
+pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
+    if !doc.flavor.is_cfn() || has_macro(doc) {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for r in &doc.resources {
+        let (Some(props), Some(schema)) = (r.props, crate::schema::resource_schema(&r.type_name))
+        else {
+            continue;
+        };
+        let mut stack = vec![(props, schema.root(), vec![])];
+        while let Some((map, shape, path)) = stack.pop() {
+            for e in map.entries() {
+                let key = map.key_text(&e);
+                let (Some(value), Some(prop)) = (e.value, shape.prop(&key)) else {
+                    continue;
+                };
+                let Some(inner) = prop.shape() else { continue };
+                for nested in object_values(value, prop) {
+                    let mut p: Vec<String> = path.clone();
+                    p.push(key.clone());
+                    stack.push((nested, inner, p));
+                }
+            }
+            if !map
+                .entries()
+                .iter()
+                .any(|e| map.key_text(e).starts_with("Fn::"))
+            {
+                out.push(SchemaMap {
+                    type_name: r.type_name.to_string(),
+                    schema,
+                    shape,
+                    path,
+                    map,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| m.map.node.start_byte());
+    out
+}
+
+fn has_macro(doc: &crate::model::Document) -> bool {
+    let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
+        return false;
+    };
+    let names: Vec<Option<String>> = match t.as_list() {
+        Some(list) => list.items().iter().map(|i| i.as_str()).collect(),
+        None => vec![t.as_str()],
+    };
+    names
+        .iter()
+        .any(|n| !n.as_deref().is_some_and(|n| PLAIN_TRANSFORMS.contains(&n)))
+}
+
+/// The mappings a property value holds as objects of its shape: itself, the items of
+/// a list, the branches of an `Fn::If` (other intrinsics compute their value: nothing
+/// to see). A value of a kind the property does not take (a list for an object) is
+/// a type error cfn-lint reports on its own (E3012): not looked into.
+pub(crate) fn object_values<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop,
+) -> Vec<crate::lang::mapping::MapNode<'a>> {
+    use crate::schema::Kind;
+    let list = value.as_list().filter(|_| prop.accepts(Kind::List));
+    match (if_branches(value), value.as_map(), list) {
+        (Some(branches), _, _) => branches
+            .into_iter()
+            .flat_map(|b| object_values(b, prop))
+            .collect(),
+        (None, Some(map), _) if prop.accepts(Kind::Object) => vec![map],
+        (None, _, Some(list)) => list.items().into_iter().flat_map(item_objects).collect(),
+        _ => vec![],
+    }
+}
+
+/// The mappings an item of a list of objects stands for (itself or `Fn::If` branches).
+fn item_objects(item: crate::lang::mapping::ValueNode) -> Vec<crate::lang::mapping::MapNode> {
+    match if_branches(item) {
+        Some(branches) => branches.into_iter().flat_map(item_objects).collect(),
+        None => item.as_map().into_iter().collect(),
+    }
+}
+
+/// The two values of an `Fn::If` (long or short form), none for another intrinsic
+/// (it computes its value); `None` for a value that is not an intrinsic.
+pub(crate) fn if_branches(
+    value: crate::lang::mapping::ValueNode,
+) -> Option<Vec<crate::lang::mapping::ValueNode>> {
+    let (name, arg) = value.intrinsic()?;
+    let items = arg.as_list().map(|l| l.items()).unwrap_or_default();
+    match (name.as_str(), items.as_slice()) {
+        ("Fn::If", [_, a, b]) => Some(vec![*a, *b]),
+        _ => Some(vec![]),
+    }
 }
 
 #[cfg(test)]
