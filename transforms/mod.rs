@@ -15,6 +15,8 @@ macro_rules! registry {
 
 registry! {
     athena_result_configuration,
+    cfn_needless_sub,
+    cfn_redundant_depends_on,
     cloudtrail_hardening,
     dynamodb_point_in_time_recovery,
     kms_alias_split,
@@ -122,4 +124,39 @@ pub(crate) fn insert_entries(
         texts.join(&sep)
     });
     rendered.unwrap_or_else(|| map.insert(first_key, first_value, Position::End))
+}
+
+/// Visit `v` and every value inside it (mappings, lists, intrinsic arguments), with
+/// the CloudFormation intrinsics (`Fn::If`, `Ref`…) that enclose each, outermost first.
+pub(crate) fn walk_cfn<'a>(
+    v: crate::lang::mapping::ValueNode<'a>,
+    within: &mut Vec<String>,
+    f: &mut dyn FnMut(&crate::lang::mapping::ValueNode<'a>, &[String]),
+) {
+    f(&v, within);
+    if let Some((name, arg)) = v.intrinsic() {
+        within.push(name);
+        walk_cfn(arg, within, f);
+        within.pop();
+    } else if let Some(map) = v.as_map() {
+        for value in map.entries().into_iter().filter_map(|e| e.value) {
+            walk_cfn(value, within, f);
+        }
+    } else if let Some(list) = v.as_list() {
+        for item in list.items() {
+            walk_cfn(item, within, f);
+        }
+    }
+}
+
+/// The template declares a transform (`Transform: AWS::Serverless-2016-10-31`, or a
+/// list): cfn-lint lints such templates after expanding them, or skips rules on them.
+pub(crate) fn cfn_transforms(doc: &crate::model::Document) -> Vec<String> {
+    let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
+        return vec![];
+    };
+    match t.as_list() {
+        Some(list) => list.items().iter().filter_map(|i| i.as_str()).collect(),
+        None => vec![t.as_str().unwrap_or_default()],
+    }
 }
