@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# cfn-lint over the corpus CloudFormation templates (`before/` files) as they are and after
-# `iac-fix --unsafe`: total findings before and after, per rule id, and any error (E…) a
-# template has after the fix that it did not have before (there must be none).
+# cfn-lint over the corpus CloudFormation templates (`before/` files of cfn-json and cfn-yaml) as
+# they are and after `iac-fix --unsafe`: findings per rule id before -> after, the totals and the
+# errors before/after. Fails when a rule id gains findings or a template gains an error rule it
+# did not have before (both listed).
 #   scripts/cfn-lint-delta.sh [CORPUS]
 # Uses .oracle/venv/bin/cfn-lint (scripts/oracle-install.sh) unless CFN_LINT is set.
 set -euo pipefail
@@ -46,15 +47,22 @@ def read(path):
     return n, rules, per_file
 nb, rb, fb = read(sys.argv[1])
 na, ra, fa = read(sys.argv[2])
-print(f"cfn-lint findings: before {nb}, after iac-fix --unsafe {na} ({na - nb:+d})")
-changed = sorted(set(rb) | set(ra), key=lambda r: ra[r] - rb[r])
-for r in changed:
-    if ra[r] != rb[r]:
-        print(f"  {r}: {rb[r]} -> {ra[r]}")
+eb = sum(n for r, n in rb.items() if r.startswith("E"))
+ea = sum(n for r, n in ra.items() if r.startswith("E"))
+print(f"{'rule':<8}{'before':>8}{'after':>8}{'change':>8}")
+for r in sorted(set(rb) | set(ra)):
+    print(f"{r:<8}{rb[r]:>8}{ra[r]:>8}{ra[r] - rb[r]:>+8d}")
+fall = 100 * (nb - na) / nb if nb else 0
+print(f"cfn-lint findings: before {nb}, after iac-fix --unsafe {na} ({na - nb:+d}, -{fall:.1f} %)")
+print(f"errors (E…): before {eb}, after {ea} ({ea - eb:+d})")
+gained = [r for r in sorted(ra) if ra[r] > rb[r]]
+print(f"rule ids that gained findings: {len(gained)}")
+for r in gained:
+    print(f"  {r}: {rb[r]} -> {ra[r]}")
 new_errors = [(f, sorted(r for r in fa[f] - fb[f] if r.startswith("E"))) for f in fa]
 new_errors = [(f, r) for f, r in new_errors if r]
 print(f"templates with an error rule they did not have before: {len(new_errors)}")
 for f, r in new_errors[:20]:
     print(f"  {f}: {', '.join(r)}")
-sys.exit(1 if new_errors else 0)
+sys.exit(1 if new_errors or gained else 0)
 PY
