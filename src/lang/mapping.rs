@@ -699,6 +699,13 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         } else {
             member.start_byte()
         };
+        // A member between blank lines takes one of them along: two would be left.
+        let before = &src[..line_start];
+        let blank_before = alone && (before.ends_with("\n\n") || before.ends_with("\n\r\n"));
+        let end = match blank_line_at(src, end) {
+            Some(next) if alone && blank_before => next,
+            _ => end,
+        };
         return vec![Edit::delete(start..end)];
     }
     match next_sibling_comma(doc, member) {
@@ -729,6 +736,13 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         }
         None => vec![Edit::delete(member.start_byte()..member.end_byte())],
     }
+}
+
+/// The end of the blank (whitespace-only) line starting at `at`, its line break included.
+fn blank_line_at(src: &str, at: usize) -> Option<usize> {
+    let rest = &src[at..];
+    let line = rest.find('\n')?;
+    rest[..line].trim().is_empty().then_some(at + line + 1)
 }
 
 /// End of `node` without the comments the parser attached to its end (tree-sitter-yaml
@@ -970,6 +984,11 @@ mod tests {
             m.get("A").unwrap().as_map().unwrap().remove("B")
         });
         assert_eq!(out, "A:\n  C:\n    - x\nD: 2\n");
+        let spaced = "A: 1\n\nB:\n  x: 1\n\nC: 3\n";
+        assert_eq!(
+            run(Syntax::Yaml, spaced, |m| m.remove("B")),
+            "A: 1\n\nC: 3\n"
+        );
     }
 
     #[test]
