@@ -14,8 +14,8 @@
 //!                                          #   read as a number or boolean is quoted)
 //! Description:
 //!   Fn::Sub: nightly export                # → Description: nightly export
-//! Pattern: !Sub 'arn:${!Partition}'        # → Pattern: 'arn:${Partition}' (`${!…}` is
-//!                                          #   Sub's escape for a literal `${…}`)
+//! Pattern: !Sub 'arn:${!Partition}'        # → Pattern: arn:${Partition} (`${!…}` is Sub's
+//!                                          #   escape for a literal `${…}`; re-rendered)
 //! ```
 //! CloudFormation JSON: `{"Fn::Sub": "orders-dead-letter"}` → `"orders-dead-letter"`.
 //! The string keeps its quotes and block style (`!Sub |` → `|`). The list form
