@@ -88,6 +88,10 @@ fn redundant(r: &Resource, body: MapNode, depends: ValueNode, ids: &HashSet<&str
     }
     let implied = references(body, ids);
     let id = r.logical_id.as_deref().unwrap_or_default();
+    let removable = names
+        .iter()
+        .filter(|n| n.as_deref().is_some_and(|n| implied.get(n) == Some(&true)))
+        .count();
     let mut out = Vec::new();
     for (index, (item, name)) in items.iter().zip(&names).enumerate() {
         let Some(name) = name.as_deref() else { continue };
@@ -100,8 +104,9 @@ fn redundant(r: &Resource, body: MapNode, depends: ValueNode, ids: &HashSet<&str
             out.push(META.finding(item.start(), message, None));
             continue;
         }
+        // Items removed together would leave `DependsOn:` empty: when all go, the key goes.
         let edits = match list {
-            Some(l) if items.len() > 1 => l.remove(index),
+            Some(l) if removable < items.len() => l.remove(index),
             _ => body.remove("DependsOn"),
         };
         let message = format!("`{id}` depends on `{name}` explicitly, but its reference to `{name}` already implies it");
