@@ -40,7 +40,8 @@ pub struct Args {
     /// List the transforms and exit.
     #[arg(long)]
     pub list_transforms: bool,
-    /// Print a transform's documentation and exit.
+    /// Print a transform's documentation and exit; a cfn-lint rule id (`W3005`) prints
+    /// the transforms that fix it, `cfn-lint` the table of rules fixed.
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
     /// Print only errors.
@@ -424,11 +425,64 @@ fn list_transforms(format: Format) -> i32 {
     EXIT_CLEAN
 }
 
+/// A cfn-lint rule id (`E3002`, `W1020`, `I3042`).
+pub fn is_cfn_lint_rule(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 5 && matches!(b[0], b'E' | b'W' | b'I') && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The Markdown table of cfn-lint rules that transforms fix, from the registry's
+/// equivalents (`iac-fix --explain cfn-lint` prints it; the README keeps a copy).
+pub fn cfn_lint_table() -> String {
+    let mut rules: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for r in REGISTRY {
+        let m = r.meta();
+        for rule in m.equivalents.iter().filter(|e| is_cfn_lint_rule(e)) {
+            rules.entry(rule).or_default().push(m.id);
+        }
+    }
+    let mut out = String::from("| cfn-lint rule | fixed by |\n|---|---|\n");
+    for (rule, ids) in rules {
+        let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+        out.push_str(&format!("| {rule} | {} |\n", ids.join(", ")));
+    }
+    out
+}
+
 fn explain(id: &str) -> i32 {
+    if id == "cfn-lint" {
+        print!("{}", cfn_lint_table());
+        return EXIT_CLEAN;
+    }
+    if is_cfn_lint_rule(id) {
+        return explain_rule(id);
+    }
     let Some(r) = REGISTRY.iter().find(|r| r.meta().id == id) else {
         eprintln!("error: unknown transform `{id}` (see --list-transforms)");
         return EXIT_ERROR;
     };
+    explain_transform(r)
+}
+
+/// `--explain W3005`: the documentation of every transform that fixes the rule.
+fn explain_rule(rule: &str) -> i32 {
+    let fixers: Vec<_> = REGISTRY
+        .iter()
+        .filter(|r| r.meta().equivalents.contains(&rule))
+        .collect();
+    if fixers.is_empty() {
+        eprintln!("error: no transform fixes cfn-lint {rule} (see --explain cfn-lint)");
+        return EXIT_ERROR;
+    }
+    let ids: Vec<&str> = fixers.iter().map(|r| r.meta().id).collect();
+    println!("cfn-lint {rule} is fixed by: {}\n", ids.join(", "));
+    for r in fixers {
+        explain_transform(r);
+    }
+    EXIT_CLEAN
+}
+
+fn explain_transform(r: &crate::transform::Registered) -> i32 {
     let m = r.meta();
     println!("# {} — {}\n", m.id, m.title);
     let flavors: Vec<&str> = m.flavors.iter().map(|f| f.id()).collect();

@@ -256,3 +256,31 @@ fn list_and_explain() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn explain_cfn_lint_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = iac_fix(dir.path())
+        .args(["--explain", "cfn-lint"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("| W3005 | `cfn-redundant-depends-on` |"),
+        "{stdout}"
+    );
+    let out = iac_fix(dir.path())
+        .args(["--explain", "W3691"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("cfn-lint W3691 is fixed by: rds-engine-version")
+            && stdout.contains("## Why"),
+        "{stdout}"
+    );
+    iac_fix(dir.path())
+        .args(["--explain", "W9999"])
+        .assert()
+        .code(2);
+}

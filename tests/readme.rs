@@ -36,3 +36,20 @@ fn readme_table_matches_registry() {
         );
     }
 }
+
+#[test]
+fn readme_cfn_lint_table_matches_registry() {
+    let readme = include_str!("../README.md");
+    let section = readme
+        .split("\n## ")
+        .find(|s| s.starts_with("cfn-lint rules fixed"))
+        .expect("README has a `cfn-lint rules fixed` section");
+    let in_readme: Vec<&str> = section.lines().filter(|l| l.starts_with('|')).collect();
+    let generated = iac_fix::cli::cfn_lint_table();
+    assert_eq!(
+        in_readme,
+        generated.lines().collect::<Vec<_>>(),
+        "the README's `cfn-lint rules fixed` table is out of date: replace it with the output of \
+         `cargo run -- --explain cfn-lint`"
+    );
+}

@@ -7,7 +7,7 @@
 //! ## Why
 //! AWS stops patching deprecated runtimes, then blocks creating and updating
 //! functions that use them: a stack that deploys today fails later. cfn-lint
-//! reports W2531 (deprecated runtime) and E2531 (runtime no longer creatable).
+//! reports W2531 (deprecated runtime), E2531 (runtime no longer creatable) and E2533 (no longer updatable).
 //!
 //! ## Before → after
 //! CDK TypeScript: `runtime: lambda.Runtime.NODEJS_18_X` → `runtime: lambda.Runtime.NODEJS_24_X`
@@ -22,7 +22,7 @@
 //! removed Python modules, Go 1.x moves to a `bootstrap` binary on `provided.al2023`).
 //!
 //! ## Equivalent checks
-//! cfn-lint W2531, E2531; checkov CKV_AWS_363; cdk-nag AwsSolutions-L1.
+//! cfn-lint W2531, E2531, E2533; checkov CKV_AWS_363; cdk-nag AwsSolutions-L1.
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
@@ -39,7 +39,7 @@ static META: Meta = Meta {
     title: "Upgrade deprecated Lambda runtimes to the current one of the same language",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["W2531", "E2531", "CKV_AWS_363", "AwsSolutions-L1"],
+    equivalents: &["W2531", "E2531", "E2533", "CKV_AWS_363", "AwsSolutions-L1"],
     options: &[
         ("nodejs", "nodejs24.x", "target for Node.js functions"),
         ("python", "python3.13", "target for Python functions"),

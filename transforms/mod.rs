@@ -17,7 +17,10 @@ registry! {
     athena_result_configuration,
     cdktf_separate_routes,
     cfn_enum_value,
+    cfn_needless_sub,
     cfn_property_name,
+    cfn_redundant_depends_on,
+    cfn_unused_parameter,
     cloudtrail_hardening,
     cloudwatch_alarm_actions,
     config_recorder_dependencies,
@@ -28,6 +31,7 @@ registry! {
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
     least_privilege_grants,
+    rds_engine_version,
     rds_hardening,
     removal_policy,
     s3_block_public_access,
@@ -665,6 +669,41 @@ pub(crate) fn if_branches(
     match (name.as_str(), items.as_slice()) {
         ("Fn::If", [_, a, b]) => Some(vec![*a, *b]),
         _ => Some(vec![]),
+    }
+}
+
+/// Visit `v` and every value inside it (mappings, lists, intrinsic arguments), with
+/// the CloudFormation intrinsics (`Fn::If`, `Ref`…) that enclose each, outermost first.
+pub(crate) fn walk_cfn<'a>(
+    v: crate::lang::mapping::ValueNode<'a>,
+    within: &mut Vec<String>,
+    f: &mut dyn FnMut(&crate::lang::mapping::ValueNode<'a>, &[String]),
+) {
+    f(&v, within);
+    if let Some((name, arg)) = v.intrinsic() {
+        within.push(name);
+        walk_cfn(arg, within, f);
+        within.pop();
+    } else if let Some(map) = v.as_map() {
+        for value in map.entries().into_iter().filter_map(|e| e.value) {
+            walk_cfn(value, within, f);
+        }
+    } else if let Some(list) = v.as_list() {
+        for item in list.items() {
+            walk_cfn(item, within, f);
+        }
+    }
+}
+
+/// The template declares a transform (`Transform: AWS::Serverless-2016-10-31`, or a
+/// list): cfn-lint lints such templates after expanding them, or skips rules on them.
+pub(crate) fn cfn_transforms(doc: &crate::model::Document) -> Vec<String> {
+    let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
+        return vec![];
+    };
+    match t.as_list() {
+        Some(list) => list.items().iter().filter_map(|i| i.as_str()).collect(),
+        None => vec![t.as_str().unwrap_or_default()],
     }
 }
 

@@ -230,6 +230,53 @@ impl<'a> ValueNode<'a> {
         Edit::replace(self.outer.start_byte()..self.end(), r.value(value, &indent))
     }
 
+    /// Replace this value with `text`, a value already rendered to stand on one line.
+    /// In a YAML block mapping whose value starts on a later line (`Key:` then a nested
+    /// mapping), the text moves up to the key's line.
+    pub fn replace_inline(&self, text: &str) -> Edit {
+        let src = &self.doc.source;
+        match self.colon_end {
+            Some(c)
+                if self.doc.syntax == Syntax::Yaml
+                    && src[c..self.outer.start_byte()].contains('\n') =>
+            {
+                Edit::replace(c..self.end(), format!(" {text}"))
+            }
+            _ => Edit::replace(self.outer.start_byte()..self.end(), text),
+        }
+    }
+
+    /// Replace this value with one of its own descendants as the source writes it
+    /// (`{"Fn::Sub": "x"}` → `"x"`, `!Tag x` → `x`). A YAML plain scalar that would
+    /// read differently untagged or in its new place (`!Sub 8080`, `a: b` in a flow
+    /// collection) is re-rendered quoted in the file's style.
+    pub fn unwrap_to(&self, inner: &ValueNode<'a>) -> Edit {
+        let doc = self.doc;
+        if doc.syntax == Syntax::Yaml && inner.node.kind() == "plain_scalar" {
+            let text = inner.text();
+            let mut r = Renderer::new(doc.syntax, &doc.style);
+            r.flow = in_yaml_flow(self.outer);
+            let rendered = r.value(&Value::str(text), "");
+            if rendered != text {
+                return self.replace_inline(&rendered);
+            }
+        }
+        match self.tag {
+            // The tag and the blanks after it go; the value stays where it is.
+            Some(tag) if inner.node.id() == self.node.id() => {
+                Edit::delete(tag.start_byte()..self.node.start_byte())
+            }
+            _ => self.replace_inline(&doc.source[inner.outer.start_byte()..inner.end()]),
+        }
+    }
+
+    /// Replace this value with the string `s`, rendered in the file's style.
+    pub fn replace_scalar(&self, s: &str) -> Edit {
+        let mut r = Renderer::new(self.doc.syntax, &self.doc.style);
+        r.flow = self.doc.syntax == Syntax::Yaml && in_yaml_flow(self.outer);
+        self.replace_inline(&r.value(&Value::str(s), ""))
+    }
+
     /// The quote of a quoted string literal or scalar.
     fn quote_char(&self) -> Option<char> {
         matches!(
@@ -538,6 +585,13 @@ impl<'a> ListNode<'a> {
             .collect()
     }
 
+    /// Remove the item at `index` with its separator and, when it stands alone, its line.
+    pub fn remove(&self, index: usize) -> Vec<Edit> {
+        named_children(self.node)
+            .get(index)
+            .map_or_else(Vec::new, |&item| remove_member(self.doc, self.node, item))
+    }
+
     /// Append an item.
     pub fn push(&self, value: &Value) -> Vec<Edit> {
         let doc = self.doc;
@@ -645,6 +699,13 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         } else {
             member.start_byte()
         };
+        // A member between blank lines takes one of them along: two would be left.
+        let before = &src[..line_start];
+        let blank_before = alone && (before.ends_with("\n\n") || before.ends_with("\n\r\n"));
+        let end = match blank_line_at(src, end) {
+            Some(next) if alone && blank_before => next,
+            _ => end,
+        };
         return vec![Edit::delete(start..end)];
     }
     match next_sibling_comma(doc, member) {
@@ -675,6 +736,13 @@ fn remove_member(doc: &Parsed, container: Node, member: Node) -> Vec<Edit> {
         }
         None => vec![Edit::delete(member.start_byte()..member.end_byte())],
     }
+}
+
+/// The end of the blank (whitespace-only) line starting at `at`, its line break included.
+fn blank_line_at(src: &str, at: usize) -> Option<usize> {
+    let rest = &src[at..];
+    let line = rest.find('\n')?;
+    rest[..line].trim().is_empty().then_some(at + line + 1)
 }
 
 /// End of `node` without the comments the parser attached to its end (tree-sitter-yaml
@@ -916,6 +984,11 @@ mod tests {
             m.get("A").unwrap().as_map().unwrap().remove("B")
         });
         assert_eq!(out, "A:\n  C:\n    - x\nD: 2\n");
+        let spaced = "A: 1\n\nB:\n  x: 1\n\nC: 3\n";
+        assert_eq!(
+            run(Syntax::Yaml, spaced, |m| m.remove("B")),
+            "A: 1\n\nC: 3\n"
+        );
     }
 
     #[test]
@@ -1030,6 +1103,85 @@ mod tests {
                 .unwrap()
         });
         assert_eq!(out, "{\"A\": 1, \"B\": 2, \"C\": false}");
+    }
+
+    #[test]
+    fn list_item_removal() {
+        let json = "{\"L\": [\"a\", \"b\", \"c\"]}";
+        fn list(m: MapNode) -> ListNode {
+            m.get("L").unwrap().as_list().unwrap()
+        }
+        assert_eq!(
+            run(Syntax::Json, json, |m| list(m).remove(0)),
+            "{\"L\": [\"b\", \"c\"]}"
+        );
+        assert_eq!(
+            run(Syntax::Json, json, |m| list(m).remove(2)),
+            "{\"L\": [\"a\", \"b\"]}"
+        );
+        let json = "{\n  \"L\": [\n    \"a\",\n    \"b\"\n  ]\n}\n";
+        assert_eq!(
+            run(Syntax::Json, json, |m| list(m).remove(0)),
+            "{\n  \"L\": [\n    \"b\"\n  ]\n}\n"
+        );
+        let yaml = "L:\n  - a # one\n  - b\nM: [a, b, c]\n";
+        assert_eq!(
+            run(Syntax::Yaml, yaml, |m| list(m).remove(0)),
+            "L:\n  - b\nM: [a, b, c]\n"
+        );
+        assert_eq!(
+            run(Syntax::Yaml, yaml, |m| m
+                .get("M")
+                .unwrap()
+                .as_list()
+                .unwrap()
+                .remove(1)),
+            "L:\n  - a # one\n  - b\nM: [a, c]\n"
+        );
+        assert!(run(Syntax::Yaml, yaml, |m| list(m).remove(5)) == yaml);
+    }
+
+    #[test]
+    fn unwrap_to_a_descendant() {
+        let unwrap = |m: MapNode, key: &str| {
+            let v = m.get(key).unwrap();
+            let (_, arg) = v.intrinsic().unwrap();
+            vec![v.unwrap_to(&arg)]
+        };
+        let json = "{\"A\": {\"Fn::Sub\": \"x\"}, \"B\": 1}";
+        assert_eq!(
+            run(Syntax::Json, json, |m| unwrap(m, "A")),
+            "{\"A\": \"x\", \"B\": 1}"
+        );
+        let yaml = "A: !Sub 'x'\nB: !Sub 8080\nC:\n  Fn::Sub: z\nD: { E: !Sub 'a: b' }\nF: !Sub |\n  line\n";
+        assert_eq!(
+            run(Syntax::Yaml, yaml, |m| unwrap(m, "A")),
+            yaml.replace("!Sub 'x'", "'x'")
+        );
+        assert_eq!(
+            run(Syntax::Yaml, yaml, |m| unwrap(m, "B")),
+            yaml.replace("!Sub 8080", "'8080'")
+        );
+        assert_eq!(
+            run(Syntax::Yaml, yaml, |m| unwrap(m, "C")),
+            yaml.replace("C:\n  Fn::Sub: z", "C: z")
+        );
+        assert_eq!(
+            run(Syntax::Yaml, yaml, |m| unwrap(m, "F")),
+            yaml.replace("!Sub |", "|")
+        );
+        let out = run(Syntax::Yaml, yaml, |m| {
+            let e = m.get("D").unwrap().as_map().unwrap();
+            unwrap(e, "E")
+        });
+        assert_eq!(out, yaml.replace("!Sub 'a: b'", "'a: b'"));
+        assert_eq!(
+            run(Syntax::Yaml, "A: !Sub x\n", |m| vec![m
+                .get("A")
+                .unwrap()
+                .replace_scalar("true")]),
+            "A: 'true'\n"
+        );
     }
 
     #[test]
