@@ -62,6 +62,7 @@ for path in sys.argv[1:3]:
     failed |= {l.split(":", 1)[0] for l in open(path) if ":LINTFAIL:" in l}
 def read(path):
     per_file, rules = collections.defaultdict(set), collections.Counter()
+    per_rule_file, messages = collections.Counter(), collections.defaultdict(list)
     n = 0
     for line in open(path):
         # file:line:col:endline:endcol:RULE:message
@@ -71,9 +72,11 @@ def read(path):
         n += 1
         rules[parts[5]] += 1
         per_file[parts[0]].add(parts[5])
-    return n, rules, per_file
-nb, rb, fb = read(sys.argv[1])
-na, ra, fa = read(sys.argv[2])
+        per_rule_file[(parts[5], parts[0])] += 1
+        messages[(parts[5], parts[0])].append(f"{parts[1]}: {parts[6].strip()}")
+    return n, rules, per_file, per_rule_file, messages
+nb, rb, fb, cb, _ = read(sys.argv[1])
+na, ra, fa, ca, ma = read(sys.argv[2])
 eb = sum(n for r, n in rb.items() if r.startswith("E"))
 ea = sum(n for r, n in ra.items() if r.startswith("E"))
 if failed:
@@ -88,6 +91,12 @@ gained = [r for r in sorted(ra) if ra[r] > rb[r]]
 print(f"rule ids that gained findings: {len(gained)}")
 for r in gained:
     print(f"  {r}: {rb[r]} -> {ra[r]}")
+    # Where: the templates whose count of r rose, with what cfn-lint says after the fix.
+    for (rule, f), n in sorted(ca.items()):
+        if rule == r and n > cb[(rule, f)]:
+            print(f"    {f}: {cb[(rule, f)]} -> {n}")
+            for m in ma[(rule, f)][:5]:
+                print(f"      line {m}")
 new_errors = [(f, sorted(r for r in fa[f] - fb[f] if r.startswith("E"))) for f in fa]
 new_errors = [(f, r) for f, r in new_errors if r]
 print(f"templates with an error rule they did not have before: {len(new_errors)}")
