@@ -1,8 +1,11 @@
 //! ## What it fixes
-//! Lambda functions on deprecated or soon-deprecated runtimes: Node.js 20 and
-//! older, Python 3.9 and older, Java 8, Go 1.x, .NET 6 and older (and .NET Core),
-//! Ruby 3.2 and older, and the original `provided` runtime. Each moves to the
-//! current runtime of the same language (configurable).
+//! Lambda functions on deprecated runtimes: Node.js 20 and older, Python 3.11 and
+//! older, Java 17 and older, Go 1.x, .NET 6 and older (and .NET Core), Ruby 3.2 and
+//! older, and the `provided` and `provided.al2` runtimes. Each moves to the current
+//! runtime of the same language (configurable). The cut-offs follow the AWS Lambda
+//! runtime lifecycle as cfn-lint 1.51 records it on 2026-11-23 (Python 3.10/3.11,
+//! Java 11/17 and `provided.al2` were deprecated in 2026); `dotnet8`, deprecated too,
+//! has no successor there yet and is left alone.
 //!
 //! ## Why
 //! AWS stops patching deprecated runtimes, then blocks creating and updating
@@ -43,11 +46,11 @@ static META: Meta = Meta {
     options: &[
         ("nodejs", "nodejs24.x", "target for Node.js functions"),
         ("python", "python3.13", "target for Python functions"),
-        ("java", "java21", "target for Java 8 functions"),
+        ("java", "java21", "target for Java 8, 11 and 17 functions"),
         ("dotnet", "dotnet8", "target for .NET functions"),
         ("ruby", "ruby3.4", "target for Ruby functions"),
         ("go", "provided.al2023", "target for Go 1.x functions"),
-        ("provided", "provided.al2023", "target for the original `provided` runtime"),
+        ("provided", "provided.al2023", "target for the `provided` and `provided.al2` runtimes"),
     ],
 };
 
@@ -117,13 +120,13 @@ fn upgrade(runtime: &str, options: &Options) -> Option<String> {
     let (language, version) = split(runtime)?;
     let option = match language {
         "nodejs" if version <= (20, 0) => "nodejs",
-        "python" if version <= (3, 9) => "python",
-        "java" if version.0 == 8 => "java",
+        "python" if version <= (3, 11) => "python",
+        "java" if version.0 <= 17 => "java",
         "go" => "go",
         "dotnetcore" => "dotnet",
         "dotnet" if version.0 <= 6 => "dotnet",
         "ruby" if version <= (3, 2) => "ruby",
-        "provided" if runtime == "provided" => "provided",
+        "provided" if version.0 <= 2 => "provided",
         _ => return None,
     };
     let target = options.get(&META, option).to_string();
@@ -135,10 +138,14 @@ fn upgrade(runtime: &str, options: &Options) -> Option<String> {
     }
 }
 
-/// `nodejs18.x` → ("nodejs", (18, 0)); `python3.9` → ("python", (3, 9)); `java8.al2` → ("java", (8, 0)).
+/// `nodejs18.x` → ("nodejs", (18, 0)); `python3.9` → ("python", (3, 9)); `java8.al2` → ("java", (8, 0));
+/// `provided` / `provided.al2` / `provided.al2023` → ("provided", (0 | 2 | 2023, 0)).
 fn split(runtime: &str) -> Option<(&str, (u32, u32))> {
-    if runtime == "provided" || runtime.starts_with("provided.") {
+    if runtime == "provided" {
         return Some(("provided", (0, 0)));
+    }
+    if let Some(al) = runtime.strip_prefix("provided.al") {
+        return Some(("provided", (al.parse().ok()?, 0)));
     }
     let digits = runtime.find(|c: char| c.is_ascii_digit())?;
     let (language, rest) = runtime.split_at(digits);
@@ -155,13 +162,14 @@ fn runtime_of_constant(constant: &str) -> Option<String> {
         ["NODEJS", major, "X"] => format!("nodejs{major}.x"),
         ["NODEJS", major, minor] => format!("nodejs{major}.{minor}"),
         ["PYTHON", major, minor] => format!("python{major}.{minor}"),
-        ["JAVA", "8"] => "java8".into(),
         ["JAVA", "8", "CORRETTO"] => "java8.al2".into(),
+        ["JAVA", major] => format!("java{major}"),
         ["GO", "1", "X"] => "go1.x".into(),
         ["DOTNET", "CORE", major, minor] => format!("dotnetcore{major}.{minor}"),
         ["DOTNET", major] => format!("dotnet{major}"),
         ["RUBY", major, minor] => format!("ruby{major}.{minor}"),
         ["PROVIDED"] => "provided".into(),
+        ["PROVIDED", "AL2"] => "provided.al2".into(),
         _ => return None,
     };
     Some(if id == "nodejs" { "nodejs0.10".into() } else { id })
@@ -195,17 +203,22 @@ mod tests {
         assert_eq!(upgrade("nodejs20.x", &o).as_deref(), Some("nodejs24.x"));
         assert_eq!(upgrade("nodejs22.x", &o), None);
         assert_eq!(upgrade("python3.9", &o).as_deref(), Some("python3.13"));
-        assert_eq!(upgrade("python3.10", &o), None);
+        assert_eq!(upgrade("python3.11", &o).as_deref(), Some("python3.13"));
+        assert_eq!(upgrade("python3.12", &o), None);
         assert_eq!(upgrade("java8.al2", &o).as_deref(), Some("java21"));
-        assert_eq!(upgrade("java17", &o), None);
+        assert_eq!(upgrade("java17", &o).as_deref(), Some("java21"));
+        assert_eq!(upgrade("java21", &o), None);
         assert_eq!(upgrade("go1.x", &o).as_deref(), Some("provided.al2023"));
-        assert_eq!(upgrade("provided.al2", &o), None);
+        assert_eq!(upgrade("provided.al2", &o).as_deref(), Some("provided.al2023"));
+        assert_eq!(upgrade("provided.al2023", &o), None);
         assert_eq!(upgrade("ruby3.2", &o).as_deref(), Some("ruby3.4"));
     }
 
     #[test]
     fn constants_round_trip() {
         assert_eq!(runtime_of_constant("NODEJS_18_X").as_deref(), Some("nodejs18.x"));
+        assert_eq!(runtime_of_constant("JAVA_17").as_deref(), Some("java17"));
+        assert_eq!(runtime_of_constant("PROVIDED_AL2").as_deref(), Some("provided.al2"));
         assert_eq!(constant_of_runtime("nodejs24.x"), "NODEJS_24_X");
         assert_eq!(constant_of_runtime("python3.13"), "PYTHON_3_13");
         assert_eq!(constant_of_runtime("provided.al2023"), "PROVIDED_AL2023");
