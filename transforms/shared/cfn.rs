@@ -1,0 +1,236 @@
+//! CloudFormation templates: where new resources go, the property mappings a schema describes,
+//! and the template's macros.
+
+/// A YAML template that separates resources with blank lines gets one before a new
+/// resource inserted after `entries[i]` (`edits[0]` is that insertion).
+pub(crate) fn blank_line_between_resources(
+    doc: &crate::model::Document,
+    entries: &[crate::lang::mapping::Entry],
+    i: usize,
+    edits: &mut [crate::edit::Edit],
+) {
+    if doc.flavor != crate::flavor::Flavor::CfnYaml {
+        return;
+    }
+    let gap_blank = |a: tree_sitter::Node, b: usize| {
+        let end = doc.parsed.trim_back(crate::lang::mapping::content_end(a));
+        // The lines strictly between: the last piece is the next key's own indentation.
+        let lines: Vec<&str> = doc.source()[end..b].split('\n').collect();
+        let between = lines
+            .get(1..lines.len().saturating_sub(1))
+            .unwrap_or_default();
+        between.iter().any(|l| l.trim().is_empty())
+    };
+    let blank = match (entries.get(i + 1), i.checked_sub(1).map(|j| entries[j])) {
+        (Some(next), _) => gap_blank(entries[i].node, next.node.start_byte()),
+        (None, Some(prev)) => gap_blank(prev.node, entries[i].node.start_byte()),
+        _ => false,
+    };
+    if blank {
+        if let Some(e) = edits.first_mut() {
+            e.text = format!("{}{}", doc.parsed.style.newline, e.text);
+        }
+    }
+}
+
+/// One mapping under a CloudFormation resource's `Properties` (the root, a nested
+/// object, an item of a list of objects, a branch of an `Fn::If`) with the schema
+/// shape it must follow.
+pub(crate) struct SchemaMap<'a> {
+    pub type_name: String,
+    pub schema: &'static crate::schema::Schema,
+    pub shape: crate::schema::Shape<'static>,
+    /// Property names from `Properties` down to this mapping (list levels looked through).
+    pub path: Vec<String>,
+    pub map: crate::lang::mapping::MapNode<'a>,
+}
+
+impl SchemaMap<'_> {
+    /// Where a key of this mapping stands, for messages: `Properties.A.B.Key`.
+    pub fn describe(&self, key: &str) -> String {
+        let mut parts = vec!["Properties"];
+        parts.extend(self.path.iter().map(String::as_str));
+        parts.push(key);
+        parts.join(".")
+    }
+}
+
+/// Transforms a template may declare without changing how properties are read.
+const PLAIN_TRANSFORMS: &[&str] = &["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"];
+
+/// Every mapping of every resource `Properties` whose type has a schema, paired with
+/// its shape. Nothing in a template whose macros (any `Transform` but SAM and the
+/// language extensions) may rewrite properties, nor in a mapping holding an
+/// `Fn::Transform`/other `Fn::` key (`AWS::Include` splices properties in).
+pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
+    if !doc.flavor.is_cfn() || has_macro(doc) {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for r in &doc.resources {
+        let (Some(props), Some(schema)) = (r.props, crate::schema::resource_schema(&r.type_name))
+        else {
+            continue;
+        };
+        let mut stack = vec![(props, schema.root(), vec![])];
+        while let Some((map, shape, path)) = stack.pop() {
+            for e in map.entries() {
+                let key = map.key_text(&e);
+                let (Some(value), Some(prop)) = (e.value, shape.prop(&key)) else {
+                    continue;
+                };
+                let Some(inner) = prop.shape() else { continue };
+                for nested in object_values(value, prop) {
+                    let mut p: Vec<String> = path.clone();
+                    p.push(key.clone());
+                    stack.push((nested, inner, p));
+                }
+            }
+            if !map
+                .entries()
+                .iter()
+                .any(|e| map.key_text(e).starts_with("Fn::"))
+            {
+                out.push(SchemaMap {
+                    type_name: r.type_name.to_string(),
+                    schema,
+                    shape,
+                    path,
+                    map,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| m.map.node.start_byte());
+    out
+}
+
+fn has_macro(doc: &crate::model::Document) -> bool {
+    let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
+        return false;
+    };
+    let names: Vec<Option<String>> = match t.as_list() {
+        Some(list) => list.items().iter().map(|i| i.as_str()).collect(),
+        None => vec![t.as_str()],
+    };
+    names
+        .iter()
+        .any(|n| !n.as_deref().is_some_and(|n| PLAIN_TRANSFORMS.contains(&n)))
+}
+
+/// The mappings a property value holds as objects of its shape: itself, the items of
+/// a list, the branches of an `Fn::If` (other intrinsics compute their value: nothing
+/// to see). A value of a kind the property does not take (a list for an object) is
+/// a type error cfn-lint reports on its own (E3012): not looked into.
+pub(crate) fn object_values<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop,
+) -> Vec<crate::lang::mapping::MapNode<'a>> {
+    use crate::schema::Kind;
+    let list = value.as_list().filter(|_| prop.accepts(Kind::List));
+    match (if_branches(value), value.as_map(), list) {
+        (Some(branches), _, _) => branches
+            .into_iter()
+            .flat_map(|b| object_values(b, prop))
+            .collect(),
+        (None, Some(map), _) if prop.accepts(Kind::Object) => vec![map],
+        (None, _, Some(list)) => list.items().into_iter().flat_map(item_objects).collect(),
+        _ => vec![],
+    }
+}
+
+/// The mappings an item of a list of objects stands for (itself or `Fn::If` branches).
+fn item_objects(item: crate::lang::mapping::ValueNode) -> Vec<crate::lang::mapping::MapNode> {
+    match if_branches(item) {
+        Some(branches) => branches.into_iter().flat_map(item_objects).collect(),
+        None => item.as_map().into_iter().collect(),
+    }
+}
+
+/// The two values of an `Fn::If` (long or short form), none for another intrinsic
+/// (it computes its value); `None` for a value that is not an intrinsic.
+pub(crate) fn if_branches(
+    value: crate::lang::mapping::ValueNode,
+) -> Option<Vec<crate::lang::mapping::ValueNode>> {
+    let (name, arg) = value.intrinsic()?;
+    let items = arg.as_list().map(|l| l.items()).unwrap_or_default();
+    match (name.as_str(), items.as_slice()) {
+        ("Fn::If", [_, a, b]) => Some(vec![*a, *b]),
+        _ => Some(vec![]),
+    }
+}
+
+/// Visit `v` and every value inside it (mappings, lists, intrinsic arguments), with
+/// the CloudFormation intrinsics (`Fn::If`, `Ref`…) that enclose each, outermost first.
+pub(crate) fn walk_cfn<'a>(
+    v: crate::lang::mapping::ValueNode<'a>,
+    within: &mut Vec<String>,
+    f: &mut dyn FnMut(&crate::lang::mapping::ValueNode<'a>, &[String]),
+) {
+    f(&v, within);
+    if let Some((name, arg)) = v.intrinsic() {
+        within.push(name);
+        walk_cfn(arg, within, f);
+        within.pop();
+    } else if let Some(map) = v.as_map() {
+        for value in map.entries().into_iter().filter_map(|e| e.value) {
+            walk_cfn(value, within, f);
+        }
+    } else if let Some(list) = v.as_list() {
+        for item in list.items() {
+            walk_cfn(item, within, f);
+        }
+    }
+}
+
+/// The template declares a transform (`Transform: AWS::Serverless-2016-10-31`, or a
+/// list): cfn-lint lints such templates after expanding them, or skips rules on them.
+pub(crate) fn cfn_transforms(doc: &crate::model::Document) -> Vec<String> {
+    let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
+        return vec![];
+    };
+    match t.as_list() {
+        Some(list) => list.items().iter().filter_map(|i| i.as_str()).collect(),
+        None => vec![t.as_str().unwrap_or_default()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::flavor::Flavor;
+    use crate::lang::{Parsed, Syntax};
+    use crate::model::Document;
+    use std::path::Path;
+
+    #[test]
+    fn blank_line_only_where_the_template_has_them() {
+        for (src, blank) in [
+            ("Resources:\n  A:\n    Type: X\n\n  B:\n    Type: Y\n", true),
+            ("Resources:\n  A:\n    Type: X\n  B:\n    Type: Y\n", false),
+            // A comment line before the next resource is not a blank line.
+            (
+                "Resources:\n  A:\n    Type: X\n  # b\n  B:\n    Type: Y\n",
+                false,
+            ),
+            (
+                "Resources:\n  A:\n    Type: X\n\n  # b\n  B:\n    Type: Y\n",
+                true,
+            ),
+        ] {
+            let parsed = Parsed::new(Syntax::Yaml, src.into());
+            let doc = Document::new(Path::new("t.yaml"), Flavor::CfnYaml, &parsed);
+            let resources = doc
+                .template
+                .unwrap()
+                .get("Resources")
+                .unwrap()
+                .as_map()
+                .unwrap();
+            let mut edits = vec![Edit::insert(0, "\n  C: {}")];
+            blank_line_between_resources(&doc, &resources.entries(), 0, &mut edits);
+            assert_eq!(edits[0].text.starts_with("\n\n"), blank, "{src:?}");
+        }
+    }
+}

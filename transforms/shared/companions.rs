@@ -1,0 +1,385 @@
+//! Companion constructs: a new TypeScript statement that refers to an existing construct
+//! (a policy for a bucket, a route for a table): where it goes, how it names the construct,
+//! its id, class and provider.
+
+/// CDKTF: the statement list of a policy value, to append to:
+/// `JSON.stringify({ Statement: [...] })` (`true`: IAM JSON keys) or `doc.json` of a
+/// `DataAwsIamPolicyDocument` of the file with `statement: [...]` (`false`).
+pub(crate) fn tf_policy_statements<'a>(
+    doc: &crate::model::Document<'a>,
+    ts: &crate::lang::ts::TsFile<'a>,
+    v: crate::lang::mapping::ValueNode<'a>,
+) -> Option<(crate::lang::mapping::ListNode<'a>, bool)> {
+    let node = v.node;
+    if node.kind() == "call_expression" {
+        let f = node.child_by_field_name("function")?;
+        if doc.text(f) != "JSON.stringify" {
+            return None;
+        }
+        let arg = *ts.args(node.child_by_field_name("arguments")?).first()?;
+        let list = arg.as_map()?.get("Statement")?.as_list()?;
+        return Some((list, true));
+    }
+    let data = v.text().strip_suffix(".json")?;
+    let r = doc.resources.iter().find(|r| {
+        r.type_name.ends_with(".DataAwsIamPolicyDocument") && r.binding.as_deref() == Some(data)
+    })?;
+    Some((r.props?.get("statement")?.as_list()?, false))
+}
+
+/// What a statement added right after a construct's own statement uses to refer to
+/// the construct, and the edits that make that name exist.
+pub(crate) struct Anchor<'a> {
+    /// `bucket`, `this.bucket`, or the fresh `const` given to an unbound construct.
+    pub target: String,
+    /// The statement holding the construct: new statements go after it.
+    pub statement: tree_sitter::Node<'a>,
+    /// `const <fresh> = ` before an unbound `new X(…);` statement, else nothing.
+    pub edits: Vec<crate::edit::Edit>,
+}
+
+/// Where a companion construct (one that refers to `r`) can be declared: right after
+/// `r`'s statement, naming `r` by its binding, or binding a lone `new X(…);`
+/// statement to `const <fresh>`. `Err` says why not (a class field, a construct
+/// inside a callback or inside another expression).
+pub(crate) fn companion_anchor<'a>(
+    r: &crate::model::Resource<'a>,
+    fresh: &str,
+) -> Result<Anchor<'a>, &'static str> {
+    let statement = r.statement.ok_or("it is not part of a statement")?;
+    if statement.parent().is_some_and(|p| p.kind() == "class_body") {
+        return Err("it is declared as a class field");
+    }
+    let mut direct = r.node.parent().ok_or("it is not part of a statement")?;
+    while matches!(
+        direct.kind(),
+        "as_expression"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+    ) {
+        direct = direct.parent().ok_or("it is not part of a statement")?;
+    }
+    let mut cur = r.node.parent().ok_or("it is not part of a statement")?;
+    while cur.id() != statement.id() {
+        if matches!(cur.kind(), "arrow_function" | "function_expression") {
+            return Err("it is created inside a callback");
+        }
+        cur = cur.parent().ok_or("it is not part of a statement")?;
+    }
+    let nested = "it is created inside another expression";
+    match &r.binding {
+        Some(binding) => {
+            // `const b = new X(…)` (possibly `export`ed) or `this.b = new X(…);`.
+            let holder = direct.parent();
+            let declared = direct.kind() == "variable_declarator"
+                && holder.is_some_and(|d| {
+                    d.id() == statement.id() || d.parent().is_some_and(|s| s.id() == statement.id())
+                });
+            let assigned = direct.kind() == "assignment_expression"
+                && holder.is_some_and(|p| p.id() == statement.id());
+            (declared || assigned)
+                .then(|| Anchor {
+                    target: binding.to_string(),
+                    statement,
+                    edits: vec![],
+                })
+                .ok_or(nested)
+        }
+        None if direct.id() == statement.id() && statement.kind() == "expression_statement" => {
+            Ok(Anchor {
+                target: fresh.to_string(),
+                statement,
+                edits: vec![crate::edit::Edit::insert(
+                    r.node.start_byte(),
+                    format!("const {fresh} = "),
+                )],
+            })
+        }
+        None => Err(nested),
+    }
+}
+
+/// A `const` name for an unbound construct, from its construct id (`'audit-logs'` →
+/// `auditLogs` + `suffix`), numbered when the file already uses the word.
+pub(crate) fn fresh_const(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    suffix: &str,
+) -> String {
+    let id = r.logical_id.as_deref().unwrap_or_default();
+    let mut base = String::new();
+    let mut upper = false;
+    for c in id.chars() {
+        if !c.is_ascii_alphanumeric() {
+            upper = true;
+        } else if base.is_empty() {
+            if c.is_ascii_alphabetic() {
+                base.push(c.to_ascii_lowercase());
+            }
+        } else {
+            base.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        }
+    }
+    let base = if base.is_empty() {
+        suffix.to_ascii_lowercase()
+    } else if base
+        .to_ascii_lowercase()
+        .ends_with(&suffix.to_ascii_lowercase())
+    {
+        base
+    } else {
+        format!("{base}{suffix}")
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}{n}")
+            }
+        })
+        .find(|n| !doc.has_word(n))
+        .unwrap_or(base)
+}
+
+/// The construct id of a companion of `r`: a literal id gets `-kebab` (all-lowercase
+/// ids; `_snake` for snake_case ones) or `Camel` appended and is numbered when the file already has that string;
+/// a template literal gets the suffix inside; any other expression becomes
+/// `` `${expr}-kebab` ``, so helpers called several times keep unique ids.
+pub(crate) fn companion_id(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    kebab: &str,
+    camel: &str,
+) -> String {
+    let q = doc.parsed.style.quote;
+    let lower_style = |s: &str| !s.chars().any(|c| c.is_ascii_uppercase());
+    let id = r
+        .node
+        .child_by_field_name("arguments")
+        .and_then(|a| crate::lang::named_children(a).get(1).copied())
+        .map(|n| crate::lang::mapping::ValueNode::new(doc.parsed, n));
+    let Some(id) = id else {
+        return crate::value::quote(camel, q);
+    };
+    if let Some(s) = id.as_str() {
+        let base = match (lower_style(&s), s.contains('_') && !s.contains('-')) {
+            (true, true) => format!("{s}_{}", kebab.replace('-', "_")),
+            (true, false) => format!("{s}-{kebab}"),
+            (false, _) => format!("{s}{camel}"),
+        };
+        let taken = |c: &str| {
+            [format!("'{c}'"), format!("\"{c}\"")]
+                .iter()
+                .any(|quoted| doc.may_contain(quoted) && doc.source().contains(quoted.as_str()))
+        };
+        let unique = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|c| !taken(c))
+            .unwrap_or(base);
+        return crate::value::quote(&unique, q);
+    }
+    let text = id.text();
+    if id.node.kind() == "template_string" {
+        let literal: String = text
+            .split("${")
+            .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+            .collect();
+        let suffix = if lower_style(&literal) && literal.contains(|c: char| c.is_ascii_lowercase())
+        {
+            format!("-{kebab}")
+        } else {
+            camel.to_string()
+        };
+        return format!("{}{suffix}`", &text[..text.len() - 1]);
+    }
+    format!("`${{{text}}}-{kebab}`")
+}
+
+/// True when `value` (a companion's reference to its construct) is `binding.attr`
+/// for one of `attrs`, e.g. `bucket.id` or `this.logs.bucket`.
+pub(crate) fn refers_to(
+    value: &crate::lang::mapping::ValueNode,
+    binding: &str,
+    attrs: &[&str],
+) -> bool {
+    let text: String = value
+        .text()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    text.strip_prefix(binding)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|attr| attrs.contains(&attr))
+}
+
+/// How to name `export` of `@cdktf/provider-aws/lib/<lib>` in a statement next to the
+/// CDKTF construct `r`: through the same root namespace when `r` is written
+/// `aws.s3Bucket.S3Bucket`, else as `TsFile::reference` imports it.
+pub(crate) fn tf_class(
+    ts: &crate::lang::ts::TsFile,
+    r: &crate::model::Resource,
+    lib: &str,
+    export: &str,
+) -> (String, Option<crate::edit::Edit>) {
+    let member = lower_camel_words(lib);
+    let written = r
+        .node
+        .child_by_field_name("constructor")
+        .map(|c| ts.doc.text(c));
+    let own = r.type_name.rsplit_once('.').and_then(|(module, class)| {
+        let own_lib = module.strip_prefix("@cdktf/provider-aws/lib/")?;
+        Some(format!(".{}.{class}", lower_camel_words(own_lib)))
+    });
+    if let Some(ns) = written
+        .zip(own)
+        .and_then(|(w, own)| w.strip_suffix(own.as_str()).map(str::to_string))
+    {
+        return (format!("{ns}.{member}.{export}"), None);
+    }
+    ts.reference(&format!("@cdktf/provider-aws/lib/{lib}"), export, &member)
+}
+
+/// `s3-bucket-versioning` → `s3BucketVersioning`.
+fn lower_camel_words(kebab: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in kebab.split('-').enumerate() {
+        let mut c = word.chars();
+        if let (true, Some(f)) = (i > 0, c.next()) {
+            out.push(f.to_ascii_uppercase());
+            out.push_str(c.as_str());
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// `  provider: <same>,\n` when the CDKTF construct `r` names its provider (another
+/// region or account): a companion resource must use the same one. Empty otherwise.
+pub(crate) fn same_provider(r: &crate::model::Resource) -> String {
+    r.props
+        .and_then(|p| p.get("provider"))
+        .filter(|v| !v.text().contains('\n'))
+        .map_or_else(String::new, |v| format!("  provider: {},\n", v.text()))
+}
+
+/// How to name another export of the module construct `r` comes from: through the
+/// same qualifier when `r` is written qualified (`cdk.aws_s3.Bucket` →
+/// `cdk.aws_s3.BlockPublicAccess`), else as `TsFile::reference` imports it.
+pub(crate) fn sibling_export(
+    ts: &crate::lang::ts::TsFile,
+    r: &crate::model::Resource,
+    module: &str,
+    export: &str,
+    alias: &str,
+) -> (String, Option<crate::edit::Edit>) {
+    let ctor = r.node.child_by_field_name("constructor");
+    let qualifier = ctor
+        .filter(|c| c.kind() == "member_expression")
+        .and_then(|c| c.child_by_field_name("object"))
+        .filter(|o| ts.resolve(*o).as_deref() == Some(module));
+    match qualifier {
+        Some(q) => (format!("{}.{export}", ts.doc.text(q)), None),
+        None => ts.reference(module, export, alias),
+    }
+}
+
+/// The constructs of a file whose class comes from a module starting with `prefix`
+/// (`@cdktf/provider-aws/lib/s3-bucket-versioning` also covers `…-versioning-v2`).
+pub(crate) fn of_module<'d, 'a>(
+    doc: &'d crate::model::Document<'a>,
+    prefix: &str,
+) -> Vec<&'d crate::model::Resource<'a>> {
+    doc.resources
+        .iter()
+        .filter(|r| r.type_name.starts_with(prefix))
+        .collect()
+}
+
+#[cfg(test)]
+mod companion_tests {
+    use super::*;
+    use crate::flavor::Flavor;
+    use crate::lang::{Parsed, Syntax};
+    use crate::model::Document;
+    use std::path::Path;
+
+    fn with_doc(code: &str, check: impl FnOnce(&Document)) {
+        let parsed = Parsed::new(Syntax::TypeScript, code.into());
+        let doc = Document::new(Path::new("s.ts"), Flavor::CdktfTs, &parsed);
+        check(&doc);
+    }
+
+    const HEAD: &str = "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\nimport * as aws from '@cdktf/provider-aws';\n";
+
+    #[test]
+    fn anchors_bound_unbound_and_nested_constructs() {
+        let code = format!(
+            "{HEAD}const a = new S3Bucket(this, 'a', {{}});\nthis.b = new S3Bucket(this, 'b', {{}});\nnew S3Bucket(this, 'audit-logs');\nuse(new S3Bucket(this, 'd'));\nitems.forEach((i) => new S3Bucket(this, `e${{i}}`));\n"
+        );
+        with_doc(&code, |doc| {
+            let r: Vec<_> = doc.resources.iter().collect();
+            let anchor = |i: usize| companion_anchor(r[i], &fresh_const(doc, r[i], "Bucket"));
+            assert_eq!(anchor(0).map(|a| a.target).as_deref(), Ok("a"));
+            assert_eq!(anchor(1).map(|a| a.target).as_deref(), Ok("this.b"));
+            let bound = anchor(2).expect("a lone statement gets a const");
+            assert_eq!(bound.target, "auditLogsBucket");
+            assert_eq!(bound.edits[0].text, "const auditLogsBucket = ");
+            assert!(anchor(3).is_err());
+            assert!(anchor(4).is_err());
+        });
+    }
+
+    #[test]
+    fn companion_ids_follow_the_construct_id() {
+        let code = format!(
+            "{HEAD}new S3Bucket(this, 'logs');\nnew S3Bucket(this, 'Logs');\nnew S3Bucket(this, 'flow_logs');\nnew S3Bucket(this, `${{id}}-data`);\nnew S3Bucket(this, name);\nnew S3Bucket(this, 'x', {{}});\nnew S3Bucket(this, 'x-versioning');\n"
+        );
+        with_doc(&code, |doc| {
+            let id = |i: usize| companion_id(doc, &doc.resources[i], "versioning", "Versioning");
+            assert_eq!(id(0), "'logs-versioning'");
+            assert_eq!(id(1), "'LogsVersioning'");
+            assert_eq!(id(2), "'flow_logs_versioning'");
+            assert_eq!(id(3), "`${id}-data-versioning`");
+            assert_eq!(id(4), "`${name}-versioning`");
+            assert_eq!(
+                id(5),
+                "'x-versioning2'",
+                "an id the file already uses is numbered"
+            );
+        });
+    }
+
+    #[test]
+    fn references_and_namespaced_classes() {
+        let code = format!("{HEAD}const b = new aws.s3Bucket.S3Bucket(this, 'b', {{ provider: east, bucket: b2.id }});\n");
+        with_doc(&code, |doc| {
+            let r = &doc.resources[0];
+            let ts = doc.ts.as_ref().unwrap();
+            let props = r.props.unwrap();
+            assert!(refers_to(
+                &props.get("bucket").unwrap(),
+                "b2",
+                &["id", "bucket"]
+            ));
+            assert!(!refers_to(
+                &props.get("bucket").unwrap(),
+                "b",
+                &["id", "bucket"]
+            ));
+            assert_eq!(same_provider(r), "  provider: east,\n");
+            let (class, import) = tf_class(ts, r, "s3-bucket-versioning", "S3BucketVersioningA");
+            assert_eq!(class, "aws.s3BucketVersioning.S3BucketVersioningA");
+            assert!(import.is_none());
+        });
+    }
+}

@@ -1,0 +1,11 @@
+//! Helpers several transforms share (no single AWS service lives here).
+
+mod cfn;
+mod companions;
+mod names;
+mod props;
+
+pub(crate) use cfn::*;
+pub(crate) use companions::*;
+pub(crate) use names::*;
+pub(crate) use props::*;

@@ -1,0 +1,168 @@
+//! Reading and writing the properties of a construct or resource: names per flavor, literal
+//! booleans, switches that should be on, several entries inserted at once, props created.
+
+/// `ResultConfiguration` as CloudFormation spells it → `resultConfiguration` for CDK props.
+pub(crate) fn prop_name(flavor: crate::flavor::Flavor, pascal: &str) -> String {
+    if flavor.is_cfn() {
+        return pascal.to_string();
+    }
+    let mut c = pascal.chars();
+    c.next()
+        .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// A boolean property as written: `true`/`false` literals, and in CloudFormation also
+/// the strings `"true"`/`"false"`. `None` for expressions, intrinsics and parameters.
+pub(crate) fn literal_bool(v: &crate::lang::mapping::ValueNode) -> Option<bool> {
+    if v.tag.is_some() {
+        return None;
+    }
+    v.as_bool().or_else(|| {
+        if v.doc.syntax == crate::lang::Syntax::TypeScript {
+            return None;
+        }
+        match v.as_str()?.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    })
+}
+
+/// How a boolean setting that should be on stands in a mapping.
+pub(crate) enum Switch<'a> {
+    /// The key is absent (and no spread could hide it).
+    Missing,
+    /// Written as a literal `false`: someone chose it, so turning it on is `review`.
+    Off(crate::lang::mapping::ValueNode<'a>),
+    /// `true`, or an expression, parameter or intrinsic we leave to its author.
+    Left,
+}
+
+pub(crate) fn switch<'a>(map: &crate::lang::mapping::MapNode<'a>, key: &str) -> Switch<'a> {
+    match map.get(key) {
+        None if map.has_spread() || map.has(key) => Switch::Left,
+        None => Switch::Missing,
+        Some(v) if literal_bool(&v) == Some(false) => Switch::Off(v),
+        Some(_) => Switch::Left,
+    }
+}
+
+/// A finding whose fix has its own applicability (an explicit `false` turned on is
+/// `review` even in a `safe` transform).
+pub(crate) fn finding_with(
+    meta: &'static crate::transform::Meta,
+    applicability: crate::edit::Applicability,
+    offset: usize,
+    message: String,
+    edits: Vec<crate::edit::Edit>,
+) -> crate::edit::Finding {
+    crate::edit::Finding {
+        transform: meta.id,
+        message,
+        offset,
+        fix: Some(crate::edit::Fix::new(applicability, edits)),
+    }
+}
+
+/// New entries appended to a mapping as one insertion, so they keep their order
+/// (two insertions at the same point would not). An empty mapping gets the first
+/// entry only; the fixer's next pass adds the rest.
+pub(crate) fn insert_entries(
+    map: crate::lang::mapping::MapNode,
+    entries: &[(&str, crate::value::Value)],
+) -> Vec<crate::edit::Edit> {
+    insert_entries_at(map, crate::lang::mapping::Position::End, entries)
+}
+
+/// `insert_entries` at a chosen position (e.g. right after `Type`).
+pub(crate) fn insert_entries_at<'a>(
+    map: crate::lang::mapping::MapNode<'a>,
+    at: crate::lang::mapping::Position<'_, 'a>,
+    entries: &[(&str, crate::value::Value)],
+) -> Vec<crate::edit::Edit> {
+    let Some(((first_key, first_value), _)) = entries.split_first() else {
+        return vec![];
+    };
+    let doc = map.doc;
+    let r = crate::value::Renderer {
+        syntax: doc.syntax,
+        style: &doc.style,
+        flow: map.node.kind() == "flow_mapping",
+    };
+    let block = map.node.kind() == "block_mapping";
+    let nl = doc.style.newline;
+    let rendered = map.insert_with(at, |indent, multi_line| {
+        let sep = match (multi_line, block) {
+            (true, true) => format!("{nl}{indent}"),
+            (true, false) => format!(",{nl}{indent}"),
+            (false, _) => ", ".to_string(),
+        };
+        let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, indent)).collect();
+        texts.join(&sep)
+    });
+    rendered.unwrap_or_else(|| map.insert(first_key, first_value, at))
+}
+
+/// Props for a resource that has none: CFN `Properties` after `Type`, or a TS props
+/// argument after the construct id. `None` when props exist but are not a mapping.
+pub(crate) fn add_props(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    key: &str,
+    value: crate::value::Value,
+) -> Option<Vec<crate::edit::Edit>> {
+    let props = crate::value::Value::map([(key, value)]);
+    if let Some(body) = r.body {
+        return (!body.has("Properties")).then(|| {
+            body.insert(
+                "Properties",
+                &props,
+                crate::lang::mapping::Position::After("Type"),
+            )
+        });
+    }
+    let mut args = crate::lang::named_children(r.node.child_by_field_name("arguments")?);
+    args.retain(|n| n.kind() != "comment");
+    let [_, id] = args.as_slice() else {
+        return None;
+    };
+    let text = crate::value::Renderer::new(doc.parsed.syntax, &doc.parsed.style)
+        .value(&props, doc.parsed.line_indent(id.start_byte()));
+    Some(vec![crate::edit::Edit::insert(
+        id.end_byte(),
+        format!(", {text}"),
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::mapping::Position;
+    use crate::lang::{Parsed, Syntax};
+    use crate::value::Value;
+
+    fn after_type(syntax: Syntax, source: &str) -> String {
+        let parsed = Parsed::new(syntax, source.to_string());
+        let root = crate::lang::cfn::root_map(&parsed).unwrap();
+        let entries = [("A", Value::str("p")), ("B", Value::str("q"))];
+        let edits = insert_entries_at(root, Position::After("Type"), &entries);
+        crate::edit::apply_edits(source, &edits.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn entries_inserted_in_order_at_a_position() {
+        assert_eq!(
+            after_type(Syntax::Yaml, "Type: T\nProperties: {}\n"),
+            "Type: T\nA: p\nB: q\nProperties: {}\n"
+        );
+        assert_eq!(
+            after_type(
+                Syntax::Json,
+                "{\n  \"Type\": \"T\",\n  \"Properties\": {}\n}\n"
+            ),
+            "{\n  \"Type\": \"T\",\n  \"A\": \"p\",\n  \"B\": \"q\",\n  \"Properties\": {}\n}\n"
+        );
+    }
+}
