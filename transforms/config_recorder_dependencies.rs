@@ -444,31 +444,9 @@ fn cdk_edits(
 /// A `const` name from a construct id (`'EncryptedVolumes'` → `encryptedVolumes`),
 /// numbered when the file already uses it.
 fn fresh_const(doc: &Document, id: &str) -> String {
-    let mut base = String::new();
-    let mut upper = false;
-    for c in id.chars() {
-        if !c.is_ascii_alphanumeric() {
-            upper = true;
-        } else if base.is_empty() {
-            if c.is_ascii_alphabetic() {
-                base.push(c.to_ascii_lowercase());
-                upper = false;
-            }
-        } else {
-            base.push(if upper { c.to_ascii_uppercase() } else { c });
-            upper = false;
-        }
-    }
-    if base.is_empty() {
-        base = "configRule".into();
-    }
-    let mut name = base.clone();
-    let mut n = 2;
-    while doc.has_word(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
+    let base = super::lower_camel(id);
+    let base = if base.is_empty() { "configRule".into() } else { base };
+    super::unique(&base, |n| doc.has_word(n))
 }
 
 fn check_cdktf(doc: &Document) -> Vec<Finding> {

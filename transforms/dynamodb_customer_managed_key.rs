@@ -75,7 +75,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{insert_entries, literal_bool};
+use crate::transforms::{insert_entries, literal_bool, lower_camel, unique};
 use crate::value::{quote, Value};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -269,16 +269,6 @@ fn cfn_key(table: &Resource, id: &str) -> Value {
     Value::Map(body)
 }
 
-fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    let mut name = base.to_string();
-    let mut n = 2;
-    while taken(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
-}
-
 // ---------------------------------------------------------------- TypeScript
 
 fn check_ts(doc: &Document) -> Vec<Finding> {
@@ -429,25 +419,6 @@ fn key_const(doc: &Document, taken: &HashSet<String>, r: &Resource, template: Op
     };
     let base = if base.is_empty() { "table".to_string() } else { base };
     unique(&format!("{base}Key"), |c| doc.has_word(c) || taken.contains(c))
-}
-
-fn lower_camel(id: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in id.chars() {
-        if !c.is_ascii_alphanumeric() {
-            upper = true;
-        } else if out.is_empty() {
-            if c.is_ascii_alphabetic() {
-                out.push(c.to_ascii_lowercase());
-                upper = false;
-            }
-        } else {
-            out.push(if upper { c.to_ascii_uppercase() } else { c });
-            upper = false;
-        }
-    }
-    out
 }
 
 /// The key's construct id: `'Orders'` → `'OrdersKey'` (`'orders'` → `'orders-key'` in

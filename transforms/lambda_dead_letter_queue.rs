@@ -124,7 +124,7 @@ use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{blank_line_between_resources, tf_policy_statements, unique};
+use crate::transforms::{blank_line_between_resources, lower_camel, tf_policy_statements, unique};
 use crate::value::{quote, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tree_sitter::Node;
@@ -344,28 +344,6 @@ fn queue_const(doc: &Document, binding: Option<&str>, id: Option<&str>) -> Strin
         base
     };
     unique(&format!("{base}Dlq"), |c| doc.has_word(c))
-}
-
-fn lower_camel(id: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() {
-            if out.is_empty() {
-                if c.is_ascii_alphabetic() {
-                    out.push(c.to_ascii_lowercase());
-                }
-            } else if upper {
-                out.push(c.to_ascii_uppercase());
-            } else {
-                out.push(c);
-            }
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
-    out
 }
 
 /// `Handler` → `HandlerDLQ`; kebab-case ids (`order-fn`) → `order-fn-dlq`.

@@ -108,20 +108,7 @@ pub(crate) fn fresh_const(
     suffix: &str,
 ) -> String {
     let id = r.logical_id.as_deref().unwrap_or_default();
-    let mut base = String::new();
-    let mut upper = false;
-    for c in id.chars() {
-        if !c.is_ascii_alphanumeric() {
-            upper = true;
-        } else if base.is_empty() {
-            if c.is_ascii_alphabetic() {
-                base.push(c.to_ascii_lowercase());
-            }
-        } else {
-            base.push(if upper { c.to_ascii_uppercase() } else { c });
-            upper = false;
-        }
-    }
+    let base = super::lower_camel(id);
     let base = if base.is_empty() {
         suffix.to_ascii_lowercase()
     } else if base
