@@ -75,7 +75,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{insert_entries, literal_bool, lower_camel, unique};
+use crate::transforms::{cfn_logical_id, insert_entries, literal_bool, lower_camel, unique};
 use crate::value::{quote, Value};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -221,7 +221,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     for r in doc.of_type(CFN_TABLE) {
         let (Some(id), Some(props)) = (r.logical_id.as_deref(), r.props) else { continue };
         let Need::Key { how, edits } = spec_need(props, &CFN_SPEC) else { continue };
-        let key = unique(&format!("{id}Key"), |c| taken.contains(c));
+        let key = cfn_logical_id(id, "Key", |c| taken.contains(c));
         taken.insert(key.clone());
         let mut all = spec_edits(&edits, &CFN_SPEC, Value::GetAtt(key.clone(), "Arn".into()), Value::str("KMS"));
         let index = entries.iter().position(|e| e.key_node.id() == r.node.id());

@@ -124,7 +124,7 @@ use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{blank_line_between_resources, lower_camel, tf_policy_statements, unique};
+use crate::transforms::{blank_line_between_resources, cfn_logical_id, lower_camel, tf_policy_statements, unique};
 use crate::value::{quote, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tree_sitter::Node;
@@ -1012,7 +1012,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             fixes.push(vec![]);
             continue;
         };
-        let queue = unique(&format!("{id}DLQ"), |c| taken.contains(c));
+        let queue = cfn_logical_id(id, "DLQ", |c| taken.contains(c));
         taken.insert(queue.clone());
         let condition = r
             .body

@@ -124,7 +124,7 @@ use crate::lang::ts::{MethodCall, TsFile};
 use crate::model::{Document, Resource};
 use crate::style::Style;
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{blank_line_between_resources, finding_with, switch, tf_policy_statements, unique, Switch};
+use crate::transforms::{blank_line_between_resources, cfn_logical_id, finding_with, switch, tf_policy_statements, unique, Switch};
 use crate::value::{quote, Renderer, Value};
 use crate::lang::Syntax;
 use tree_sitter::Node;
@@ -589,7 +589,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             None => {
                 let index = entries.iter().position(|e| e.node.start_byte() == b.node.start_byte());
                 let Some(i) = index else { continue };
-                let policy_id = unique(&format!("{id}Policy"), |c| taken.contains(c));
+                let policy_id = cfn_logical_id(id, "Policy", |c| taken.contains(c));
                 taken.insert(policy_id.clone());
                 let condition = b.body.and_then(|body| body.get("Condition")).and_then(|c| c.as_str());
                 let mut edits = resources.insert(&policy_id, &cfn_policy(id, condition), Position::AfterMember(entries[i].node));

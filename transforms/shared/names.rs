@@ -32,6 +32,15 @@ pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
     name
 }
 
+/// A new CloudFormation logical id from an existing one plus a suffix. Logical ids are
+/// alphanumeric, but a draft may carry an invalid one (`'SchemaSync Lambda'`, which
+/// cfn-lint reports as E3001): the new id drops the rest (`SchemaSyncLambdaDLQ`) rather
+/// than copy the error. Numbered when taken.
+pub(crate) fn cfn_logical_id(id: &str, suffix: &str, taken: impl Fn(&str) -> bool) -> String {
+    let base: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+    unique(&format!("{base}{suffix}"), taken)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +60,18 @@ mod tests {
         assert_eq!(
             unique("BPolicy", |n| n == "BPolicy" || n == "BPolicy2"),
             "BPolicy3"
+        );
+    }
+
+    #[test]
+    fn logical_ids_stay_alphanumeric() {
+        assert_eq!(
+            cfn_logical_id("SchemaSync Lambda", "DLQ", |_| false),
+            "SchemaSyncLambdaDLQ"
+        );
+        assert_eq!(
+            cfn_logical_id("Orders", "Key", |n| n == "OrdersKey"),
+            "OrdersKey2"
         );
     }
 }
