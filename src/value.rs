@@ -358,6 +358,30 @@ pub fn reindent(code: &str, indent: &str, unit: &str, nl: &str) -> String {
     out
 }
 
+/// The inverse of `reindent`: `text` copied from a line indented `base` in units of
+/// `unit`, its continuation lines re-expressed as two-space levels relative to that line
+/// (the form `reindent` and `TsFile::insert_after` take).
+pub fn relative_levels(text: &str, base: &str, unit: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| {
+            let line = line.trim_end_matches('\r');
+            if i == 0 {
+                return line.to_string();
+            }
+            let mut rest = line.strip_prefix(base).unwrap_or(line.trim_start());
+            let mut levels = 0;
+            while !unit.is_empty() && rest.starts_with(unit) {
+                rest = &rest[unit.len()..];
+                levels += 1;
+            }
+            format!("{}{rest}", "  ".repeat(levels))
+        })
+        .collect();
+    lines.join("\n")
+}
+
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
@@ -492,6 +516,14 @@ mod tests {
         assert_eq!(
             r.value(&nested, ""),
             "{\n  a: { enabled: true },\n  b: 'x'\n}"
+        );
+    }
+
+    #[test]
+    fn relative_levels_undo_the_file_indentation() {
+        assert_eq!(
+            relative_levels("{\n\t\t\tb: 1,\r\n\t\t}", "\t\t", "\t"),
+            "{\n  b: 1,\n}"
         );
     }
 

@@ -338,26 +338,7 @@ fn entry(doc: &Document, kind: &Kind, list: &'static str, map: MapNode) -> Resul
 /// relative to the line it starts on (what `insert_after` re-indents).
 fn relative_text(doc: &Document, v: ValueNode) -> String {
     let base = doc.parsed.line_indent(v.start());
-    let unit = doc.parsed.style.indent.as_str();
-    let lines: Vec<String> = v
-        .text()
-        .split('\n')
-        .enumerate()
-        .map(|(i, line)| {
-            let line = line.trim_end_matches('\r');
-            if i == 0 {
-                return line.to_string();
-            }
-            let mut rest = line.strip_prefix(base).unwrap_or(line.trim_start());
-            let mut levels = 0;
-            while !unit.is_empty() && rest.starts_with(unit) {
-                rest = &rest[unit.len()..];
-                levels += 1;
-            }
-            format!("{}{rest}", "  ".repeat(levels))
-        })
-        .collect();
-    lines.join("\n")
+    crate::value::relative_levels(v.text(), base, &doc.parsed.style.indent)
 }
 
 /// Remove an inline list, and the comment lines just above it (they move along).

@@ -283,25 +283,7 @@ fn moved_text(doc: &Document, key: Node, remove: &[Edit]) -> Option<String> {
         return None; // a multi-line template literal would be re-indented
     }
     let base = doc.parsed.line_indent(start);
-    let unit = doc.parsed.style.indent.as_str();
-    let lines: Vec<String> = text
-        .split('\n')
-        .enumerate()
-        .map(|(i, line)| {
-            let line = line.trim_end_matches('\r');
-            if i == 0 {
-                return line.to_string();
-            }
-            let mut rest = line.strip_prefix(base).unwrap_or(line.trim_start());
-            let mut levels = 0;
-            while !unit.is_empty() && rest.starts_with(unit) {
-                rest = &rest[unit.len()..];
-                levels += 1;
-            }
-            format!("{}{rest}", "  ".repeat(levels))
-        })
-        .collect();
-    Some(lines.join("\n"))
+    Some(crate::value::relative_levels(&text, base, &doc.parsed.style.indent))
 }
 
 /// A `const` name for an unbound key, from its construct id: `'DataKey'` → `dataKey`,
