@@ -226,44 +226,11 @@ fn cfn_graph(doc: &Document) -> Graph {
             }
         }
         if let Some(props) = body.get("Properties") {
-            references(props, &mut deps);
+            crate::transforms::cfn_references(props, &mut deps);
         }
         graph.insert(id.to_string(), deps);
     }
     graph
-}
-
-/// Logical ids named by `Ref`, `Fn::GetAtt` and `Fn::Sub` anywhere inside `v`.
-fn references(v: ValueNode, out: &mut HashSet<String>) {
-    if let Some((name, arg)) = v.intrinsic() {
-        match name.as_str() {
-            "Ref" => out.extend(arg.as_str()),
-            "Fn::GetAtt" => match arg.as_list() {
-                Some(list) => out.extend(list.items().first().and_then(ValueNode::as_str)),
-                None => out.extend(arg.as_str().and_then(|s| s.split('.').next().map(str::to_string))),
-            },
-            "Fn::Sub" => {
-                let text = match arg.as_list() {
-                    Some(list) => list.items().first().and_then(ValueNode::as_str),
-                    None => arg.as_str(),
-                };
-                for part in text.unwrap_or_default().split("${").skip(1) {
-                    let name = part.split(['}', '.']).next().unwrap_or_default();
-                    out.insert(name.to_string());
-                }
-            }
-            _ => {}
-        }
-        references(arg, out);
-    } else if let Some(map) = v.as_map() {
-        for value in map.entries().into_iter().filter_map(|e| e.value) {
-            references(value, out);
-        }
-    } else if let Some(list) = v.as_list() {
-        for item in list.items() {
-            references(item, out);
-        }
-    }
 }
 
 // ---------------------------------------------------------------- TypeScript

@@ -195,6 +195,46 @@ pub(crate) fn cfn_transforms(doc: &crate::model::Document) -> Vec<String> {
     }
 }
 
+/// Logical ids named by `Ref`, `Fn::GetAtt` and `Fn::Sub` anywhere inside `v`.
+pub(crate) fn cfn_references(
+    v: crate::lang::mapping::ValueNode,
+    out: &mut std::collections::HashSet<String>,
+) {
+    use crate::lang::mapping::ValueNode;
+    if let Some((name, arg)) = v.intrinsic() {
+        match name.as_str() {
+            "Ref" => out.extend(arg.as_str()),
+            "Fn::GetAtt" => match arg.as_list() {
+                Some(list) => out.extend(list.items().first().and_then(ValueNode::as_str)),
+                None => out.extend(
+                    arg.as_str()
+                        .and_then(|s| s.split('.').next().map(str::to_string)),
+                ),
+            },
+            "Fn::Sub" => {
+                let text = match arg.as_list() {
+                    Some(list) => list.items().first().and_then(ValueNode::as_str),
+                    None => arg.as_str(),
+                };
+                for part in text.unwrap_or_default().split("${").skip(1) {
+                    let name = part.split(['}', '.']).next().unwrap_or_default();
+                    out.insert(name.to_string());
+                }
+            }
+            _ => {}
+        }
+        cfn_references(arg, out);
+    } else if let Some(map) = v.as_map() {
+        for value in map.entries().into_iter().filter_map(|e| e.value) {
+            cfn_references(value, out);
+        }
+    } else if let Some(list) = v.as_list() {
+        for item in list.items() {
+            cfn_references(item, out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
