@@ -71,11 +71,11 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::mapping::{MapNode, Position, ValueNode};
+use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{cfn_logical_id, insert_entries, literal_bool, lower_camel, unique};
+use crate::transforms::{cfn_logical_id, cfn_references, insert_entries, literal_bool, lower_camel, unique};
 use crate::value::{quote, Value};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -221,6 +221,17 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     for r in doc.of_type(CFN_TABLE) {
         let (Some(id), Some(props)) = (r.logical_id.as_deref(), r.props) else { continue };
         let Need::Key { how, edits } = spec_need(props, &CFN_SPEC) else { continue };
+        let reach = cfn_reach(doc, id);
+        let conditional = r.body.is_some_and(|b| b.has("Condition")) && !reach.lists.is_empty();
+        if !reach.blocked.is_empty() || conditional {
+            let why = match conditional {
+                true => "the table has a `Condition` and hand-written policies reach it: grant its key by hand".to_string(),
+                false => format!("principals reach it through IAM this tool cannot extend to a new key: {}", reach.blocked.join("; ")),
+            };
+            let message = format!("{}; not fixed: {why}. With a customer managed key they need `kms:Decrypt` (and `kms:Encrypt`, `kms:GenerateDataKey*` to write) on it, or every call fails with KMS AccessDenied", head(id, how));
+            out.push(META.finding(r.node.start_byte(), message, None));
+            continue;
+        }
         let key = cfn_logical_id(id, "Key", |c| taken.contains(c));
         taken.insert(key.clone());
         let mut all = spec_edits(&edits, &CFN_SPEC, Value::GetAtt(key.clone(), "Arn".into()), Value::str("KMS"));
@@ -235,10 +246,40 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             crate::transforms::blank_line_between_resources(doc, &entries, neighbour, &mut key_edits);
         }
         all.extend(key_edits);
-        let message = format!("{}: added `AWS::KMS::Key` `{key}` (rotation on) and pointed `SSESpecification` at it", head(id, how));
+        for (list, write) in &reach.lists {
+            all.extend(list.push(&cfn_key_statement(&key, *write)));
+        }
+        let message = format!("{}: added `AWS::KMS::Key` `{key}` (rotation on) and pointed `SSESpecification` at it{}{}", head(id, how), key_policy_note(r), granted(&reach.found));
         out.push(META.finding(r.node.start_byte(), message, Some(all)));
     }
     out
+}
+
+/// A table's `DeletionPolicy` for its key: the same, `Retain` for `Snapshot` (keys
+/// take none) and for an expression (never weaker than the table).
+fn key_policy(v: ValueNode) -> &'static str {
+    match v.as_str().filter(|_| v.tag.is_none() && v.intrinsic().is_none()).as_deref() {
+        Some("Delete") => "Delete",
+        Some("RetainExceptOnCreate") => "RetainExceptOnCreate",
+        _ => "Retain",
+    }
+}
+
+fn key_policy_note(table: &Resource) -> &'static str {
+    if table.body.is_some_and(|b| b.has("DeletionPolicy")) {
+        "; the key has the table's `DeletionPolicy`, so it lives as long as the data it encrypts"
+    } else {
+        ""
+    }
+}
+
+/// The message part naming the hand-written policies that were given the key.
+fn granted(found: &[String]) -> String {
+    let outside = "; principals outside this file that use the table also need `kms:Decrypt` (and `kms:Encrypt`, `kms:GenerateDataKey*` to write) on the key";
+    if found.is_empty() {
+        return outside.to_string();
+    }
+    format!("; gave the key's KMS actions to the hand-written IAM that reaches the table ({}), as aws-cdk-lib's table grants do{outside}", found.join(", "))
 }
 
 /// The new `AWS::KMS::Key`, under the table's `Condition` when it has one.
@@ -246,6 +287,12 @@ fn cfn_key(table: &Resource, id: &str) -> Value {
     let mut body = vec![("Type".to_string(), Value::str("AWS::KMS::Key"))];
     if let Some(c) = table.body.and_then(|b| b.get("Condition")).and_then(|c| c.as_str()) {
         body.push(("Condition".into(), Value::str(c)));
+    }
+    // The key is kept as long as the table: a deleted key leaves a kept table unreadable.
+    for attr in ["DeletionPolicy", "UpdateReplacePolicy"] {
+        if let Some(v) = table.body.and_then(|b| b.get(attr)) {
+            body.push((attr.into(), Value::str(key_policy(v))));
+        }
     }
     let root = Value::Fn("Fn::Sub".into(), Box::new(Value::str("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")));
     let statement = Value::map([
@@ -300,6 +347,24 @@ fn check_ts(doc: &Document) -> Vec<Finding> {
                 continue;
             }
         };
+        // Hand-written IAM that reaches the table must be given the key too.
+        let reach = match (doc.flavor, r.binding.as_deref()) {
+            (Flavor::CdkTs, b) => cdk_reach(doc, ts, b),
+            (Flavor::CdktfTs, Some(b)) => {
+                let mut reach = Reach::new();
+                reach.blocked = cdktf_reach(doc, b).into_iter().map(|w| format!("{w}, a policy document this tool does not extend")).collect();
+                reach
+            }
+            _ => Reach::new(),
+        };
+        let in_scope = |n: Node| stmt.parent().is_some_and(|block| block.start_byte() <= n.start_byte() && n.end_byte() <= block.end_byte()) && n.start_byte() >= stmt.end_byte();
+        let mut blocked = reach.blocked.clone();
+        blocked.extend(reach.grants.iter().filter(|g| !in_scope(g.0)).map(|g| format!("`{}` (line {}), out of the new key's scope", g.1, doc.line_of(g.0.start_byte()))));
+        blocked.extend(reach.lists.iter().filter(|l| !in_scope(l.0.node)).map(|l| format!("the statement list at line {}, out of the new key's scope", doc.line_of(l.0.node.start_byte()))));
+        if !blocked.is_empty() {
+            out.push(report(&format!("principals reach it through IAM this tool cannot extend to a new key: {}. With a customer managed key they need `kms:Decrypt` (and `kms:Encrypt`, `kms:GenerateDataKey*` to write) on it, or every call fails with KMS AccessDenied", blocked.join("; "))));
+            continue;
+        }
         let template = id.filter(|v| v.node.kind() == "template_string").map(|v| v.text());
         let key_name = key_const(doc, &names, r, template);
         names.insert(key_name.clone());
@@ -314,20 +379,56 @@ fn check_ts(doc: &Document) -> Vec<Finding> {
             (None, None) => quote("Encrypts a DynamoDB table", q),
         };
         let tc = if doc.parsed.style.trailing_comma { "," } else { "" };
+        let lasting = key_lifetime(doc, ts, r).map_or(String::new(), |(k, v)| format!(",\n  {k}: {v}"));
         let code = ts.statement_text(&format!(
-            "const {key_name} = new {class}({scope}, {key_id}, {{\n  description: {desc},\n  enableKeyRotation: true{tc}\n}})"
+            "const {key_name} = new {class}({scope}, {key_id}, {{\n  description: {desc},\n  enableKeyRotation: true{lasting}{tc}\n}})"
         ));
         all.push(ts.insert_before(stmt, &code));
+        for (list, write) in &reach.lists {
+            let (ctor, import) = ts.reference("aws-cdk-lib/aws-iam", "PolicyStatement", "iam");
+            let actions: Vec<String> = key_actions(*write).iter().map(|a| quote(a, q)).collect();
+            let item = format!("new {ctor}({{ actions: [{}], resources: [{key_name}.keyArn] }})", actions.join(", "));
+            all.extend(list.push(&Value::code(item)));
+            all.extend(import);
+        }
+        for (after, principal, write) in &reach.grants {
+            let method = if *write { "grantEncryptDecrypt" } else { "grantDecrypt" };
+            all.push(ts.insert_after(*after, &ts.statement_text(&format!("{key_name}.{method}({principal})"))));
+        }
         let (setting, edits) = match (&edits, doc.flavor) {
             (KeyEdits::CdkL2(props, current), _) => l2_edits(ts, props, *current, &key_name, ty == CDK_TABLE_V2),
             (_, Flavor::CdktfTs) => ("serverSideEncryption", spec_edits(&edits, &TF_SPEC, Value::code(format!("{key_name}.arn")), Value::Null)),
             _ => ("sseSpecification", spec_edits(&edits, &CDK_SPEC, Value::code(format!("{key_name}.keyArn")), Value::str("KMS"))),
         };
         all.extend(edits);
-        let message = format!("{}: added KMS key `{key_name}` (rotation on) and set `{setting}` to use it", head(&name, how));
+        let lasting = match key_lifetime(doc, ts, r) {
+            Some(_) => "; the key has the table's removal policy, so it lives as long as the data it encrypts",
+            None => "",
+        };
+        let message = format!("{}: added KMS key `{key_name}` (rotation on) and set `{setting}` to use it{lasting}{}", head(&name, how), granted(&reach.found));
         out.push(META.finding(at, message, Some(all)));
     }
     out
+}
+
+/// The table's removal policy for its new key, as (prop, value text): CDK
+/// `removalPolicy` (prop or `applyRemovalPolicy` on the table; with neither both keep
+/// aws-cdk-lib's default `RETAIN`), CDKTF `lifecycle.preventDestroy: true`.
+fn key_lifetime(doc: &Document, ts: &TsFile, r: &Resource) -> Option<(&'static str, String)> {
+    let props = r.props?;
+    if doc.flavor == Flavor::CdktfTs {
+        let prevent = props.get("lifecycle")?.as_map()?.get("preventDestroy")?;
+        return (literal_bool(&prevent) == Some(true)).then(|| ("lifecycle", "{ preventDestroy: true }".to_string()));
+    }
+    if r.type_name == CDK_CFN_TABLE {
+        return None;
+    }
+    if let Some(v) = props.get("removalPolicy") {
+        return Some(("removalPolicy", v.text().to_string()));
+    }
+    let call = ts.calls_on(r.binding.as_deref()?, "applyRemovalPolicy").next()?;
+    let arg = *ts.args(call.arguments).first()?;
+    ts.resolve(arg.node).filter(|n| n.contains("RemovalPolicy.")).map(|_| ("removalPolicy", arg.text().to_string()))
 }
 
 /// CDK `Table`/`TableV2`: what `encryption` says.
@@ -465,6 +566,237 @@ fn key_class(doc: &Document, ts: &TsFile, r: &Resource) -> (String, Option<Edit>
         Some(ns) => (format!("{ns}.kmsKey.KmsKey"), None),
         None => ts.reference("@cdktf/provider-aws/lib/kms-key", "KmsKey", "kmsKey"),
     }
+}
+
+// ---------------------------------------------------------------- who reaches the table
+
+/// KMS actions a principal needs on the table's key for what it does to the table
+/// (aws-cdk-lib `aws-dynamodb/lib/perms.js`: `KEY_READ_ACTIONS`, `KEY_WRITE_ACTIONS`).
+const KEY_READ: &[&str] = &["kms:Decrypt", "kms:DescribeKey"];
+const KEY_WRITE: &[&str] = &["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
+
+/// DynamoDB actions that only read (everything else that is `dynamodb:` may write).
+fn reads_only(action: &str) -> bool {
+    let a = action.to_ascii_lowercase();
+    let name = a.strip_prefix("dynamodb:").unwrap_or(&a);
+    ["get", "batchget", "query", "scan", "describe", "list", "conditioncheck", "partiqlselect"].iter().any(|p| name.starts_with(p)) && !name.contains('*')
+}
+
+fn is_dynamodb_action(a: &str) -> bool {
+    let a = a.to_ascii_lowercase();
+    a == "*" || a.starts_with("dynamodb:")
+}
+
+/// How the hand-written IAM of a file reaches one table.
+struct Reach<'a> {
+    /// Statement lists to append a KMS statement to, and whether they write.
+    lists: Vec<(ListNode<'a>, bool)>,
+    /// CDK: `receiver.addToPolicy(statement)` calls: (statement to insert after, receiver, writes).
+    grants: Vec<(Node<'a>, String, bool)>,
+    /// Principals that reach the table but cannot be edited here, with evidence.
+    blocked: Vec<String>,
+    /// Where each principal was found, for the message.
+    found: Vec<String>,
+}
+
+impl Reach<'_> {
+    fn new() -> Self {
+        Reach { lists: vec![], grants: vec![], blocked: vec![], found: vec![] }
+    }
+}
+
+fn key_actions(write: bool) -> Vec<&'static str> {
+    let mut a: Vec<&str> = KEY_READ.to_vec();
+    if write {
+        a.extend(KEY_WRITE);
+    }
+    a
+}
+
+/// CFN: the `Statement` lists of IAM policies of the template and where they are.
+fn cfn_policy_documents<'a>(doc: &Document<'a>) -> Vec<(ValueNode<'a>, String)> {
+    let mut out = Vec::new();
+    for r in &doc.resources {
+        let (Some(props), Some(id)) = (r.props, r.logical_id.as_deref()) else { continue };
+        match &*r.type_name {
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+                out.extend(props.get("PolicyDocument").map(|d| (d, format!("`{id}`"))));
+            }
+            "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
+                for p in props.get("Policies").and_then(|p| p.as_list()).map(|l| l.items()).unwrap_or_default() {
+                    out.extend(p.as_map().and_then(|m| m.get("PolicyDocument")).map(|d| (d, format!("`{id}` inline policy"))));
+                }
+            }
+            "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
+                for p in props.get("Policies").and_then(|p| p.as_list()).map(|l| l.items()).unwrap_or_default() {
+                    if p.as_map().is_some_and(|m| m.has("Statement")) {
+                        out.push((p, format!("`{id}` Policies")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// CFN: every hand-written statement that allows DynamoDB actions on `table`.
+fn cfn_reach<'a>(doc: &Document<'a>, table: &str) -> Reach<'a> {
+    let mut reach = Reach::new();
+    for (document, where_) in cfn_policy_documents(doc) {
+        let Some(statements) = document.as_map().and_then(|m| m.get("Statement")) else { continue };
+        let Some(list) = statements.as_list() else {
+            if mentions_table(statements, table) {
+                reach.blocked.push(format!("{where_} (line {}): a single `Statement` mapping", doc.line_of(statements.start())));
+            }
+            continue;
+        };
+        let mut write = None;
+        for s in list.items() {
+            let Some(m) = s.as_map() else { continue };
+            if m.get("Effect").and_then(|e| e.as_str()).is_some_and(|e| e != "Allow") {
+                continue;
+            }
+            let actions = strings(m.get("Action"));
+            let ddb: Vec<&String> = actions.iter().filter(|a| is_dynamodb_action(a)).collect();
+            if ddb.is_empty() {
+                continue;
+            }
+            let line = doc.line_of(s.start());
+            let resource = m.get("Resource");
+            if resource.is_some_and(|r| mentions_table(r, table)) {
+                let w = ddb.iter().any(|a| !reads_only(a));
+                write = Some(write.unwrap_or(false) || w);
+                reach.found.push(format!("{where_} (line {line})"));
+            } else if strings(resource).iter().any(|r| r == "*" || r.contains("table/*")) {
+                reach.blocked.push(format!("{where_} (line {line}): DynamoDB actions on a wildcard resource"));
+            }
+        }
+        if let Some(w) = write {
+            reach.lists.push((list, w));
+        }
+    }
+    for r in &doc.resources {
+        let Some(props) = r.props else { continue };
+        let id = r.logical_id.as_deref().unwrap_or_default();
+        for p in props.get("Policies").and_then(|p| p.as_list()).map(|l| l.items()).unwrap_or_default() {
+            let Some(m) = p.as_map() else { continue };
+            for e in m.entries() {
+                let name = m.key_text(&e);
+                if name.starts_with("DynamoDB") && e.value.is_some_and(|v| mentions_table(v, table)) {
+                    reach.blocked.push(format!("`{id}` SAM policy template `{name}` (line {}), which grants no KMS access", doc.line_of(e.node.start_byte())));
+                }
+            }
+        }
+        for arn in strings(props.get("ManagedPolicyArns")) {
+            if arn.contains("AmazonDynamoDB") {
+                reach.blocked.push(format!("`{id}` managed policy `{arn}`"));
+            }
+        }
+    }
+    reach
+}
+
+/// True when `v` names the logical id `table` (`Ref`, `GetAtt`, `Sub`).
+fn mentions_table(v: ValueNode, table: &str) -> bool {
+    let mut refs = HashSet::new();
+    cfn_references(v, &mut refs);
+    refs.contains(table)
+}
+
+/// A string or list of strings as written (intrinsics and expressions left out).
+fn strings(v: Option<ValueNode>) -> Vec<String> {
+    match v {
+        None => vec![],
+        Some(v) => match v.as_list() {
+            Some(l) => l.items().iter().filter_map(|i| i.as_str()).collect(),
+            None => v.as_str().into_iter().collect(),
+        },
+    }
+}
+
+/// CFN: the statement appended to a policy that reaches the table.
+fn cfn_key_statement(key: &str, write: bool) -> Value {
+    let actions = key_actions(write).into_iter().map(Value::str).collect();
+    Value::map([("Effect", Value::str("Allow")), ("Action", Value::List(actions)), ("Resource", Value::GetAtt(key.to_string(), "Arn".into()))])
+}
+
+/// CDK: every `new iam.PolicyStatement({ actions: ['dynamodb:…'], resources: [<table>…] })`.
+/// Without a binding, only statements on wildcard resources are found.
+fn cdk_reach<'a>(doc: &Document<'a>, ts: &TsFile<'a>, table: Option<&str>) -> Reach<'a> {
+    let mut reach = Reach::new();
+    for call in &ts.news {
+        if !ts.construct_type(call).is_some_and(|t| t.ends_with("aws-iam.PolicyStatement")) {
+            continue;
+        }
+        let Some(props) = ts.object_arg(call.arguments, 0) else { continue };
+        if props.get("effect").is_some_and(|e| e.text().ends_with("DENY")) {
+            continue;
+        }
+        let actions = strings(props.get("actions"));
+        let ddb: Vec<&String> = actions.iter().filter(|a| is_dynamodb_action(a)).collect();
+        if ddb.is_empty() {
+            continue;
+        }
+        let line = doc.line_of(call.node.start_byte());
+        let resources = props.get("resources");
+        let write = ddb.iter().any(|a| !reads_only(a));
+        if !resources.zip(table).is_some_and(|(r, t)| refers(r.text(), t)) {
+            if strings(resources).iter().any(|r| r == "*" || r.contains("table/*")) {
+                reach.blocked.push(format!("the `PolicyStatement` at line {line}: DynamoDB actions on a wildcard resource"));
+            }
+            continue;
+        }
+        let mut up = call.node.parent();
+        while let Some(n) = up.filter(|n| matches!(n.kind(), "parenthesized_expression" | "as_expression")) {
+            up = n.parent();
+        }
+        let parent = up.map(|n| (n.kind(), n));
+        match parent {
+            Some(("array", array)) => {
+                reach.lists.push((ValueNode::new(doc.parsed, array).as_list().expect("an array"), write));
+                reach.found.push(format!("the `PolicyStatement` at line {line}"));
+            }
+            Some(("arguments", args)) => {
+                let m = args.parent().filter(|c| c.kind() == "call_expression").and_then(|c| c.child_by_field_name("function")).filter(|f| f.kind() == "member_expression");
+                let method = m.and_then(|f| f.child_by_field_name("property")).map(|p| doc.text(p));
+                let receiver = m.and_then(|f| f.child_by_field_name("object")).map(|o| doc.text(o).to_string());
+                let stmt = args.parent().and_then(|c| ts.statement_of(c));
+                match (method, receiver, stmt) {
+                    (Some("addToPolicy" | "addToRolePolicy" | "addToPrincipalPolicy"), Some(recv), Some(stmt)) => {
+                        reach.grants.push((stmt, recv.clone(), write));
+                        reach.found.push(format!("`{recv}` (line {line})"));
+                    }
+                    _ => reach.blocked.push(format!("the `PolicyStatement` at line {line}, passed where no principal can be told")),
+                }
+            }
+            _ => reach.blocked.push(format!("the `PolicyStatement` at line {line}, not in a statement list or an `addToPolicy` call")),
+        }
+    }
+    reach
+}
+
+/// True when `text` mentions `name` as a whole word that is not a member of something else.
+fn refers(text: &str, name: &str) -> bool {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    let b = text.as_bytes();
+    text.match_indices(name).any(|(i, _)| {
+        let j = i + name.len();
+        (i == 0 || !(ident(b[i - 1]) || b[i - 1] == b'.')) && (j >= b.len() || !ident(b[j]))
+    })
+}
+
+/// CDKTF: IAM policies of the file that name the table (report only).
+fn cdktf_reach(doc: &Document, table: &str) -> Vec<String> {
+    doc.resources
+        .iter()
+        .filter(|r| {
+            let ty = r.type_name.rsplit('.').next().unwrap_or_default();
+            matches!(ty, "IamRolePolicy" | "IamPolicy" | "IamRole" | "DataAwsIamPolicyDocument" | "IamUserPolicy" | "IamGroupPolicy")
+        })
+        .filter(|r| r.node.child_by_field_name("arguments").is_some_and(|a| refers(doc.text(a), table) && doc.text(a).contains("dynamodb:")))
+        .map(|r| format!("{} (line {})", r.logical_id.as_deref().map_or_else(|| r.type_name.rsplit('.').next().unwrap_or_default().to_string(), |i| format!("`{i}`")), doc.line_of(r.node.start_byte())))
+        .collect()
 }
 
 #[cfg(test)]
