@@ -30,8 +30,11 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 fn case_options(case: &Path) -> Option<Options> {
     let stem = case.file_stem().unwrap().to_string_lossy();
     let text = std::fs::read_to_string(case.with_file_name(format!("{stem}.options.toml"))).ok()?;
-    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
-    let values = table.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)));
+    let table: toml::Table =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    let values = table
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)));
     Some(Options(values.collect()))
 }
 

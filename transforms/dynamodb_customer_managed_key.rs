@@ -49,11 +49,38 @@
 //! root may use the key, so IAM policies can grant it), which keeps the template
 //! explicit about who controls the key.
 //!
+//! ## Who may use the key
+//! The new key's policy admits only the account root, so (unlike the AWS managed key,
+//! whose policy admits every principal of the account through `kms:ViaService`) a
+//! principal needs IAM permission on the key to read or write the table: `kms:Decrypt`
+//! and `kms:DescribeKey` to read, plus `kms:Encrypt`, `kms:ReEncrypt*` and
+//! `kms:GenerateDataKey*` to write (aws-cdk-lib's `KEY_READ_ACTIONS`/`KEY_WRITE_ACTIONS`,
+//! which its `table.grant*()` methods add, so those need nothing). Hand-written IAM of
+//! the file that allows `dynamodb:` actions on the table gets them too:
+//! - CloudFormation: a statement on `!GetAtt <Key>.Arn` appended to the same policy
+//!   document (`AWS::IAM::Policy`/`ManagedPolicy`/`RolePolicy`, a role's or user's
+//!   inline `Policies`, a SAM function's inline statements);
+//! - CDK: `key.grantDecrypt(p)` / `key.grantEncryptDecrypt(p)` after
+//!   `p.addToPolicy`/`addToRolePolicy`/`addToPrincipalPolicy(new iam.PolicyStatement(…))`,
+//!   or a sibling `new iam.PolicyStatement({ actions: […], resources: [key.keyArn] })`
+//!   in the same `statements` list.
+//!
+//! Reported without a fix instead, since the key cannot be granted there: DynamoDB
+//! actions on a wildcard resource (`*`, `table/*`), SAM policy templates
+//! (`DynamoDBCrudPolicy` …, which grant no KMS access), AWS managed DynamoDB policies,
+//! a single `Statement` mapping, a statement the new key is not in scope for, a
+//! conditional table, and CDKTF policy documents that name the table.
+//!
+//! The key lives as long as the table: it gets the table's `DeletionPolicy` and
+//! `UpdateReplacePolicy` (`Snapshot` or an expression → `Retain`), CDK `removalPolicy`
+//! (from the props or an `applyRemovalPolicy` call), or CDKTF
+//! `lifecycle.preventDestroy`. A deleted key leaves a kept table unreadable.
+//!
 //! ## Applicability
 //! review: the table switches key in place (no replacement), but the key costs money
-//! ($1 a month plus requests), principals that read the table's streams, exports or
-//! backups through KMS need `kms:Decrypt` on it (CDK `grant*` methods add it; hand-written
-//! IAM policies do not), and deleting or disabling the key makes the table unreadable.
+//! ($1 a month plus requests), principals outside the file (other stacks, consoles,
+//! CI roles) need the KMS actions above by hand, and deleting or disabling the key
+//! makes the table unreadable.
 //!
 //! Fires on: no encryption setting (the AWS owned key), CDK `TableEncryption.DEFAULT`
 //! / `AWS_MANAGED`, `TableEncryptionV2.dynamoOwnedKey()` / `awsManagedKey()`, and

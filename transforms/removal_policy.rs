@@ -2,25 +2,30 @@
 //! Stateful resources whose fate on stack deletion is left to each service's
 //! default: S3 buckets, DynamoDB tables, RDS instances and clusters, KMS keys,
 //! CloudWatch log groups, EFS file systems and Cognito user pools. The option
-//! `mode` says what they should do: `destroy` (the default: go away with the
-//! stack, as development and test stacks want) or `retain` (outlive it).
+//! `mode` says what they should do: `retain` (the default: they outlive the stack,
+//! nothing is lost) or `destroy` (they go away with it, for throw-away development
+//! and test stacks).
 //!
 //! ## Why
-//! The defaults disagree: CDK retains buckets, tables, keys, log groups, file
-//! systems and user pools, snapshots databases, and CloudFormation deletes what has
-//! no `DeletionPolicy`. A test stack then leaves orphaned buckets and tables behind
-//! (and a redeploy fails on their names), or a production stack loses data its
-//! authors assumed was kept. Writing the policy down makes the choice visible.
+//! The defaults disagree. CloudFormation (DeletionPolicy attribute documentation)
+//! deletes a resource without `DeletionPolicy`, except `AWS::RDS::DBCluster` and an
+//! `AWS::RDS::DBInstance` without `DBClusterIdentifier`, whose default is `Snapshot`;
+//! `UpdateReplacePolicy` defaults to `Delete` everywhere. aws-cdk-lib (its L2
+//! sources) retains buckets, tables (`Table`, `TableV2`), keys, log groups, file
+//! systems and user pools, snapshots RDS instances and clusters (`SNAPSHOT`), and
+//! leaves L1 `Cfn*` constructs to CloudFormation's default. Terraform destroys
+//! everything unless `lifecycle.preventDestroy` is set. A test stack then leaves
+//! orphaned buckets and tables behind, or a production stack loses data its authors
+//! assumed was kept. Writing the policy down makes the choice visible.
 //!
 //! ## Before → after
 //! CDK TypeScript (every import style; `RemovalPolicy` imported from aws-cdk-lib in
 //! the file's style when it is not yet):
 //! ```ts
 //! new s3.Bucket(this, 'Uploads', { versioned: true });
-//! // becomes (mode destroy)
-//! new s3.Bucket(this, 'Uploads', { versioned: true,
-//!   removalPolicy: cdk.RemovalPolicy.DESTROY, autoDeleteObjects: true });
-//! // (mode retain) … removalPolicy: cdk.RemovalPolicy.RETAIN });
+//! // becomes (mode retain, the default)
+//! new s3.Bucket(this, 'Uploads', { versioned: true, removalPolicy: cdk.RemovalPolicy.RETAIN });
+//! // (mode destroy) … removalPolicy: cdk.RemovalPolicy.DESTROY, autoDeleteObjects: true });
 //! ```
 //! Types: `s3.Bucket` (plus `autoDeleteObjects: true` when destroying, so the
 //! bucket can be deleted with objects in it), `dynamodb.Table`/`TableV2`,
@@ -41,12 +46,9 @@
 //! ```yaml
 //! Uploads:
 //!   Type: AWS::S3::Bucket
-//!   DeletionPolicy: Delete          # added (Retain in mode retain)
-//!   UpdateReplacePolicy: Delete     # added, the same, so update-replace-policy stays quiet
+//!   DeletionPolicy: Retain          # added (Delete in mode destroy)
+//!   UpdateReplacePolicy: Retain     # added, the same, so update-replace-policy stays quiet
 //! ```
-//! In mode `retain` RDS resources get `Retain` too (not `Snapshot`: Aurora member
-//! instances do not accept it, and `Retain` keeps the live database).
-//!
 //! Left alone: anything with an explicit choice (`removalPolicy`, an
 //! `applyRemovalPolicy` call on the construct, `DeletionPolicy` or
 //! `UpdateReplacePolicy`, CDKTF `forceDestroy`, `skipFinalSnapshot`,
@@ -56,9 +58,41 @@
 //! default). With `destroy`, CloudFormation still cannot delete a bucket holding
 //! objects: the message says so.
 //!
+//! Mode `destroy` never loses more than the author decided:
+//! - RDS instances and clusters get their effective default, `Snapshot` (CDK
+//!   `RemovalPolicy.SNAPSHOT`, which leaves the synthesized template unchanged); an
+//!   Aurora member instance (`DBClusterIdentifier`) gets `Delete`, its default (its
+//!   data lives in the cluster). CDKTF databases get `skipFinalSnapshot: true`, and the
+//!   message says the final snapshot is lost.
+//! - Resources whose props turn deletion protection on (`DeletionProtection`,
+//!   `DeletionProtectionEnabled`, `deletionProtection`, `deletion_protection`, Cognito
+//!   `ACTIVE`, or an expression that may be on) or keep automated backups
+//!   (`deleteAutomatedBackups: false`) are reported without a fix.
+//! - DynamoDB global tables (`AWS::DynamoDB::GlobalTable`, CDK `Table` with
+//!   `replicationRegions`, `TableV2` with `replicas`) are reported without a fix:
+//!   deleting one deletes every region's copy. CDKTF tables are never changed in
+//!   this mode.
+//! - A key is never weaker than the data it encrypts. A KMS key that a kept resource
+//!   of the file uses (CFN `Ref`/`GetAtt`/`Sub` anywhere in its `Properties`, also
+//!   through an `AWS::KMS::Alias`; CDK the key's binding in the construct's
+//!   arguments, or a key created inline there) gets `Retain`/`RETAIN` instead of
+//!   `Delete`. "Kept" is the policy after this transform: `Retain`,
+//!   `RetainExceptOnCreate`, `Snapshot` (the snapshot is encrypted with the key), a
+//!   policy written as an expression, deletion protection, a reported resource, or
+//!   the CDK default of constructs this transform does not touch (`Secret`,
+//!   `Repository`, `BackupVault`, `Stream`, `Domain`, DocumentDB clusters retain).
+//!   A key with an explicit `Delete`/`DESTROY` used by kept data is reported without a
+//!   fix in either mode. (CDKTF: `prevent_destroy` on the data fails the whole
+//!   `terraform destroy`, so its key is not destroyed either.)
+//!
+//! Mode `retain` writes `Retain` everywhere (not `Snapshot` for RDS: Aurora member
+//! instances do not accept it, and `Retain` keeps the live database). For a CDK
+//! database, `RETAIN` also makes aws-cdk-lib turn `deletionProtection` on unless it
+//! is set and retain the subnet group; the message says so.
+//!
 //! ## Applicability
-//! review: `destroy` deletes data with the stack; `retain` leaves resources (and
-//! their bills) behind after it.
+//! review: `destroy` deletes data with the stack (only use it for throw-away
+//! environments); `retain` leaves resources (and their bills) behind after it.
 //!
 //! ## Equivalent checks
 //! None in cfn-lint, checkov or cdk-nag; cfn-lint W3011 (see `update-replace-policy`)
