@@ -473,8 +473,13 @@ impl<'a> MapNode<'a> {
         let delimited = !matches!(self.node.kind(), "block_mapping");
         let indent = doc.column_indent(anchor.start_byte());
         let multi_line = !delimited || self.one_member_per_line();
-        let text = if multi_line {
+        // Inside a YAML flow mapping only flow text is valid (a block entry breaks the
+        // document): the entry is rendered as for a one-line mapping, on a line of its own.
+        let flow = self.node.kind() == "flow_mapping";
+        let text = if multi_line && !flow {
             render(&indent, true)
+        } else if multi_line {
+            render(&indent, false)
         } else {
             render(doc.line_indent(anchor.start_byte()), false)
         };
@@ -518,7 +523,8 @@ impl<'a> MapNode<'a> {
         ))
     }
 
-    /// `{}` (or `{ }`) gets its first entry.
+    /// `{}` (or `{ }`) gets its first entry. Comments inside the braces stay: the entry
+    /// goes after them (`{ /* keep */ a: 1 }`, or on a line of its own before the `}`).
     fn fill_empty(&self, key: &str, value: &Value, r: &Renderer) -> Edit {
         let doc = self.doc;
         let open = self.node.start_byte() + 1;
@@ -527,6 +533,21 @@ impl<'a> MapNode<'a> {
         let inner = format!("{indent}{}", doc.style.indent);
         let entry = r.entry(key, value, &inner);
         let nl = doc.style.newline;
+        let kept = &doc.source[open..close];
+        if !kept.trim().is_empty() && doc.syntax != Syntax::Json {
+            let comma = if doc.syntax == Syntax::TypeScript && doc.style.trailing_comma { "," } else { "" };
+            let end = doc.trim_back(close).max(open);
+            if kept.contains('\n') {
+                // `{\n  // TODO …\n}`: the entry on its own line after the comment lines.
+                let flow = Renderer { flow: true, ..*r };
+                let entry = if doc.syntax == Syntax::Yaml { flow.entry(key, value, &inner) } else { entry };
+                let comma = if doc.syntax == Syntax::Yaml { "" } else { comma };
+                return Edit::replace(end..close, format!("{nl}{inner}{entry}{comma}{nl}{indent}"));
+            }
+            let flow = Renderer { flow: true, ..*r };
+            let entry = if doc.syntax == Syntax::Yaml { flow.entry(key, value, &inner) } else { entry };
+            return Edit::replace(end..close, format!(" {entry} "));
+        }
         if doc.syntax != Syntax::Json && !entry.contains('\n') && entry.len() <= 64 {
             return Edit::replace(open..close, format!(" {entry} "));
         }
@@ -543,6 +564,33 @@ impl<'a> MapNode<'a> {
             open..close,
             format!("{nl}{inner}{entry}{comma}{nl}{indent}"),
         )
+    }
+
+    /// A TypeScript object with no entries (only blanks or comments) gets all of
+    /// `entries` in one edit, after its comments: `{ /* keep */ a: 1, b: 2 }`, or one per
+    /// line before the `}` when the object spans lines. `None` for another syntax or an
+    /// object that has entries.
+    pub fn fill_empty_entries(&self, entries: &[(&str, Value)]) -> Option<Edit> {
+        let doc = self.doc;
+        if doc.syntax != Syntax::TypeScript || !named_children(self.node).is_empty() || entries.is_empty() {
+            return None;
+        }
+        let r = Renderer::new(doc.syntax, &doc.style);
+        let open = self.node.start_byte() + 1;
+        let close = self.node.end_byte() - 1;
+        let indent = doc.line_indent(self.node.start_byte()).to_string();
+        let inner = format!("{indent}{}", doc.style.indent);
+        let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, &inner)).collect();
+        let nl = doc.style.newline;
+        let comma = if doc.style.trailing_comma { "," } else { "" };
+        let kept = &doc.source[open..close];
+        let end = if kept.trim().is_empty() { open } else { doc.trim_back(close).max(open) };
+        let one_line = texts.join(", ");
+        if !kept.contains('\n') && !one_line.contains('\n') && one_line.len() <= 80 {
+            return Some(Edit::replace(end..close, format!(" {one_line} ")));
+        }
+        let lines = texts.join(&format!(",{nl}{inner}"));
+        Some(Edit::replace(end..close, format!("{nl}{inner}{lines}{comma}{nl}{indent}")))
     }
 
     /// Remove the entry for `key` with its separator and, when it stands alone, its line.
@@ -654,6 +702,7 @@ fn insert_member(
         } else {
             anchor_end
         };
+        let at = after_own_comments(doc, at, indent.len());
         return vec![Edit::insert(at, format!("{nl}{indent}{text}"))];
     }
     let after = comma.as_ref().map_or(anchor_end, |c| c.end);
@@ -671,6 +720,25 @@ fn insert_member(
     match comma {
         Some(c) => vec![Edit::insert(c.end, format!(" {text},"))],
         None => vec![Edit::insert(anchor_end, format!(", {text}"))],
+    }
+}
+
+/// The end of the comment lines right after `at` (a line end) that are indented deeper
+/// than `column`: in a block mapping they belong to the member that ends at `at` (a
+/// resource's trailing `# …` under its last property), so a new member goes after them.
+/// Comments at the member's own column introduce the next member and stay before it.
+fn after_own_comments(doc: &Parsed, mut at: usize, column: usize) -> usize {
+    let src = &doc.source;
+    loop {
+        let Some(next) = src[at..].find('\n').map(|i| at + i + 1) else {
+            return at;
+        };
+        let line = &src[next..doc.line_end(next)];
+        let body = line.trim_start_matches([' ', '\t']);
+        if !body.starts_with('#') || line.len() - body.len() <= column {
+            return at;
+        }
+        at = doc.line_end(next);
     }
 }
 

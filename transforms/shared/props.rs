@@ -125,8 +125,9 @@ pub(crate) fn finding_with(
 }
 
 /// New entries appended to a mapping as one insertion, so they keep their order
-/// (two insertions at the same point would not). An empty mapping gets the first
-/// entry only; the fixer's next pass adds the rest.
+/// (two insertions at the same point would not). An empty TypeScript object gets them
+/// all after the comments it holds; another empty mapping gets the first entry only (the
+/// fixer's next pass adds the rest).
 pub(crate) fn insert_entries(
     map: crate::lang::mapping::MapNode,
     entries: &[(&str, crate::value::Value)],
@@ -160,7 +161,9 @@ pub(crate) fn insert_entries_at<'a>(
         let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, indent)).collect();
         texts.join(&sep)
     });
-    rendered.unwrap_or_else(|| map.insert(first_key, first_value, at))
+    rendered
+        .or_else(|| map.fill_empty_entries(entries).map(|e| vec![e]))
+        .unwrap_or_else(|| map.insert(first_key, first_value, at))
 }
 
 /// Props for a resource that has none: CFN `Properties` after `Type`, or a TS props
