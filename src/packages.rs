@@ -40,7 +40,11 @@ pub fn imported_modules(text: &str) -> Vec<String> {
             _ => continue,
         };
         let tail = tail.trim_start();
-        let Some(q) = tail.chars().next().filter(|c| matches!(c, '\'' | '"' | '`')) else {
+        let Some(q) = tail
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '\'' | '"' | '`'))
+        else {
             continue;
         };
         if let Some(end) = tail[1..].find(q) {
@@ -82,7 +86,11 @@ pub fn declared_packages(file: &Path) -> Option<(PathBuf, HashSet<String>)> {
 /// without a fix that names the package. Packages the file already imports from count
 /// as listed. The `package.json` is read only when some fix adds an import.
 pub fn refuse_unlisted_imports(path: &Path, ts: &TsFile, findings: &mut [Finding]) {
-    let imported: HashSet<&str> = ts.imports.iter().filter_map(|i| package_of(&i.source)).collect();
+    let imported: HashSet<&str> = ts
+        .imports
+        .iter()
+        .filter_map(|i| package_of(&i.source))
+        .collect();
     let mut declared: Option<Option<(PathBuf, HashSet<String>)>> = None;
     for f in findings.iter_mut() {
         let Some(fix) = &f.fix else { continue };
@@ -96,7 +104,8 @@ pub fn refuse_unlisted_imports(path: &Path, ts: &TsFile, findings: &mut [Finding
         if wanted.is_empty() {
             continue;
         }
-        let Some((manifest, names)) = declared.get_or_insert_with(|| declared_packages(path)) else {
+        let Some((manifest, names)) = declared.get_or_insert_with(|| declared_packages(path))
+        else {
             return;
         };
         let missing: Vec<&String> = wanted.iter().filter(|p| !names.contains(*p)).collect();

@@ -486,7 +486,18 @@ impl<'a> TsFile<'a> {
     /// True when `name` is bound in the file: imported, or declared or used as an
     /// identifier (a local class, const or parameter of that name).
     pub fn binds(&self, name: &str) -> bool {
-        self.bindings.contains_key(name) || !self.usages(name).is_empty()
+        if self.bindings.contains_key(name) || !self.usages(name).is_empty() {
+            return true;
+        }
+        // Declared names the parser calls type identifiers (`class Duration {}`).
+        let src = &self.doc.source;
+        ["class ", "interface ", "type ", "enum "].iter().any(|k| {
+            let decl = format!("{k}{name}");
+            src.match_indices(&decl).any(|(i, _)| {
+                let after = src[i + decl.len()..].chars().next();
+                !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            })
+        })
     }
 
     /// A CDK v1 file: it imports `@aws-cdk/*` modules and nothing from `aws-cdk-lib`.
@@ -859,5 +870,106 @@ mod tests {
         );
         let stmt = ts.statement_of(ts.news[1].node).unwrap();
         assert_eq!(doc.text(stmt), "const a = new X();");
+    }
+
+    fn reference_in(
+        src: &str,
+        module: &str,
+        export: &str,
+        alias: &str,
+    ) -> (String, Option<String>) {
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = TsFile::new(&doc);
+        let (expr, edit) = ts.reference(module, export, alias);
+        (expr, edit.map(|e| crate::edit::apply_edits(src, &[&e])))
+    }
+
+    #[test]
+    fn one_specifier_per_line_lists_get_a_line_each() {
+        let src = "import {\n  App,\n  aws_lambda as lambda,\n} from 'aws-cdk-lib';\n";
+        let (expr, out) = reference_in(src, "aws-cdk-lib", "Duration", "cdk");
+        assert_eq!(expr, "Duration");
+        assert_eq!(
+            out.unwrap(),
+            "import {\n  App,\n  aws_lambda as lambda,\n  Duration,\n} from 'aws-cdk-lib';\n"
+        );
+        let (expr, out) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert!(out
+            .unwrap()
+            .contains("  aws_lambda as lambda,\n  aws_sqs as sqs,\n}"));
+        // Without a trailing comma the list keeps having none.
+        let src = "import {\n  App,\n  Stack\n} from 'aws-cdk-lib';\n";
+        let (_, out) = reference_in(src, "aws-cdk-lib", "Duration", "cdk");
+        assert_eq!(
+            out.unwrap(),
+            "import {\n  App,\n  Stack,\n  Duration\n} from 'aws-cdk-lib';\n"
+        );
+        // A one-line list stays on one line.
+        let (_, out) = reference_in(
+            "import { App } from 'aws-cdk-lib';\n",
+            "aws-cdk-lib",
+            "Duration",
+            "cdk",
+        );
+        assert_eq!(
+            out.unwrap(),
+            "import { App, Duration } from 'aws-cdk-lib';\n"
+        );
+    }
+
+    #[test]
+    fn core_path_is_the_root_and_bound_names_are_reused() {
+        let src = "import { Stack, Duration } from 'aws-cdk-lib/core';\n";
+        assert_eq!(
+            reference_in(src, "aws-cdk-lib", "Duration", "cdk"),
+            ("Duration".into(), None)
+        );
+        // `aws-cdk-lib/core` has no `aws_*` namespaces: a new module gets its own import.
+        let (expr, out) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert!(out
+            .unwrap()
+            .contains("import * as sqs from 'aws-cdk-lib/aws-sqs';"));
+        // A local `Duration` is never shadowed by an import.
+        let src = "import * as cdk from 'aws-cdk-lib';\nconst Duration = 1;\n";
+        assert_eq!(
+            reference_in(src, "aws-cdk-lib", "Duration", "cdk"),
+            ("cdk.Duration".into(), None)
+        );
+        let src = "import { Stack } from 'aws-cdk-lib';\nclass Duration {}\n";
+        let (expr, out) = reference_in(src, "aws-cdk-lib", "Duration", "cdk");
+        assert_eq!(expr, "cdk.Duration");
+        assert!(out.unwrap().contains("import * as cdk from 'aws-cdk-lib';"));
+    }
+
+    #[test]
+    fn cdk_v1_files_get_v1_modules() {
+        let src = "import * as cdk from '@aws-cdk/core';\nimport * as lambda from '@aws-cdk/aws-lambda';\n";
+        let (expr, out) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert!(out
+            .unwrap()
+            .contains("import * as sqs from '@aws-cdk/aws-sqs';"));
+        assert_eq!(
+            reference_in(src, "aws-cdk-lib", "Duration", "cdk"),
+            ("cdk.Duration".into(), None)
+        );
+        // v1 `@aws-cdk/core` has no `aws_sqs` member.
+        let src = "import * as cdk from '@aws-cdk/core';\n";
+        let (expr, _) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+    }
+
+    #[test]
+    fn cdktf_root_namespace_is_followed() {
+        let src = "import * as aws from '@cdktf/provider-aws';\nimport { TerraformStack } from 'cdktf';\n";
+        let got = reference_in(
+            src,
+            "@cdktf/provider-aws/lib/s3-bucket-policy",
+            "S3BucketPolicy",
+            "s3BucketPolicy",
+        );
+        assert_eq!(got, ("aws.s3BucketPolicy.S3BucketPolicy".into(), None));
     }
 }

@@ -64,7 +64,9 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
         let body = ["//", "/*", "#"].iter().find_map(|m| t.strip_prefix(m))?;
         let body = body.trim().trim_end_matches("*/").trim();
         let lower = body.to_ascii_lowercase();
-        let asks_change = ["todo", "fixme", "xxx"].iter().any(|w| lower.starts_with(w) || lower.contains(&format!(" {w}")));
+        let asks_change = ["todo", "fixme", "xxx"]
+            .iter()
+            .any(|w| lower.starts_with(w) || lower.contains(&format!(" {w}")));
         (!body.is_empty() && !asks_change).then(|| body.to_string())
     };
     let after = &src[v.end()..parsed.line_end(v.end())];
