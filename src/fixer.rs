@@ -113,7 +113,11 @@ pub fn fix_parsed(
                 .options
                 .get(t.meta().id)
                 .unwrap_or(&default_options);
-            for f in t.transform.check(&doc, options) {
+            let mut found = t.transform.check(&doc, options);
+            if let Some(ts) = &doc.ts {
+                crate::packages::refuse_unlisted_imports(path, ts, &mut found);
+            }
+            for f in found {
                 match suppressions.by(&f, t.meta()) {
                     Some(by) => suppressed.push((f, by)),
                     None => findings.push(f),

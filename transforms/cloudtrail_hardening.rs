@@ -29,6 +29,11 @@
 //!   IsMultiRegionTrail: true        # added
 //!   EnableLogFileValidation: true   # added
 //! ```
+//! Left alone (reported without a fix): an explicit `false` whose comment on the same
+//! line or the line above records why (`isMultiRegionTrail: false, // one trail per
+//! region`), and an `isMultiRegionTrail: false` on a trail whose name is built per region
+//! (`${AWS::Region}`, `props.regionName`): such stacks are deployed once per region.
+//!
 //! Left alone: values that are expressions, `!Ref` parameters or conditions,
 //! TypeScript props passed as a variable or with a `...spread` that could set them,
 //! and the region setting of a trail with `IncludeGlobalServiceEvents: false`
@@ -39,7 +44,7 @@
 //! safe: adding a missing setting (the trail records more and signs its logs).
 //! review: a literal `false` turned to `true` (someone chose a single-region trail,
 //! for instance one trail per region deployed by a StackSet: a multi-region trail
-//! in each would record every event several times).
+//! in each would record every event several times; the message says so).
 //!
 //! ## Equivalent checks
 //! checkov CKV_AWS_36 (log file validation), CKV_AWS_67 (all regions); cdk-nag
@@ -51,7 +56,7 @@ use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{finding_with, insert_entries, literal_bool, switch, Switch};
+use crate::transforms::{insert_entries, literal_bool, switch, turn_on, Switch};
 use crate::value::Value;
 
 pub struct CloudtrailHardening;
@@ -129,9 +134,17 @@ fn check_trail(r: &Resource, keys: [&str; 2], add_missing: bool) -> Vec<Finding>
         }
         match switch(&props, key) {
             Switch::Missing if add_missing => missing.push(key),
+            Switch::Off(v) if key == keys[0] && per_region(&props).is_some() => {
+                let name = per_region(&props).unwrap_or_default();
+                let message = format!(
+                    "{what} sets `{key}: false` and its name `{name}` is made per region: one trail per region is the design; left alone (a multi-region trail in each region would record every event once per region and count against the trail quota of every region)"
+                );
+                out.push(META.finding(v.start(), message, None));
+            }
             Switch::Off(v) => {
-                let message = format!("{what} sets `{key}: false`; turned it on (review: confirm the trail should {})", purpose(key));
-                out.push(finding_with(&META, Applicability::Review, v.start(), message, vec![v.replace(&Value::Bool(true))]));
+                let head = format!("{what} sets `{key}: false`");
+                let done = format!("turned it on (review: confirm the trail should {}{})", purpose(key), if key == keys[0] { STACKSET_CAVEAT } else { "" });
+                out.push(turn_on(&META, Applicability::Review, &v, &head, &done));
             }
             _ => {}
         }
@@ -144,6 +157,19 @@ fn check_trail(r: &Resource, keys: [&str; 2], add_missing: bool) -> Vec<Finding>
         out.insert(0, META.finding(r.node.start_byte(), message, Some(edits)));
     }
     out
+}
+
+/// Why a single-region trail may be deliberate, for the message of the fix that flips it.
+const STACKSET_CAVEAT: &str = "; if this stack is deployed once per region (a StackSet, a loop over regions in `bin/`), leave it single-region: one multi-region trail per deployment records every event several times";
+
+/// The trail's name when it is built per region (`${AWS::Region}`, `props.regionName`,
+/// `` `audit-${region}` ``): the trail is one of a set, one per region.
+fn per_region(props: &crate::lang::mapping::MapNode) -> Option<String> {
+    let name = props.get("trailName").or_else(|| props.get("TrailName"))?;
+    let text = name.text();
+    // A literal name that merely contains the word is not built per region.
+    let computed = name.as_str().is_none() || name.intrinsic().is_some() || text.contains("${");
+    (computed && text.to_ascii_lowercase().contains("region")).then(|| text.to_string())
 }
 
 fn purpose(key: &str) -> &'static str {

@@ -126,18 +126,42 @@ struct Topic<'a> {
     statement: Option<Node<'a>>,
     /// CFN: the resource's `Condition`.
     condition: Option<String>,
+    /// Evidence that the application publishes to it (or a user-facing endpoint reads
+    /// it), with where: such a topic is never an alarm target, whatever its name.
+    app: Option<String>,
+    /// Another alarm of the file already notifies it: known to be for operations.
+    ops: bool,
 }
 
-/// The alerting topic, or why there is none to choose.
-fn alerting<'t, 'a>(topics: &'t [Topic<'a>]) -> Result<&'t Topic<'a>, String> {
-    let named: Vec<&Topic> = topics.iter().filter(|t| is_alerting(t)).collect();
+/// The alerting topic, or why there is none to choose. Application topics (code
+/// publishes to them) are never chosen; a topic that other alarms already notify is
+/// known to be for operations and wins over names.
+fn alerting<'t, 'a>(all: &'t [Topic<'a>]) -> Result<&'t Topic<'a>, String> {
+    let topics: Vec<&Topic> = all.iter().filter(|t| t.app.is_none()).collect();
+    let apps: Vec<String> = all
+        .iter()
+        .filter_map(|t| Some(format!("`{}` is an application topic: {}", t.reference, t.app.as_deref()?)))
+        .collect();
+    let with_apps = |why: String| {
+        if apps.is_empty() {
+            why
+        } else {
+            format!("{why}; {}; alarms must not reach its subscribers", apps.join("; "))
+        }
+    };
+    let ops: Vec<&&Topic> = topics.iter().filter(|t| t.ops).collect();
+    if let [one] = ops.as_slice() {
+        return Ok(one);
+    }
+    let named: Vec<&&Topic> = topics.iter().filter(|t| is_alerting(t)).collect();
     match (named.as_slice(), topics.len()) {
         ([one], _) => Ok(one),
+        ([], 0) if !apps.is_empty() => Err(with_apps("no operations topic is known".into())),
         ([], 0) => Err("the file declares no SNS topic to notify".into()),
-        ([], n) => Err(format!(
+        ([], n) => Err(with_apps(format!(
             "{n} SNS topic(s), none named like an alerting topic ({})",
             ALERTING_WORDS.join("/")
-        )),
+        ))),
         (several, _) => Err(format!(
             "{} SNS topics named like an alerting topic; choose one",
             several.len()
@@ -190,14 +214,83 @@ fn ts_topics<'a>(doc: &Document<'a>, class: &str, name_prop: &str) -> Vec<Topic<
             let mut names = vec![binding.clone()];
             names.extend(r.logical_id.as_deref().map(str::to_string));
             names.extend(r.props.and_then(|p| p.get(name_prop)?.as_str()));
+            let (app, ops) = ts_topic_use(doc, &binding, r.node);
             Some(Topic {
                 reference: binding,
                 names,
                 statement: r.statement,
                 condition: None,
+                app,
+                ops,
             })
         })
         .collect()
+}
+
+/// How TS code uses a topic bound to `binding`: evidence that the application publishes
+/// to it (`grantPublish`, its ARN in a function's environment, an `sns:Publish`
+/// statement, a Step Functions `SnsPublish` task or an EventBridge `SnsTopic` target), and
+/// whether an alarm action already notifies it.
+fn ts_topic_use(doc: &Document, binding: &str, declared: Node) -> (Option<String>, bool) {
+    let Some(ts) = doc.ts.as_ref() else { return (None, false) };
+    let mut app = None;
+    let mut ops = false;
+    for u in ts.usages(binding) {
+        if contains(declared, *u) {
+            continue;
+        }
+        let line = doc.line_of(u.start_byte());
+        let mut cur = *u;
+        while let Some(p) = cur.parent() {
+            let text = |n: Node| doc.text(n);
+            let evidence = match p.kind() {
+                "member_expression" if p.child_by_field_name("object").map(|o| o.id()) == Some(cur.id()) => p
+                    .child_by_field_name("property")
+                    .filter(|m| text(*m) == "grantPublish")
+                    .map(|_| format!("`{binding}.grantPublish(…)` at line {line} lets code publish to it")),
+                "pair" => match p.child_by_field_name("key").map(|k| text(k).trim_matches(['\'', '"'])) {
+                    Some("environment" | "variables" | "environmentVariables") => {
+                        Some(format!("its ARN or name is in a function's environment at line {line}"))
+                    }
+                    Some("alarmActions" | "okActions" | "insufficientDataActions") => {
+                        ops = true;
+                        break;
+                    }
+                    _ => None,
+                },
+                "object" if text(p).contains("sns:Publish") || text(p).contains("sns:*") => {
+                    Some(format!("a policy statement at line {line} allows `sns:Publish` on it"))
+                }
+                "call_expression" => p
+                    .child_by_field_name("function")
+                    .filter(|f| text(*f).ends_with(".addEnvironment"))
+                    .map(|_| format!("its ARN or name is in a function's environment at line {line}")),
+                "new_expression" => {
+                    let class = p.child_by_field_name("constructor").map(text).unwrap_or_default();
+                    let class = class.rsplit('.').next().unwrap_or_default();
+                    if class == "SnsAction" {
+                        ops = true;
+                        break;
+                    }
+                    match class {
+                        "SnsPublish" => Some(format!("a Step Functions task at line {line} publishes to it")),
+                        "SnsTopic" | "CloudwatchEventTarget" => Some(format!("an EventBridge target at line {line} publishes to it")),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(e) = evidence {
+                app.get_or_insert(e);
+                break;
+            }
+            if ts.statement_of(cur).is_some_and(|s| s.id() == cur.id()) {
+                break;
+            }
+            cur = p;
+        }
+    }
+    (app, ops)
 }
 
 /// True when `inner` lies inside `outer`.
@@ -451,11 +544,14 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             let id = r.logical_id.as_deref()?.to_string();
             let mut names = vec![id.clone()];
             names.extend(r.props.and_then(|p| p.get("TopicName")?.as_str()));
+            let (app, ops) = cfn_topic_use(doc, &id);
             Some(Topic {
                 reference: id,
                 names,
                 statement: None,
                 condition: condition(r),
+                app,
+                ops,
             })
         })
         .collect();
@@ -464,6 +560,58 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         .into_iter()
         .filter_map(|r| cfn_fix(&topics, r, composite_in_file))
         .collect()
+}
+
+/// How a template uses topic `id`: evidence that the application publishes to it (a
+/// function refers to it, e.g. its ARN in `Environment`; an IAM statement allows
+/// `sns:Publish` on it; a state machine or an EventBridge rule publishes to it; a mobile
+/// push subscription reads it), and whether an alarm's actions already notify it.
+fn cfn_topic_use(doc: &Document, id: &str) -> (Option<String>, bool) {
+    let mentions = |text: &str| {
+        text.match_indices(id).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + id.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    };
+    let mut app = None;
+    let mut ops = false;
+    for r in &doc.resources {
+        let Some(body) = r.body else { continue };
+        if r.logical_id.as_deref() == Some(id) || !mentions(doc.text(body.node)) {
+            continue;
+        }
+        let text = doc.text(body.node);
+        let line = doc.line_of(r.node.start_byte());
+        let rid = r.logical_id.as_deref().unwrap_or_default();
+        let ty = r.type_name.as_ref();
+        let evidence = match ty {
+            CFN_ALARM | CFN_COMPOSITE => {
+                ops = ops || ["AlarmActions", "OKActions", "InsufficientDataActions"].iter().any(|k| r.props.and_then(|p| p.get(k)).is_some_and(|v| mentions(v.text())));
+                None
+            }
+            // A function subscribed to the topic (SAM `Events`) only reads it: a chat
+            // forwarder of an operations topic looks like that.
+            "AWS::Lambda::Function" | "AWS::Serverless::Function"
+                if ["Environment", "Policies"].iter().any(|k| r.props.and_then(|p| p.get(k)).is_some_and(|v| mentions(v.text()))) =>
+            {
+                Some(format!("function `{rid}` (line {line}) gets its ARN in its environment or a policy to publish to it"))
+            }
+            "AWS::IAM::Role" | "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" if text.contains("sns:Publish") || text.contains("sns:*") => {
+                Some(format!("`{rid}` (line {line}) allows `sns:Publish` on it"))
+            }
+            "AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine" => Some(format!("state machine `{rid}` (line {line}) publishes to it")),
+            "AWS::Events::Rule" | "AWS::Scheduler::Schedule" | "AWS::Pipes::Pipe" => Some(format!("EventBridge `{rid}` (line {line}) publishes to it")),
+            "AWS::SNS::Subscription" if r.props.and_then(|p| p.get("Protocol")).and_then(|v| v.as_str()).is_some_and(|p| p.eq_ignore_ascii_case("application")) => {
+                Some(format!("mobile push subscription `{rid}` (line {line}) delivers it to app users"))
+            }
+            _ => None,
+        };
+        if evidence.is_some() && app.is_none() {
+            app = evidence;
+        }
+    }
+    (app, ops)
 }
 
 fn condition(r: &Resource) -> Option<String> {
@@ -503,6 +651,8 @@ mod tests {
             names: names.iter().map(|n| n.to_string()).collect(),
             statement: None,
             condition: None,
+            app: None,
+            ops: false,
         }
     }
 

@@ -37,9 +37,18 @@
 //!     PointInTimeRecoveryEnabled: true
 //! ```
 //!
+//! `TableV2` replicas: aws-cdk-lib resolves a replica's PITR as replica specification →
+//! table specification → replica boolean → table boolean, so a table-level
+//! specification silences a replica's `pointInTimeRecovery: false`. Every fix that gives
+//! the table level a specification therefore moves the replicas' booleans into their
+//! own specification in the same edit
+//! (`{ region: 'ap-southeast-2', pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false } }`);
+//! when the replicas cannot be seen (a variable, a `.map(…)`, a `...spread`) the table
+//! is reported without a fix.
+//!
 //! Left alone: values that are expressions, `!Ref` parameters or conditions (the
 //! author made PITR configurable), props passed as a variable or with a `...spread`
-//! that could set them, `TableV2` replica overrides and CDKTF `replica` blocks.
+//! that could set them, and CDKTF `replica` blocks.
 //!
 //! ## Applicability
 //! safe: adding PITR or moving the deprecated boolean into the specification.
@@ -54,7 +63,7 @@ use crate::flavor::Flavor;
 use crate::lang::mapping::{MapNode, Position};
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{finding_with, literal_bool, prop_name, switch, Switch};
+use crate::transforms::{finding_with, literal_bool, prop_name, recorded_decision, switch, turn_on, Switch};
 use crate::value::{Renderer, Value};
 
 pub struct DynamodbPointInTimeRecovery;
@@ -94,7 +103,7 @@ impl Transform for DynamodbPointInTimeRecovery {
                 // CDK v1 has only the boolean; it is deprecated in v2 alone.
                 let v1 = doc.source().contains("@aws-cdk/aws-dynamodb");
                 for r in doc.of_types(CDK_TABLES) {
-                    out.extend(if v1 { check_v1(r) } else { check_l2(r) });
+                    out.extend(if v1 { check_v1(r) } else { check_l2(doc, r) });
                 }
                 out.extend(check_cfn_like(doc, CDK_CFN_TABLE, CDK_CFN_GLOBAL_TABLE));
             }
@@ -152,22 +161,90 @@ fn spec(map: MapNode, spec_key: &str, enabled_key: &str, what: &str, at: usize) 
             let edits = inner.insert(enabled_key, &Value::Bool(true), Position::End);
             Some(META.finding(value.start(), format!("{what}: `{spec_key}` does not enable point-in-time recovery; enabled it"), Some(edits)))
         }
-        Switch::Off(v) => Some(off(what, v.start(), vec![v.replace(&Value::Bool(true))])),
+        Switch::Off(v) => Some(turn_on(&META, Applicability::Review, &v, &format!("{what} turns point-in-time recovery off"), OFF_DONE)),
         Switch::Left => None,
     }
 }
 
+const OFF_DONE: &str = "turned it on (review: `false` was written on purpose, and PITR is billed by table size)";
+
 fn off(what: &str, at: usize, edits: Vec<Edit>) -> Finding {
-    let message = format!("{what} turns point-in-time recovery off; turned it on (review: `false` was written on purpose, and PITR is billed by table size)");
+    let message = format!("{what} turns point-in-time recovery off; {OFF_DONE}");
     finding_with(&META, Applicability::Review, at, message, edits)
 }
 
+/// The replica-level deprecated booleans of a `TableV2`, moved into the specification.
+///
+/// aws-cdk-lib resolves a replica's PITR as replica specification → table specification
+/// → replica boolean → table boolean (`TableV2.configureReplicaTable`: `props.pointInTimeRecoverySpecification
+/// ?? this.tableOptions.pointInTimeRecoverySpecification ?? (pointInTimeRecovery !== undefined ? {…} : undefined)`,
+/// aws-cdk-lib 2.276). Once the table level uses the specification, a replica's
+/// `pointInTimeRecovery: false` is ignored; so every fix that gives the table level a
+/// specification moves the replica booleans in the same edit. `Err` says why that cannot
+/// be done (replicas built elsewhere, a spread): then the table level is left alone.
+fn replica_migrations(doc: &Document, r: &Resource, props: MapNode) -> Result<Vec<Edit>, String> {
+    if !r.type_name.ends_with(".TableV2") {
+        return Ok(vec![]);
+    }
+    if props.has_spread() {
+        return Err("its props hold a `...spread` that may set `replicas`".into());
+    }
+    let Some(replicas) = props.get("replicas") else { return Ok(vec![]) };
+    let Some(list) = replicas.as_list() else {
+        return Err(format!("its `replicas` ({}) are not a literal list, so replica-level `{DEPRECATED}` overrides cannot be seen", doc.text(replicas.node)));
+    };
+    let mut edits = Vec::new();
+    for item in list.items() {
+        let Some(map) = item.as_map() else {
+            return Err(format!("replica `{}` at line {} is not an object literal, so its own `{DEPRECATED}` cannot be seen", item.text(), doc.line_of(item.start())));
+        };
+        if map.has_spread() {
+            return Err(format!("the replica at line {} holds a `...spread` that may set `{DEPRECATED}`", doc.line_of(item.start())));
+        }
+        let Some(old) = map.entry(DEPRECATED) else { continue };
+        if map.has(SPEC) {
+            continue; // the replica's own specification already wins
+        }
+        let Some(value) = old.value else { continue };
+        let indent = props.doc.line_indent(old.node.start_byte());
+        let text = Renderer::new(props.doc.syntax, &props.doc.style).entry(SPEC, &Value::map([(ENABLED, Value::code(value.text()))]), indent);
+        edits.push(Edit::replace(old.node.byte_range(), text));
+    }
+    Ok(edits)
+}
+
+/// A finding whose fix gives the table level a specification, extended with the replica
+/// migrations; without a fix (the replica opt-outs would be lost) when they are impossible.
+fn with_replicas(doc: &Document, r: &Resource, props: MapNode, mut f: Finding) -> Finding {
+    match replica_migrations(doc, r, props) {
+        Ok(extra) => {
+            if let (Some(fix), false) = (f.fix.as_mut(), extra.is_empty()) {
+                let n = extra.len();
+                fix.edits.extend(extra);
+                fix.edits.sort_by_key(|e| (e.range.start, e.range.end));
+                f.message.push_str(&format!(" (and moved {n} replica-level `{DEPRECATED}` into `{SPEC}`, which aws-cdk-lib would otherwise ignore)"));
+            }
+            f
+        }
+        Err(why) => {
+            f.message.push_str(&format!("; not fixed: {why}, and a replica's own `{DEPRECATED}` is ignored once the table level uses `{SPEC}`"));
+            f.fix = None;
+            f
+        }
+    }
+}
+
 /// aws-cdk-lib `Table` / `TableV2`.
-fn check_l2(r: &Resource) -> Vec<Finding> {
+fn check_l2(doc: &Document, r: &Resource) -> Vec<Finding> {
     let Some(props) = r.props else { return vec![] };
     let what = describe(r);
     let Some(old) = props.entry(DEPRECATED) else {
-        return spec(props, SPEC, ENABLED, &what, r.node.start_byte()).into_iter().collect();
+        // Adding a table-level specification outranks the replicas' booleans too.
+        let adds = !props.has(SPEC);
+        return spec(props, SPEC, ENABLED, &what, r.node.start_byte())
+            .map(|f| if adds { with_replicas(doc, r, props, f) } else { f })
+            .into_iter()
+            .collect();
     };
     let at = old.key_node.start_byte();
     if props.has(SPEC) {
@@ -177,18 +254,18 @@ fn check_l2(r: &Resource) -> Vec<Finding> {
         return out;
     }
     let Some(value) = old.value else { return vec![] };
-    let doc = props.doc;
+    let parsed = props.doc;
+    // A `false` whose comment records why moves as it is (a plain rename).
     let (enabled, turned_on) = match literal_bool(&value) {
+        Some(false) if recorded_decision(&value).is_some() => (Value::Bool(false), false),
         Some(b) => (Value::Bool(true), !b),
         None => (Value::code(value.text()), false),
     };
-    let indent = doc.line_indent(old.node.start_byte());
-    let text = Renderer::new(doc.syntax, &doc.style).entry(SPEC, &Value::map([(ENABLED, enabled)]), indent);
+    let indent = parsed.line_indent(old.node.start_byte());
+    let text = Renderer::new(parsed.syntax, &parsed.style).entry(SPEC, &Value::map([(ENABLED, enabled)]), indent);
     let edits = vec![Edit::replace(old.node.byte_range(), text)];
-    if turned_on {
-        return vec![off(&what, at, edits)];
-    }
-    vec![META.finding(at, format!("{what}: `{DEPRECATED}` is deprecated; moved into `{SPEC}`"), Some(edits))]
+    let f = if turned_on { off(&what, at, edits) } else { META.finding(at, format!("{what}: `{DEPRECATED}` is deprecated; moved into `{SPEC}`"), Some(edits)) };
+    vec![with_replicas(doc, r, props, f)]
 }
 
 /// CDK v1 `Table`: only the boolean exists.
@@ -200,7 +277,7 @@ fn check_v1(r: &Resource) -> Vec<Finding> {
             let edits = props.insert(DEPRECATED, &Value::Bool(true), Position::End);
             vec![META.finding(r.node.start_byte(), format!("{what} has no point-in-time recovery; enabled it"), Some(edits))]
         }
-        Switch::Off(v) => vec![off(&what, v.start(), vec![v.replace(&Value::Bool(true))])],
+        Switch::Off(v) => vec![turn_on(&META, Applicability::Review, &v, &format!("{what} turns point-in-time recovery off"), OFF_DONE)],
         Switch::Left => vec![],
     }
 }

@@ -227,7 +227,7 @@ fn finding(props: MapNode, rules: &Rules, at: usize, name: &str, doc: &Document)
             // Authors put the flag right after the description (or else last).
             props.insert(rules.flag, &Value::Bool(true), Position::After(rules.description)),
         ),
-        Verdict::Disabled(v) if commented(doc, &v) => {
+        Verdict::Disabled(v) if crate::transforms::recorded_decision(&v).is_some() => {
             let message = format!(
                 "KMS key{name} has automatic rotation turned off, with a comment that may say why; \
                  turn it on unless the reason holds"
@@ -242,14 +242,3 @@ fn finding(props: MapNode, rules: &Rules, at: usize, name: &str, doc: &Document)
     Some(META.finding(at, message, Some(edits)))
 }
 
-/// A comment on the value's line or the line above it: an explicit `false` that the
-/// author explained is reported for a human, not flipped under their comment.
-fn commented(doc: &Document, v: &ValueNode) -> bool {
-    let parsed = v.doc;
-    let src = doc.source();
-    let after = &src[v.end()..parsed.line_end(v.end())];
-    let start = parsed.line_start(v.start());
-    let above = if start == 0 { "" } else { &src[parsed.line_start(start - 1)..start] };
-    let is_comment = |t: &str| t.starts_with("//") || t.starts_with('#') || t.starts_with("/*");
-    is_comment(after.trim_start_matches([',', ' ', '\t'])) || is_comment(above.trim())
-}

@@ -308,7 +308,7 @@ fn check_database(doc: &Document, r: &Resource, spec: &Spec) -> Vec<Finding> {
     let tags_message = || format!("{what} does not copy its tags to snapshots; turned on `{copy_tags}`");
     if spec.copy_tags_default_on {
         if let Switch::Off(v) = switch(&props, copy_tags) {
-            out.push(META.finding(v.start(), tags_message(), Some(vec![v.replace(&Value::Bool(true))])));
+            out.push(off(&v, tags_message()));
         }
     } else {
         out.extend(flag(&props, copy_tags, at, tags_message));
@@ -333,9 +333,15 @@ fn describe(r: &Resource, spec: &Spec) -> String {
 fn flag(props: &MapNode, key: &str, at: usize, message: impl Fn() -> String) -> Option<Finding> {
     match switch(props, key) {
         Switch::Missing => Some(META.finding(at, message(), Some(props.insert(key, &Value::Bool(true), Position::End)))),
-        Switch::Off(v) => Some(META.finding(v.start(), message(), Some(vec![v.replace(&Value::Bool(true))]))),
+        Switch::Off(v) => Some(off(&v, message())),
         Switch::Left => None,
     }
+}
+
+/// A literal `false` turned on, unless a comment records the decision (then reported).
+fn off(v: &crate::lang::mapping::ValueNode, message: String) -> Finding {
+    let (head, done) = message.split_once("; ").unwrap_or((message.as_str(), "turned it on"));
+    crate::transforms::turn_on(&META, META.applicability, v, head, done)
 }
 
 /// The engine, lower-cased: a string literal, or the factory a CDK engine object

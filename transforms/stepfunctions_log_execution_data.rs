@@ -52,7 +52,7 @@ use crate::flavor::Flavor;
 use crate::lang::mapping::ValueNode;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{finding_with, insert_entries, switch, Switch};
+use crate::transforms::{insert_entries, switch, turn_on, Switch};
 use crate::value::Value;
 
 pub struct StepfunctionsLogExecutionData;
@@ -160,8 +160,8 @@ fn check_machine(doc: &Document, r: &Resource, keys: &Keys, level_all: &LevelAll
     match switch(&config, keys.include) {
         Switch::Missing => entries.push((keys.include, Value::Bool(true))),
         Switch::Off(v) => {
-            let message = format!("{what} sets `{}: false`; turned it on (review: execution data can hold personal data or secrets)", keys.include);
-            out.push(finding_with(&META, Applicability::Review, v.start(), message, vec![v.replace(&Value::Bool(true))]));
+            let head = format!("{what} sets `{}: false`", keys.include);
+            out.push(turn_on(&META, Applicability::Review, &v, &head, "turned it on (review: execution data can hold personal data or secrets)"));
         }
         Switch::Left => {}
     }

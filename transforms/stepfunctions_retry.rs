@@ -514,7 +514,13 @@ fn check_cdk_tasks(doc: &Document, policy: &Policy, out: &mut Vec<Finding>) {
             continue;
         }
         let (dur, import) = duration.get_or_insert_with(|| ts.reference("aws-cdk-lib", "Duration", "cdk")).clone();
-        let mut edits = retry_call_edits(ts, r, policy, &dur);
+        let mut edits = match retry_call_edits(ts, r, policy, &dur) {
+            Ok(edits) => edits,
+            Err(why) => {
+                out.push(META.finding(r.node.start_byte(), format!("{summary}; not fixed: {why}"), None));
+                continue;
+            }
+        };
         // The import goes with the first fix only: all of them would conflict on it.
         if let (Some(e), true) = (import, import_pending) {
             edits.push(e);
@@ -525,8 +531,11 @@ fn check_cdk_tasks(doc: &Document, policy: &Policy, out: &mut Vec<Finding>) {
 }
 
 /// `t.addRetry({…});` after the statement declaring a bound task, else `.addRetry({…})`
-/// chained on the `new` expression.
-fn retry_call_edits(ts: &TsFile, r: &Resource, policy: &Policy, duration: &str) -> Vec<Edit> {
+/// chained on the `new` expression. A binding declared with a type that has no public
+/// `addRetry` (`sfn.State`, `sfn.IChainable`, `sfn.INextable`: TS2339 on the call) gets the
+/// chained form, which type-checks because `addRetry` returns a `TaskStateBase`; `Err`
+/// when the declared type is one a `TaskStateBase` may not be assignable to.
+fn retry_call_edits(ts: &TsFile, r: &Resource, policy: &Policy, duration: &str) -> Result<Vec<Edit>, String> {
     let doc = ts.doc;
     let props = Value::map([
         ("errors", Value::List(policy.errors.iter().map(Value::str).collect())),
@@ -538,18 +547,73 @@ fn retry_call_edits(ts: &TsFile, r: &Resource, policy: &Policy, duration: &str) 
         matches!(s.kind(), "lexical_declaration" | "variable_declaration" | "expression_statement")
             && r.binding.is_some()
     });
-    if let (Some(stmt), Some(binding)) = (declaring, r.binding.as_deref()) {
+    let declared = declared_type(ts, r);
+    let statement_ok = declared.as_ref().is_none_or(|t| t.starts_with(CDK_TASKS) || t == TASK_STATE_BASE);
+    if !statement_ok && !declared.as_deref().is_some_and(|t| CHAINABLE_SUPERTYPES.contains(&t)) {
+        let t = declared.unwrap_or_default();
+        return Err(format!("the task is assigned to a binding declared as `{t}`, which may have no `addRetry`: add the retry where the task is created"));
+    }
+    if let (Some(stmt), Some(binding), true) = (declaring, r.binding.as_deref(), statement_ok) {
         // Rendered with two-space levels; `insert_after` re-indents to the file's unit.
         let mut style = doc.style.clone();
         style.indent = "  ".into();
         style.newline = "\n";
         let obj = Renderer::new(Syntax::TypeScript, &style).value(&props, "");
-        return vec![ts.insert_after(stmt, &ts.statement_text(&format!("{binding}.addRetry({obj})")))];
+        return Ok(vec![ts.insert_after(stmt, &ts.statement_text(&format!("{binding}.addRetry({obj})")))]);
     }
     let end = r.node.end_byte();
     let indent = doc.line_indent(end).to_string();
     let obj = Renderer::new(Syntax::TypeScript, &doc.style).value(&props, &indent);
-    vec![Edit::insert(end, format!(".addRetry({obj})"))]
+    Ok(vec![Edit::insert(end, format!(".addRetry({obj})"))])
+}
+
+const TASK_STATE_BASE: &str = "aws-cdk-lib/aws-stepfunctions.TaskStateBase";
+/// Declared types that a `TaskStateBase` (what `addRetry` returns) is assignable to.
+const CHAINABLE_SUPERTYPES: &[&str] = &[
+    "aws-cdk-lib/aws-stepfunctions.State",
+    "aws-cdk-lib/aws-stepfunctions.IChainable",
+    "aws-cdk-lib/aws-stepfunctions.INextable",
+    "any",
+    "unknown",
+];
+
+/// The declared type of the task's binding, qualified (`aws-cdk-lib/aws-stepfunctions.State`,
+/// `any`), or the type's text when it does not resolve (`MyState`, `sfn.State | undefined`);
+/// `None` when the binding has no type annotation (its type is the task class).
+fn declared_type(ts: &TsFile, r: &Resource) -> Option<String> {
+    let doc = ts.doc;
+    let binding = r.binding.as_deref()?;
+    let annotation = match binding.strip_prefix("this.") {
+        Some(field) => {
+            let mut cur = r.node;
+            let body = loop {
+                cur = cur.parent()?;
+                if cur.kind() == "class_body" {
+                    break cur;
+                }
+            };
+            named_children(body).into_iter().find_map(|m| {
+                let name = m.child_by_field_name("name")?;
+                (m.kind() == "public_field_definition" && doc.text(name) == field).then(|| m.child_by_field_name("type"))?
+            })?
+        }
+        None => {
+            let mut cur = r.node.parent()?;
+            while matches!(cur.kind(), "as_expression" | "parenthesized_expression" | "non_null_expression" | "satisfies_expression") {
+                cur = cur.parent()?;
+            }
+            if cur.kind() != "variable_declarator" {
+                return None;
+            }
+            cur.child_by_field_name("type")?
+        }
+    };
+    let ty = named_children(annotation).into_iter().next()?;
+    let text = doc.text(ty).trim().to_string();
+    if matches!(text.as_str(), "any" | "unknown") {
+        return Some(text);
+    }
+    Some(ts.resolve(ty).unwrap_or(text))
 }
 
 /// `.addRetry(` on the task's binding (in the block that declares it) or chained on its `new`.

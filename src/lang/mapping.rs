@@ -473,8 +473,13 @@ impl<'a> MapNode<'a> {
         let delimited = !matches!(self.node.kind(), "block_mapping");
         let indent = doc.column_indent(anchor.start_byte());
         let multi_line = !delimited || self.one_member_per_line();
-        let text = if multi_line {
+        // Inside a YAML flow mapping only flow text is valid (a block entry breaks the
+        // document): the entry is rendered as for a one-line mapping, on a line of its own.
+        let flow = self.node.kind() == "flow_mapping";
+        let text = if multi_line && !flow {
             render(&indent, true)
+        } else if multi_line {
+            render(&indent, false)
         } else {
             render(doc.line_indent(anchor.start_byte()), false)
         };
@@ -518,7 +523,8 @@ impl<'a> MapNode<'a> {
         ))
     }
 
-    /// `{}` (or `{ }`) gets its first entry.
+    /// `{}` (or `{ }`) gets its first entry. Comments inside the braces stay: the entry
+    /// goes after them (`{ /* keep */ a: 1 }`, or on a line of its own before the `}`).
     fn fill_empty(&self, key: &str, value: &Value, r: &Renderer) -> Edit {
         let doc = self.doc;
         let open = self.node.start_byte() + 1;
@@ -527,6 +533,37 @@ impl<'a> MapNode<'a> {
         let inner = format!("{indent}{}", doc.style.indent);
         let entry = r.entry(key, value, &inner);
         let nl = doc.style.newline;
+        let kept = &doc.source[open..close];
+        if !kept.trim().is_empty() && doc.syntax != Syntax::Json {
+            let comma = if doc.syntax == Syntax::TypeScript && doc.style.trailing_comma {
+                ","
+            } else {
+                ""
+            };
+            let end = doc.trim_back(close).max(open);
+            if kept.contains('\n') {
+                // `{\n  // TODO …\n}`: the entry on its own line after the comment lines.
+                let flow = Renderer { flow: true, ..*r };
+                let entry = if doc.syntax == Syntax::Yaml {
+                    flow.entry(key, value, &inner)
+                } else {
+                    entry
+                };
+                let comma = if doc.syntax == Syntax::Yaml {
+                    ""
+                } else {
+                    comma
+                };
+                return Edit::replace(end..close, format!("{nl}{inner}{entry}{comma}{nl}{indent}"));
+            }
+            let flow = Renderer { flow: true, ..*r };
+            let entry = if doc.syntax == Syntax::Yaml {
+                flow.entry(key, value, &inner)
+            } else {
+                entry
+            };
+            return Edit::replace(end..close, format!(" {entry} "));
+        }
         if doc.syntax != Syntax::Json && !entry.contains('\n') && entry.len() <= 64 {
             return Edit::replace(open..close, format!(" {entry} "));
         }
@@ -543,6 +580,43 @@ impl<'a> MapNode<'a> {
             open..close,
             format!("{nl}{inner}{entry}{comma}{nl}{indent}"),
         )
+    }
+
+    /// A TypeScript object with no entries (only blanks or comments) gets all of
+    /// `entries` in one edit, after its comments: `{ /* keep */ a: 1, b: 2 }`, or one per
+    /// line before the `}` when the object spans lines. `None` for another syntax or an
+    /// object that has entries.
+    pub fn fill_empty_entries(&self, entries: &[(&str, Value)]) -> Option<Edit> {
+        let doc = self.doc;
+        if doc.syntax != Syntax::TypeScript
+            || !named_children(self.node).is_empty()
+            || entries.is_empty()
+        {
+            return None;
+        }
+        let r = Renderer::new(doc.syntax, &doc.style);
+        let open = self.node.start_byte() + 1;
+        let close = self.node.end_byte() - 1;
+        let indent = doc.line_indent(self.node.start_byte()).to_string();
+        let inner = format!("{indent}{}", doc.style.indent);
+        let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, &inner)).collect();
+        let nl = doc.style.newline;
+        let comma = if doc.style.trailing_comma { "," } else { "" };
+        let kept = &doc.source[open..close];
+        let end = if kept.trim().is_empty() {
+            open
+        } else {
+            doc.trim_back(close).max(open)
+        };
+        let one_line = texts.join(", ");
+        if !kept.contains('\n') && !one_line.contains('\n') && one_line.len() <= 80 {
+            return Some(Edit::replace(end..close, format!(" {one_line} ")));
+        }
+        let lines = texts.join(&format!(",{nl}{inner}"));
+        Some(Edit::replace(
+            end..close,
+            format!("{nl}{inner}{lines}{comma}{nl}{indent}"),
+        ))
     }
 
     /// Remove the entry for `key` with its separator and, when it stands alone, its line.
@@ -654,6 +728,7 @@ fn insert_member(
         } else {
             anchor_end
         };
+        let at = after_own_comments(doc, at, indent.len());
         return vec![Edit::insert(at, format!("{nl}{indent}{text}"))];
     }
     let after = comma.as_ref().map_or(anchor_end, |c| c.end);
@@ -671,6 +746,25 @@ fn insert_member(
     match comma {
         Some(c) => vec![Edit::insert(c.end, format!(" {text},"))],
         None => vec![Edit::insert(anchor_end, format!(", {text}"))],
+    }
+}
+
+/// The end of the comment lines right after `at` (a line end) that are indented deeper
+/// than `column`: in a block mapping they belong to the member that ends at `at` (a
+/// resource's trailing `# …` under its last property), so a new member goes after them.
+/// Comments at the member's own column introduce the next member and stay before it.
+fn after_own_comments(doc: &Parsed, mut at: usize, column: usize) -> usize {
+    let src = &doc.source;
+    loop {
+        let Some(next) = src[at..].find('\n').map(|i| at + i + 1) else {
+            return at;
+        };
+        let line = &src[next..doc.line_end(next)];
+        let body = line.trim_start_matches([' ', '\t']);
+        if !body.starts_with('#') || line.len() - body.len() <= column {
+            return at;
+        }
+        at = doc.line_end(next);
     }
 }
 
@@ -1191,5 +1285,73 @@ mod tests {
             m.insert("B", &Value::Int(2), Position::End)
         });
         assert_eq!(out, "{\r\n  \"A\": 1,\r\n  \"B\": 2\r\n}\r\n");
+    }
+
+    #[test]
+    fn comments_inside_empty_objects_stay() {
+        let src = "new B(this, 'A', { /* keep */ });\nnew B(this, 'B', {\n  // TODO: JIRA-1\n});\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = crate::lang::ts::TsFile::new(&doc);
+        let maps: Vec<MapNode> = ts
+            .news
+            .iter()
+            .filter_map(|c| ts.object_arg(c.arguments, 2))
+            .collect();
+        let edits: Vec<Edit> = maps
+            .iter()
+            .flat_map(|m| m.insert("versioned", &Value::Bool(true), Position::End))
+            .collect();
+        let out = crate::edit::apply_edits(src, &edits.iter().collect::<Vec<_>>());
+        let comma = if doc.style.trailing_comma { "," } else { "" };
+        assert_eq!(
+            out,
+            format!("new B(this, 'A', {{ /* keep */ versioned: true }});\nnew B(this, 'B', {{\n  // TODO: JIRA-1\n  versioned: true{comma}\n}});\n")
+        );
+        let entries = [("a", Value::Bool(true)), ("b", Value::Int(1))];
+        let all = maps[1].fill_empty_entries(&entries).unwrap();
+        assert!(
+            crate::edit::apply_edits(src, &[&all]).contains("// TODO: JIRA-1\n  a: true,\n  b: 1")
+        );
+    }
+
+    #[test]
+    fn new_members_go_after_a_members_trailing_comments() {
+        let src = "Resources:\n  A:\n    Type: X\n    Properties:\n      # TODO: encryption\n  # about B\n  B:\n    Type: Y\n";
+        let out = run(Syntax::Yaml, src, |m| {
+            let resources = m.get("Resources").unwrap().as_map().unwrap();
+            let a = resources.entry("A").unwrap().node;
+            resources.insert(
+                "C",
+                &Value::map([("Type", Value::str("Z"))]),
+                Position::AfterMember(a),
+            )
+        });
+        assert_eq!(
+            out,
+            "Resources:\n  A:\n    Type: X\n    Properties:\n      # TODO: encryption\n  C:\n    Type: Z\n  # about B\n  B:\n    Type: Y\n"
+        );
+    }
+
+    #[test]
+    fn flow_mapping_with_comment_lines_stays_valid() {
+        let src = "P: {\n  # a comment\n  BucketName: x\n}\n";
+        let out = run(Syntax::Yaml, src, |m| {
+            let map = m.get("P").unwrap().as_map().unwrap();
+            map.insert_with(Position::End, |indent, multi_line| {
+                let r = Renderer::new(Syntax::Yaml, &map.doc.style);
+                let v = Value::map([("A", Value::Bool(true)), ("B", Value::Bool(true))]);
+                if multi_line {
+                    r.entry("C", &v, indent)
+                } else {
+                    "C: { A: true, B: true }".into()
+                }
+            })
+            .unwrap()
+        });
+        assert_eq!(
+            out,
+            "P: {\n  # a comment\n  BucketName: x,\n  C: { A: true, B: true }\n}\n"
+        );
+        assert!(crate::lang::verify::check(Syntax::Yaml, &out).is_ok());
     }
 }

@@ -56,6 +56,8 @@ pub struct ImportDecl<'a> {
     pub node: Node<'a>,
     /// The module as normalized (`@aws-cdk/aws-s3` → `aws-cdk-lib/aws-s3`).
     pub module: String,
+    /// The module as written (`aws-cdk-lib/core`, `@aws-cdk/aws-s3`).
+    pub source: String,
     /// `import * as x` / `import x = require()` alias.
     pub namespace: Option<String>,
     /// `{ a, b as c }`: (imported, local).
@@ -351,6 +353,15 @@ impl<'a> TsFile<'a> {
     /// How to name `export` of `module` here, and the import edit that makes it
     /// available when the file does not import it yet (in the file's import style).
     /// `alias` is the namespace name to use when a namespace import is added.
+    ///
+    /// A name the file already binds to the same export (through any import path,
+    /// `aws-cdk-lib/core` included) is reused; a name the file binds to something else
+    /// (another import or a local declaration) is never imported again. New specifiers
+    /// join a one-per-line list on lines of their own. A CDK v1 file (only `@aws-cdk/*`
+    /// imports) gets v1 module names (`@aws-cdk/core`, `@aws-cdk/aws-sqs`); whether the
+    /// project can resolve a new module is checked once per fix by [`unlisted_packages`].
+    /// A CDKTF file that names provider classes through the root namespace
+    /// (`aws.s3Bucket.S3Bucket`) gets the same form.
     pub fn reference(&self, module: &str, export: &str, alias: &str) -> (String, Option<Edit>) {
         let wanted = Qualified {
             module: module.to_string(),
@@ -369,33 +380,52 @@ impl<'a> TsFile<'a> {
             return (format!("{local}.{export}"), None);
         }
         let root = root_of(module);
-        let root_ns = locals
+        let v1 = self.is_cdk_v1();
+        // Only `aws-cdk-lib` itself (not `aws-cdk-lib/core`, not v1's `@aws-cdk/core`)
+        // exports the `aws_*` submodule namespaces.
+        let root_ns = self
+            .imports
             .iter()
-            .find(|(_, q)| q.module == root && q.path.is_empty() && root != module)
-            .map(|(l, _)| l.to_string());
+            .filter(|i| i.module == root && root != module && i.source == root)
+            .find_map(|i| i.namespace.clone())
+            .filter(|ns| self.bindings.get(ns).is_some_and(|q| q.module == root));
         let q = self.doc.style.quote;
         let semi = if self.doc.style.semicolons { ";" } else { "" };
+        let written = |m: &str| if v1 { v1_module(m) } else { m.to_string() };
+        let taken = |name: &str| self.binds(name);
         // A root export (`Duration` of aws-cdk-lib): extend a named import of the root, or add one.
         if module == root {
-            if let Some(imp) = self
+            if !taken(export) {
+                if let Some(imp) = self
+                    .imports
+                    .iter()
+                    .find(|i| i.module == root && i.named_node.is_some())
+                {
+                    return (export.to_string(), Some(self.add_specifier(imp, export)));
+                }
+                return (
+                    export.to_string(),
+                    Some(self.add_import_line(&format!(
+                        "import {{ {export} }} from {}{semi}",
+                        quote(&written(module), q)
+                    ))),
+                );
+            }
+            if let Some(ns) = self
                 .imports
                 .iter()
-                .find(|i| i.module == root && i.named_node.is_some())
+                .filter(|i| i.module == root)
+                .find_map(|i| i.namespace.clone())
             {
-                return (export.to_string(), Some(self.add_specifier(imp, export)));
+                return (format!("{ns}.{export}"), None);
             }
-            return (
-                export.to_string(),
-                Some(self.add_import_line(&format!(
-                    "import {{ {export} }} from {}{semi}",
-                    quote(module, q)
-                ))),
-            );
         }
         // The module is already imported by name (`import { Key } from …`): extend that list.
-        if let Some(imp) = self.imports.iter().find(|i| {
-            i.module == module && i.named_node.is_some() && !self.bindings.contains_key(export)
-        }) {
+        if let Some(imp) = self
+            .imports
+            .iter()
+            .find(|i| i.module == module && i.named_node.is_some() && !taken(export))
+        {
             return (export.to_string(), Some(self.add_specifier(imp, export)));
         }
         let siblings: Vec<&ImportDecl> = self
@@ -410,12 +440,12 @@ impl<'a> TsFile<'a> {
         let ns_style = siblings.iter().filter(|i| i.namespace.is_some()).count();
         let root_alias_import = self.imports.iter().find(|i| {
             i.module == root
+                && i.source == root
                 && i.named
                     .iter()
                     .any(|(imp, _)| submodule(root, imp).is_some())
         });
-        let taken = |name: &str| self.bindings.contains_key(name);
-        if ns_style == 0 && named_style == 0 {
+        if ns_style == 0 && named_style == 0 && module != root {
             if let Some(imp) = root_alias_import {
                 if let (Some(member), false) = (root_member(module), taken(alias)) {
                     return (
@@ -424,7 +454,7 @@ impl<'a> TsFile<'a> {
                     );
                 }
             }
-            if let Some(ns) = root_ns.filter(|_| root == CDK_ROOT) {
+            if let Some(ns) = root_ns {
                 if let Some(member) = root_member(module) {
                     return (format!("{ns}.{member}.{export}"), None);
                 }
@@ -435,7 +465,7 @@ impl<'a> TsFile<'a> {
                 export.to_string(),
                 Some(self.add_import_line(&format!(
                     "import {{ {export} }} from {}{semi}",
-                    quote(module, q)
+                    quote(&written(module), q)
                 ))),
             );
         }
@@ -443,19 +473,66 @@ impl<'a> TsFile<'a> {
         while taken(&name) {
             name.push('_');
         }
-        let line = format!("import * as {name} from {}{semi}", quote(module, q));
+        let line = format!(
+            "import * as {name} from {}{semi}",
+            quote(&written(module), q)
+        );
         (
             format!("{name}.{export}"),
             Some(self.add_import_line(&line)),
         )
     }
 
+    /// True when `name` is bound in the file: imported, or declared or used as an
+    /// identifier (a local class, const or parameter of that name).
+    pub fn binds(&self, name: &str) -> bool {
+        if self.bindings.contains_key(name) || !self.usages(name).is_empty() {
+            return true;
+        }
+        // Declared names the parser calls type identifiers (`class Duration {}`).
+        let src = &self.doc.source;
+        ["class ", "interface ", "type ", "enum "].iter().any(|k| {
+            let decl = format!("{k}{name}");
+            src.match_indices(&decl).any(|(i, _)| {
+                let after = src[i + decl.len()..].chars().next();
+                !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            })
+        })
+    }
+
+    /// A CDK v1 file: it imports `@aws-cdk/*` modules and nothing from `aws-cdk-lib`.
+    pub fn is_cdk_v1(&self) -> bool {
+        let sources = || self.imports.iter().map(|i| i.source.as_str());
+        sources().any(|s| s.starts_with("@aws-cdk/") && !s.ends_with("-alpha"))
+            && !sources().any(|s| s.starts_with(CDK_ROOT))
+    }
+
     fn add_specifier(&self, imp: &ImportDecl, specifier: &str) -> Edit {
         let named = imp.named_node.expect("named imports");
-        let last = named_children(named).into_iter().last();
-        match last {
-            Some(last) => Edit::insert(last.end_byte(), format!(", {specifier}")),
-            None => Edit::replace(named.byte_range(), format!("{{ {specifier} }}")),
+        let doc = self.doc;
+        let specs: Vec<Node> = named_children(named)
+            .into_iter()
+            .filter(|n| n.kind() == "import_specifier")
+            .collect();
+        let Some(last) = specs.last() else {
+            return Edit::replace(named.byte_range(), format!("{{ {specifier} }}"));
+        };
+        // One specifier per line (`import {\n  A,\n  B,\n} from …`): a line of its own.
+        let own_lines = doc.text(named).contains('\n')
+            && doc.line_indent(last.start_byte()).len()
+                == last.start_byte() - doc.line_start(last.start_byte());
+        if !own_lines {
+            return Edit::insert(last.end_byte(), format!(", {specifier}"));
+        }
+        let indent = doc.line_indent(last.start_byte());
+        let nl = doc.style.newline;
+        let after = &doc.source[last.end_byte()..named.end_byte()];
+        match after.trim_start().starts_with(',') {
+            true => {
+                let comma = last.end_byte() + after.find(',').unwrap_or(0) + 1;
+                Edit::insert(comma, format!("{nl}{indent}{specifier},"))
+            }
+            false => Edit::insert(last.end_byte(), format!(",{nl}{indent}{specifier}")),
         }
     }
 
@@ -477,12 +554,13 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
     for stmt in named_children(doc.root()) {
         match stmt.kind() {
             "import_statement" => {
-                let module = stmt
+                let source = stmt
                     .child_by_field_name("source")
-                    .map_or(String::new(), |s| normalize_module(&string_value(doc, s)));
+                    .map_or(String::new(), |s| string_value(doc, s));
                 let mut decl = ImportDecl {
                     node: stmt,
-                    module,
+                    module: normalize_module(&source),
+                    source,
                     namespace: None,
                     named: vec![],
                     named_node: None,
@@ -498,7 +576,8 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
                                 decl.namespace = Some(doc.text(id).to_string());
                             }
                             if let Some(src) = part.child_by_field_name("source") {
-                                decl.module = normalize_module(&string_value(doc, src));
+                                decl.source = string_value(doc, src);
+                                decl.module = normalize_module(&decl.source);
                             }
                         }
                         _ => {}
@@ -533,9 +612,11 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
                         continue;
                     };
                     if name.kind() == "identifier" && arg.kind() == "string" {
+                        let source = string_value(doc, arg);
                         out.push(ImportDecl {
                             node: stmt,
-                            module: normalize_module(&string_value(doc, arg)),
+                            module: normalize_module(&source),
+                            source,
                             namespace: Some(doc.text(name).to_string()),
                             named: vec![],
                             named_node: None,
@@ -587,7 +668,8 @@ fn string_value(doc: &Parsed, node: Node) -> String {
 /// One spelling per module: CDK v1 `@aws-cdk/*` → `aws-cdk-lib/*`, `…/index` dropped.
 pub fn normalize_module(module: &str) -> String {
     let m = module.trim_end_matches("/index").trim_end_matches(".js");
-    if m == "@aws-cdk/core" {
+    // `aws-cdk-lib/core` is a path of the root module: the same exports, the same classes.
+    if m == "@aws-cdk/core" || m == "aws-cdk-lib/core" {
         return CDK_ROOT.into();
     }
     if let Some(rest) = m.strip_prefix("@aws-cdk/") {
@@ -642,6 +724,18 @@ fn specifier(member: &str, alias: &str) -> String {
         member.to_string()
     } else {
         format!("{member} as {alias}")
+    }
+}
+
+/// The CDK v1 package of a v2 module name: `aws-cdk-lib` → `@aws-cdk/core`,
+/// `aws-cdk-lib/aws-sqs` → `@aws-cdk/aws-sqs`; other modules as they are.
+pub fn v1_module(module: &str) -> String {
+    if module == CDK_ROOT {
+        return "@aws-cdk/core".into();
+    }
+    match module.strip_prefix("aws-cdk-lib/") {
+        Some(rest) => format!("@aws-cdk/{rest}"),
+        None => module.to_string(),
     }
 }
 
@@ -776,5 +870,106 @@ mod tests {
         );
         let stmt = ts.statement_of(ts.news[1].node).unwrap();
         assert_eq!(doc.text(stmt), "const a = new X();");
+    }
+
+    fn reference_in(
+        src: &str,
+        module: &str,
+        export: &str,
+        alias: &str,
+    ) -> (String, Option<String>) {
+        let doc = Parsed::new(Syntax::TypeScript, src.into());
+        let ts = TsFile::new(&doc);
+        let (expr, edit) = ts.reference(module, export, alias);
+        (expr, edit.map(|e| crate::edit::apply_edits(src, &[&e])))
+    }
+
+    #[test]
+    fn one_specifier_per_line_lists_get_a_line_each() {
+        let src = "import {\n  App,\n  aws_lambda as lambda,\n} from 'aws-cdk-lib';\n";
+        let (expr, out) = reference_in(src, "aws-cdk-lib", "Duration", "cdk");
+        assert_eq!(expr, "Duration");
+        assert_eq!(
+            out.unwrap(),
+            "import {\n  App,\n  aws_lambda as lambda,\n  Duration,\n} from 'aws-cdk-lib';\n"
+        );
+        let (expr, out) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert!(out
+            .unwrap()
+            .contains("  aws_lambda as lambda,\n  aws_sqs as sqs,\n}"));
+        // Without a trailing comma the list keeps having none.
+        let src = "import {\n  App,\n  Stack\n} from 'aws-cdk-lib';\n";
+        let (_, out) = reference_in(src, "aws-cdk-lib", "Duration", "cdk");
+        assert_eq!(
+            out.unwrap(),
+            "import {\n  App,\n  Stack,\n  Duration\n} from 'aws-cdk-lib';\n"
+        );
+        // A one-line list stays on one line.
+        let (_, out) = reference_in(
+            "import { App } from 'aws-cdk-lib';\n",
+            "aws-cdk-lib",
+            "Duration",
+            "cdk",
+        );
+        assert_eq!(
+            out.unwrap(),
+            "import { App, Duration } from 'aws-cdk-lib';\n"
+        );
+    }
+
+    #[test]
+    fn core_path_is_the_root_and_bound_names_are_reused() {
+        let src = "import { Stack, Duration } from 'aws-cdk-lib/core';\n";
+        assert_eq!(
+            reference_in(src, "aws-cdk-lib", "Duration", "cdk"),
+            ("Duration".into(), None)
+        );
+        // `aws-cdk-lib/core` has no `aws_*` namespaces: a new module gets its own import.
+        let (expr, out) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert!(out
+            .unwrap()
+            .contains("import * as sqs from 'aws-cdk-lib/aws-sqs';"));
+        // A local `Duration` is never shadowed by an import.
+        let src = "import * as cdk from 'aws-cdk-lib';\nconst Duration = 1;\n";
+        assert_eq!(
+            reference_in(src, "aws-cdk-lib", "Duration", "cdk"),
+            ("cdk.Duration".into(), None)
+        );
+        let src = "import { Stack } from 'aws-cdk-lib';\nclass Duration {}\n";
+        let (expr, out) = reference_in(src, "aws-cdk-lib", "Duration", "cdk");
+        assert_eq!(expr, "cdk.Duration");
+        assert!(out.unwrap().contains("import * as cdk from 'aws-cdk-lib';"));
+    }
+
+    #[test]
+    fn cdk_v1_files_get_v1_modules() {
+        let src = "import * as cdk from '@aws-cdk/core';\nimport * as lambda from '@aws-cdk/aws-lambda';\n";
+        let (expr, out) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+        assert!(out
+            .unwrap()
+            .contains("import * as sqs from '@aws-cdk/aws-sqs';"));
+        assert_eq!(
+            reference_in(src, "aws-cdk-lib", "Duration", "cdk"),
+            ("cdk.Duration".into(), None)
+        );
+        // v1 `@aws-cdk/core` has no `aws_sqs` member.
+        let src = "import * as cdk from '@aws-cdk/core';\n";
+        let (expr, _) = reference_in(src, "aws-cdk-lib/aws-sqs", "Queue", "sqs");
+        assert_eq!(expr, "sqs.Queue");
+    }
+
+    #[test]
+    fn cdktf_root_namespace_is_followed() {
+        let src = "import * as aws from '@cdktf/provider-aws';\nimport { TerraformStack } from 'cdktf';\n";
+        let got = reference_in(
+            src,
+            "@cdktf/provider-aws/lib/s3-bucket-policy",
+            "S3BucketPolicy",
+            "s3BucketPolicy",
+        );
+        assert_eq!(got, ("aws.s3BucketPolicy.S3BucketPolicy".into(), None));
     }
 }

@@ -49,6 +49,66 @@ pub(crate) fn switch<'a>(map: &crate::lang::mapping::MapNode<'a>, key: &str) -> 
     }
 }
 
+/// The comment that records a decision about an explicit value: a comment after the
+/// value on its own line (`isMultiRegionTrail: false, // one trail per region`) or a
+/// comment line right above it. An explicit value with such a comment was chosen on
+/// purpose, so a transform reports it without a fix instead of overruling it. A comment
+/// that asks for a change (`TODO`, `FIXME`, `XXX`) records no decision. Returns the
+/// comment's text (markers stripped) and its 1-based line.
+pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(String, usize)> {
+    let parsed = v.doc;
+    let src: &str = &parsed.source;
+    let line_no = |at: usize| src[..at].matches('\n').count() + 1;
+    let comment = |t: &str| {
+        let t = t.trim();
+        let body = ["//", "/*", "#"].iter().find_map(|m| t.strip_prefix(m))?;
+        let body = body.trim().trim_end_matches("*/").trim();
+        let lower = body.to_ascii_lowercase();
+        let asks_change = ["todo", "fixme", "xxx"]
+            .iter()
+            .any(|w| lower.starts_with(w) || lower.contains(&format!(" {w}")));
+        (!body.is_empty() && !asks_change).then(|| body.to_string())
+    };
+    let after = &src[v.end()..parsed.line_end(v.end())];
+    if let Some(text) = comment(after.trim_start_matches([',', ' ', '\t', '}'])) {
+        return Some((text, line_no(v.end())));
+    }
+    let start = parsed.line_start(v.start());
+    if start == 0 {
+        return None;
+    }
+    let above_start = parsed.line_start(start - 1);
+    comment(&src[above_start..start]).map(|text| (text, line_no(above_start)))
+}
+
+/// A literal `false` (or another explicit value) that should be `true`: turned on with
+/// `applicability`, or, when a comment records the decision ([`recorded_decision`]),
+/// reported without a fix that quotes the comment. `head` says what was found
+/// (`CloudTrail trail `T` sets `isMultiRegionTrail: false``), `done` what the fix does.
+pub(crate) fn turn_on(
+    meta: &'static crate::transform::Meta,
+    applicability: crate::edit::Applicability,
+    v: &crate::lang::mapping::ValueNode,
+    head: &str,
+    done: &str,
+) -> crate::edit::Finding {
+    match recorded_decision(v) {
+        Some((why, line)) => crate::edit::Finding {
+            transform: meta.id,
+            message: format!("{head}; left alone: the comment at line {line} records the decision (\"{why}\"); change it by hand if the reason no longer holds"),
+            offset: v.start(),
+            fix: None,
+        },
+        None => finding_with(
+            meta,
+            applicability,
+            v.start(),
+            format!("{head}; {done}"),
+            vec![v.replace(&crate::value::Value::Bool(true))],
+        ),
+    }
+}
+
 /// A finding whose fix has its own applicability (an explicit `false` turned on is
 /// `review` even in a `safe` transform).
 pub(crate) fn finding_with(
@@ -67,8 +127,9 @@ pub(crate) fn finding_with(
 }
 
 /// New entries appended to a mapping as one insertion, so they keep their order
-/// (two insertions at the same point would not). An empty mapping gets the first
-/// entry only; the fixer's next pass adds the rest.
+/// (two insertions at the same point would not). An empty TypeScript object gets them
+/// all after the comments it holds; another empty mapping gets the first entry only (the
+/// fixer's next pass adds the rest).
 pub(crate) fn insert_entries(
     map: crate::lang::mapping::MapNode,
     entries: &[(&str, crate::value::Value)],
@@ -102,7 +163,9 @@ pub(crate) fn insert_entries_at<'a>(
         let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, indent)).collect();
         texts.join(&sep)
     });
-    rendered.unwrap_or_else(|| map.insert(first_key, first_value, at))
+    rendered
+        .or_else(|| map.fill_empty_entries(entries).map(|e| vec![e]))
+        .unwrap_or_else(|| map.insert(first_key, first_value, at))
 }
 
 /// Props for a resource that has none: CFN `Properties` after `Type`, or a TS props
