@@ -218,7 +218,9 @@ pub fn scan(
             if crate::interrupt::interrupted() {
                 return (p.clone(), Ok(None));
             }
-            let r = files::process(p, REGISTRY, settings);
+            // Named paths are followed; files met in a walk are opened without following
+            // a symlink swapped in since.
+            let r = files::process_path(p, roots.contains(p), REGISTRY, settings);
             progress.inc(1);
             (p.clone(), r)
         })

@@ -203,8 +203,20 @@ fn outside(link: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
 }
 
 /// Read, classify and fix one file. `Ok(None)`: not infrastructure code, skipped.
+/// A symlink is followed (a path named on the command line).
 pub fn process(
     path: &Path,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Result<Option<Processed>, FileError> {
+    process_path(path, true, registry, settings)
+}
+
+/// [`process`]; `follow: false` for a file found by walking a folder: it was a regular
+/// file then, and one replaced by a symlink since is refused, not read through.
+pub fn process_path(
+    path: &Path,
+    follow: bool,
     registry: &[Registered],
     settings: &Settings,
 ) -> Result<Option<Processed>, FileError> {
@@ -212,13 +224,28 @@ pub fn process(
         return Ok(None);
     };
     // Never open what is not a regular file (a FIFO would block, a device never ends).
-    let meta = std::fs::metadata(path).map_err(FileError::Read)?;
+    let meta = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }
+    .map_err(FileError::Read)?;
+    if meta.file_type().is_symlink() {
+        return Err(FileError::Read(std::io::Error::other(
+            "replaced by a symlink since the folder was walked; skipped, not written",
+        )));
+    }
     if !meta.is_file() {
         return Err(FileError::Read(std::io::Error::other(
             "not a regular file; skipped",
         )));
     }
-    let mut file = std::fs::File::open(path).map_err(FileError::Read)?;
+    let mut file = if follow {
+        std::fs::File::open(path)
+    } else {
+        open_nofollow(path, false)
+    }
+    .map_err(FileError::Read)?;
     let read_id = file.metadata().ok().as_ref().and_then(FileId::of);
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(FileError::Read)?;
