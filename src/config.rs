@@ -116,16 +116,9 @@ pub fn find_for_root(root: &Path) -> Option<PathBuf> {
 }
 
 /// Whether `value` suits an option whose default is `default`: an option with a
-/// numeric default takes a non-negative number (an integer when the default is one).
+/// numeric default takes a non-negative number (the transform's `check_option` may
+/// ask for more: a whole number, a minimum).
 fn check_kind(default: &str, value: &str) -> Result<(), String> {
-    if default.parse::<i64>().is_ok() {
-        return match value.parse::<i64>() {
-            Ok(n) if n >= 0 => Ok(()),
-            _ => Err(format!(
-                "`{value}` is not a whole number ≥ 0 (default `{default}`)"
-            )),
-        };
-    }
     if default.parse::<f64>().is_ok() {
         return match value.parse::<f64>() {
             Ok(n) if n >= 0.0 && n.is_finite() => Ok(()),
