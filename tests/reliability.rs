@@ -818,3 +818,168 @@ fn test_files_are_skipped_by_default() {
         assert!(out.contains(&format!("a/{rel}")), "{rel}: {out}");
     }
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A repository on `main` holding `files` (relative path, content), committed.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "init"]);
+    dir
+}
+
+fn branches(dir: &Path) -> String {
+    git(dir, &["branch", "--format=%(refname:short)"])
+}
+
+/// pr-partial-failure: a file that cannot be written is reported and left out while
+/// the others are committed; files outside the work tree or ignored by git are never
+/// written.
+#[test]
+fn pr_reports_unwritable_outside_and_ignored_files_and_goes_on() {
+    let dir = repo(&[
+        ("a.yaml", ORDERS),
+        ("b.yaml", ORDERS),
+        (".gitignore", "gen/\n"),
+    ]);
+    let root = dir.path();
+    let b = root.join("b.yaml");
+    let mut perms = fs::metadata(&b).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&b, perms).unwrap();
+    fs::create_dir_all(root.join("gen")).unwrap();
+    fs::write(root.join("gen/g.yaml"), ORDERS).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("x.yaml"), ORDERS).unwrap();
+    let o = bin()
+        .args([
+            "pr",
+            "-t",
+            "cfn-redundant-depends-on",
+            "--branch",
+            "fixes",
+            ".",
+            "gen/g.yaml",
+        ])
+        .arg(outside.path().join("x.yaml"))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("b.yaml: cannot write: file is read-only"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gen/g.yaml: ignored by git; not written"),
+        "{err}"
+    );
+    assert!(err.contains("x.yaml: outside the git work tree"), "{err}");
+    assert_eq!(fs::read_to_string(root.join("gen/g.yaml")).unwrap(), ORDERS);
+    assert_eq!(
+        fs::read_to_string(outside.path().join("x.yaml")).unwrap(),
+        ORDERS
+    );
+    assert_eq!(fs::read_to_string(&b).unwrap(), ORDERS);
+    // a.yaml's fix is committed on the branch; the tree is back on main, clean.
+    assert!(branches(root).contains("fixes"));
+    let on_branch = git(root, &["show", "fixes:a.yaml"]);
+    assert!(!on_branch.contains("DependsOn"));
+    assert_eq!(
+        git(root, &["status", "--porcelain", "--branch"]).trim(),
+        "## main"
+    );
+}
+
+/// pr-runs-repository-hooks, case 3: a hook that would edit files never runs, so the
+/// run ends on the original branch with a clean tree.
+#[test]
+fn pr_does_not_run_a_hook_that_edits_files() {
+    let dir = repo(&[("app.yaml", ORDERS)]);
+    let root = dir.path();
+    let hook = root.join(".git/hooks/pre-commit");
+    fs::write(&hook, "#!/bin/sh\necho '# reformatted' >> app.yaml\n").unwrap();
+    set_mode(&hook, 0o755);
+    let o = run(root, &["pr", "-t", "cfn-redundant-depends-on"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        git(root, &["status", "--porcelain", "--branch"]).trim(),
+        "## main"
+    );
+    assert_eq!(fs::read_to_string(root.join("app.yaml")).unwrap(), ORDERS);
+}
+
+/// pr-interrupt-leaves-branch: SIGINT or SIGTERM at any moment leaves the repository
+/// on its original branch, clean, without the partial branch (exit 130), or the run
+/// finished before the signal.
+#[test]
+fn pr_interrupted_returns_to_the_original_branch() {
+    let files: Vec<(String, String)> = (0..40)
+        .map(|i| (format!("t{i:02}.yaml"), FN_ZIP.to_string()))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    for (signal, delay) in [("-INT", 300u64), ("-TERM", 900), ("-INT", 1500)] {
+        let dir = repo(&refs);
+        let root = dir.path();
+        let child = bin()
+            .args(["pr", "--unsafe", "--branch", "partial"])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let code = o.status.code();
+        eprintln!("{signal} after {delay} ms: exit {code:?}");
+        assert!(
+            matches!(code, Some(0) | Some(130)),
+            "{signal} {delay}: {code:?} {}",
+            stderr(&o)
+        );
+        assert_eq!(
+            git(root, &["status", "--porcelain", "--branch"]).trim(),
+            "## main",
+            "{signal} {delay}"
+        );
+        if code == Some(130) {
+            assert!(!branches(root).contains("partial"), "{}", branches(root));
+            assert!(
+                stderr(&o).contains("interrupted: branch `partial` deleted"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}
