@@ -983,3 +983,67 @@ fn pr_interrupted_returns_to_the_original_branch() {
         }
     }
 }
+
+#[allow(dead_code)]
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz_pipeline;
+
+/// The fuzzer's line-break mutation (`fuzz/src/lib.rs`) over every fixture input and
+/// seeded mutations of them: CR-only and CRLF forms fixed exactly like the LF form, a
+/// mix with lone CRs refused, other mixes parse. `IAC_FIX_LINE_FUZZ_SECS=N` keeps
+/// mutating for N seconds (a bounded fuzzing run without cargo-fuzz).
+#[test]
+fn line_break_mutations_lose_nothing() {
+    let mut inputs = Vec::new();
+    for dir in fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).unwrap() {
+        for f in fs::read_dir(dir.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if let Some(syntax) =
+                iac_fix::flavor::syntax_for_path(&p).filter(|_| !name.contains(".expected."))
+            {
+                inputs.push((syntax, fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    for (syntax, text) in &inputs {
+        fuzz_pipeline::line_breaks(*syntax, text);
+    }
+    let secs: u64 = std::env::var("IAC_FIX_LINE_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let junk = [
+        "", "\n", "\n\n", "  ", "\t", "#", "- ", ": ", "{", "}", "[", "]", ",", "'", "\"", "|\n",
+        ">-\n", "//", "/*", "*/", "`",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        seed.wrapping_mul(0x2545_F491_4F6C_DD1D) as usize
+    };
+    let mut runs = 0;
+    while std::time::Instant::now() < until {
+        let (syntax, text) = &inputs[next() % inputs.len()];
+        let mut t = text.clone();
+        for _ in 0..1 + next() % 3 {
+            let mut a = next() % (t.len() + 1);
+            while !t.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (a + next() % 6).min(t.len());
+            while !t.is_char_boundary(b) {
+                b -= 1;
+            }
+            t.replace_range(a..b, junk[next() % junk.len()]);
+        }
+        fuzz_pipeline::line_breaks(*syntax, &t);
+        runs += 1;
+    }
+    if secs > 0 {
+        eprintln!("{runs} mutated inputs in {secs} s");
+    }
+}
