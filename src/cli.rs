@@ -3,6 +3,7 @@
 use crate::config::{self, Config};
 use crate::files::{self, FileError, Processed};
 use crate::fixer::Settings;
+use crate::report::escape::{escape, escape_diff};
 use crate::report::{diff, json, sarif};
 use crate::transforms::REGISTRY;
 use clap::{Parser, ValueEnum};
@@ -64,7 +65,8 @@ pub struct Selection {
     /// Also apply `review` fixes.
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
-    /// Configuration file (default: `iac-fix.toml` in the working folder or the nearest parent).
+    /// Configuration file (default: `iac-fix.toml` in each given folder, or a file's
+    /// folder, or the nearest parent up to the git repository's root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -123,23 +125,23 @@ pub fn run(args: Args) -> i32 {
     if args.parse_only {
         return parse_only(&args.paths);
     }
-    let (config, settings) = match settings(&args.selection) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let groups = match configure(&args.selection, &roots) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {}", escape(&e));
+            return EXIT_ERROR;
+        }
+    };
     let show_progress = args.format == Format::Text && !args.quiet;
     if !args.dry_run {
         crate::interrupt::install();
     }
-    let (processed, mut errors) = scan(&roots, &config, &settings, show_progress);
+    let (processed, mut errors) = scan_groups(&groups, show_progress);
     if !args.dry_run {
         let mut not_written = 0;
         for p in processed.iter().filter(|p| p.changed()) {
@@ -147,7 +149,7 @@ pub fn run(args: Args) -> i32 {
                 not_written += 1;
                 continue;
             }
-            if let Err(e) = files::write_atomic(&p.path, &p.original, &p.outcome.fixed) {
+            if let Err(e) = files::write_processed(p) {
                 errors.push((display(&p.path), e.to_string()));
             }
         }
@@ -163,7 +165,7 @@ pub fn run(args: Args) -> i32 {
         Format::Sarif => {
             println!("{}", sarif::log(&processed, REGISTRY, |p| display(&p.path)));
             for (path, message) in &errors {
-                eprintln!("error: {path}: {message}");
+                eprintln!("error: {}: {}", escape(path), escape(message));
             }
         }
     }
@@ -204,6 +206,11 @@ pub fn scan(
 ) -> (Vec<Processed>, Errors) {
     let (mut paths, walk_errors) = files::collect(roots);
     paths.retain(|p| !config.exclude.is_excluded(p));
+    if !config.include_tests {
+        let before = paths.len();
+        paths.retain(|p| !files::is_test_file(&test_relative(p, roots, config)));
+        TESTS_SKIPPED.fetch_add(before - paths.len(), std::sync::atomic::Ordering::Relaxed);
+    }
     let progress = progress_bar(paths.len(), show_progress);
     let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
         .par_iter()
@@ -211,7 +218,9 @@ pub fn scan(
             if crate::interrupt::interrupted() {
                 return (p.clone(), Ok(None));
             }
-            let r = files::process(p, REGISTRY, settings);
+            // Named paths are followed; files met in a walk are opened without following
+            // a symlink swapped in since.
+            let r = files::process_path(p, roots.contains(p), REGISTRY, settings);
             progress.inc(1);
             (p.clone(), r)
         })
@@ -237,6 +246,90 @@ pub fn scan(
     (processed, errors)
 }
 
+/// Paths given on the command line that share one configuration.
+pub struct Group {
+    pub config: Config,
+    pub settings: Settings,
+    pub roots: Vec<PathBuf>,
+}
+
+/// The configuration of each root: `--config` for all, else the `iac-fix.toml` found
+/// from the root itself (not from the working directory), so `iac-fix repo` from
+/// outside applies the repository's excludes and options. Roots are grouped by file.
+pub fn configure(args: &Selection, roots: &[PathBuf]) -> Result<Vec<Group>, String> {
+    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    for root in roots {
+        let path = match &args.config {
+            Some(p) => Some(p.clone()),
+            None => config::find_for_root(root),
+        };
+        match groups.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, rs)) => rs.push(root.clone()),
+            None => groups.push((path, vec![root.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(path, roots)| {
+            let (config, settings) = settings_from(args, path)?;
+            Ok(Group {
+                config,
+                settings,
+                roots,
+            })
+        })
+        .collect()
+}
+
+/// [`scan`] over every group, results together.
+pub fn scan_groups(groups: &[Group], show_progress: bool) -> (Vec<Processed>, Errors) {
+    let mut processed = Vec::new();
+    let mut errors = Errors::new();
+    for g in groups {
+        let (p, e) = scan(&g.roots, &g.config, &g.settings, show_progress);
+        processed.extend(p);
+        errors.extend(e);
+    }
+    (processed, errors)
+}
+
+/// Test files left out by scans so far (reported in the text summary).
+static TESTS_SKIPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many test files the scans of this process left out (`include-tests`).
+pub fn tests_skipped() -> usize {
+    TESTS_SKIPPED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `p` relative to what the user pointed at, for the test-code rule: the folder
+/// walked, else the configuration's folder, else the git work tree holding it; a
+/// `tests/` folder above the project (`~/tests/repo/…`) does not make it test code.
+fn test_relative(p: &std::path::Path, roots: &[PathBuf], config: &Config) -> PathBuf {
+    if let Some(rel) = roots
+        .iter()
+        .filter(|r| r.as_path() != p)
+        .find_map(|r| p.strip_prefix(r).ok())
+    {
+        return rel.to_path_buf();
+    }
+    let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let base = config
+        .path
+        .as_ref()
+        .map(|_| config.exclude.base().to_path_buf())
+        .or_else(|| {
+            absolute
+                .ancestors()
+                .skip(1)
+                .find(|d| d.join(".git").exists())
+                .map(std::path::Path::to_path_buf)
+        });
+    match base.as_deref().and_then(|b| absolute.strip_prefix(b).ok()) {
+        Some(rel) => rel.to_path_buf(),
+        None => PathBuf::from(p.file_name().unwrap_or_default()),
+    }
+}
+
 /// A progress bar on stderr for long runs, only when stderr is a terminal.
 fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
     if !wanted || len < 200 || !std::io::stderr().is_terminal() {
@@ -251,17 +344,22 @@ fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// The configuration file's settings with the command line's on top.
+/// The configuration file's settings with the command line's on top (the file
+/// found from the working directory; see [`configure`] for the per-root lookup).
 pub fn settings(args: &Selection) -> Result<(Config, Settings), String> {
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+    };
+    settings_from(args, path)
+}
+
+fn settings_from(args: &Selection, path: Option<PathBuf>) -> Result<(Config, Settings), String> {
     for id in args.transform.iter().chain(&args.skip) {
         if !REGISTRY.iter().any(|r| r.meta().id == id) {
             return Err(format!("unknown transform `{id}` (see --list-transforms)"));
         }
     }
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
-    };
     let config = match path {
         Some(p) => config::load(&p, REGISTRY)?,
         None => Config::default(),
@@ -292,15 +390,26 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
     let mut suppressed = 0;
     for p in processed {
         let path = display(&p.path);
+        let path = escape(&path);
         suppressed += p.outcome.suppressed.len();
         for (line, ids) in &p.outcome.unused_suppressions {
             if !args.quiet {
-                eprintln!("{path}:{line}: warning: unused suppression `iac-fix-ignore: {ids}` (nothing to suppress here)");
+                eprintln!("{path}:{line}: warning: unused suppression `iac-fix-ignore: {}` (nothing to suppress here)", escape(ids));
             }
         }
         if args.dry_run && p.changed() {
+            // The path escaped before it goes into the header: a newline in it must not
+            // start a line of its own.
             let d = diff::unified(&path, &p.original, &p.outcome.fixed);
-            print!("{}", if colour { diff::colorize(&d) } else { d });
+            let d = escape_diff(&d);
+            print!(
+                "{}",
+                if colour {
+                    diff::colorize(&d)
+                } else {
+                    d.into_owned()
+                }
+            );
         }
         for f in &p.outcome.fixes {
             if f.applied {
@@ -324,18 +433,25 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
                 };
                 eprintln!(
                     "{path}:{}:{}: {} [{state}] {}",
-                    f.line, f.column, f.transform, f.message
+                    f.line,
+                    f.column,
+                    f.transform,
+                    escape(&f.message)
                 );
             }
         }
     }
     for (path, message) in errors {
-        eprintln!("error: {path}: {message}");
+        eprintln!("error: {}: {}", escape(path), escape(message));
     }
     if !args.quiet {
         let files = processed.iter().filter(|p| p.changed()).count();
         let verb = if args.dry_run { "Would fix" } else { "Fixed" };
         eprintln!("{verb} {applied} issue(s) in {files} file(s); {pending} left for review; {suppressed} suppressed; {} file(s) scanned, {} error(s).", processed.len(), errors.len());
+        let tests = tests_skipped();
+        if tests > 0 {
+            eprintln!("{tests} test file(s) skipped (test/, tests/, __tests__/, *.test.ts, *.spec.ts); set `include-tests = true` under [transforms] in iac-fix.toml to fix them.");
+        }
     }
 }
 

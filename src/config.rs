@@ -1,4 +1,5 @@
-//! `iac-fix.toml`: found upward from the working directory, or named by `--config`.
+//! `iac-fix.toml`: found upward from each path given (up to the git repository's
+//! root), or named by `--config`.
 //!
 //! ```toml
 //! [transforms]
@@ -6,11 +7,13 @@
 //! skip = []
 //! unsafe = false
 //! exclude = ["**/generated/**"]
+//! include-tests = false                 # test code is skipped unless true
 //!
 //! [transform.lambda-runtime-upgrade]
 //! nodejs = "nodejs22.x"
 //! ```
-//! Unknown keys, transform ids and options are errors naming the key and the file.
+//! Unknown keys, transform ids and options, and option values a transform cannot use
+//! (checked when the file is loaded), are errors naming the key and the file.
 
 use crate::transform::{Options, Registered};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -40,6 +43,9 @@ struct RawTransforms {
     unsafe_fixes: Option<bool>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// Also fix test code (`test/`, `tests/`, `__tests__/`, `*.test.ts`, `*.spec.ts`).
+    #[serde(rename = "include-tests")]
+    include_tests: Option<bool>,
 }
 
 /// A validated configuration.
@@ -51,6 +57,8 @@ pub struct Config {
     pub skip: Vec<String>,
     pub unsafe_fixes: bool,
     pub exclude: Exclude,
+    /// Fix test code too (`include-tests = true`); by default it is skipped.
+    pub include_tests: bool,
     pub options: BTreeMap<String, Options>,
 }
 
@@ -62,6 +70,11 @@ pub struct Exclude {
 }
 
 impl Exclude {
+    /// The configuration's folder (absolute; empty without a configuration file).
+    pub fn base(&self) -> &Path {
+        &self.base
+    }
+
     pub fn is_excluded(&self, path: &Path) -> bool {
         let Some(set) = &self.set else { return false };
         let path = path.strip_prefix("./").unwrap_or(path);
@@ -71,13 +84,50 @@ impl Exclude {
     }
 }
 
-/// `iac-fix.toml` in `start` or the nearest ancestor that has one.
+/// `iac-fix.toml` in `start` or the nearest ancestor that has one, looking no higher
+/// than the git repository holding `start` (a stray file in `$HOME` or a shared
+/// temporary folder does not apply to the repositories below it).
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(start).ok()?;
-    start
-        .ancestors()
-        .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// The configuration file for a path given on the command line: found from the
+/// folder itself, or from a file's folder.
+pub fn find_for_root(root: &Path) -> Option<PathBuf> {
+    if root.is_dir() {
+        find(root)
+    } else {
+        find(
+            root.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+    }
+}
+
+/// Whether `value` suits an option whose default is `default`: an option with a
+/// numeric default takes a non-negative number (the transform's `check_option` may
+/// ask for more: a whole number, a minimum).
+fn check_kind(default: &str, value: &str) -> Result<(), String> {
+    if default.parse::<f64>().is_ok() {
+        return match value.parse::<f64>() {
+            Ok(n) if n >= 0.0 && n.is_finite() => Ok(()),
+            _ => Err(format!(
+                "`{value}` is not a number ≥ 0 (default `{default}`)"
+            )),
+        };
+    }
+    Ok(())
 }
 
 /// Read and validate `path` against the transforms in `registry`.
@@ -138,6 +188,14 @@ pub fn load(path: &Path, registry: &[Registered]) -> Result<Config, String> {
                     )))
                 }
             };
+            let default = meta
+                .options
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map_or("", |o| o.1);
+            check_kind(default, &value)
+                .and_then(|()| reg.transform.check_option(&name, &value))
+                .map_err(|why| fail(format!("`transform.{id}.{name}`: {why}")))?;
             opts.insert(name, value);
         }
         options.insert(id, Options(opts));
@@ -152,6 +210,7 @@ pub fn load(path: &Path, registry: &[Registered]) -> Result<Config, String> {
         select: raw.transforms.select,
         skip: raw.transforms.skip,
         unsafe_fixes: raw.transforms.unsafe_fixes.unwrap_or(false),
+        include_tests: raw.transforms.include_tests.unwrap_or(false),
         exclude: Exclude {
             base,
             set: (!raw.transforms.exclude.is_empty())

@@ -11,7 +11,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum FileError {
-    #[error("cannot read: {0}")]
+    #[error("cannot read: {}", io_reason(.0))]
     Read(std::io::Error),
     #[error("not UTF-8 (invalid byte at offset {0}); file left untouched")]
     NotUtf8(usize),
@@ -36,6 +36,34 @@ pub struct Processed {
     pub flavor: Flavor,
     pub original: String,
     pub outcome: Outcome,
+    /// Which file was read (device and inode), so a write can refuse a path that now
+    /// names another file (swapped for a symlink or replaced during the run).
+    pub read_id: Option<FileId>,
+}
+
+/// The identity of a file on disk: device and inode number (Unix; `None` elsewhere).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId {
+                dev: meta.dev(),
+                ino: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
 }
 
 impl Processed {
@@ -50,25 +78,35 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in roots {
-        if !root.exists() {
-            errors.push((root.clone(), "no such file or directory".to_string()));
-            continue;
-        }
-        if root.is_file() {
-            files.push(root.clone());
-            continue;
+        // A named path: a file is read whatever its name; a folder is walked; anything
+        // else (a FIFO, a device, a socket) is an error, never opened; a path that
+        // cannot be resolved reports the OS's reason (a symlink loop is not "missing").
+        match std::fs::metadata(root) {
+            Err(e) => {
+                errors.push((root.clone(), io_reason(&e)));
+                continue;
+            }
+            Ok(m) if m.is_file() => {
+                files.push(root.clone());
+                continue;
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                errors.push((root.clone(), "not a regular file; skipped".to_string()));
+                continue;
+            }
         }
         let walker = ignore::WalkBuilder::new(root)
             .require_git(false)
-            // The repository's own ignore files count; the user's global git config and
-            // excludes file lie outside the project and are not read.
+            // Hidden files and folders are walked (templates live in `.infra/`,
+            // `.deploy/`…); only `.gitignore` (and git's own excludes) and the fixed
+            // skip list leave files out, never `.ignore`/`.rgignore` files that git and
+            // reviewers do not see. The user's global git config and excludes file lie
+            // outside the project and are not read.
+            .hidden(false)
+            .ignore(false)
             .git_global(false)
-            .filter_entry(|e| {
-                !matches!(
-                    e.file_name().to_str(),
-                    Some("node_modules" | "cdk.out" | ".git")
-                )
-            })
+            .filter_entry(|e| !is_skipped_folder(e.file_name()))
             .build();
         for entry in walker {
             match entry {
@@ -106,6 +144,54 @@ pub fn collect(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     (files, errors)
 }
 
+/// Whether `rel` (a path relative to the folder given or the project) is test code:
+/// under a `test/`, `tests/` or `__tests__/` folder, or named `*.test.ts` /
+/// `*.spec.ts` (`.mts`, `.cts` too). Stacks built there exist for assertions, and
+/// rewriting them only churns the tests, so they are skipped unless configured.
+pub fn is_test_file(rel: &Path) -> bool {
+    let mut components: Vec<std::borrow::Cow<'_, str>> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy()),
+            _ => None,
+        })
+        .collect();
+    let Some(name) = components.pop() else {
+        return false;
+    };
+    let folder = components
+        .iter()
+        .any(|c| matches!(c.as_ref(), "test" | "tests" | "__tests__"));
+    let named = [".test.", ".spec."].iter().any(|m| {
+        name.rfind(m)
+            .is_some_and(|i| matches!(&name[i + m.len()..], "ts" | "mts" | "cts"))
+    });
+    folder || named
+}
+
+/// Folders never walked, whatever the ignore files say: dependencies, build output
+/// (`cdk.out`, SAM's `.aws-sam`) and git's own folder.
+pub const SKIPPED_FOLDERS: &[&str] = &["node_modules", "cdk.out", ".aws-sam", ".git"];
+
+fn is_skipped_folder(name: &std::ffi::OsStr) -> bool {
+    SKIPPED_FOLDERS.iter().any(|s| name == *s)
+}
+
+/// An I/O error as a short reason: `too many levels of symbolic links`, not
+/// `Too many levels of symbolic links (os error 40)`.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
+    }
+}
+
 /// The resolved target of `link` when it lies outside every root (roots resolved too).
 fn outside(link: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
     let target = std::fs::canonicalize(link).ok()?;
@@ -117,27 +203,113 @@ fn outside(link: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
 }
 
 /// Read, classify and fix one file. `Ok(None)`: not infrastructure code, skipped.
+/// A symlink is followed (a path named on the command line).
 pub fn process(
     path: &Path,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Result<Option<Processed>, FileError> {
+    process_path(path, true, registry, settings)
+}
+
+/// [`process`]; `follow: false` for a file found by walking a folder: it was a regular
+/// file then, and one replaced by a symlink since is refused, not read through.
+pub fn process_path(
+    path: &Path,
+    follow: bool,
     registry: &[Registered],
     settings: &Settings,
 ) -> Result<Option<Processed>, FileError> {
     let Some(syntax) = flavor::syntax_for_path(path) else {
         return Ok(None);
     };
-    let bytes = std::fs::read(path).map_err(FileError::Read)?;
-    let text =
-        String::from_utf8(bytes).map_err(|e| FileError::NotUtf8(e.utf8_error().valid_up_to()))?;
+    // Never open what is not a regular file (a FIFO would block, a device never ends).
+    let meta = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }
+    .map_err(FileError::Read)?;
+    if meta.file_type().is_symlink() {
+        return Err(FileError::Read(std::io::Error::other(
+            "replaced by a symlink since the folder was walked; skipped, not written",
+        )));
+    }
+    if !meta.is_file() {
+        return Err(FileError::Read(std::io::Error::other(
+            "not a regular file; skipped",
+        )));
+    }
+    let mut file = if follow {
+        std::fs::File::open(path)
+    } else {
+        open_nofollow(path, false)
+    }
+    .map_err(FileError::Read)?;
+    let read_id = file.metadata().ok().as_ref().and_then(FileId::of);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(FileError::Read)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // Classify on the raw bytes first (the markers are ASCII): a Latin-1 source
+            // file, a UTF-16 settings file or a video segment named `.ts` is not ours
+            // and is skipped silently; only would-be infrastructure code is an error.
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes());
+            let body = lossy.strip_prefix(BOM).unwrap_or(&lossy);
+            if !flavor::may_be_ours(syntax, &lone_cr_to_lf(body)) {
+                return Ok(None);
+            }
+            return Err(FileError::NotUtf8(at));
+        }
+    };
     match process_text(path, syntax, &text, registry, settings)? {
         Some((flavor, outcome)) => Ok(Some(Processed {
             path: path.to_path_buf(),
             flavor,
             original: text,
             outcome,
+            read_id,
         })),
         None => Ok(None),
     }
 }
+
+/// True when `text` has a carriage return not followed by a line feed: a line break
+/// for YAML, TypeScript and tree-sitter (classic Mac files), not for `str::lines`.
+pub fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr_iter(b, b'\r').any(|i| b.get(i + 1) != Some(&b'\n'))
+}
+
+fn memchr_iter(b: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
+    b.iter()
+        .enumerate()
+        .filter(move |(_, &c)| c == needle)
+        .map(|(i, _)| i)
+}
+
+/// `text` with every lone CR replaced by LF: the same length, so every byte offset
+/// names the same character, and the line breaks the parsers see become the ones the
+/// tool's line logic (`str::lines`, `LineIndex`, `Style`) counts.
+pub fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if !has_lone_cr(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only an ASCII byte was replaced by another.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
+/// Longest YAML file tree-sitter-yaml reads: its scanner counts rows in a signed
+/// 16-bit integer, so from line 32,768 on its indentation bookkeeping is wrong.
+pub const MAX_YAML_LINES: usize = 32_767;
 
 /// Classify and fix a text as if read from `path` (a BOM is kept as it was).
 pub fn process_text(
@@ -151,12 +323,31 @@ pub fn process_text(
         Some(rest) => (BOM, rest),
         None => ("", text),
     };
-    if !flavor::may_be_ours(syntax, body) {
+    // One notion of a line: YAML, TypeScript and tree-sitter break lines at LF, CRLF
+    // and a lone CR; the tool's line logic at LF. A file whose breaks are all lone CRs
+    // (classic Mac) is fixed in its LF form (same length, same offsets) and written
+    // back with CRs; a file that mixes lone CRs with LF is refused before any parser
+    // sees it (its fixed text could not say which breaks were which).
+    let normalized = lone_cr_to_lf(body);
+    let cr_only = matches!(normalized, std::borrow::Cow::Owned(_));
+    if !flavor::may_be_ours(syntax, &normalized) {
         return Ok(None);
     }
+    if cr_only && body.contains('\n') {
+        return Err(FileError::Parse(
+            "mixes lone CR line breaks with LF or CRLF, which is not supported; file left untouched"
+                .into(),
+        ));
+    }
+    let body: &str = &normalized;
     if syntax == Syntax::Yaml && crate::lang::yaml_indent_depth(body) > MAX_YAML_INDENT_LEVELS {
         return Err(FileError::Parse(format!(
             "nested too deeply (more than {MAX_YAML_INDENT_LEVELS} indentation levels); file left untouched"
+        )));
+    }
+    if syntax == Syntax::Yaml && body.lines().count() > MAX_YAML_LINES {
+        return Err(FileError::Parse(format!(
+            "YAML files longer than {MAX_YAML_LINES} lines are not supported (a limit of the tree-sitter-yaml grammar); file left untouched"
         )));
     }
     // The tree-sitter parse does not recurse; the strict parsers and the transforms do.
@@ -184,19 +375,67 @@ pub fn process_text(
         return Ok(None);
     };
     let mut outcome = fixer::fix_parsed(path, flavor, parsed, registry, settings);
+    if cr_only {
+        // Back to the file's own line breaks, inserted lines included.
+        outcome.fixed = outcome.fixed.replace('\n', "\r");
+        for f in &mut outcome.fixes {
+            for e in &mut f.edits {
+                e.text = e.text.replace('\n', "\r");
+            }
+        }
+    }
     outcome.fixed.insert_str(0, bom);
     Ok(Some((flavor, outcome)))
 }
 
+/// Write a processed file's fixed text (see [`write_atomic`]), refusing when the path
+/// no longer names the file that was read (swapped for a symlink, replaced).
+pub fn write_processed(p: &Processed) -> Result<(), FileError> {
+    write_checked(&p.path, &p.original, &p.outcome.fixed, p.read_id)
+}
+
 /// Replace the file's content with `new` atomically (temp file in the same folder,
-/// then rename), keeping its mode; refuses when the file changed since it was read.
+/// then rename), refusing when the file changed since it was read, when it is
+/// read-only, or when the caller may not write the file itself (its folder being
+/// writable is not enough). Mode, owner, group and extended attributes (ACLs, SELinux
+/// labels) are kept; when the new file cannot get them (not permitted), the file is
+/// rewritten in place instead (same inode, after the same "unchanged" check). A hard
+/// link to the file keeps the old content (the rename gives the path a new inode).
 pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileError> {
-    let w = |e: std::io::Error| FileError::Write(e.to_string());
+    write_checked(path, original, new, None)
+}
+
+fn write_checked(
+    path: &Path,
+    original: &str,
+    new: &str,
+    read_id: Option<FileId>,
+) -> Result<(), FileError> {
+    let w = |e: std::io::Error| FileError::Write(io_reason(&e));
     // Write through a symlink to its target, so the link stays a link.
     let target = std::fs::canonicalize(path).map_err(w)?;
-    let meta = std::fs::metadata(&target).map_err(w)?;
+    let meta = std::fs::symlink_metadata(&target).map_err(w)?;
+    if !meta.is_file() {
+        return Err(FileError::Write("not a regular file; not written".into()));
+    }
+    if read_id.is_some() && FileId::of(&meta) != read_id {
+        return Err(FileError::Write(format!(
+            "the path now leads to another file ({}) than the one read; not written",
+            target.display()
+        )));
+    }
     if meta.permissions().readonly() {
         return Err(FileError::Write("file is read-only; not written".into()));
+    }
+    if !may_write(&target) {
+        return Err(FileError::Write("permission denied; not written".into()));
+    }
+    // The file as it is now, opened without following a link swapped in since.
+    let mut current = open_nofollow(&target, false).map_err(w)?;
+    if FileId::of(&current.metadata().map_err(w)?) != FileId::of(&meta) {
+        return Err(FileError::Write(
+            "file replaced on disk while writing; not written".into(),
+        ));
     }
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
@@ -204,15 +443,137 @@ pub fn write_atomic(path: &Path, original: &str, new: &str) -> Result<(), FileEr
         .tempfile_in(dir)
         .map_err(w)?;
     tmp.write_all(new.as_bytes()).map_err(w)?;
+    let kept = keep_attributes(&current, tmp.as_file(), &meta).is_ok();
     tmp.as_file().sync_all().map_err(w)?;
-    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(w)?;
-    let now = std::fs::read(&target).map_err(w)?;
+    let mut now = Vec::new();
+    std::io::Read::read_to_end(&mut current, &mut now).map_err(w)?;
     if now != original.as_bytes() {
         return Err(FileError::Write(
             "file changed on disk since it was read; not overwritten".into(),
         ));
     }
-    tmp.persist(&target).map_err(|e| w(e.error))?;
+    if kept {
+        tmp.persist(&target).map_err(|e| w(e.error))?;
+        return Ok(());
+    }
+    // The owner, group or an attribute could not be given to a new file: rewrite this
+    // one in place rather than change who owns it.
+    drop(tmp);
+    let mut file = open_nofollow(&target, true).map_err(w)?;
+    file.write_all(new.as_bytes()).map_err(w)?;
+    file.set_len(new.len() as u64).map_err(w)?;
+    file.sync_all().map_err(w)?;
+    Ok(())
+}
+
+/// Open `path` for reading (or writing without truncating), never through a symlink.
+fn open_nofollow(path: &Path, write: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    if write {
+        options.write(true);
+    } else {
+        options.read(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
+/// Whether the caller may write the file itself (`faccessat(W_OK, AT_EACCESS)`).
+fn may_write(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a valid NUL-terminated path; faccessat only reads it.
+        unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::W_OK, libc::AT_EACCESS) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
+/// Give `to` (the new file) the owner, group, mode and extended attributes of `from`.
+fn keep_attributes(
+    from: &std::fs::File,
+    to: &std::fs::File,
+    meta: &std::fs::Metadata,
+) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::AsRawFd;
+        let mine = to.metadata()?;
+        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+            // SAFETY: a file descriptor we own.
+            if unsafe { libc::fchown(to.as_raw_fd(), meta.uid(), meta.gid()) } != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        copy_xattrs(from, to)?;
+    }
+    #[cfg(not(unix))]
+    let _ = from;
+    // After the owner: chown clears the set-id bits.
+    to.set_permissions(meta.permissions())
+}
+
+/// Copy every extended attribute (POSIX ACLs, SELinux labels, `user.*`) of `from` to `to`.
+#[cfg(target_os = "linux")]
+fn copy_xattrs(from: &std::fs::File, to: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    let (src, dst) = (from.as_raw_fd(), to.as_raw_fd());
+    let err = std::io::Error::last_os_error;
+    // SAFETY: buffers are sized by the preceding size query and passed with their length.
+    unsafe {
+        let size = libc::flistxattr(src, std::ptr::null_mut(), 0);
+        if size < 0 {
+            let e = err();
+            return match e.raw_os_error() {
+                Some(libc::ENOTSUP) => Ok(()),
+                _ => Err(e),
+            };
+        }
+        if size == 0 {
+            return Ok(());
+        }
+        let mut names = vec![0u8; size as usize];
+        let size = libc::flistxattr(src, names.as_mut_ptr().cast(), names.len());
+        if size < 0 {
+            return Err(err());
+        }
+        names.truncate(size as usize);
+        for name in names.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+            let Ok(cname) = std::ffi::CString::new(name) else {
+                continue;
+            };
+            let len = libc::fgetxattr(src, cname.as_ptr(), std::ptr::null_mut(), 0);
+            if len < 0 {
+                return Err(err());
+            }
+            let mut value = vec![0u8; len as usize];
+            let len = libc::fgetxattr(src, cname.as_ptr(), value.as_mut_ptr().cast(), value.len());
+            if len < 0 {
+                return Err(err());
+            }
+            value.truncate(len as usize);
+            if libc::fsetxattr(dst, cname.as_ptr(), value.as_ptr().cast(), value.len(), 0) != 0 {
+                return Err(err());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn copy_xattrs(_: &std::fs::File, _: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 

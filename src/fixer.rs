@@ -91,6 +91,7 @@ pub fn fix_parsed(
     settings: &Settings,
 ) -> Outcome {
     let source = parsed.source.clone();
+    let source_text = source.clone();
     let mut first = Some(parsed);
     let transforms: Vec<&Registered> = registry
         .iter()
@@ -149,9 +150,13 @@ pub fn fix_parsed(
             outcome.unused_suppressions =
                 suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id));
             if !chosen.is_empty() {
-                outcome
-                    .internal_errors
-                    .push(format!("fixes did not converge after {MAX_PASSES} passes"));
+                // A fix that keeps firing on its own output is broken: nothing of this
+                // run is kept for the file (every earlier pass is undone too).
+                outcome.internal_errors.push(format!(
+                    "fixes did not converge after {MAX_PASSES} passes; nothing written for this file"
+                ));
+                outcome.fixes.iter_mut().for_each(|f| f.applied = false);
+                current = source_text.clone();
             }
             break;
         }

@@ -47,8 +47,9 @@ impl Flavor {
 }
 
 /// The syntax a path may hold, from its extension; `None` for files we never read.
+/// Read from the raw name, so a name that is not UTF-8 (`caf\xe9.yaml`) still counts.
 pub fn syntax_for_path(path: &Path) -> Option<Syntax> {
-    let name = path.file_name()?.to_str()?;
+    let name = path.file_name()?.to_string_lossy();
     if name.ends_with(".d.ts") {
         return None;
     }

@@ -1,11 +1,23 @@
 //! `iac-fix pr`: the fixes as a reviewable branch. One commit per transform (so a
 //! reviewer can drop one), a Markdown pull-request description, an optional push,
 //! and the work tree back on its original branch, clean. Uses the git command line.
+//!
+//! Git runs nothing of the repository: every call has hooks off
+//! (`core.hooksPath=/dev/null`, `commit --no-verify`), no fsmonitor, no pager, no
+//! commit signing and no automatic gc, and runs in its own process group, so Ctrl-C
+//! reaches only iac-fix. A failure or a signal (SIGINT/SIGTERM/SIGHUP) at any step
+//! resets the work tree, returns to the original branch and deletes the partial
+//! branch (exit 130 on a signal). A file outside the work tree or ignored by git is
+//! never written (it could not be committed or undone); a file that cannot be written
+//! is reported and left out of the commit while the run goes on.
 
 use crate::cli::{self, display, Selection, EXIT_CLEAN, EXIT_ERROR};
 use crate::files::{self, Processed};
 use crate::fixer::Settings;
+use crate::report::escape::escape;
 use crate::transforms::REGISTRY;
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,19 +47,37 @@ struct Commit {
 }
 
 pub fn run(args: &PrArgs) -> i32 {
+    crate::interrupt::install();
     match pr(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_ERROR
+            eprintln!("error: {}", escape(&e));
+            if crate::interrupt::interrupted() {
+                crate::interrupt::EXIT_INTERRUPTED
+            } else {
+                EXIT_ERROR
+            }
         }
     }
 }
 
+/// The message of a run stopped by a signal (the caller exits 130).
+const INTERRUPTED: &str = "interrupted";
+
 fn pr(args: &PrArgs) -> Result<i32, String> {
-    let (config, settings) = cli::settings(&args.selection)?;
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let groups = cli::configure(&args.selection, &roots)?;
     git(&["rev-parse", "--show-toplevel"]).map_err(|_| "not inside a git work tree".to_string())?;
-    let status = git(&["status", "--porcelain"])?;
+    let status = git(&[
+        "--no-optional-locks",
+        "status",
+        "--porcelain",
+        "--untracked-files=all",
+    ])?;
     if !status.trim().is_empty() {
         return Err(format!(
             "the work tree has uncommitted changes; commit or stash them first:\n{}",
@@ -63,24 +93,26 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
         .clone()
         .unwrap_or_else(|| format!("iac-fix/{}", today()));
     git(&["checkout", "--quiet", "-b", &branch])?;
-    let roots = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let result = commit_each_transform(&roots, &config, &settings);
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
+    let top = top.canonicalize().unwrap_or(top);
+    let result = commit_each_transform(&groups, &top);
     let (commits, errors) = match result {
-        Ok(r) => r,
-        Err(e) => {
-            // Undo our own writes (the tree was clean) and go back.
+        Ok(r) if !crate::interrupt::interrupted() => r,
+        other => {
+            // Undo our own writes (the tree was clean; only tracked files were written)
+            // and go back.
             let _ = git(&["reset", "--quiet", "--hard"]);
             let _ = git(&["checkout", "--quiet", &original]);
             let _ = git(&["branch", "--quiet", "-D", &branch]);
-            return Err(e);
+            return Err(match other {
+                Err(e) if e != INTERRUPTED => e,
+                _ => format!("interrupted: branch `{branch}` deleted, back on `{original}` with the work tree as it was"),
+            });
         }
     };
     for (path, message) in &errors {
-        eprintln!("error: {path}: {message}");
+        eprintln!("error: {}: {}", escape(path), escape(message));
     }
     if commits.is_empty() {
         git(&["checkout", "--quiet", &original])?;
@@ -92,9 +124,10 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
             EXIT_ERROR
         });
     }
-    let body = describe(&commits, settings.unsafe_fixes);
+    let body = describe(&commits, groups.iter().any(|g| g.settings.unsafe_fixes));
     let pushed = match &args.push {
-        Some(remote) => git(&["push", "--quiet", "-u", remote, &branch]).map(|_| true),
+        // In the terminal's process group: a credential prompt must be able to read it.
+        Some(remote) => run_git(&["push", "--quiet", "-u", remote, &branch], false).map(|_| true),
         None => Ok(false),
     };
     git(&["checkout", "--quiet", &original])?;
@@ -119,36 +152,58 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
 
 /// Run each enabled transform alone over the tree, write, and commit what changed.
 fn commit_each_transform(
-    roots: &[PathBuf],
-    config: &crate::config::Config,
-    settings: &Settings,
+    groups: &[cli::Group],
+    top: &Path,
 ) -> Result<(Vec<Commit>, cli::Errors), String> {
     let mut commits = Vec::new();
     let mut errors = cli::Errors::new();
-    for reg in REGISTRY.iter().filter(|r| settings.enabled(r.meta().id)) {
+    let mut refused: HashMap<PathBuf, Result<(), String>> = HashMap::new();
+    for reg in REGISTRY
+        .iter()
+        .filter(|r| groups.iter().any(|g| g.settings.enabled(r.meta().id)))
+    {
         let meta = reg.meta();
-        let one = Settings {
-            select: vec![meta.id.to_string()],
-            skip: vec![],
-            ..settings.clone()
-        };
-        let (processed, errs) = cli::scan(roots, config, &one, false);
-        for e in errs {
+        if crate::interrupt::interrupted() {
+            return Err(INTERRUPTED.into());
+        }
+        let mut processed = Vec::new();
+        let mut errs = cli::Errors::new();
+        for g in groups.iter().filter(|g| g.settings.enabled(meta.id)) {
+            let one = Settings {
+                select: vec![meta.id.to_string()],
+                skip: vec![],
+                ..g.settings.clone()
+            };
+            let (p, e) = cli::scan(&g.roots, &g.config, &one, false);
+            processed.extend(p);
+            errs.extend(e);
+        }
+        if crate::interrupt::interrupted() {
+            return Err(INTERRUPTED.into());
+        }
+        let mut report = |e: (String, String)| {
             if !errors.contains(&e) {
                 errors.push(e);
             }
+        };
+        errs.into_iter().for_each(&mut report);
+        let mut changed: Vec<Processed> = Vec::new();
+        for p in processed.into_iter().filter(|p| p.changed()) {
+            // Only files git tracks here can be committed, and undone on failure.
+            if let Err(why) = committable(&p.path, top, &mut refused) {
+                report((display(&p.path), why));
+                continue;
+            }
+            match files::write_processed(&p) {
+                Ok(()) => changed.push(p),
+                Err(e) => report((display(&p.path), e.to_string())),
+            }
         }
-        let changed: Vec<Processed> = processed.into_iter().filter(|p| p.changed()).collect();
         if changed.is_empty() {
             continue;
         }
-        for p in &changed {
-            files::write_atomic(&p.path, &p.original, &p.outcome.fixed)
-                .map_err(|e| format!("{}: {e}", display(&p.path)))?;
-        }
-        let paths: Vec<&Path> = changed.iter().map(|p| p.path.as_path()).collect();
-        let mut add = vec!["add", "--"];
-        add.extend(paths.iter().filter_map(|p| p.to_str()));
+        let mut add: Vec<&OsStr> = vec![OsStr::new("add"), OsStr::new("--")];
+        add.extend(changed.iter().map(|p| p.path.as_os_str()));
         git(&add)?;
         let n: usize = changed
             .iter()
@@ -170,6 +225,45 @@ fn commit_each_transform(
     Ok((commits, errors))
 }
 
+/// `Ok` when `path` lies inside the work tree `top` and git does not ignore it
+/// (answers cached per path).
+fn committable(
+    path: &Path,
+    top: &Path,
+    cache: &mut HashMap<PathBuf, Result<(), String>>,
+) -> Result<(), String> {
+    cache
+        .entry(path.to_path_buf())
+        .or_insert_with(|| {
+            let resolved = path.canonicalize().map_err(|e| files::io_reason(&e))?;
+            if !resolved.starts_with(top) {
+                return Err(format!(
+                    "outside the git work tree {}; not written (`iac-fix pr` writes only what it can commit)",
+                    top.display()
+                ));
+            }
+            let ignored = git_command(
+                &[
+                    OsStr::new("check-ignore"),
+                    OsStr::new("-q"),
+                    OsStr::new("--"),
+                    path.as_os_str(),
+                ],
+                true,
+            )
+            .status()
+            .is_ok_and(|s| s.success());
+            if ignored {
+                return Err(
+                    "ignored by git; not written (`iac-fix pr` writes only what it can commit)"
+                        .into(),
+                );
+            }
+            Ok(())
+        })
+        .clone()
+}
+
 /// `git commit`, with a fallback identity when the repository has none configured.
 fn commit(message: &str) -> Result<(), String> {
     let has_identity = git(&["config", "user.email"]).is_ok_and(|s| !s.trim().is_empty());
@@ -182,7 +276,7 @@ fn commit(message: &str) -> Result<(), String> {
             "user.email=iac-fix@users.noreply.github.com",
         ]);
     }
-    args.extend(["commit", "--quiet", "-m", message]);
+    args.extend(["commit", "--quiet", "--no-verify", "-m", message]);
     git(&args).map(|_| ())
 }
 
@@ -218,9 +312,9 @@ fn describe(commits: &[Commit], unsafe_fixes: bool) -> String {
                 let _ = writeln!(
                     out,
                     "- `{}:{}`{review}: {}",
-                    display(&p.path),
+                    escape(&display(&p.path)),
                     f.line,
-                    f.message
+                    escape(&f.message)
                 );
             }
         }
@@ -241,17 +335,60 @@ fn strip_ticks(s: &str) -> String {
     s.replace('`', "")
 }
 
-fn git(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .args(args)
+/// Configuration every git call gets: nothing of the repository runs (hooks, a
+/// committed `core.hooksPath`, an fsmonitor command, a pager, a signing program,
+/// background gc).
+const GIT_SAFETY: &[&str] = &[
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "commit.gpgSign=false",
+    "-c",
+    "tag.gpgSign=false",
+    "-c",
+    "gc.auto=0",
+    "-c",
+    "maintenance.auto=false",
+];
+
+/// A git command with [`GIT_SAFETY`]; `detached`: in its own process group, so a
+/// Ctrl-C at the terminal stops iac-fix (which then undoes its work) but not the git
+/// command under way.
+fn git_command<S: AsRef<OsStr>>(args: &[S], detached: bool) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args(GIT_SAFETY).args(args);
+    #[cfg(unix)]
+    if detached {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    #[cfg(not(unix))]
+    let _ = detached;
+    cmd
+}
+
+fn git<S: AsRef<OsStr>>(args: &[S]) -> Result<String, String> {
+    run_git(args, true)
+}
+
+fn run_git<S: AsRef<OsStr>>(args: &[S], detached: bool) -> Result<String, String> {
+    let out = git_command(args, detached)
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect();
         Err(format!(
             "git {} failed: {}",
-            args.join(" "),
+            shown.join(" "),
             String::from_utf8_lossy(&out.stderr).trim()
         ))
     }

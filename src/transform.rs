@@ -39,6 +39,12 @@ pub trait Transform: Send + Sync {
     fn meta(&self) -> &'static Meta;
     /// Findings for one document; each fix's edits refer to `doc`'s source.
     fn check(&self, doc: &Document, options: &Options) -> Vec<Finding>;
+    /// `Err(why)` when `value` is not a usable value of option `name` (checked when
+    /// `iac-fix.toml` is loaded; numbers are checked against the default's kind first).
+    fn check_option(&self, name: &str, value: &str) -> Result<(), String> {
+        let _ = (name, value);
+        Ok(())
+    }
 }
 
 /// A transform as compiled into the registry, with the source it was written in

@@ -149,3 +149,100 @@ fn no_network_no_processes_no_reads_outside_the_repository() {
     let fixed = fs::read_to_string(dir.path().join("repo/escape.ts")).unwrap();
     assert!(fixed.contains("deadLetterQueue"), "{fixed}");
 }
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "git {args:?}: {ok:?}");
+}
+
+/// `iac-fix pr` runs git and nothing else, and git runs nothing of the repository:
+/// no hook (`.git/hooks`, a committed `core.hooksPath` folder), no fsmonitor command
+/// (case pr-runs-repository-hooks).
+#[test]
+fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
+    if !strace_works() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fs::create_dir_all(repo.join(".githooks")).unwrap();
+    git_in(&repo, &["init", "-q", "-b", "main"]);
+    let marker = dir.path().join("markers");
+    let hook = format!("#!/bin/sh\necho \"$0\" >> {}\n", marker.display());
+    for name in [
+        "pre-commit",
+        "commit-msg",
+        "post-commit",
+        "post-checkout",
+        "reference-transaction",
+        "prepare-commit-msg",
+    ] {
+        for folder in [repo.join(".git/hooks"), repo.join(".githooks")] {
+            let path = folder.join(name);
+            fs::write(&path, &hook).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    fs::write(
+        repo.join("app.yaml"),
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs16.x\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/r\n      Code:\n        ZipFile: x\n  B:\n    Type: AWS::S3::Bucket\n",
+    )
+    .unwrap();
+    git_in(&repo, &["add", "-A"]);
+    git_in(&repo, &["commit", "-q", "--no-verify", "-m", "init"]);
+    git_in(&repo, &["config", "core.hooksPath", ".githooks"]);
+    git_in(
+        &repo,
+        &[
+            "config",
+            "core.fsmonitor",
+            &format!("echo fsmonitor >> {}; false", marker.display()),
+        ],
+    );
+    // The setup's own commit ran the hooks; only what `pr` does counts.
+    let _ = fs::remove_file(&marker);
+    let log = dir.path().join("strace.log");
+    let out = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=execve,execveat", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_iac-fix"))
+        .args(["pr", "--unsafe"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace = fs::read_to_string(&log).unwrap();
+    let mut gits = 0;
+    for line in trace.lines().filter(|l| l.contains("execve")) {
+        let Some(program) = opened_path(line) else {
+            continue;
+        };
+        let name = program.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name == "iac-fix" || name == "git",
+            "ran something else than git: {line}"
+        );
+        gits += usize::from(name == "git");
+    }
+    assert!(gits > 3, "{trace}");
+    assert!(!marker.exists(), "{}", fs::read_to_string(&marker).unwrap());
+    // Back on main, clean, the branch holds the fixes.
+    let status = Command::new("git")
+        .args(["status", "--porcelain", "--branch"])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(status.trim(), "## main", "{status}");
+}

@@ -63,6 +63,16 @@ impl Transform for LambdaRuntimeUpgrade {
         &META
     }
 
+    /// A target must be a runtime id of the option's language, spelled as Lambda
+    /// spells it (`nodejs22.x`, `python3.13`, `java21`, `dotnet8`, `ruby3.4`,
+    /// `provided.al2023`): any other string would be written into every function.
+    fn check_option(&self, name: &str, value: &str) -> Result<(), String> {
+        if is_runtime_id_for(name, value) {
+            return Ok(());
+        }
+        Err(format!("`{value}` is not a Lambda runtime id for `{name}` (like `{}`)", META.options.iter().find(|o| o.0 == name).map_or("", |o| o.1)))
+    }
+
     fn check(&self, doc: &Document, options: &Options) -> Vec<Finding> {
         match doc.flavor {
             Flavor::CdkTs => check_cdk(doc, options),
@@ -135,6 +145,21 @@ fn upgrade(runtime: &str, options: &Options) -> Option<String> {
         Some((l, v)) if l == language && v <= version => None,
         _ if target == runtime => None,
         _ => Some(target),
+    }
+}
+
+/// Whether `value` is spelled like a Lambda runtime id that option `option` may name.
+fn is_runtime_id_for(option: &str, value: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let provided = matches!(value, "provided.al2" | "provided.al2023");
+    match option {
+        "nodejs" => value.strip_prefix("nodejs").and_then(|v| v.strip_suffix(".x")).is_some_and(digits),
+        "python" => value.strip_prefix("python3.").is_some_and(digits),
+        "java" => value.strip_prefix("java").is_some_and(|v| digits(v.strip_suffix(".al2").unwrap_or(v))),
+        "dotnet" => value.strip_prefix("dotnet").is_some_and(digits),
+        "ruby" => value.strip_prefix("ruby").and_then(|v| v.split_once('.')).is_some_and(|(a, b)| digits(a) && digits(b)),
+        "go" | "provided" => provided,
+        _ => true,
     }
 }
 

@@ -244,6 +244,14 @@ impl Transform for RemovalPolicy {
         &META
     }
 
+    fn check_option(&self, name: &str, value: &str) -> Result<(), String> {
+        match (name, value) {
+            ("mode", "destroy" | "retain") => Ok(()),
+            ("mode", other) => Err(format!("`{other}` is not a mode; it must be `destroy` or `retain`")),
+            _ => Ok(()),
+        }
+    }
+
     fn check(&self, doc: &Document, options: &Options) -> Vec<Finding> {
         let types = match doc.flavor {
             Flavor::CdkTs => CDK_STATEFUL,

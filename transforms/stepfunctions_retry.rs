@@ -163,6 +163,23 @@ impl Transform for StepFunctionsRetry {
         &META
     }
 
+    /// The States language's bounds: `IntervalSeconds` a positive integer,
+    /// `MaxAttempts` a non-negative integer, `BackoffRate` at least 1.0.
+    fn check_option(&self, name: &str, value: &str) -> Result<(), String> {
+        let ok = match name {
+            "interval" => value.parse::<u64>().is_ok_and(|n| n >= 1),
+            "max-attempts" => value.parse::<u64>().is_ok(),
+            "backoff-rate" => value.parse::<f64>().is_ok_and(|n| n >= 1.0 && n.is_finite()),
+            _ => true,
+        };
+        let want = match name {
+            "interval" => "a whole number of seconds ≥ 1",
+            "max-attempts" => "a whole number ≥ 0",
+            _ => "a number ≥ 1.0",
+        };
+        if ok { Ok(()) } else { Err(format!("`{value}` is not {want}")) }
+    }
+
     fn check(&self, doc: &Document, options: &Options) -> Vec<Finding> {
         let policy = Policy::new(options);
         let mut out = Vec::new();

@@ -2,6 +2,10 @@
 //! every transform (`--unsafe`) → verify the output. Panics (the fuzzer's crashes) on
 //! a panic inside the tool, on an output that does not parse, and on a second run
 //! that still changes the output (set IAC_FIX_FUZZ_NO_IDEMPOTENCE=1 to skip that check).
+//! Every input is also run with its line breaks rewritten (all CR, all CRLF, and a mix
+//! chosen by the input's bytes): the CR-only and CRLF forms must be fixed exactly like
+//! the LF form (no byte lost or moved), a mix with lone CRs refused, any other mix
+//! fixed to text that parses.
 
 use iac_fix::files::process_text;
 use iac_fix::fixer::Settings;
@@ -13,6 +17,71 @@ pub fn run(syntax: Syntax, data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return; // files::process reports it as "not UTF-8" before any parser runs
     };
+    run_text(syntax, text);
+    line_breaks(syntax, text);
+}
+
+/// The line-break mutations of `text` (see the module documentation).
+pub fn line_breaks(syntax: Syntax, text: &str) {
+    if text.contains('\r') {
+        return;
+    }
+    let settings = Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let path = Path::new(match syntax {
+        Syntax::TypeScript => "fuzz.ts",
+        Syntax::Json => "fuzz.json",
+        Syntax::Yaml => "fuzz.yaml",
+    });
+    let fix = |t: &str| {
+        process_text(path, syntax, t, REGISTRY, &settings).map(|r| r.map(|(_, o)| o.fixed))
+    };
+    let lf = fix(text);
+    for newline in ["\r", "\r\n"] {
+        let other = fix(&text.replace('\n', newline));
+        match (&lf, &other) {
+            (Ok(Some(a)), Ok(Some(b))) => assert!(
+                *b == a.replace('\n', newline),
+                "{newline:?} form fixed differently\n--- LF\n{a}\n--- other\n{b}"
+            ),
+            (Ok(None), Ok(None)) | (Err(_), Err(_)) => {}
+            (a, b) => panic!(
+                "{newline:?} form classified differently: {:?} vs {:?}",
+                a.as_ref().map(|_| ()),
+                b.as_ref().map(|_| ())
+            ),
+        }
+    }
+    // A mix: each line break LF, CRLF or CR, chosen by the bytes of the text.
+    let mut mixed = String::with_capacity(text.len() + 16);
+    let mut lone_cr = false;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let Some(body) = line.strip_suffix('\n') else {
+            mixed.push_str(line);
+            break;
+        };
+        mixed.push_str(body);
+        let pick = (body.len() + i) % 3;
+        mixed.push_str(["\n", "\r\n", "\r"][pick]);
+        lone_cr |= pick == 2;
+    }
+    if let Ok(Some(out)) = fix(&mixed) {
+        assert!(
+            !(lone_cr && mixed.contains('\n')),
+            "a mix with lone CRs was fixed"
+        );
+        if out != mixed {
+            let body = out.strip_prefix('\u{feff}').unwrap_or(&out);
+            if let Err(e) = verify::check(syntax, body) {
+                panic!("mixed line breaks: output does not parse: {e}\n--- output\n{out}");
+            }
+        }
+    }
+}
+
+fn run_text(syntax: Syntax, text: &str) {
     let name = match syntax {
         Syntax::TypeScript => "fuzz.ts",
         Syntax::Json => "fuzz.json",

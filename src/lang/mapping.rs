@@ -215,7 +215,11 @@ impl<'a> ValueNode<'a> {
             if let Some(colon_end) = self.colon_end {
                 // `Key: old` → `Key:` + block lines; the key's indentation is the base.
                 let entry = r.entry("k", value, &indent);
-                return Edit::replace(colon_end..self.end(), entry[2..].to_string());
+                let anchor = self.anchor_prefix().map(|a| format!(" {}", a.trim_end()));
+                return Edit::replace(
+                    colon_end..self.end(),
+                    anchor.unwrap_or_default() + &entry[2..],
+                );
             }
         }
         if let (Value::Str(new), Some(q)) = (value, self.quote_char()) {
@@ -227,7 +231,20 @@ impl<'a> ValueNode<'a> {
             };
             return Edit::replace(self.node.start_byte()..self.end(), text);
         }
-        Edit::replace(self.outer.start_byte()..self.end(), r.value(value, &indent))
+        let anchor = self.anchor_prefix().unwrap_or_default();
+        Edit::replace(
+            self.outer.start_byte()..self.end(),
+            anchor + &r.value(value, &indent),
+        )
+    }
+
+    /// `&name ` when this YAML value carries an anchor: a replacement keeps it, so the
+    /// aliases (`*name`) elsewhere still resolve, now to the new value.
+    fn anchor_prefix(&self) -> Option<String> {
+        named_children(self.outer)
+            .into_iter()
+            .find(|c| c.kind() == "anchor")
+            .map(|a| format!("{} ", &self.doc.source[a.byte_range()]))
     }
 
     /// Replace this value with `text`, a value already rendered to stand on one line.
@@ -242,7 +259,10 @@ impl<'a> ValueNode<'a> {
             {
                 Edit::replace(c..self.end(), format!(" {text}"))
             }
-            _ => Edit::replace(self.outer.start_byte()..self.end(), text),
+            _ => Edit::replace(
+                self.outer.start_byte()..self.end(),
+                self.anchor_prefix().unwrap_or_default() + text,
+            ),
         }
     }
 

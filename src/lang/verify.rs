@@ -176,12 +176,126 @@ fn check_typescript_here(source: &str) -> Result<(), String> {
 
 fn check_json(source: &str) -> Result<(), String> {
     let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-    serde_json::from_str::<serde::de::IgnoredAny>(text)
+    serde_json::from_str::<NoDuplicateKeys>(text)
         .map(|_| ())
         .map_err(|e| format!("JSON syntax error: {e}"))
 }
 
+/// A JSON value read only to check it: an object with the same key twice is an error
+/// (`JSON.parse` and `json.loads` keep the last one, so a fix to the first is lost;
+/// cfn-lint reports E0000).
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicateKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(self)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !seen.insert(key.to_string()) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key {key:?}"
+                )));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(self)
+    }
+}
+
 fn check_yaml(source: &str) -> Result<(), String> {
+    let strict = check_yaml_strict(source);
+    if strict.is_err() {
+        // CloudFormation, PyYAML and cfn-lint read flow collections whose continuation
+        // lines (often the closing `]`/`}`) sit at or left of their key's indentation;
+        // saphyr, following the YAML 1.2 letter, does not. Leading blanks inside a flow
+        // collection carry no meaning, so the same text with those lines indented
+        // further stands for the same data: check that instead.
+        if let Some(shadow) = flow_lines_indented(source) {
+            if check_yaml_strict(&shadow).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    strict
+}
+
+/// `source` with every continuation line of a multi-line flow collection indented past
+/// the line the collection starts on; `None` when there is none (or the text is not one
+/// tree-sitter-yaml reads safely and completely).
+fn flow_lines_indented(source: &str) -> Option<String> {
+    if crate::files::has_lone_cr(source)
+        || super::yaml_indent_depth(source) > crate::files::MAX_YAML_INDENT_LEVELS
+        || source.lines().count() > crate::files::MAX_YAML_LINES
+    {
+        return None;
+    }
+    let parsed = super::Parsed::new(Syntax::Yaml, source.to_string());
+    if parsed.root().has_error() {
+        return None;
+    }
+    // Extra indentation per line (0-based row).
+    let mut extra: std::collections::BTreeMap<usize, usize> = Default::default();
+    for node in super::descendants(parsed.root()) {
+        if !matches!(node.kind(), "flow_sequence" | "flow_mapping") {
+            continue;
+        }
+        let (first, last) = (node.start_position().row, node.end_position().row);
+        if first == last {
+            continue;
+        }
+        // Past the opening bracket: deeper than any block level it belongs to.
+        let base = node.start_position().column;
+        for row in first + 1..=last {
+            let e = extra.entry(row).or_default();
+            *e = (*e).max(base + 1);
+        }
+    }
+    if extra.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(source.len() + extra.len() * 8);
+    for (row, line) in source.split_inclusive('\n').enumerate() {
+        if let Some(&n) = extra.get(&row) {
+            out.extend(std::iter::repeat_n(' ', n));
+        }
+        out.push_str(line);
+    }
+    Some(out)
+}
+
+fn check_yaml_strict(source: &str) -> Result<(), String> {
     use saphyr_parser::{Event, Parser};
     let mut parser = Parser::new_from_str(source);
     // Size of each anchored node, so an alias counts for what it would expand to.
@@ -190,8 +304,10 @@ fn check_yaml(source: &str) -> Result<(), String> {
     let mut open: Vec<(usize, u64)> = Vec::new();
     // Nodes that aliases add (a long template without aliases is fine).
     let mut expanded: u64 = 0;
+    // Per open collection: `Some` for a mapping: the next node is a key, keys seen.
+    let mut keys: Vec<Option<(bool, std::collections::HashSet<String>)>> = Vec::new();
     while let Some(next) = parser.next_event() {
-        let (event, _span) = next.map_err(|e| {
+        let (event, span) = next.map_err(|e| {
             let m = e.marker();
             format!(
                 "YAML syntax error at {}:{}: {}",
@@ -200,6 +316,39 @@ fn check_yaml(source: &str) -> Result<(), String> {
                 e.info()
             )
         })?;
+        // A node in a mapping alternates key, value; the same plain key twice is an error
+        // (PyYAML's loader and cfn-lint refuse it; other loaders keep the last one).
+        if matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+        ) {
+            if let Some(Some((is_key, seen))) = keys.last_mut() {
+                if *is_key {
+                    if let Event::Scalar(value, ..) = &event {
+                        if !seen.insert(value.to_string()) {
+                            return Err(format!(
+                                "duplicate key {:?} at {}:{}",
+                                value.as_ref(),
+                                span.start.line(),
+                                span.start.col() + 1
+                            ));
+                        }
+                    }
+                }
+                *is_key = !*is_key;
+            }
+        }
+        match event {
+            Event::SequenceStart(..) => keys.push(None),
+            Event::MappingStart(..) => keys.push(Some((true, Default::default()))),
+            Event::SequenceEnd | Event::MappingEnd => {
+                keys.pop();
+            }
+            _ => {}
+        }
         let size = match event {
             Event::Scalar(_, _, anchor, _) => {
                 if anchor > 0 {
@@ -277,6 +426,48 @@ mod tests {
         )
         .is_ok());
         assert!(check(Syntax::Yaml, "A: [1, 2\n").is_err());
+    }
+
+    #[test]
+    fn flow_collections_closed_at_the_key_indentation_are_read() {
+        // As CloudFormation, PyYAML and cfn-lint read them.
+        let ok = [
+            "A:\n  Action: [\n    \"a\",\n    \"b\",\n  ]\n  B: 1\n",
+            "A:\n  S: {\"x\": 1,\n    \"y\": [1,\n      2]\n  }\n  T: 1\n",
+            "A:\n  - !Sub [\n    \"${x}\",\n    {x: !Ref Y}\n  ]\n",
+        ];
+        for text in ok {
+            assert!(
+                check(Syntax::Yaml, text).is_ok(),
+                "{text}: {:?}",
+                check(Syntax::Yaml, text)
+            );
+        }
+        // What they refuse stays refused.
+        for text in [
+            "A:\n  Action: [\n    a,\n  B: 1\n",
+            "A: [1, 2\nB: 3\n",
+            "A:\n  B: {a: 1\n  C: 2\n",
+        ] {
+            assert!(check(Syntax::Yaml, text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let err = check(Syntax::Yaml, "A:\n  B: 1\n  C: [1, {D: 2, D: 3}]\n").unwrap_err();
+        assert!(err.contains("duplicate key \"D\" at 3:17"), "{err}");
+        let err = check(Syntax::Yaml, "A:\n  B: 1\n  B: 2\n").unwrap_err();
+        assert!(err.contains("duplicate key \"B\" at 3:3"), "{err}");
+        // The same key in different mappings, and a value equal to a key, are fine.
+        assert!(check(Syntax::Yaml, "A: {B: B}\nC: {B: 1}\nD: [B, B]\n").is_ok());
+        let err = check(Syntax::Json, "{\"A\": {\"B\": 1, \"B\": 2}}").unwrap_err();
+        assert!(err.contains("duplicate key \"B\""), "{err}");
+        assert!(check(
+            Syntax::Json,
+            "{\"A\": {\"B\": 1}, \"C\": {\"B\": [{\"B\": 1}]}}"
+        )
+        .is_ok());
     }
 
     #[test]

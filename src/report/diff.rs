@@ -2,8 +2,14 @@
 
 use similar::TextDiff;
 
+/// The unified diff of `old` → `new`. Lone-CR line breaks (classic Mac files) are shown
+/// as LF, so the diff has lines (the file itself keeps its CRs).
 pub fn unified(path: &str, old: &str, new: &str) -> String {
-    let diff = TextDiff::from_lines(old, new);
+    let (old, new) = (
+        crate::files::lone_cr_to_lf(old),
+        crate::files::lone_cr_to_lf(new),
+    );
+    let diff = TextDiff::from_lines(&*old, &*new);
     let mut out = diff
         .unified_diff()
         .context_radius(3)
