@@ -11,6 +11,7 @@ pub mod flavor;
 pub mod interrupt;
 pub mod lang;
 pub mod model;
+pub mod origin;
 pub mod pr;
 pub mod report;
 pub mod schema;
