@@ -7,6 +7,8 @@
 //! synthesized by `tests/synth/harness.js` in one node process with the pinned
 //! libraries in `.oracle/node_modules`, cached under `.oracle/synth-cache/`.
 //!
+//! The effect file is `<case>.effect`, or `<case>.<ext>.effect` (it wins) where cases
+//! of several extensions share a name (`cfn-buckets.json`, `cfn-buckets.yaml`).
 //! An `.effect` file holds one statement per line (`#` comments):
 //! `added P` (P absent before, present after), `removed P` (the opposite), `changed P`
 //! (P present in both, something at or under it differs), `skip-synth REASON`
@@ -183,7 +185,13 @@ fn fixtures() -> Vec<Fixture> {
                 },
                 s => Kind::Template(s),
             };
-            let effect = parse_effect(&input.with_file_name(format!("{stem}.effect")));
+            // `<case>.<ext>.effect` when cases of several extensions share a name.
+            let own = input.with_file_name(format!("{stem}.{ext}.effect"));
+            let effect = parse_effect(&if own.exists() {
+                own
+            } else {
+                input.with_file_name(format!("{stem}.effect"))
+            });
             out.push(Fixture {
                 input,
                 expected,
