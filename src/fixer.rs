@@ -183,7 +183,7 @@ pub fn fix_parsed(
             outcome
                 .fixes
                 .extend(chosen.iter().map(|f| applied(lines, f, &current)));
-            origins.push(&edits);
+            origins.push(&edits, &current);
             current = candidate;
             continue;
         }
@@ -212,7 +212,10 @@ pub fn fix_parsed(
                 &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
             );
             outcome.fixes.push(applied(lines, first, &current));
-            origins.push(&first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>());
+            origins.push(
+                &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
+                &current,
+            );
             current = alone;
         }
     }
@@ -312,7 +315,8 @@ impl WriteGuard {
                 }
             },
         };
-        let new = to_value(syntax, after).map_err(|e| format!("the fixed template cannot be read ({e})"))?;
+        let new = to_value(syntax, after)
+            .map_err(|e| format!("the fixed template cannot be read ({e})"))?;
         let edits: Vec<AppliedEdit> = chosen
             .iter()
             .flat_map(|f| {

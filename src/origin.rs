@@ -37,9 +37,11 @@ impl<'s> Origins<'s> {
         }
     }
 
-    /// Record a pass: `edits` (non-overlapping) were applied to the current text.
-    pub fn push(&mut self, edits: &[&Edit]) {
-        let mut sorted: Vec<&Edit> = edits.to_vec();
+    /// Record a pass: `edits` (non-overlapping) were applied to `current`. Each edit is
+    /// first trimmed to what it really changes (a key renamed by rewriting its whole
+    /// entry inserts one character), so fewer later positions fall inside new text.
+    pub fn push(&mut self, edits: &[&Edit], current: &str) {
+        let mut sorted: Vec<Edit> = edits.iter().map(|e| minimal(e, current)).collect();
         sorted.sort_by_key(|e| (e.range.start, e.range.end));
         let mut delta: isize = 0;
         let shifts = sorted
@@ -112,6 +114,38 @@ impl<'s> Origins<'s> {
     }
 }
 
+/// `e` without the bytes its text shares with the text it replaces at both ends.
+fn minimal(e: &Edit, current: &str) -> Edit {
+    let Some(old) = current.get(e.range.clone()) else {
+        return e.clone();
+    };
+    let new = e.text.as_str();
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let mut suffix = old_rest
+        .bytes()
+        .rev()
+        .zip(new_rest.bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !(old_rest.is_char_boundary(old_rest.len() - suffix)
+        && new_rest.is_char_boundary(new_rest.len() - suffix))
+    {
+        suffix -= 1;
+    }
+    Edit::replace(
+        e.range.start + prefix..e.range.end - suffix,
+        &new_rest[..new_rest.len() - suffix],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,7 +159,7 @@ mod tests {
         let p1 = [Edit::insert(2, "x\ny\nz\n"), Edit::replace(4..5, "CC")];
         let after1 = apply_edits(original, &p1.iter().collect::<Vec<_>>());
         assert_eq!(after1, "a\nx\ny\nz\nb\nCC\n");
-        o.push(&p1.iter().collect::<Vec<_>>());
+        o.push(&p1.iter().collect::<Vec<_>>(), original);
         assert_eq!(o.line_col(after1.find('b').unwrap()), (2, 1));
         assert_eq!(o.line_col(after1.find('y').unwrap()), (2, 1)); // inside inserted text
         assert_eq!(o.to_original(after1.len()), original.len());
@@ -142,8 +176,25 @@ mod tests {
             .edits_to_original(&[Edit::replace(cc..cc + 2, "D")], &after1)
             .is_err());
         let after2 = apply_edits(&after1, &p2.iter().collect::<Vec<_>>());
-        o.push(&p2.iter().collect::<Vec<_>>());
+        o.push(&p2.iter().collect::<Vec<_>>(), &after1);
         assert_eq!(o.line_col(after2.find('b').unwrap()), (2, 1));
         assert_eq!(o.line_col(after2.find("CC").unwrap()), (3, 1));
+    }
+
+    #[test]
+    fn rewritten_entries_are_trimmed() {
+        // `Tag:` renamed by rewriting the whole entry; a later insertion after it maps.
+        let original = "Tag:\n  - a\nX: 1\n";
+        let mut o = Origins::new(original);
+        let p1 = [Edit::replace(0..11, "Tags:\n  - a\n")];
+        let after1 = apply_edits(original, &p1.iter().collect::<Vec<_>>());
+        o.push(&p1.iter().collect::<Vec<_>>(), original);
+        let x = after1.find('X').unwrap();
+        assert_eq!(o.line_col(x), (3, 1));
+        let later = [Edit::insert(x - 1, "\nV: 2")];
+        assert_eq!(
+            o.edits_to_original(&later, &after1).unwrap()[0].range,
+            10..10
+        );
     }
 }

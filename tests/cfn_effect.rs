@@ -79,12 +79,16 @@ fn parse_effect(path: &Path) -> Effect {
                 continue;
             }
             other => {
-                effect.errors.push(format!("line {}: unknown statement `{other}`", i + 1));
+                effect
+                    .errors
+                    .push(format!("line {}: unknown statement `{other}`", i + 1));
                 continue;
             }
         };
         if rest.is_empty() {
-            effect.errors.push(format!("line {}: `{verb}` needs a path", i + 1));
+            effect
+                .errors
+                .push(format!("line {}: `{verb}` needs a path", i + 1));
             continue;
         }
         effect
@@ -126,7 +130,9 @@ fn covers(change: Change, pattern: &[String], d: &Difference) -> bool {
             prefix_matches(pattern, &d.path)
                 && (d.path.len() > pattern.len() || d.change == Change::Changed)
         }
-        _ => d.change == change && d.path.len() == pattern.len() && prefix_matches(pattern, &d.path),
+        _ => {
+            d.change == change && d.path.len() == pattern.len() && prefix_matches(pattern, &d.path)
+        }
     }
 }
 
@@ -247,15 +253,11 @@ fn synth(oracle: &Path, files: &[(&Path, Kind)]) -> BTreeMap<PathBuf, Result<Val
     .unwrap();
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "synth harness failed: {}",
-        {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let tail = err.len().saturating_sub(3000);
-            err[err.floor_char_boundary(tail)..].to_string()
-        }
-    );
+    assert!(out.status.success(), "synth harness failed: {}", {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let tail = err.len().saturating_sub(3000);
+        err[err.floor_char_boundary(tail)..].to_string()
+    });
     let results: BTreeMap<PathBuf, Value> =
         serde_json::from_slice(&out.stdout).expect("harness prints JSON");
     results
@@ -317,7 +319,12 @@ fn run(filter: Option<&str>) -> Run {
                     continue;
                 }
                 Kind::Cdk | Kind::Cdktf => {
-                    let get = |p: &Path| synthesized.get(p).cloned().unwrap_or(Err("not synthesized".into()));
+                    let get = |p: &Path| {
+                        synthesized
+                            .get(p)
+                            .cloned()
+                            .unwrap_or(Err("not synthesized".into()))
+                    };
                     match (get(&f.input), get(&f.expected), &f.effect.skip_synth) {
                         (Ok(b), Ok(a), None) => {
                             count += 1;
@@ -420,8 +427,20 @@ fn effect_lines_match_by_rule() {
     assert!(!covers(Change::Changed, &pat("Resources/FnDLQ*"), &added));
     assert!(covers(Change::Changed, &pat("Resources"), &added));
     let deep = d(Change::Changed, "Resources/Fn/Properties/Timeout");
-    assert!(covers(Change::Changed, &pat("Resources/Fn/Properties"), &deep));
-    assert!(covers(Change::Changed, &pat("Resources/Fn/Properties/Timeout"), &deep));
-    assert!(!covers(Change::Added, &pat("Resources/Fn/Properties/Timeout"), &deep));
+    assert!(covers(
+        Change::Changed,
+        &pat("Resources/Fn/Properties"),
+        &deep
+    ));
+    assert!(covers(
+        Change::Changed,
+        &pat("Resources/Fn/Properties/Timeout"),
+        &deep
+    ));
+    assert!(!covers(
+        Change::Added,
+        &pat("Resources/Fn/Properties/Timeout"),
+        &deep
+    ));
     assert!(glob("a*b*c", "aXbYc") && !glob("a*b", "ab_") && glob("*", ""));
 }

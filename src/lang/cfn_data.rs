@@ -76,8 +76,12 @@ fn yaml_value(source: &str) -> Result<Value, String> {
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Open::Seq(items, anchor, tag)) => (long_form(tag, Value::Array(items)), anchor),
-                Some(Open::Map(map, _, anchor, tag)) => (long_form(tag, Value::Object(map)), anchor),
+                Some(Open::Seq(items, anchor, tag)) => {
+                    (long_form(tag, Value::Array(items)), anchor)
+                }
+                Some(Open::Map(map, _, anchor, tag)) => {
+                    (long_form(tag, Value::Object(map)), anchor)
+                }
                 None => return Err("YAML: unbalanced collection".into()),
             },
             Event::DocumentEnd => {
@@ -307,10 +311,7 @@ fn units(map: MapNode<'_>) -> Vec<(String, Unit)> {
     let container = map.node.start_byte()..doc.trim_back(map.node.end_byte());
     let ends: Vec<usize> = entries
         .iter()
-        .map(|e| {
-            doc.trim_back(e.node.end_byte())
-                .max(e.node.start_byte())
-        })
+        .map(|e| doc.trim_back(e.node.end_byte()).max(e.node.start_byte()))
         .collect();
     entries
         .iter()
@@ -371,13 +372,10 @@ pub fn check_write(
     };
     let top = units(root);
     let unit_of = |units: &[(String, Unit)], key: &str| -> Option<Unit> {
-        units
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, u)| Unit {
-                span: u.span.clone(),
-                region: u.region.clone(),
-            })
+        units.iter().find(|(k, _)| k == key).map(|(_, u)| Unit {
+            span: u.span.clone(),
+            region: u.region.clone(),
+        })
     };
     let mut violations: Vec<(String, Vec<Range<usize>>)> = Vec::new();
     let empty = Map::new();
@@ -432,7 +430,11 @@ pub fn check_write(
         .map(|(path, regions)| {
             let culprits: BTreeSet<&str> = edits
                 .iter()
-                .filter(|e| regions.iter().any(|r| overlaps(&e.range, r) || e.range.start == r.start))
+                .filter(|e| {
+                    regions
+                        .iter()
+                        .any(|r| overlaps(&e.range, r) || e.range.start == r.start)
+                })
                 .map(|e| e.transform)
                 .collect();
             let names = if culprits.is_empty() { &all } else { &culprits };
@@ -563,7 +565,10 @@ Outputs:
     fn edit_reaching_into_a_neighbour_is_caught() {
         let from = at("AWS::DynamoDB::Table");
         let to = at("    DependsOn");
-        let broken = Edit::replace(from..to, "AWS::SQS::Queue\n  Queue:\n    Type: AWS::SQS::Queue\n");
+        let broken = Edit::replace(
+            from..to,
+            "AWS::SQS::Queue\n  Queue:\n    Type: AWS::SQS::Queue\n",
+        );
         let err = guard(TEMPLATE, &[broken]).unwrap_err();
         assert!(err.contains("`Resources/Table`"), "{err}");
         // A fix editing only inside `Queue` but changing `Outputs` through an alias
@@ -602,6 +607,10 @@ Outputs:
         // Delete A and B's type in one edit: B is only partly covered.
         let a = src.find("\"A\"").unwrap();
         let y = src.find("\"Y\"").unwrap();
-        assert!(run(vec![Edit::replace(a..y + 3, "\"A\": {\"Type\": \"X\"}, \"B\": {\"Type\": \"Z\"")]).is_err());
+        assert!(run(vec![Edit::replace(
+            a..y + 3,
+            "\"A\": {\"Type\": \"X\"}, \"B\": {\"Type\": \"Z\""
+        )])
+        .is_err());
     }
 }
