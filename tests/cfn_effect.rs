@@ -255,8 +255,8 @@ fn synth(oracle: &Path, files: &[(&Path, Kind)]) -> BTreeMap<PathBuf, Result<Val
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "synth harness failed: {}", {
         let err = String::from_utf8_lossy(&out.stderr);
-        let tail = err.len().saturating_sub(3000);
-        err[err.floor_char_boundary(tail)..].to_string()
+        let skip = err.chars().count().saturating_sub(3000);
+        err.chars().skip(skip).collect::<String>()
     });
     let results: BTreeMap<PathBuf, Value> =
         serde_json::from_slice(&out.stdout).expect("harness prints JSON");

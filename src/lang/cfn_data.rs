@@ -575,7 +575,7 @@ Outputs:
         // is not modelled here; a plain edit elsewhere in the file is.
         let stray = Edit::replace(at("!Ref Queue")..at("!Ref Queue") + 10, "!Ref Table");
         let ok_queue = Edit::replace(at("!Ref Env")..at("!Ref Env") + 8, "!Ref AWS::StackName");
-        let err = guard(TEMPLATE, &[ok_queue.clone()]).map(|_| "ok");
+        let err = guard(TEMPLATE, std::slice::from_ref(&ok_queue)).map(|_| "ok");
         assert_eq!(err, Ok("ok"));
         assert!(guard(TEMPLATE, &[ok_queue, stray]).is_ok()); // both inside their units
     }
