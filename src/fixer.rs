@@ -1,10 +1,11 @@
 //! Runs transforms over one source, applies non-overlapping fixes, re-parses and
 //! repeats until nothing changes; never returns text that does not parse.
 
-use crate::edit::{apply_edits, Applicability, Edit, Finding, LineIndex};
+use crate::edit::{apply_edits, Applicability, Edit, Finding};
 use crate::flavor::Flavor;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
+use crate::origin::Origins;
 use crate::suppress::Suppressions;
 use crate::transform::{Options, Registered};
 use serde::Serialize;
@@ -51,10 +52,14 @@ pub struct Reported {
     /// The suppression that kept this finding from being fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed_by: Option<String>,
-    /// The applied edits, when they are relative to the text as read (first pass);
-    /// SARIF shows them as replacements.
+    /// The applied edits, relative to the text as read (later passes' edits mapped
+    /// back, see [`Origins`]); SARIF shows them as replacements.
     #[serde(skip)]
     pub edits: Vec<Edit>,
+    /// Why an applied fix has no `edits` against the text as read (it edits text an
+    /// earlier fix inserted or changed).
+    #[serde(skip)]
+    pub edits_unavailable: Option<String>,
 }
 
 /// The result of fixing one source text.
@@ -91,7 +96,9 @@ pub fn fix_parsed(
     settings: &Settings,
 ) -> Outcome {
     let source = parsed.source.clone();
-    let source_text = source.clone();
+    let original = source.clone();
+    let mut origins = Origins::new(&original);
+    let mut guard = WriteGuard::new(flavor);
     let mut first = Some(parsed);
     let transforms: Vec<&Registered> = registry
         .iter()
@@ -135,16 +142,16 @@ pub fn fix_parsed(
             .filter(|f| !broken.contains(&(f.transform, f.message.clone())))
             .collect();
         let chosen = choose(applicable);
-        let lines = LineIndex::new(&current);
+        let lines = &origins;
         if chosen.is_empty() || pass + 1 == MAX_PASSES {
             outcome
                 .fixes
-                .extend(findings.iter().map(|f| report(&lines, f, false)));
+                .extend(findings.iter().map(|f| report(lines, f, false)));
             outcome.suppressed = suppressed
                 .iter()
                 .map(|(f, by)| Reported {
                     suppressed_by: Some(by.clone()),
-                    ..report(&lines, f, false)
+                    ..report(lines, f, false)
                 })
                 .collect();
             outcome.unused_suppressions =
@@ -156,7 +163,7 @@ pub fn fix_parsed(
                     "fixes did not converge after {MAX_PASSES} passes; nothing written for this file"
                 ));
                 outcome.fixes.iter_mut().for_each(|f| f.applied = false);
-                current = source_text.clone();
+                current = original.clone();
             }
             break;
         }
@@ -166,14 +173,25 @@ pub fn fix_parsed(
             .collect();
         let candidate = apply_edits(&current, &edits);
         if verify::check(flavor.syntax(), &candidate).is_ok() {
-            outcome.fixes.extend(chosen.iter().map(|f| Reported {
-                edits: if pass == 0 {
-                    f.fix.as_ref().unwrap().edits.clone()
-                } else {
-                    vec![]
-                },
-                ..report(&lines, f, true)
-            }));
+            if let Err(why) = guard.check(&parsed, &candidate, &chosen) {
+                // A fix changed the template outside its own edits: write nothing.
+                outcome.internal_errors.push(format!(
+                    "internal error: {why} (CloudFormation write guard); file not written"
+                ));
+                for r in &mut outcome.fixes {
+                    r.applied = false;
+                    r.edits.clear();
+                }
+                outcome
+                    .fixes
+                    .extend(findings.iter().map(|f| report(lines, f, false)));
+                current = original.clone();
+                break;
+            }
+            outcome
+                .fixes
+                .extend(chosen.iter().map(|f| applied(lines, f, &current)));
+            origins.push(&edits, &current);
             current = candidate;
             continue;
         }
@@ -201,7 +219,11 @@ pub fn fix_parsed(
                 &current,
                 &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
             );
-            outcome.fixes.push(report(&lines, first, true));
+            outcome.fixes.push(applied(lines, first, &current));
+            origins.push(
+                &first.fix.as_ref().unwrap().edits.iter().collect::<Vec<_>>(),
+                &current,
+            );
             current = alone;
         }
     }
@@ -252,8 +274,74 @@ impl Taken {
     }
 }
 
-fn report(lines: &LineIndex, f: &Finding, applied: bool) -> Reported {
-    let (line, column) = lines.line_col(f.offset);
+/// `f`, applied to `current`, reported with its edits against the text as read.
+fn applied(origins: &Origins, f: &Finding, current: &str) -> Reported {
+    let (edits, edits_unavailable) =
+        match origins.edits_to_original(&f.fix.as_ref().unwrap().edits, current) {
+            Ok(edits) => (edits, None),
+            Err(why) => (vec![], Some(why)),
+        };
+    Reported {
+        edits,
+        edits_unavailable,
+        ..report(origins, f, true)
+    }
+}
+
+/// The run-time guard for CloudFormation writes (see [`crate::lang::cfn_data::check_write`]):
+/// holds the current text's template as data between passes.
+struct WriteGuard {
+    on: bool,
+    current: Option<serde_json::Value>,
+}
+
+impl WriteGuard {
+    fn new(flavor: Flavor) -> Self {
+        WriteGuard {
+            on: flavor.is_cfn(),
+            current: None,
+        }
+    }
+
+    /// `Err(reason)` when applying `chosen` to `before` (giving `after`) changes a unit of
+    /// the template that none of their edits lies inside.
+    fn check(&mut self, before: &Parsed, after: &str, chosen: &[&Finding]) -> Result<(), String> {
+        use crate::lang::cfn_data::{check_write, to_value, AppliedEdit};
+        if !self.on {
+            return Ok(());
+        }
+        let syntax = before.syntax;
+        let old = match self.current.take() {
+            Some(v) => v,
+            None => match to_value(syntax, &before.source) {
+                Ok(v) => v,
+                // Not readable as data (verify accepted it, so this is a limit of
+                // to_value): nothing to compare against.
+                Err(_) => {
+                    self.on = false;
+                    return Ok(());
+                }
+            },
+        };
+        let new = to_value(syntax, after)
+            .map_err(|e| format!("the fixed template cannot be read ({e})"))?;
+        let edits: Vec<AppliedEdit> = chosen
+            .iter()
+            .flat_map(|f| {
+                f.fix.as_ref().unwrap().edits.iter().map(|e| AppliedEdit {
+                    transform: f.transform,
+                    range: e.range.clone(),
+                })
+            })
+            .collect();
+        check_write(before, &old, &new, &edits)?;
+        self.current = Some(new);
+        Ok(())
+    }
+}
+
+fn report(origins: &Origins, f: &Finding, applied: bool) -> Reported {
+    let (line, column) = origins.line_col(f.offset);
     Reported {
         transform: f.transform,
         applicability: f
@@ -267,6 +355,7 @@ fn report(lines: &LineIndex, f: &Finding, applied: bool) -> Reported {
         column,
         suppressed_by: None,
         edits: vec![],
+        edits_unavailable: None,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod lang;
 pub mod model;
 pub mod packages;
+pub mod origin;
 pub mod pr;
 pub mod report;
 pub mod schema;

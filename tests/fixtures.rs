@@ -19,9 +19,8 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         // Sub-folders hold material the cases refer to (handler code), not cases.
-        // `<case>.effect` declares the fix's CloudFormation-level effect: not a case.
         .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expected."))
-        // Only sources are cases: `.effect` and `.options.toml` files go with a case.
+        // Only sources are cases: `.effect` (tests/cfn_effect.rs) and `.options.toml` files go with a case.
         .filter(|p| syntax_for_path(p).is_some())
         .collect();
     out.sort();

@@ -1,6 +1,7 @@
 //! One module per syntax: tree-sitter parsing plus a small typed view.
 
 pub mod cfn;
+pub mod cfn_data;
 pub mod embedded;
 pub mod mapping;
 pub mod ts;

@@ -1,6 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers. One rule
-//! per transform (help from its documentation), one result per finding, with the
-//! fix's replacements when they apply to the file as it was read; suppressed
+//! per transform (help from its documentation), one result per finding at its place
+//! in the file as read, with the fix's replacements against that file (fixes from
+//! later passes mapped back; when that cannot be done, `properties.fixNotShown` says
+//! why); suppressed
 //! findings carry an in-source suppression.
 //!
 //! The log is assembled as JSON and read back through `serde_sarif`'s typed model,
@@ -77,13 +79,26 @@ fn result(p: &Processed, uri: &str, f: &Reported, rule_index: Option<usize>) -> 
     if let Some(by) = &f.suppressed_by {
         r["suppressions"] = json!([{ "kind": "inSource", "justification": by }]);
     }
+    if let Some(why) = &f.edits_unavailable {
+        // Applied in a later pass on text an earlier fix changed: no replacement
+        // against the file as read exists on its own.
+        r["properties"]["fixNotShown"] = json!(format!(
+            "the fix cannot be shown against the file as read: {why}"
+        ));
+    }
     if !f.edits.is_empty() {
+        // Edits are relative to the text after a byte-order mark.
+        let bom = if p.original.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
         let replacements: Vec<Value> = f
             .edits
             .iter()
             .map(|e| {
-                let (start_line, start_column) = line_col(&p.original, e.range.start);
-                let (end_line, end_column) = line_col(&p.original, e.range.end);
+                let (start_line, start_column) = line_col(&p.original, e.range.start + bom);
+                let (end_line, end_column) = line_col(&p.original, e.range.end + bom);
                 json!({
                     "deletedRegion": {
                         "startLine": start_line, "startColumn": start_column,
