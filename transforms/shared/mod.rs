@@ -4,6 +4,7 @@ mod cfn;
 mod companions;
 mod names;
 mod props;
+pub(crate) mod handler;
 
 pub(crate) use cfn::*;
 pub(crate) use companions::*;
