@@ -5,6 +5,7 @@ mod companions;
 mod names;
 mod props;
 pub(crate) mod handler;
+pub(crate) mod lambda_runtimes;
 
 pub(crate) use cfn::*;
 pub(crate) use companions::*;

@@ -49,7 +49,9 @@ pub(crate) fn load(root: &Path, path: &Path, label: &str) -> Option<Source> {
         return None;
     }
     let text = read_text_file(path, MAX_FILE)?;
-    Some(Source::file(label.to_string(), text))
+    let mut src = Source::file(label.to_string(), text);
+    src.path = Some(path.to_path_buf());
+    Some(src)
 }
 
 /// A handler file and, transitively, the local modules it imports.
@@ -156,7 +158,7 @@ pub(crate) fn load_asset(root: &Path, path: &Path, label: &str, handler_module: 
 pub(crate) fn inline_source(doc: &Document, text: String, offset: usize, python: bool, single_line: bool) -> Source {
     let label = doc.path.file_name().map_or(String::new(), |n| n.to_string_lossy().to_string());
     let line = doc.line_of(offset);
-    Source { label, text, python, pieces: vec![(0, line, single_line)] }
+    Source { label, text, python, pieces: vec![(0, line, single_line)], path: None }
 }
 
 pub(crate) fn looks_python(code: &str, runtime: &str) -> bool {

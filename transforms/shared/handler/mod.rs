@@ -5,12 +5,12 @@
 //! handlers, `package.json` dependencies).
 
 mod code;
-
+mod facts;
 mod files;
 mod lexer;
 
 pub(crate) use code::*;
-
+pub(crate) use facts::*;
 pub(crate) use files::*;
 pub(crate) use lexer::*;
 
@@ -32,12 +32,14 @@ pub(crate) struct Source {
     /// (offset in `text`, line in the file, single-line): inline code embedded in a
     /// template as a JSON string sits on one line of the file.
     pub(crate) pieces: Vec<(usize, usize, bool)>,
+    /// The file on disk (`None`: inline code in the stack or template).
+    pub(crate) path: Option<PathBuf>,
 }
 
 impl Source {
     pub(crate) fn file(label: String, text: String) -> Source {
         let python = label.ends_with(".py");
-        Source { label, text, python, pieces: vec![(0, 1, false)] }
+        Source { label, text, python, pieces: vec![(0, 1, false)], path: None }
     }
 
     pub(crate) fn line(&self, offset: usize) -> usize {
