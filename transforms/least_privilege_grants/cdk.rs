@@ -149,10 +149,52 @@ pub(super) fn check_cdk(doc: &Document) -> Vec<Finding> {
         let acts = actions(&ev.mine);
         let Some(new) = narrower(service, method, &acts) else { continue };
         let what = if acts.iter().all(|a| !is_write(a)) { "only reads" } else if acts.iter().all(|a| is_write(a)) { "only writes" } else { "reads and writes" };
-        let message = format!("{shown}: the handler {what} `{receiver}` ({}); narrowed to `{new}`", cite(&ev.mine));
-        out.push(META.finding(at, message, Some(vec![Edit::replace(call.method.byte_range(), new)])));
+        let mut message = format!("{shown}: the handler {what} `{receiver}` ({}); narrowed to `{new}`", cite(&ev.mine));
+        let mut edits = vec![Edit::replace(call.method.byte_range(), new)];
+        if let Some((edit, old, fixed)) = ts.statement_of(call.node).and_then(|s| stale_comment(doc, s, new)) {
+            message.push_str(&format!("; the comment above said \"{old}\", now \"{fixed}\""));
+            edits.push(edit);
+        }
+        out.push(META.finding(at, message, Some(edits)));
     }
     out
+}
+
+/// The access a narrowed grant gives, as a comment would say it.
+fn access_word(grant: &str) -> &'static str {
+    match grant {
+        "grantRead" | "grantReadData" => "read",
+        "grantReadWriteData" => "read/write",
+        "grantDelete" => "delete",
+        _ => "write",
+    }
+}
+
+/// The comment right above `statement` (on the line before it, or ending it) that names the
+/// old access ("read/write", "read and write", "read-write", "full access"): the edit that
+/// names the new one instead, with the old and new phrase.
+fn stale_comment(doc: &Document, statement: tree_sitter::Node, grant: &str) -> Option<(Edit, String, String)> {
+    let comment = statement.prev_sibling().filter(|c| c.kind() == "comment")?;
+    if doc.line_of(comment.end_byte()) + 1 < doc.line_of(statement.start_byte()) {
+        return None;
+    }
+    let text = doc.text(comment);
+    let lower = text.to_ascii_lowercase();
+    let word = access_word(grant);
+    for (phrase, replacement) in [("read/write", word.to_string()), ("read and write", word.to_string()), ("read-write", word.to_string()), ("readwrite", word.to_string()), ("read & write", word.to_string()), ("full access", format!("{word} access"))] {
+        let Some(i) = lower.find(phrase) else { continue };
+        if replacement == phrase {
+            return None;
+        }
+        let old = &text[i..i + phrase.len()];
+        let mut fixed = replacement.clone();
+        if old.starts_with(|c: char| c.is_ascii_uppercase()) {
+            fixed[..1].make_ascii_uppercase();
+        }
+        let start = comment.start_byte() + i;
+        return Some((Edit::replace(start..start + phrase.len(), fixed.clone()), old.to_string(), fixed));
+    }
+    None
 }
 
 /// True when `expr` uses `binding` (`bucket.bucketName`, `` `${this.table.tableName}` ``).

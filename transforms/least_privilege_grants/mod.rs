@@ -29,6 +29,8 @@
 //!   `Code: { ZipFile: … }` (plain, `!Sub`, `Fn::Join`) or `Code: dir`, relative to the
 //!   template. CDKTF: `filename: archive.outputPath` of a `DataArchiveFile`
 //!   (`sourceDir`/`sourceFile`) or `asset.path` of a `TerraformAsset`.
+//! - The code is located, loaded and lexed by `transforms/shared/handler/` (shared with
+//!   lambda-runtime-upgrade).
 //! - The code is read by a small lexer (JS/TS and Python; comments skipped, strings and
 //!   template substitutions understood), not executed. It finds SDK clients (JS v2
 //!   `new AWS.S3()`/`DocumentClient`, v3 `new S3Client()`/`DynamoDBDocumentClient.from()`,
@@ -40,9 +42,15 @@
 //!   followed through variables assigned from them (`const params = { Bucket: BUCKET }`).
 //! - CDK ties a call to the granted resource through the function's `environment` (an
 //!   object literal or a `const` holding one, or `addEnvironment`): `INPUT_BUCKET:
-//!   bucket.bucketName` and a call whose arguments (or client, e.g. boto3
-//!   `Table(os.environ['TABLE'])`) use `INPUT_BUCKET`; in `Code.fromInline` template
-//!   literals, a `${table.tableName}` substitution ties the same way. A call that uses no
+//!   bucket.bucketName` and a call whose resource parameter (or client, e.g. boto3
+//!   `Table(os.environ['TABLE'])`) uses `INPUT_BUCKET`; in `Code.fromInline` template
+//!   literals, a `${table.tableName}` substitution ties the same way. Only resource
+//!   parameters tie a call (`Bucket`, `CopySource`, `TableName`, `RequestItems`,
+//!   `TransactItems`, `StreamName`, `StreamARN`, `QueueUrl`, `TopicArn`, ARNs; also nested,
+//!   as in lib-storage `params`, and through variables such as `const params = {…}`): a value
+//!   read from one bucket and written as the `Body` of a `PutObject` to another does not tie
+//!   the put to the first bucket. A call without any resource parameter (boto3
+//!   `upload_file(path, BUCKET, key)`) is tied by all its arguments. A call that uses no
 //!   such name counts for the granted resource only when the function has no environment
 //!   variable naming another resource of that service; otherwise the grant is left alone.
 //! - Textract, Rekognition, Athena and Transcribe read (Athena also writes) S3 objects
@@ -55,7 +63,10 @@
 //!   `grantReadWriteData`/`grantFullAccess`: → `grantReadData` / `grantWriteData`, and
 //!   `grantFullAccess` with reads and writes → `grantReadWriteData`. Kinesis
 //!   `grantReadWrite` → `grantRead` / `grantWrite`. Reads and writes → unchanged, no
-//!   finding. (SQS queues and SNS topics have no read-write grant to narrow.)
+//!   finding. (SQS queues and SNS topics have no read-write grant to narrow.) A comment
+//!   on the line right above the grant that names the old access ("read/write", "read and
+//!   write", "read-write", "full access") is changed in the same fix to name the new one
+//!   ("read", "write", "delete"), and the message says so.
 //! - CloudFormation/SAM and CDKTF: an `Allow` statement whose `Action` is `s3:*`,
 //!   `dynamodb:*` or `kinesis:*` (a string or a one-item list) in the policies of a
 //!   function's role (`AWS::IAM::Role` `Policies`, `AWS::IAM::Policy`/`ManagedPolicy` with

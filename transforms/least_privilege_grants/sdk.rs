@@ -174,6 +174,54 @@ pub(super) enum ClientKind {
     S3Object,
 }
 
+/// Request parameters that name the resource a call acts on (the same names in the JS SDKs
+/// and boto3): only these tie a call to a bucket, table or stream. A value read from one
+/// bucket and written as the `Body` of a `PutObject` to another does not make the put use
+/// the first bucket.
+const RESOURCE_KEYS: &[&str] = &[
+    "Bucket", "CopySource", "TableName", "TableArn", "RequestItems", "TransactItems", "StreamName", "StreamARN",
+    "StreamArn", "ConsumerARN", "QueueUrl", "TopicArn", "TargetArn", "ResourceArn",
+];
+
+/// The environment variables a call's arguments (or an assigned value) in `range` tie it to:
+/// the values of resource parameters (`Bucket: …`, `TableName=…`, also nested, e.g. lib-storage
+/// `params: { Bucket }`) when there are any; otherwise every argument, unless `bound` (the
+/// client already names its resource, e.g. boto3 `Table(name)`), then none.
+fn args_env(sc: &Scan, range: std::ops::Range<usize>, aliases: &HashMap<String, BTreeSet<String>>, bound: bool) -> BTreeSet<String> {
+    let end = range.end.min(sc.t.len());
+    let mut found = false;
+    let mut out = BTreeSet::new();
+    for j in range.clone() {
+        let Some(key) = sc.id(j) else { continue };
+        let keyed = (sc.p(j + 1, ':') && !sc.p(j + 2, ':')) || (sc.p(j + 1, '=') && !sc.p(j + 2, '=') && !sc.p(j + 2, '>'));
+        let starts = j > 0 && (sc.p(j - 1, '{') || sc.p(j - 1, ',') || sc.p(j - 1, '('));
+        if keyed && starts && RESOURCE_KEYS.contains(&key) {
+            found = true;
+            // The value: up to the next `,` or closing bracket at its own depth.
+            let mut depth = 0i32;
+            let mut v = j + 2;
+            while v < end {
+                match sc.t[v].tok {
+                    Tok::P('(' | '[' | '{') => depth += 1,
+                    Tok::P(')' | ']' | '}') if depth == 0 => break,
+                    Tok::P(')' | ']' | '}') => depth -= 1,
+                    Tok::P(',') if depth == 0 => break,
+                    _ => {}
+                }
+                v += 1;
+            }
+            out.extend(sc.env_in(j + 2..v, aliases));
+        }
+    }
+    if found {
+        out
+    } else if bound {
+        BTreeSet::new()
+    } else {
+        sc.env_in(range, aliases)
+    }
+}
+
 /// Every SDK call of the three services in one source.
 pub(super) fn scan(src: &Source) -> Usage {
     let tokens = tokenize(&src.text, src.python);
@@ -199,7 +247,7 @@ pub(super) fn scan(src: &Source) -> Usage {
     // Variables derived from environment variables (a few rounds reach `params = { Bucket: BUCKET }`).
     for _ in 0..3 {
         for (name, start) in &assignments {
-            let env = sc.env_in(*start..sc.expr_end(*start, src), &aliases);
+            let env = args_env(&sc, *start..sc.expr_end(*start, src), &aliases, false);
             if !env.is_empty() {
                 aliases.entry(name.clone()).or_default().extend(env);
             }
@@ -287,14 +335,14 @@ pub(super) fn scan(src: &Source) -> Usage {
             } else {
                 continue;
             };
-            let env = sc.env_in(k + 2..sc.close(k + 2), &aliases);
+            let env = args_env(&sc, k + 2..sc.close(k + 2), &aliases, false);
             usage.calls.push(SdkCall { service, written: class.to_string(), actions: actions_of(service, &op), env, at: at(k + 1) });
             continue;
         }
         // SDK v3 paginators: paginateListObjectsV2({ client }, { Bucket })
         if let (Some(f), true) = (sc.id(k), sc.p(k + 1, '(')) {
             if let (Some(op), Some(service)) = (f.strip_prefix("paginate"), imported.get(f)) {
-                let env = sc.env_in(k + 1..sc.close(k + 1), &aliases);
+                let env = args_env(&sc, k + 1..sc.close(k + 1), &aliases, false);
                 usage.calls.push(SdkCall { service: *service, written: f.to_string(), actions: actions_of(*service, &camel(op)), env, at: at(k) });
                 continue;
             }
@@ -315,7 +363,7 @@ pub(super) fn scan(src: &Source) -> Usage {
             let op = camel(method);
             if op.len() >= 7 && !PLUMBING.contains(&method) {
                 if let Some(service) = [Service::S3, Service::Dynamo, Service::Kinesis].into_iter().find(|s| actions_of(*s, &op).is_some()) {
-                    let env = sc.env_in(k + 3..sc.close(k + 3), &aliases);
+                    let env = args_env(&sc, k + 3..sc.close(k + 3), &aliases, false);
                     usage.calls.push(SdkCall { service, written: method.to_string(), actions: actions_of(service, &op), env, at: at(k + 2) });
                 }
             }
@@ -323,12 +371,17 @@ pub(super) fn scan(src: &Source) -> Usage {
         };
         let args_end = sc.close(k + 3);
         let mut env = client_env.clone();
-        env.extend(sc.env_in(k + 3..args_end, &aliases));
+        if matches!(method, "Table" | "Bucket" | "Object") {
+            // `dynamodb.Table(name)`: the argument is the resource.
+            env.extend(sc.env_in(k + 3..args_end, &aliases));
+        } else {
+            env.extend(args_env(&sc, k + 3..args_end, &aliases, !client_env.is_empty()));
+        }
         let (mut op, mut written) = (camel(method), method.to_string());
         if matches!(method, "Table" | "Bucket" | "Object") {
             // boto3 `dynamodb.Table(name).put_item(…)` chained.
             let (Some(m2), true) = (sc.id(args_end + 1), sc.p(args_end, '.') && sc.p(args_end + 2, '(')) else { continue };
-            env.extend(sc.env_in(args_end..sc.close(args_end + 2), &aliases));
+            env.extend(args_env(&sc, args_end + 1..sc.close(args_end + 2), &aliases, true));
             op = camel(m2);
             written = m2.to_string();
         } else if PLUMBING.contains(&method) {

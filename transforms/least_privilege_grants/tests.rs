@@ -50,6 +50,21 @@ fn distinctive_operations_count_on_unseen_clients() {
 }
 
 #[test]
+fn only_resource_parameters_tie_a_call() {
+    let js = "const d = await s3.getObject({ Bucket: process.env.IN, Key: k }).promise();\nconst params = { Bucket: process.env.OUT, Key: k, Body: d.Body };\nawait s3.putObject(params).promise();\nawait s3.upload({ Bucket: process.env.OUT, Body: d.Body }).promise();\n";
+    let got = calls(&format!("const s3 = new AWS.S3();\n{js}"), false);
+    let env: Vec<(&str, Vec<String>)> = got.iter().map(|c| (c.1.as_str(), c.3.clone())).collect();
+    assert_eq!(env, [("getObject", vec!["IN".to_string()]), ("putObject", vec!["OUT".to_string()]), ("upload", vec!["OUT".to_string()])]);
+    // No resource parameter: every argument counts (the bucket is positional).
+    let got = calls("import os, boto3\ns3 = boto3.client('s3')\ns3.upload_file('/tmp/x', os.environ['B'], 'k')\n", true);
+    assert_eq!(got[0].3, ["B"]);
+    // A client bound to its table: the item's origin does not tie the put to another table.
+    let got = calls("import os, boto3\nddb = boto3.resource('dynamodb')\nsrc = ddb.Table(os.environ['A'])\ndst = ddb.Table(os.environ['B'])\nitem = src.get_item(Key=k)['Item']\ndst.put_item(Item=item)\n", true);
+    let env: Vec<Vec<String>> = got.iter().map(|c| c.3.clone()).collect();
+    assert_eq!(env, [vec!["A".to_string()], vec!["B".to_string()]]);
+}
+
+#[test]
 fn unknown_operations_are_kept_as_unknown() {
     let got = calls("s3 = boto3.client('s3')\ns3.put_bucket_policy(Bucket='b', Policy='{}')\n", true);
     assert_eq!(got[0].2, None);
