@@ -23,7 +23,11 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         // Sub-folders hold material the cases refer to (handler code), not cases; options
         // and effect files are not cases either.
-        .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expected.") && syntax_for_path(p).is_some())
+        .filter(|p| {
+            p.is_file()
+                && !p.to_string_lossy().contains(".expected.")
+                && syntax_for_path(p).is_some()
+        })
         .collect();
     out.sort();
     out
@@ -37,7 +41,11 @@ fn case_options(case: &Path) -> BTreeMap<String, Options> {
     [own, folder]
         .into_iter()
         .find(|p| p.is_file())
-        .map(|p| config::load(&p, REGISTRY).unwrap_or_else(|e| panic!("{e}")).options)
+        .map(|p| {
+            config::load(&p, REGISTRY)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .options
+        })
         .unwrap_or_default()
 }
 

@@ -79,7 +79,9 @@ pub(crate) fn newest_supported(
     data()
         .runtimes
         .iter()
-        .filter(|(id, l)| l.deprecated.as_deref().is_some_and(|d| d > day) && !id.ends_with("-edge"))
+        .filter(|(id, l)| {
+            l.deprecated.as_deref().is_some_and(|d| d > day) && !id.ends_with("-edge")
+        })
         .filter_map(|(id, _)| Some((id.as_str(), language_version(id)?)))
         .filter(|(_, (l, v))| *l == language && *v > above && below.is_none_or(|b| *v < b))
         .max_by_key(|(_, (_, v))| *v)
@@ -98,10 +100,15 @@ pub(crate) fn nodejs_callbacks_first_removed() -> &'static str {
 
 /// Standard-library modules removed in Python versions after `from` up to and including
 /// `to`: (module, the first runtime without it).
-pub(crate) fn python_removed_between(from: (u32, u32), to: (u32, u32)) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn python_removed_between(
+    from: (u32, u32),
+    to: (u32, u32),
+) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     for (runtime, modules) in &data().python_removed.value {
-        let Some((_, v)) = language_version(runtime) else { continue };
+        let Some((_, v)) = language_version(runtime) else {
+            continue;
+        };
         if v > from && v <= to {
             out.extend(modules.iter().map(|m| (m.as_str(), runtime.as_str())));
         }
@@ -123,7 +130,9 @@ pub(crate) fn language_version(runtime: &str) -> Option<(&str, (u32, u32))> {
     }
     let digits = runtime.find(|c: char| c.is_ascii_digit())?;
     let (language, rest) = runtime.split_at(digits);
-    let mut nums = rest.split(['.', '_', '-']).map_while(|p| p.parse::<u32>().ok());
+    let mut nums = rest
+        .split(['.', '_', '-'])
+        .map_while(|p| p.parse::<u32>().ok());
     let major = nums.next()?;
     Some((language, (major, nums.next().unwrap_or(0))))
 }
@@ -147,7 +156,9 @@ pub(crate) fn day_of(as_of: &str) -> Result<String, String> {
     if ok {
         Ok(as_of.to_string())
     } else {
-        Err(format!("`as-of = \"{as_of}\"` is not a date written YYYY-MM-DD"))
+        Err(format!(
+            "`as-of = \"{as_of}\"` is not a date written YYYY-MM-DD"
+        ))
     }
 }
 
@@ -177,13 +188,30 @@ mod tests {
         assert!(day_of("30/11/2026").is_err() && day_of("2026-13-01").is_err());
         assert!(day_of("").unwrap().starts_with("20"));
         // cfn-lint 1.58: python3.11 and java17 are deprecated on 2027-06-30, dotnet8 on 2026-11-10.
-        assert!(!is_deprecated("python3.11", "2026-11-30") && is_deprecated("python3.11", "2027-06-30"));
+        assert!(
+            !is_deprecated("python3.11", "2026-11-30") && is_deprecated("python3.11", "2027-06-30")
+        );
         assert!(!is_deprecated("java17", "2026-11-30"));
         assert!(is_deprecated("dotnet8", "2026-11-30"));
-        assert_eq!(lifecycle("dotnet8").unwrap().successor.as_deref(), Some("dotnet10"));
-        assert_eq!(newest_supported("nodejs", "2026-11-30", (20, 0), Some((24, 0))), Some("nodejs22.x"));
-        assert_eq!(newest_supported("nodejs", "2027-05-01", (20, 0), Some((24, 0))), None);
-        assert_eq!(python_removed_between((3, 11), (3, 14)).iter().filter(|m| m.0 == "imp").count(), 1);
+        assert_eq!(
+            lifecycle("dotnet8").unwrap().successor.as_deref(),
+            Some("dotnet10")
+        );
+        assert_eq!(
+            newest_supported("nodejs", "2026-11-30", (20, 0), Some((24, 0))),
+            Some("nodejs22.x")
+        );
+        assert_eq!(
+            newest_supported("nodejs", "2027-05-01", (20, 0), Some((24, 0))),
+            None
+        );
+        assert_eq!(
+            python_removed_between((3, 11), (3, 14))
+                .iter()
+                .filter(|m| m.0 == "imp")
+                .count(),
+            1
+        );
         assert_eq!(language_version("provided.al2"), Some(("provided", (2, 0))));
         assert_eq!(language_version("nodejs4.3-edge"), Some(("nodejs", (4, 3))));
     }

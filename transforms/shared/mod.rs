@@ -2,10 +2,10 @@
 
 mod cfn;
 mod companions;
-mod names;
-mod props;
 pub(crate) mod handler;
 pub(crate) mod lambda_runtimes;
+mod names;
+mod props;
 
 pub(crate) use cfn::*;
 pub(crate) use companions::*;

@@ -28,7 +28,11 @@ pub(crate) struct HandlerFacts {
 /// handler is exported as `export` (the part of `Handler`/`handler` after the last dot:
 /// `index.handler` → `handler`). `dev_dependencies`: count `devDependencies` too (the code is
 /// bundled from the project, as `NodejsFunction` does).
-pub(crate) fn handler_facts(sources: &[Source], export: &str, dev_dependencies: bool) -> HandlerFacts {
+pub(crate) fn handler_facts(
+    sources: &[Source],
+    export: &str,
+    dev_dependencies: bool,
+) -> HandlerFacts {
     let mut facts = HandlerFacts::default();
     for (i, src) in sources.iter().enumerate() {
         let tokens = tokenize(&src.text, src.python);
@@ -36,19 +40,41 @@ pub(crate) fn handler_facts(sources: &[Source], export: &str, dev_dependencies: 
         let at = |k: usize| format!("{}:{}", src.label, src.line(tokens[k].off));
         facts.inline |= src.path.is_none();
         if src.python {
-            facts.python_imports.extend(python_imports(src, &sc).into_iter().map(|(m, k)| (m, at(k))));
+            facts.python_imports.extend(
+                python_imports(src, &sc)
+                    .into_iter()
+                    .map(|(m, k)| (m, at(k))),
+            );
             continue;
         }
-        let v2: Vec<usize> = (0..tokens.len()).filter(|&k| loads_sdk_v2(&sc, k)).collect();
+        let v2: Vec<usize> = (0..tokens.len())
+            .filter(|&k| loads_sdk_v2(&sc, k))
+            .collect();
         if !v2.is_empty() && facts.sdk_v2_declared.is_none() {
-            facts.sdk_v2_declared = src.path.as_deref().and_then(|p| declares(p, "aws-sdk", dev_dependencies));
+            facts.sdk_v2_declared = src
+                .path
+                .as_deref()
+                .and_then(|p| declares(p, "aws-sdk", dev_dependencies));
         }
         facts.sdk_v2.extend(v2.into_iter().map(at));
         // The handler is exported by the first file (the handler module); helpers it
         // imports may still call `context.succeed`.
-        let found = if i == 0 { callback_export(&sc, export, 0) } else { None };
+        let found = if i == 0 {
+            callback_export(&sc, export, 0)
+        } else {
+            None
+        };
         if facts.callback.is_none() {
-            facts.callback = found.map(|k| (at(k), "its handler takes a third `callback` parameter and is not `async`")).or_else(|| context_done(&sc).map(|k| (at(k), "it calls `context.succeed/fail/done`")));
+            facts.callback = found
+                .map(|k| {
+                    (
+                        at(k),
+                        "its handler takes a third `callback` parameter and is not `async`",
+                    )
+                })
+                .or_else(|| {
+                    context_done(&sc).map(|k| (at(k), "it calls `context.succeed/fail/done`"))
+                });
         }
     }
     facts
@@ -60,7 +86,8 @@ fn loads_sdk_v2(sc: &Scan, k: usize) -> bool {
     if m != "aws-sdk" && !m.starts_with("aws-sdk/") {
         return false;
     }
-    (k >= 1 && (sc.is(k - 1, "from") || sc.is(k - 1, "import"))) || (k >= 2 && sc.p(k - 1, '(') && (sc.is(k - 2, "require") || sc.is(k - 2, "import")))
+    (k >= 1 && (sc.is(k - 1, "from") || sc.is(k - 1, "import")))
+        || (k >= 2 && sc.p(k - 1, '(') && (sc.is(k - 2, "require") || sc.is(k - 2, "import")))
 }
 
 /// The `package.json` nearest above `file` (up to six folders), shown by file name, when it
@@ -69,7 +96,9 @@ fn declares(file: &Path, package: &str, dev: bool) -> Option<String> {
     let dir = file.parent()?;
     for (up, d) in dir.ancestors().take(6).enumerate() {
         let manifest = d.join("package.json");
-        let Some(text) = read_text_file(&manifest, MAX_FILE) else { continue };
+        let Some(text) = read_text_file(&manifest, MAX_FILE) else {
+            continue;
+        };
         let json: serde_json::Value = serde_json::from_str(&text).ok()?;
         let listed = |key: &str| json.get(key).and_then(|d| d.get(package)).is_some();
         let shown = format!("{}package.json", "../".repeat(up));
@@ -80,7 +109,14 @@ fn declares(file: &Path, package: &str, dev: bool) -> Option<String> {
 
 /// `context.succeed(`, `context.fail(`, `context.done(`.
 fn context_done(sc: &Scan) -> Option<usize> {
-    (0..sc.t.len()).find(|&k| sc.is(k, "context") && sc.p(k + 1, '.') && sc.id(k + 2).is_some_and(|m| matches!(m, "succeed" | "fail" | "done")) && sc.p(k + 3, '('))
+    (0..sc.t.len()).find(|&k| {
+        sc.is(k, "context")
+            && sc.p(k + 1, '.')
+            && sc
+                .id(k + 2)
+                .is_some_and(|m| matches!(m, "succeed" | "fail" | "done"))
+            && sc.p(k + 3, '(')
+    })
 }
 
 /// The token where `export` is defined as a callback-style function, if it is.
@@ -91,13 +127,22 @@ fn callback_export(sc: &Scan, export: &str, depth: usize) -> Option<usize> {
     let t = sc.t.len();
     for k in 0..t {
         // exports.handler = …, module.exports.handler = …
-        if sc.is(k, "exports") && sc.p(k + 1, '.') && sc.is(k + 2, export) && sc.p(k + 3, '=') && !sc.p(k + 4, '=') {
+        if sc.is(k, "exports")
+            && sc.p(k + 1, '.')
+            && sc.is(k + 2, export)
+            && sc.p(k + 3, '=')
+            && !sc.p(k + 4, '=')
+        {
             return callback_value(sc, k + 4, depth);
         }
         // export const handler[: Type] = …, export function handler(…)
         if sc.is(k, "export") {
             let mut j = k + 1;
-            if sc.id(j).is_some_and(|w| matches!(w, "const" | "let" | "var")) && sc.is(j + 1, export) {
+            if sc
+                .id(j)
+                .is_some_and(|w| matches!(w, "const" | "let" | "var"))
+                && sc.is(j + 1, export)
+            {
                 j += 2;
                 while j < t && !(sc.p(j, '=') && !sc.p(j + 1, '=')) && !sc.p(j, ';') {
                     j += 1;
@@ -112,7 +157,12 @@ fn callback_export(sc: &Scan, export: &str, depth: usize) -> Option<usize> {
             }
         }
         // module.exports = { handler, … } / { handler: fn } / { handler(e, c, cb) {…} }
-        if sc.is(k, "module") && sc.p(k + 1, '.') && sc.is(k + 2, "exports") && sc.p(k + 3, '=') && sc.p(k + 4, '{') {
+        if sc.is(k, "module")
+            && sc.p(k + 1, '.')
+            && sc.is(k + 2, "exports")
+            && sc.p(k + 3, '=')
+            && sc.p(k + 4, '{')
+        {
             let end = sc.close(k + 4);
             let mut depth_in = 0;
             for j in k + 5..end.saturating_sub(1) {
@@ -148,7 +198,9 @@ fn callback_value(sc: &Scan, k: usize, depth: usize) -> Option<usize> {
     }
     if sc.p(k, '(') {
         let close = sc.close(k);
-        let arrow = sc.p(close, '=') && sc.p(close + 1, '>') || (sc.p(close, ':') && (close..sc.t.len().min(close + 40)).any(|j| sc.p(j, '=') && sc.p(j + 1, '>')));
+        let arrow = sc.p(close, '=') && sc.p(close + 1, '>')
+            || (sc.p(close, ':')
+                && (close..sc.t.len().min(close + 40)).any(|j| sc.p(j, '=') && sc.p(j + 1, '>')));
         return (arrow && params(sc, k) >= 3).then_some(k);
     }
     let name = sc.id(k)?;
@@ -165,7 +217,12 @@ fn local_callback(sc: &Scan, name: &str, depth: usize) -> Option<usize> {
             let asynchronous = k > 0 && sc.is(k - 1, "async");
             return (!asynchronous && params(sc, k + 2) >= 3).then_some(k);
         }
-        if sc.id(k).is_some_and(|w| matches!(w, "const" | "let" | "var")) && sc.is(k + 1, name) && sc.p(k + 2, '=') {
+        if sc
+            .id(k)
+            .is_some_and(|w| matches!(w, "const" | "let" | "var"))
+            && sc.is(k + 1, name)
+            && sc.p(k + 2, '=')
+        {
             return callback_value(sc, k + 3, depth);
         }
     }
@@ -234,7 +291,10 @@ mod tests {
 
     fn facts(code: &str, export: &str) -> HandlerFacts {
         let python = code.contains("def ");
-        let mut src = Source::file(if python { "h.py".into() } else { "h.js".into() }, code.into());
+        let mut src = Source::file(
+            if python { "h.py".into() } else { "h.js".into() },
+            code.into(),
+        );
         src.python = python;
         handler_facts(&[src], export, false)
     }
@@ -272,7 +332,12 @@ mod tests {
     fn sdk_v2_and_python_imports() {
         let f = facts("const AWS = require('aws-sdk');\nimport S3 from 'aws-sdk/clients/s3';\nconst { S3Client } = require('@aws-sdk/client-s3');\n", "handler");
         assert_eq!(f.sdk_v2, ["h.js:1", "h.js:2"]);
-        assert!(facts("import { S3Client } from '@aws-sdk/client-s3';\n// require('aws-sdk')\n", "handler").sdk_v2.is_empty());
+        assert!(facts(
+            "import { S3Client } from '@aws-sdk/client-s3';\n// require('aws-sdk')\n",
+            "handler"
+        )
+        .sdk_v2
+        .is_empty());
         let f = facts("import os, imp\nfrom distutils.util import strtobool\ndef handler(e, c):\n    return 1\n", "handler");
         let mods: Vec<&str> = f.python_imports.iter().map(|m| m.0.as_str()).collect();
         assert_eq!(mods, ["os", "imp", "distutils"]);

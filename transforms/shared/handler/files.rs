@@ -33,14 +33,20 @@ pub(crate) fn bases(doc: &Document, base: Base) -> Vec<PathBuf> {
 
 /// `a/./b/` → `a/b`.
 pub(crate) fn tidy(rel: &str) -> String {
-    rel.split('/').filter(|p| !p.is_empty() && *p != ".").collect::<Vec<_>>().join("/")
+    rel.split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The handler path, when it exists inside the repository (see `files::boundary`).
 pub(crate) fn locate(doc: &Document, base: Base, rel: &str) -> Option<PathBuf> {
     let rel = tidy(rel);
     let root = boundary(doc.path, ROOT_MARKERS);
-    bases(doc, base).into_iter().map(|b| b.join(&rel)).find(|p| p.exists() && is_within(p, &root))
+    bases(doc, base)
+        .into_iter()
+        .map(|b| b.join(&rel))
+        .find(|p| p.exists() && is_within(p, &root))
 }
 
 pub(crate) fn load(root: &Path, path: &Path, label: &str) -> Option<Source> {
@@ -55,11 +61,19 @@ pub(crate) fn load(root: &Path, path: &Path, label: &str) -> Option<Source> {
 }
 
 /// A handler file and, transitively, the local modules it imports.
-pub(crate) fn load_with_imports(root: &Path, path: &Path, label: &str, out: &mut Vec<Source>, seen: &mut BTreeSet<PathBuf>) {
+pub(crate) fn load_with_imports(
+    root: &Path,
+    path: &Path,
+    label: &str,
+    out: &mut Vec<Source>,
+    seen: &mut BTreeSet<PathBuf>,
+) {
     if out.len() >= MAX_FILES || !seen.insert(path.to_path_buf()) {
         return;
     }
-    let Some(src) = load(root, path, label) else { return };
+    let Some(src) = load(root, path, label) else {
+        return;
+    };
     let dir = path.parent().unwrap_or(Path::new(""));
     let label_dir = label.rsplit_once('/').map_or("", |(d, _)| d);
     let python = src.python;
@@ -68,7 +82,10 @@ pub(crate) fn load_with_imports(root: &Path, path: &Path, label: &str, out: &mut
     let mut modules = Vec::new();
     for k in 0..tokens.len() {
         if src.python {
-            if sc.is(k, "from") || (sc.is(k, "import") && (k == 0 || src.line(tokens[k - 1].off) != src.line(tokens[k].off))) {
+            if sc.is(k, "from")
+                || (sc.is(k, "import")
+                    && (k == 0 || src.line(tokens[k - 1].off) != src.line(tokens[k].off)))
+            {
                 let mut j = k + 1;
                 while sc.p(j, '.') {
                     j += 1;
@@ -86,7 +103,10 @@ pub(crate) fn load_with_imports(root: &Path, path: &Path, label: &str, out: &mut
                 }
             }
         } else if let Some(m) = sc.s(k) {
-            let imports = (k >= 1 && sc.is(k - 1, "from")) || (k >= 2 && sc.p(k - 1, '(') && (sc.is(k - 2, "require") || sc.is(k - 2, "import")));
+            let imports = (k >= 1 && sc.is(k - 1, "from"))
+                || (k >= 2
+                    && sc.p(k - 1, '(')
+                    && (sc.is(k - 2, "require") || sc.is(k - 2, "import")));
             if imports && m.starts_with('.') {
                 modules.push(m.to_string());
             }
@@ -94,11 +114,19 @@ pub(crate) fn load_with_imports(root: &Path, path: &Path, label: &str, out: &mut
     }
     out.push(src);
     for m in modules {
-        let candidates: Vec<String> = if python || Path::new(&m).extension().is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or(""))) {
+        let candidates: Vec<String> = if python
+            || Path::new(&m)
+                .extension()
+                .is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or("")))
+        {
             vec![m.clone()]
         } else {
             let m = m.trim_end_matches('/');
-            SOURCE_EXTS[..5].iter().map(|e| format!("{m}.{e}")).chain(SOURCE_EXTS[..5].iter().map(|e| format!("{m}/index.{e}"))).collect()
+            SOURCE_EXTS[..5]
+                .iter()
+                .map(|e| format!("{m}.{e}"))
+                .chain(SOURCE_EXTS[..5].iter().map(|e| format!("{m}/index.{e}")))
+                .collect()
         };
         if let Some(c) = candidates.iter().find(|c| dir.join(c.as_str()).is_file()) {
             let l = tidy(&format!("{label_dir}/{c}"));
@@ -109,40 +137,79 @@ pub(crate) fn load_with_imports(root: &Path, path: &Path, label: &str, out: &mut
 
 /// The handler code of an asset folder: the handler's module and its imports, or every
 /// source file when the module is not found.
-pub(crate) fn load_asset(root: &Path, path: &Path, label: &str, handler_module: Option<&str>) -> Result<Vec<Source>, String> {
+pub(crate) fn load_asset(
+    root: &Path,
+    path: &Path,
+    label: &str,
+    handler_module: Option<&str>,
+) -> Result<Vec<Source>, String> {
     if path.is_file() {
-        if path.extension().is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or(""))) {
+        if path
+            .extension()
+            .is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or("")))
+        {
             let mut out = Vec::new();
             load_with_imports(root, path, label, &mut out, &mut BTreeSet::new());
             return Ok(out);
         }
-        return Err(format!("the handler asset '{label}' is a built archive, not source code"));
+        return Err(format!(
+            "the handler asset '{label}' is a built archive, not source code"
+        ));
     }
     let mut out = Vec::new();
     if let Some(module) = handler_module {
         for ext in SOURCE_EXTS {
             let file = path.join(format!("{module}.{ext}"));
             if file.is_file() {
-                load_with_imports(root, &file, &tidy(&format!("{label}/{module}.{ext}")), &mut out, &mut BTreeSet::new());
+                load_with_imports(
+                    root,
+                    &file,
+                    &tidy(&format!("{label}/{module}.{ext}")),
+                    &mut out,
+                    &mut BTreeSet::new(),
+                );
                 return Ok(out);
             }
         }
     }
     let mut stack = vec![(path.to_path_buf(), label.to_string())];
     while let Some((dir, l)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         entries.sort();
         for p in entries {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
             let child = tidy(&format!("{l}/{name}"));
             if p.is_dir() {
-                if !matches!(name.as_str(), "node_modules" | "__pycache__" | "tests" | "test" | "__tests__" | "dist" | "cdk.out") && !name.starts_with('.') {
+                if !matches!(
+                    name.as_str(),
+                    "node_modules"
+                        | "__pycache__"
+                        | "tests"
+                        | "test"
+                        | "__tests__"
+                        | "dist"
+                        | "cdk.out"
+                ) && !name.starts_with('.')
+                {
                     stack.push((p, child));
                 }
-            } else if p.extension().is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or(""))) && !name.ends_with(".d.ts") && !name.contains(".test.") {
+            } else if p
+                .extension()
+                .is_some_and(|e| SOURCE_EXTS.contains(&e.to_str().unwrap_or("")))
+                && !name.ends_with(".d.ts")
+                && !name.contains(".test.")
+            {
                 if out.len() >= MAX_FILES {
-                    return Err(format!("the handler asset '{label}' holds too many files to read"));
+                    return Err(format!(
+                        "the handler asset '{label}' holds too many files to read"
+                    ));
                 }
                 out.extend(load(root, &p, &child));
             }
@@ -155,22 +222,45 @@ pub(crate) fn load_asset(root: &Path, path: &Path, label: &str, handler_module: 
 }
 
 /// Inline code in the file being fixed, starting at `offset`.
-pub(crate) fn inline_source(doc: &Document, text: String, offset: usize, python: bool, single_line: bool) -> Source {
-    let label = doc.path.file_name().map_or(String::new(), |n| n.to_string_lossy().to_string());
+pub(crate) fn inline_source(
+    doc: &Document,
+    text: String,
+    offset: usize,
+    python: bool,
+    single_line: bool,
+) -> Source {
+    let label = doc
+        .path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().to_string());
     let line = doc.line_of(offset);
-    Source { label, text, python, pieces: vec![(0, line, single_line)], path: None }
+    Source {
+        label,
+        text,
+        python,
+        pieces: vec![(0, line, single_line)],
+        path: None,
+    }
 }
 
 pub(crate) fn looks_python(code: &str, runtime: &str) -> bool {
     let runtime = runtime.to_ascii_lowercase();
-    runtime.contains("python") || (!runtime.contains("node") && (code.contains("import boto3") || code.contains("def handler") || code.contains("def lambda_handler")))
+    runtime.contains("python")
+        || (!runtime.contains("node")
+            && (code.contains("import boto3")
+                || code.contains("def handler")
+                || code.contains("def lambda_handler")))
 }
 
 /// The value of `const name = …` in the file (the first declaration of that name).
 pub(crate) fn const_value<'a>(doc: &Document<'a>, name: &str) -> Option<ValueNode<'a>> {
     descendants(doc.parsed.root())
         .into_iter()
-        .find(|d| d.kind() == "variable_declarator" && d.child_by_field_name("name").is_some_and(|n| doc.text(n) == name))
+        .find(|d| {
+            d.kind() == "variable_declarator"
+                && d.child_by_field_name("name")
+                    .is_some_and(|n| doc.text(n) == name)
+        })
         .and_then(|d| d.child_by_field_name("value"))
         .map(|v| ValueNode::new(doc.parsed, v))
 }
@@ -207,7 +297,11 @@ pub(crate) fn template_code(raw: &str) -> String {
 
 /// A path expression: `'lambda'`, `path.join(__dirname, '../lambda')`, `` `${__dirname}/x` ``,
 /// or a `const` holding one.
-pub(crate) fn eval_path(doc: &Document, node: tree_sitter::Node, depth: usize) -> Option<(Base, String)> {
+pub(crate) fn eval_path(
+    doc: &Document,
+    node: tree_sitter::Node,
+    depth: usize,
+) -> Option<(Base, String)> {
     if depth > 3 {
         return None;
     }
@@ -232,7 +326,15 @@ pub(crate) fn eval_path(doc: &Document, node: tree_sitter::Node, depth: usize) -
         }
         "call_expression" => {
             let f = doc.text(v.node.child_by_field_name("function")?);
-            if !matches!(f, "path.join" | "path.resolve" | "join" | "resolve" | "path.posix.join" | "posix.join") {
+            if !matches!(
+                f,
+                "path.join"
+                    | "path.resolve"
+                    | "join"
+                    | "resolve"
+                    | "path.posix.join"
+                    | "posix.join"
+            ) {
                 return None;
             }
             let args = named_children(v.node.child_by_field_name("arguments")?);
@@ -255,7 +357,14 @@ pub(crate) fn eval_path(doc: &Document, node: tree_sitter::Node, depth: usize) -
                 }
                 parts.push(p);
             }
-            Some((base, parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("/")))
+            Some((
+                base,
+                parts
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            ))
         }
         _ => None,
     }

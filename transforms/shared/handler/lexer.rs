@@ -70,7 +70,10 @@ pub(crate) fn lex_into(src: &str, base: usize, python: bool, out: &mut Vec<Token
                 text.push(b[j] as char);
                 j += 1;
             }
-            out.push(Token { tok: Tok::Str(text), off: base + i });
+            out.push(Token {
+                tok: Tok::Str(text),
+                off: base + i,
+            });
             i = j + 1;
         } else if c == b'\'' || c == b'"' {
             let triple = python && src[i..].starts_with(&format!("{0}{0}{0}", c as char));
@@ -90,18 +93,27 @@ pub(crate) fn lex_into(src: &str, base: usize, python: bool, out: &mut Vec<Token
                 j += 1;
             }
             let end = j.min(b.len());
-            out.push(Token { tok: Tok::Str(src[i + q..end].to_string()), off: base + i });
+            out.push(Token {
+                tok: Tok::Str(src[i + q..end].to_string()),
+                off: base + i,
+            });
             i = end + q;
         } else if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' {
             let mut j = i;
             while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'$') {
                 j += 1;
             }
-            out.push(Token { tok: Tok::Id(src[i..j].to_string()), off: base + i });
+            out.push(Token {
+                tok: Tok::Id(src[i..j].to_string()),
+                off: base + i,
+            });
             i = j;
         } else {
             let ch = src[i..].chars().next().unwrap_or(' ');
-            out.push(Token { tok: Tok::P(ch), off: base + i });
+            out.push(Token {
+                tok: Tok::P(ch),
+                off: base + i,
+            });
             i += ch.len_utf8();
         }
     }
@@ -133,7 +145,6 @@ pub(crate) fn matching_brace(src: &str, open: usize) -> usize {
     }
     src.len()
 }
-
 
 pub(crate) struct Scan<'t> {
     pub(crate) t: &'t [Token],
@@ -211,7 +222,11 @@ impl<'t> Scan<'t> {
     }
 
     /// Environment variables mentioned in tokens `range` (directly or through `aliases`).
-    pub(crate) fn env_in(&self, range: std::ops::Range<usize>, aliases: &HashMap<String, BTreeSet<String>>) -> BTreeSet<String> {
+    pub(crate) fn env_in(
+        &self,
+        range: std::ops::Range<usize>,
+        aliases: &HashMap<String, BTreeSet<String>>,
+    ) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         let mut k = range.start;
         while k < range.end.min(self.t.len()) {
@@ -230,7 +245,8 @@ impl<'t> Scan<'t> {
             }
             if let Some(w) = self.id(k) {
                 // `Key: x` / `Key=x` name a parameter, they do not use a variable.
-                let is_key = (self.p(k + 1, ':') && !self.p(k + 2, ':')) || (self.p(k + 1, '=') && !self.p(k + 2, '='));
+                let is_key = (self.p(k + 1, ':') && !self.p(k + 2, ':'))
+                    || (self.p(k + 1, '=') && !self.p(k + 2, '='));
                 if !is_key {
                     if let Some(env) = aliases.get(w) {
                         out.extend(env.iter().cloned());
@@ -259,7 +275,25 @@ impl<'t> Scan<'t> {
                 _ => {}
             }
             if depth == 0 && k > start && src.line(self.t[k].off) != src.line(self.t[k - 1].off) {
-                let prev_open = matches!(self.t[k - 1].tok, Tok::P('+' | '-' | '*' | '/' | '.' | '?' | ':' | '|' | '&' | '=' | '(' | ',' | '[' | '{' | '\\'));
+                let prev_open = matches!(
+                    self.t[k - 1].tok,
+                    Tok::P(
+                        '+' | '-'
+                            | '*'
+                            | '/'
+                            | '.'
+                            | '?'
+                            | ':'
+                            | '|'
+                            | '&'
+                            | '='
+                            | '('
+                            | ','
+                            | '['
+                            | '{'
+                            | '\\'
+                    )
+                );
                 let next_cont = matches!(self.t[k].tok, Tok::P('.' | '?' | ':' | '|' | '&' | '+'));
                 if !prev_open && !next_cont {
                     return k;
@@ -275,7 +309,14 @@ impl<'t> Scan<'t> {
     pub(crate) fn assignments(&self, src: &Source) -> Vec<(String, usize)> {
         let mut out = Vec::new();
         for k in 1..self.t.len() {
-            if !self.p(k, '=') || self.p(k + 1, '=') || self.p(k + 1, '>') || self.p(k - 1, '=') || self.p(k - 1, '!') || self.p(k - 1, '<') || self.p(k - 1, '>') {
+            if !self.p(k, '=')
+                || self.p(k + 1, '=')
+                || self.p(k + 1, '>')
+                || self.p(k - 1, '=')
+                || self.p(k - 1, '!')
+                || self.p(k - 1, '<')
+                || self.p(k - 1, '>')
+            {
                 continue;
             }
             // `x: Type = …` (TS annotation): look back over a simple type.
@@ -285,8 +326,13 @@ impl<'t> Scan<'t> {
             }
             let Some(name) = self.id(n) else { continue };
             let first_on_line = n == 0 || src.line(self.t[n - 1].off) != src.line(self.t[n].off);
-            let declared = n > 0 && self.id(n - 1).is_some_and(|w| matches!(w, "const" | "let" | "var"));
-            let member = n >= 2 && self.p(n - 1, '.') && self.id(n - 2).is_some_and(|w| matches!(w, "this" | "self"));
+            let declared = n > 0
+                && self
+                    .id(n - 1)
+                    .is_some_and(|w| matches!(w, "const" | "let" | "var"));
+            let member = n >= 2
+                && self.p(n - 1, '.')
+                && self.id(n - 2).is_some_and(|w| matches!(w, "this" | "self"));
             if declared || member || (first_on_line && !(n > 0 && self.p(n - 1, '.'))) {
                 out.push((name.to_string(), k + 1));
             }

@@ -39,7 +39,13 @@ pub(crate) struct Source {
 impl Source {
     pub(crate) fn file(label: String, text: String) -> Source {
         let python = label.ends_with(".py");
-        Source { label, text, python, pieces: vec![(0, 1, false)], path: None }
+        Source {
+            label,
+            text,
+            python,
+            pieces: vec![(0, 1, false)],
+            path: None,
+        }
     }
 
     pub(crate) fn line(&self, offset: usize) -> usize {
@@ -49,7 +55,9 @@ impl Source {
         if single {
             line
         } else {
-            line + self.text[start..offset.min(self.text.len())].matches('\n').count()
+            line + self.text[start..offset.min(self.text.len())]
+                .matches('\n')
+                .count()
         }
     }
 }
