@@ -144,7 +144,9 @@ fn callback_export(sc: &Scan, export: &str, depth: usize) -> Option<usize> {
                 && sc.is(j + 1, export)
             {
                 j += 2;
-                while j < t && !(sc.p(j, '=') && !sc.p(j + 1, '=')) && !sc.p(j, ';') {
+                // Skip a type annotation up to the `=` (not `==`).
+                let assigns = |j: usize| sc.p(j, '=') && !sc.p(j + 1, '=');
+                while j < t && !assigns(j) && !sc.p(j, ';') {
                     j += 1;
                 }
                 return callback_value(sc, j + 1, depth);
