@@ -3,6 +3,12 @@
 //! runtime's successor (or the target configured for its language), unless its handler code
 //! shows that the new runtime cannot run it.
 //!
+//! ## Why
+//! AWS stops patching deprecated runtimes, then blocks creating and updating functions that
+//! use them: a stack that deploys today fails later. cfn-lint reports W2531 (deprecated
+//! runtime), E2531 (runtime no longer creatable) and E2533 (no longer updatable). But a new
+//! runtime the handler cannot run on breaks the function at once, with every linter satisfied.
+//!
 //! ## Lifecycle data and the day
 //! Deprecation dates and successors come from the Lambda runtime lifecycle table of cfn-lint
 //! 1.58.0 (`cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json`, the data behind cfn-lint's
