@@ -309,7 +309,10 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
         if parent.is_some_and(|p| p.kind() == "member_expression" && p.child_by_field_name("object") == Some(node)) {
             continue; // `.bundlingImage` and the like: handled with the function below.
         }
-        if in_compatible_runtimes(doc, node) {
+        // A layer's `compatibleRuntimes`, or any list of runtimes outside a function (a
+        // `const` later given to `compatibleRuntimes`): metadata, never rewritten.
+        let in_list = node.parent().is_some_and(|p| p.kind() == "array");
+        if in_compatible_runtimes(doc, node) || (in_list && !functions.iter().any(|f| within(node, f))) {
             continue;
         }
         let Some(current) = runtime_of_constant(constant) else { continue };
