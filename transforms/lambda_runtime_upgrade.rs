@@ -69,7 +69,7 @@ use crate::flavor::Flavor;
 use crate::lang::mapping::ValueNode;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::shared::handler::{cdk_code, cdktf_code, cfn_code, handler_facts, HandlerFacts};
+use crate::transforms::shared::handler::{cdk_code, cdktf_code, cfn_code, handler_facts, HandlerFacts, Source};
 use crate::transforms::shared::lambda_runtimes as rt;
 use crate::value::Value;
 use tree_sitter::Node;
@@ -143,19 +143,24 @@ struct Ctx<'o> {
 /// A function's handler facts, or why its code could not be read.
 type Facts = Result<HandlerFacts, String>;
 
-fn facts_of(code: Result<Vec<crate::transforms::shared::handler::Source>, String>, handler: Option<String>, bundled: bool) -> Facts {
-    let export = handler.as_deref().and_then(|h| h.rsplit_once('.')).map_or("handler", |(_, e)| e).to_string();
+/// The facts of a function's code, its handler written `module.export` (CFN, `Function`) or
+/// `export` (`NodejsFunction`; default `handler`).
+fn facts_of(code: Result<Vec<Source>, String>, handler: Option<String>, bundled: bool) -> Facts {
+    let handler = handler.unwrap_or_else(|| "handler".into());
+    let export = handler.rsplit('.').next().unwrap_or("handler").to_string();
     code.map(|sources| handler_facts(&sources, &export, bundled))
 }
 
-/// The upgrade for `current` on `ctx.day`: `None` when it is not deprecated (or unknown);
-/// `Err(message)` when it is but no fix can be offered.
+/// The runtime a function moves to, and what the message adds.
 struct Upgrade {
     target: String,
     /// What the message adds (handler evidence, what to check).
     notes: Vec<String>,
 }
 
+/// The upgrade for `current` on `ctx.day` for functions whose handler facts are `functions`:
+/// `None` when it is not deprecated (or unknown); `Err(message)` when it is but no fix can be
+/// offered (SDK v2 that the target lacks, a callback handler with no supported runtime left…).
 fn decide(current: &str, ctx: &Ctx, functions: &[Facts]) -> Option<Result<Upgrade, String>> {
     let lc = rt::lifecycle(current)?;
     lc.deprecated.as_deref().filter(|d| *d <= ctx.day.as_str())?;
