@@ -192,7 +192,8 @@ fn unrelated_empty_and_huge_files() {
         String::from_utf8_lossy(&out.stderr)
     );
     let fixed = fs::read_to_string(dir.path().join("huge.yaml")).unwrap();
-    let want = huge.replace("Runtime: python3.8", "Runtime: python3.13");
+    // python3.8 was deprecated on 2024-10-14 (cfn-lint 1.58.0); its successor is python3.14.
+    let want = huge.replace("Runtime: python3.8", "Runtime: python3.14");
     let first_diff = fixed.bytes().zip(want.bytes()).position(|(a, b)| a != b);
     assert!(
         fixed == want,
@@ -248,7 +249,9 @@ fn list_and_explain() {
     assert!(
         stdout.contains("## Why")
             && stdout.contains("W2531")
-            && stdout.contains("nodejs = \"nodejs24.x\""),
+            && stdout.contains("nodejs = \"successor\"")
+            && stdout.contains("as-of = \"today\"")
+            && stdout.contains("1.58.0"),
         "{stdout}"
     );
     iac_fix(dir.path())

@@ -1,42 +1,52 @@
 //! Runs every `fixtures/<transform-id>/<case>.<ext>` through its transform (review
 //! fixes included) and compares with `<case>.expected.<ext>`; also checks that the
 //! output parses, that a second run changes nothing, and that each transform has a
-//! fixture that fires in every flavor it claims. A case may set the transform's
-//! options in `<case>.options.toml` (`mode = "destroy"`); other files next to the
-//! cases (`.effect`, `.options.toml`) are not cases.
+//! fixture that fires in every flavor it claims.
+//!
+//! Options: `fixtures/<id>/options.toml` (an `iac-fix.toml`, e.g. `[transform.<id>] as-of =
+//! "2026-11-30"`) applies to every case of the folder; `<case>.options.toml` to one case,
+//! instead of the folder's.
 
+use iac_fix::config;
 use iac_fix::files::process_text;
 use iac_fix::fixer::Settings;
 use iac_fix::flavor::{syntax_for_path, Flavor};
 use iac_fix::lang::verify;
 use iac_fix::transform::Options;
 use iac_fix::transforms::REGISTRY;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn cases(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
-        // Sub-folders hold material the cases refer to (handler code), not cases.
-        .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expected."))
-        // Only sources are cases: `.effect` (tests/cfn_effect.rs) and `.options.toml` files go with a case.
-        .filter(|p| syntax_for_path(p).is_some())
+        // Sub-folders hold material the cases refer to (handler code), not cases; options
+        // and effect files are not cases either.
+        .filter(|p| {
+            p.is_file()
+                && !p.to_string_lossy().contains(".expected.")
+                && syntax_for_path(p).is_some()
+        })
         .collect();
     out.sort();
     out
 }
 
-/// `<case>.options.toml` as the transform's options (string values, others as written).
-fn case_options(case: &Path) -> Option<Options> {
+/// The options of a case: `<case>.options.toml`, else the folder's `options.toml`.
+fn case_options(case: &Path) -> BTreeMap<String, Options> {
     let stem = case.file_stem().unwrap().to_string_lossy();
-    let text = std::fs::read_to_string(case.with_file_name(format!("{stem}.options.toml"))).ok()?;
-    let table: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
-    let values = table
+    let own = case.with_file_name(format!("{stem}.options.toml"));
+    let folder = case.with_file_name("options.toml");
+    [own, folder]
         .into_iter()
-        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)));
-    Some(Options(values.collect()))
+        .find(|p| p.is_file())
+        .map(|p| {
+            config::load(&p, REGISTRY)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .options
+        })
+        .unwrap_or_default()
 }
 
 fn expected_path(case: &Path) -> PathBuf {
@@ -51,19 +61,16 @@ fn every_fixture_matches_its_expected_output() {
     let mut failures = Vec::new();
     for reg in REGISTRY {
         let meta = reg.meta();
-        let defaults = Settings {
-            select: vec![meta.id.to_string()],
-            unsafe_fixes: true,
-            ..Default::default()
-        };
         let dir = root.join(meta.id);
         let mut fired: BTreeSet<Flavor> = BTreeSet::new();
         let mut quiet_cases = 0;
         for case in cases(&dir) {
-            let mut settings = defaults.clone();
-            if let Some(options) = case_options(&case) {
-                settings.options.insert(meta.id.to_string(), options);
-            }
+            let settings = Settings {
+                select: vec![meta.id.to_string()],
+                unsafe_fixes: true,
+                options: case_options(&case),
+                ..Default::default()
+            };
             let syntax = syntax_for_path(&case).expect("fixture extension is .ts/.json/.yaml");
             let input = std::fs::read_to_string(&case).unwrap();
             let expected = std::fs::read_to_string(expected_path(&case))

@@ -1,15 +1,27 @@
-//! The catalogue. Adding a transform: one file here (docs on top), one line in
-//! `registry!` below, and a `fixtures/<id>/` folder.
+//! The catalogue. Adding a transform: one file here (docs on top) or a folder `<name>/`
+//! whose `mod.rs` holds the docs (`name = "name"` in `registry!`), one line in `registry!`
+//! below, and a `fixtures/<id>/` folder.
 
 use crate::transform::Registered;
 
 macro_rules! registry {
-    ($($module:ident),* $(,)?) => {
+    ($($module:ident $(= $folder:literal)?),* $(,)?) => {
         $(mod $module;)*
         /// Every transform, in `--list-transforms` order.
         pub static REGISTRY: &[Registered] = &[
-            $(Registered { transform: &$module::TRANSFORM, source: include_str!(concat!(stringify!($module), ".rs")) },)*
+            $(Registered { transform: &$module::TRANSFORM, source: source_of!($module $($folder)?) },)*
         ];
+    };
+}
+
+/// A transform's source: `<module>.rs`, or `<folder>/mod.rs` for a transform split into parts
+/// (written `module = "folder"` in `registry!`).
+macro_rules! source_of {
+    ($module:ident) => {
+        include_str!(concat!(stringify!($module), ".rs"))
+    };
+    ($module:ident $folder:literal) => {
+        include_str!(concat!($folder, "/mod.rs"))
     };
 }
 
@@ -30,7 +42,7 @@ registry! {
     kms_key_rotation,
     lambda_dead_letter_queue,
     lambda_runtime_upgrade,
-    least_privilege_grants,
+    least_privilege_grants = "least_privilege_grants",
     rds_engine_version,
     rds_hardening,
     removal_policy,

@@ -2,6 +2,8 @@
 
 mod cfn;
 mod companions;
+pub(crate) mod handler;
+pub(crate) mod lambda_runtimes;
 mod names;
 mod props;
 
