@@ -204,6 +204,11 @@ pub fn scan(
 ) -> (Vec<Processed>, Errors) {
     let (mut paths, walk_errors) = files::collect(roots);
     paths.retain(|p| !config.exclude.is_excluded(p));
+    let project = crate::project::Project::index(&paths, crate::transforms::INDEXERS, settings);
+    let settings = &Settings {
+        project: Some(std::sync::Arc::new(project)),
+        ..settings.clone()
+    };
     let progress = progress_bar(paths.len(), show_progress);
     let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
         .par_iter()
@@ -276,6 +281,7 @@ pub fn settings(args: &Selection) -> Result<(Config, Settings), String> {
         skip: config.skip.iter().chain(&args.skip).cloned().collect(),
         unsafe_fixes: args.unsafe_fixes || config.unsafe_fixes,
         options: config.options.clone(),
+        project: None,
     };
     Ok((config, settings))
 }

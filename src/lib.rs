@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod lang;
 pub mod model;
 pub mod pr;
+pub mod project;
 pub mod report;
 pub mod schema;
 pub mod style;

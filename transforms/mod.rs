@@ -13,6 +13,9 @@ macro_rules! registry {
     };
 }
 
+/// Indexers whose facts span the files of a run (see `crate::project`).
+pub static INDEXERS: &[&dyn crate::project::Indexer] = &[shared::lambda::INDEXER];
+
 registry! {
     athena_result_configuration,
     cdktf_separate_routes,

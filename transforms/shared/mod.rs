@@ -2,6 +2,7 @@
 
 mod cfn;
 mod companions;
+pub(crate) mod lambda;
 mod names;
 mod props;
 
