@@ -16,7 +16,7 @@
 //! Single-file use (`process_text`, fixtures, `--stdin-filename`) has an empty project.
 
 use crate::fixer::Settings;
-use crate::flavor::{self, Flavor};
+use crate::flavor;
 use crate::lang::{Parsed, Syntax};
 use crate::model::Document;
 use std::any::Any;
@@ -76,19 +76,26 @@ impl Project {
                 let syntax = flavor::syntax_for_path(p)?;
                 let text = crate::files::read_text_file(p, 4 << 20)?;
                 let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                if !flavor::may_be_ours(syntax, body) {
+                    return None;
+                }
+                let links = links(p, syntax, body);
                 let mine: Vec<&dyn Indexer> = wanted
                     .iter()
                     .copied()
                     .filter(|i| i.wants(syntax, body))
                     .collect();
-                if mine.is_empty() || !flavor::may_be_ours(syntax, body) {
-                    return None;
+                if mine.is_empty() {
+                    return (!links.is_empty()).then(|| (p.clone(), vec![], links));
                 }
                 let parsed = Parsed::new(syntax, body.to_string());
-                let flavor = flavor::detect(&parsed)?;
-                let doc = Document::new(p, flavor, &parsed);
-                let facts: Vec<Facts> = mine.iter().filter_map(|i| i.index(&doc)).collect();
-                let links = links(p, flavor, &doc);
+                let facts: Vec<Facts> = match flavor::detect(&parsed) {
+                    Some(flavor) => {
+                        let doc = Document::new(p, flavor, &parsed);
+                        mine.iter().filter_map(|i| i.index(&doc)).collect()
+                    }
+                    None => vec![],
+                };
                 Some((p.clone(), facts, links))
             })
             .collect();
@@ -100,7 +107,7 @@ impl Project {
         let by_path: HashMap<PathBuf, usize> = indexed
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.0.clone(), i))
+            .map(|(i, f)| (normalize(&f.0), i))
             .collect();
         let mut parent: Vec<usize> = (0..indexed.len()).collect();
         fn find(parent: &mut [usize], i: usize) -> usize {
@@ -113,7 +120,7 @@ impl Project {
         }
         for (i, f) in indexed.iter().enumerate() {
             for l in &f.2 {
-                if let Some(&j) = by_path.get(l) {
+                if let Some(&j) = by_path.get(&normalize(l)) {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     parent[a] = b;
                 }
@@ -137,7 +144,7 @@ impl Project {
         &'p self,
         path: &'p Path,
     ) -> impl Iterator<Item = (&'p Path, &'p T)> + 'p {
-        let group = self.by_path.get(path).map(|&i| self.files[i].group);
+        let group = self.by_path.get(&normalize(path)).map(|&i| self.files[i].group);
         self.files
             .iter()
             .filter(move |f| group.is_some_and(|g| f.group == g) && f.path != path)
@@ -158,21 +165,17 @@ impl Project {
     }
 }
 
-/// The files `path` is related to: TypeScript relative imports resolved to `.ts`/`.tsx`
-/// files or `index.ts`; a template: a marker path for its folder (templates of one
-/// folder share it).
-fn links(path: &Path, flavor: Flavor, doc: &Document) -> Vec<PathBuf> {
+/// The files `path` is related to: TypeScript relative imports (`from './x'`,
+/// `require('../x')`, `import('./x')`, read from the text without parsing) resolved to
+/// `.ts`/`.tsx` files or `index.ts`; a template: a marker path for its folder (templates of
+/// one folder share it).
+fn links(path: &Path, syntax: Syntax, text: &str) -> Vec<PathBuf> {
     let dir = path.parent().unwrap_or(Path::new(""));
-    if flavor.is_cfn() {
+    if syntax != Syntax::TypeScript {
         return vec![dir.join("\u{0}templates")];
     }
-    let Some(ts) = &doc.ts else { return vec![] };
     let mut out = Vec::new();
-    for imp in &ts.imports {
-        let m = &imp.module;
-        if !(m.starts_with("./") || m.starts_with("../")) {
-            continue;
-        }
+    for m in relative_specifiers(text) {
         let base = normalize(&dir.join(m));
         let stem = base.to_string_lossy().trim_end_matches(".js").to_string();
         for cand in [
@@ -182,6 +185,25 @@ fn links(path: &Path, flavor: Flavor, doc: &Document) -> Vec<PathBuf> {
             stem.clone(),
         ] {
             out.push(PathBuf::from(cand));
+        }
+    }
+    out
+}
+
+/// Module specifiers starting with `./` or `../` after `from`, `require(` or `import(`.
+fn relative_specifiers(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for lead in ["from", "require(", "import("] {
+        for (i, _) in text.match_indices(lead) {
+            let rest = text[i + lead.len()..].trim_start();
+            let Some(q) = rest.chars().next().filter(|c| matches!(c, '\'' | '"' | '`')) else {
+                continue;
+            };
+            let Some(end) = rest[1..].find(q) else { continue };
+            let spec = &rest[1..1 + end];
+            if spec.starts_with("./") || spec.starts_with("../") {
+                out.push(spec);
+            }
         }
     }
     out
@@ -233,6 +255,10 @@ mod tests {
         assert_eq!(related, ["a/bin/app.ts", "a/lib/s2.ts"]);
         assert_eq!(project.related::<String>(Path::new("b/lib/s1.ts")).count(), 0);
         assert_eq!(project.related::<String>(Path::new("c.ts")).count(), 0);
+        assert_eq!(
+            relative_specifiers("import { A } from '../lib/a';\nconst b = require(\"./b\");\nimport * as cdk from 'aws-cdk-lib';"),
+            ["../lib/a", "./b"]
+        );
         assert_eq!(
             normalize(Path::new("a/bin/../lib/./x")),
             PathBuf::from("a/lib/x")

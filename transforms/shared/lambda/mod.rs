@@ -193,7 +193,8 @@ impl Indexer for LambdaIndexer {
     }
 
     fn wants(&self, syntax: Syntax, text: &str) -> bool {
-        syntax == Syntax::TypeScript && (text.contains("ambda") || text.contains("Event"))
+        // Files that only pass functions on (`{ handler: stack.fn }`) matter too.
+        syntax == Syntax::TypeScript && (text.contains("ambda") || text.contains("Event") || text.contains("'.") || text.contains("\"."))
     }
 
     fn index(&self, doc: &Document) -> Option<Facts> {
@@ -202,7 +203,7 @@ impl Indexer for LambdaIndexer {
             Flavor::CdktfTs => tf::foreign_uses(doc),
             _ => return None,
         };
-        (!uses.uses.is_empty()).then(|| Arc::new(uses) as Facts)
+        (!uses.uses.is_empty() || !uses.aliases.is_empty()).then(|| Arc::new(uses) as Facts)
     }
 }
 
