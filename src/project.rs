@@ -144,7 +144,10 @@ impl Project {
         &'p self,
         path: &'p Path,
     ) -> impl Iterator<Item = (&'p Path, &'p T)> + 'p {
-        let group = self.by_path.get(&normalize(path)).map(|&i| self.files[i].group);
+        let group = self
+            .by_path
+            .get(&normalize(path))
+            .map(|&i| self.files[i].group);
         self.files
             .iter()
             .filter(move |f| group.is_some_and(|g| f.group == g) && f.path != path)
@@ -196,10 +199,16 @@ fn relative_specifiers(text: &str) -> Vec<&str> {
     for lead in ["from", "require(", "import("] {
         for (i, _) in text.match_indices(lead) {
             let rest = text[i + lead.len()..].trim_start();
-            let Some(q) = rest.chars().next().filter(|c| matches!(c, '\'' | '"' | '`')) else {
+            let Some(q) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '\'' | '"' | '`'))
+            else {
                 continue;
             };
-            let Some(end) = rest[1..].find(q) else { continue };
+            let Some(end) = rest[1..].find(q) else {
+                continue;
+            };
             let spec = &rest[1..1 + end];
             if spec.starts_with("./") || spec.starts_with("../") {
                 out.push(spec);
@@ -253,7 +262,10 @@ mod tests {
             .map(|x| x.1)
             .collect();
         assert_eq!(related, ["a/bin/app.ts", "a/lib/s2.ts"]);
-        assert_eq!(project.related::<String>(Path::new("b/lib/s1.ts")).count(), 0);
+        assert_eq!(
+            project.related::<String>(Path::new("b/lib/s1.ts")).count(),
+            0
+        );
         assert_eq!(project.related::<String>(Path::new("c.ts")).count(), 0);
         assert_eq!(
             relative_specifiers("import { A } from '../lib/a';\nconst b = require(\"./b\");\nimport * as cdk from 'aws-cdk-lib';"),

@@ -73,7 +73,10 @@ fn the_same_file_alone_is_unknown_and_review() {
 #[test]
 fn projects_of_one_run_do_not_share_facts() {
     let (processed, _) = scan(
-        &[dir("dlq-for-api-only-function"), dir("dlq-cross-file-async")],
+        &[
+            dir("dlq-for-api-only-function"),
+            dir("dlq-cross-file-async"),
+        ],
         &Config::default(),
         &settings(false),
         false,
@@ -89,9 +92,15 @@ fn projects_of_one_run_do_not_share_facts() {
 
 fn single(path: &Path, settings: &Settings) -> Vec<Reported> {
     let text = std::fs::read_to_string(path).unwrap();
-    let (_, outcome) = process_text(path, syntax_for_path(path).unwrap(), &text, REGISTRY, settings)
-        .unwrap()
-        .unwrap();
+    let (_, outcome) = process_text(
+        path,
+        syntax_for_path(path).unwrap(),
+        &text,
+        REGISTRY,
+        settings,
+    )
+    .unwrap()
+    .unwrap();
     outcome.fixes
 }
 
@@ -105,8 +114,15 @@ fn outside_roles_are_review_and_name_the_statement() {
         let found = single(&dir(case), &settings(false));
         assert_eq!(found.len(), 1, "{case}: {found:?}");
         let f = &found[0];
-        assert!(!f.applied && f.applicability == Applicability::Review, "{case}");
-        assert!(f.message.contains("\"Action\": \"sqs:SendMessage\""), "{case}: {}", f.message);
+        assert!(
+            !f.applied && f.applicability == Applicability::Review,
+            "{case}"
+        );
+        assert!(
+            f.message.contains("\"Action\": \"sqs:SendMessage\""),
+            "{case}: {}",
+            f.message
+        );
     }
 }
 
@@ -120,7 +136,10 @@ fn editable_roles_get_the_permission_in_a_safe_fix() {
     ] {
         let found = single(&dir(case), &settings(false));
         assert_eq!(found.len(), 1, "{case}: {found:?}");
-        assert!(found[0].applied && found[0].applicability == Applicability::Safe, "{case}");
+        assert!(
+            found[0].applied && found[0].applicability == Applicability::Safe,
+            "{case}"
+        );
     }
 }
 
@@ -132,10 +151,19 @@ fn report_skipped_names_the_invokers() {
         Options([("report-skipped".to_string(), "true".to_string())].into()),
     );
     let expect = [
-        ("dlq-synchronous-invokers.yaml", "only synchronous (CloudFormation macro)"),
+        (
+            "dlq-synchronous-invokers.yaml",
+            "only synchronous (CloudFormation macro)",
+        ),
         ("lambda-dlq-edge-function.yaml", "Lambda@Edge"),
-        ("dlq-on-sqs-polled-function-via-variable.ts", "only poll-based"),
-        ("lambda-dlq-on-failure-and-poller.yaml", "on-failure destination"),
+        (
+            "dlq-on-sqs-polled-function-via-variable.ts",
+            "only poll-based",
+        ),
+        (
+            "lambda-dlq-on-failure-and-poller.yaml",
+            "on-failure destination",
+        ),
     ];
     for (case, text) in expect {
         let found = single(&dir(case), &s);

@@ -52,7 +52,9 @@ fn role(ts: &TsFile, v: Option<ValueNode>) -> Role {
     }
     if matches!(v.node.kind(), "identifier" | "member_expression") {
         for n in ts.usages(&text) {
-            let Some(value) = declared_value(ts, *n) else { continue };
+            let Some(value) = declared_value(ts, *n) else {
+                continue;
+            };
             let vt = ts.doc.text(value);
             if imported(vt) {
                 return Role::Imported(text);
@@ -148,7 +150,9 @@ pub(super) fn cdk_use(ts: &TsFile, node: Node, depth: usize) -> Option<Use> {
             && parent
                 .child_by_field_name("property")
                 .is_some_and(|p| SAME_FUNCTION.contains(&ts.doc.text(p)))
-            && !parent.parent().is_some_and(|g| g.kind() == "call_expression");
+            && !parent
+                .parent()
+                .is_some_and(|g| g.kind() == "call_expression");
         if matches!(
             parent.kind(),
             "as_expression" | "parenthesized_expression" | "non_null_expression"
@@ -333,7 +337,12 @@ fn new_use(ts: &TsFile, ty: &str, call: Node, key: Option<String>, depth: usize)
         ("aws-lex" | "aws-connect" | "aws-greengrass", _) => {
             synchronous(&format!("{} ({module})", class))
         }
-        ("aws-cloudfront", _) if matches!(key.as_deref(), Some("functionVersion" | "lambdaFunctionArn")) => {
+        ("aws-cloudfront", _)
+            if matches!(
+                key.as_deref(),
+                Some("functionVersion" | "lambdaFunctionArn")
+            ) =>
+        {
             synchronous("Lambda@Edge (CloudFront)")
         }
         ("aws-cloudfront", "CfnDistribution") => synchronous("Lambda@Edge (CloudFront)"),

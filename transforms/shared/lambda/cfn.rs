@@ -30,7 +30,9 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
     }
     let mut out = Vec::new();
     for r in fns {
-        let Some(id) = r.logical_id.as_deref() else { continue };
+        let Some(id) = r.logical_id.as_deref() else {
+            continue;
+        };
         let mut uses = Vec::new();
         collect_uses(doc, &mentioned_by, id, r, 0, &mut uses);
         let props = r.props;
@@ -48,7 +50,9 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
             uses.extend(synchronous("function URL"));
         }
         if let Some(p) = props {
-            if p.get_path(&["EventInvokeConfig", "DestinationConfig", "OnFailure"]).is_some() {
+            if p.get_path(&["EventInvokeConfig", "DestinationConfig", "OnFailure"])
+                .is_some()
+            {
                 uses.push(Use::OnFailure("SAM EventInvokeConfig OnFailure".into()));
             }
         }

@@ -56,7 +56,6 @@ pub(crate) enum Class {
     Poll,
 }
 
-
 /// One invoker of a function: its class, what it is, where it was seen (`path:line`
 /// when in another file).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,7 +193,11 @@ impl Indexer for LambdaIndexer {
 
     fn wants(&self, syntax: Syntax, text: &str) -> bool {
         // Files that only pass functions on (`{ handler: stack.fn }`) matter too.
-        syntax == Syntax::TypeScript && (text.contains("ambda") || text.contains("Event") || text.contains("'.") || text.contains("\"."))
+        syntax == Syntax::TypeScript
+            && (text.contains("ambda")
+                || text.contains("Event")
+                || text.contains("'.")
+                || text.contains("\"."))
     }
 
     fn index(&self, doc: &Document) -> Option<Facts> {
@@ -243,14 +246,19 @@ fn add_related(doc: &Document, functions: &mut [Function]) {
                     continue;
                 }
                 let shown = path.to_string_lossy();
-                let at = Some(format!("{}:{line}", shown.strip_prefix("./").unwrap_or(&shown)));
+                let at = Some(format!(
+                    "{}:{line}",
+                    shown.strip_prefix("./").unwrap_or(&shown)
+                ));
                 match u {
                     Use::Invoked(class, what) => func.invokers.push(Invoker {
                         class: *class,
                         what: what.clone(),
                         at,
                     }),
-                    Use::OnFailure(what) => func.on_failure.push(format!("{what} at {}", at.unwrap_or_default())),
+                    Use::OnFailure(what) => func
+                        .on_failure
+                        .push(format!("{what} at {}", at.unwrap_or_default())),
                 }
             }
         }
@@ -342,12 +350,19 @@ mod tests {
         };
         assert_eq!(class("'s3.amazonaws.com'"), Some(Class::Asynchronous));
         assert_eq!(class("config.amazonaws.com"), Some(Class::Asynchronous));
-        assert_eq!(class("!Sub apigateway.${AWS::URLSuffix}"), Some(Class::Synchronous));
+        assert_eq!(
+            class("!Sub apigateway.${AWS::URLSuffix}"),
+            Some(Class::Synchronous)
+        );
         assert_eq!(class("'lambda.amazonaws.com'"), None);
         assert!(refers("x: fn.arn", "fn"));
         assert!(!refers("x: this.fn.arn", "fn"));
         assert!(!refers("fnRole", "fn"));
-        assert!(invokes_as_event("'integration.request.header.X-Amz-Invocation-Type': \"'Event'\""));
-        assert!(!invokes_as_event("'integration.request.header.X-Amz-Invocation-Type': \"'RequestResponse'\""));
+        assert!(invokes_as_event(
+            "'integration.request.header.X-Amz-Invocation-Type': \"'Event'\""
+        ));
+        assert!(!invokes_as_event(
+            "'integration.request.header.X-Amz-Invocation-Type': \"'RequestResponse'\""
+        ));
     }
 }

@@ -29,7 +29,12 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
             Some(v) => {
                 let text = v.text().trim();
                 match text.strip_suffix(".arn") {
-                    Some(b) if doc.resources.iter().any(|x| is(x, "IamRole") && x.binding.as_deref() == Some(b)) => {
+                    Some(b)
+                        if doc
+                            .resources
+                            .iter()
+                            .any(|x| is(x, "IamRole") && x.binding.as_deref() == Some(b)) =>
+                    {
                         Role::InFile(b.to_string())
                     }
                     _ => Role::Outside(text.to_string()),
@@ -56,7 +61,9 @@ pub(super) fn foreign_uses(doc: &Document) -> TsUses {
         let mut stack = vec![o.node];
         while let Some(n) = stack.pop() {
             if n.kind() == "member_expression"
-                && !n.child_by_field_name("object").is_some_and(|x| x.kind() == "this")
+                && !n
+                    .child_by_field_name("object")
+                    .is_some_and(|x| x.kind() == "this")
             {
                 if let Some(p) = n.child_by_field_name("property") {
                     out.uses.push((doc.text(p).to_string(), u.clone(), line));
