@@ -184,7 +184,7 @@ impl Transform for LambdaDeadLetterQueue {
         for f in functions {
             match verdict(&f) {
                 Verdict::Fix(v) => wanted.push((f, v)),
-                Verdict::Skip(why) if report_skipped => out.push(META.finding(
+                Verdict::Skip(why) if report_skipped && !has_dlq(&f) => out.push(META.finding(
                     f.resource.node.start_byte(),
                     format!("Lambda function `{}` has no dead-letter queue and needs none: {why}", f.name),
                     None,
@@ -199,6 +199,22 @@ impl Transform for LambdaDeadLetterQueue {
         });
         out
     }
+}
+
+/// A dead-letter queue or destination set on the function itself, in any flavor's spelling.
+fn has_dlq(f: &Function) -> bool {
+    const KEYS: &[&str] = &[
+        "deadLetterQueue",
+        "deadLetterQueueEnabled",
+        "deadLetterTopic",
+        "deadLetterConfig",
+        "onFailure",
+        "DeadLetterConfig",
+        "DeadLetterQueue",
+    ];
+    f.resource
+        .props
+        .is_some_and(|p| KEYS.iter().any(|k| p.has(k)))
 }
 
 /// Why a function wants a DLQ.
