@@ -113,7 +113,7 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
                 let policy_const = unique(&format!("{const_name}Send"), |c| doc.has_word(c) || c == const_name);
                 let policy_id = match &p.id {
                     Some(v) if v.as_str().is_some() => q(&format!("{}-send", super::ts::dlq_id(&v.as_str().unwrap_or_default()))),
-                    _ => q(&format!("{policy_const}")),
+                    _ => q(&policy_const),
                 };
                 let tc = if doc.parsed.style.trailing_comma { "," } else { "" };
                 let policy = format!(

@@ -104,9 +104,8 @@ pub(super) fn foreign_uses(doc: &Document) -> TsUses {
     for &n in doc.nodes() {
         let name = match n.kind() {
             "member_expression"
-                if !n
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.kind() == "this") =>
+                if n.child_by_field_name("object")
+                    .is_none_or(|o| o.kind() != "this") =>
             {
                 n.child_by_field_name("property").map(|p| doc.text(p))
             }
@@ -150,9 +149,9 @@ pub(super) fn cdk_use(ts: &TsFile, node: Node, depth: usize) -> Option<Use> {
             && parent
                 .child_by_field_name("property")
                 .is_some_and(|p| SAME_FUNCTION.contains(&ts.doc.text(p)))
-            && !parent
+            && parent
                 .parent()
-                .is_some_and(|g| g.kind() == "call_expression");
+                .is_none_or(|g| g.kind() != "call_expression");
         if matches!(
             parent.kind(),
             "as_expression" | "parenthesized_expression" | "non_null_expression"

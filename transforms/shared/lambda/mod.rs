@@ -246,19 +246,14 @@ fn add_related(doc: &Document, functions: &mut [Function]) {
                     continue;
                 }
                 let shown = path.to_string_lossy();
-                let at = Some(format!(
-                    "{}:{line}",
-                    shown.strip_prefix("./").unwrap_or(&shown)
-                ));
+                let at = format!("{}:{line}", shown.strip_prefix("./").unwrap_or(&shown));
                 match u {
                     Use::Invoked(class, what) => func.invokers.push(Invoker {
                         class: *class,
                         what: what.clone(),
-                        at,
+                        at: Some(at),
                     }),
-                    Use::OnFailure(what) => func
-                        .on_failure
-                        .push(format!("{what} at {}", at.unwrap_or_default())),
+                    Use::OnFailure(what) => func.on_failure.push(format!("{what} at {at}")),
                 }
             }
         }

@@ -61,9 +61,8 @@ pub(super) fn foreign_uses(doc: &Document) -> TsUses {
         let mut stack = vec![o.node];
         while let Some(n) = stack.pop() {
             if n.kind() == "member_expression"
-                && !n
-                    .child_by_field_name("object")
-                    .is_some_and(|x| x.kind() == "this")
+                && n.child_by_field_name("object")
+                    .is_none_or(|x| x.kind() != "this")
             {
                 if let Some(p) = n.child_by_field_name("property") {
                     out.uses.push((doc.text(p).to_string(), u.clone(), line));
