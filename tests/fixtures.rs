@@ -17,6 +17,8 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         // Sub-folders hold material the cases refer to (handler code), not cases.
         .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expected."))
+        // `<case>.effect` declares the fix's template-level effect (checked elsewhere).
+        .filter(|p| p.extension().is_none_or(|e| e != "effect"))
         .collect();
     out.sort();
     out
