@@ -2,7 +2,7 @@
 # Runs the release binary with --unsafe over a copy of a corpus folder, then again:
 # fails on a crash (exit code other than 0/2), on an internal error (a fix that
 # would have broken a file), or when the second run still changes something.
-# Prints fixes per transform and flavor.
+# Prints fixes per transform and flavor, and lambda-dead-letter-queue findings by invoker class.
 set -euo pipefail
 corpus=${1:-../shared/corpus}
 cargo build --release --quiet
@@ -13,16 +13,45 @@ cp -r "$corpus" "$work/corpus"
 chmod -R u+w "$work/corpus"
 
 set +e
+# Invoker classes of lambda-dead-letter-queue, on the untouched copy (report-skipped on).
+printf '[transform.lambda-dead-letter-queue]\nreport-skipped = true\n' > "$work/dlq.toml"
+"$bin" --dry-run --unsafe --format json -t lambda-dead-letter-queue --config "$work/dlq.toml" "$work/corpus" > "$work/dlq.json"
 "$bin" --unsafe --format json "$work/corpus" > "$work/first.json"
 first=$?
 "$bin" --dry-run --unsafe --format json "$work/corpus" > "$work/second.json"
 second=$?
 set -e
 
-python3 - "$work/first.json" "$work/second.json" "$first" "$second" <<'PY'
+python3 - "$work/first.json" "$work/second.json" "$first" "$second" "$work/dlq.json" <<'PY'
 import collections, json, sys
 first, second = (json.load(open(p)) for p in sys.argv[1:3])
 codes = list(map(int, sys.argv[3:5]))
+def dlq_class(x):
+    m = x["message"]
+    if "add a dead-letter queue by hand" in m:
+        return "report-only"
+    if "on-failure destination" in m:
+        return "skipped-on-failure"
+    if "only synchronous and poll-based" in m:
+        return "skipped-sync+poll"
+    if "only synchronous" in m:
+        return "skipped-sync"
+    if "only poll-based" in m:
+        return "skipped-poll"
+    if "invoker unknown" in m:
+        return "unknown"
+    if "invoked asynchronously" in m:
+        return "asynchronous"
+    return "other"
+dlq = collections.Counter()
+for f in json.load(open(sys.argv[5]))["files"]:
+    for x in f["fixes"]:
+        if x["transform"] == "lambda-dead-letter-queue":
+            fix = x["applicability"] if x["fixable"] else "no fix"
+            dlq[(dlq_class(x), fix, f["flavor"])] += 1
+print("lambda-dead-letter-queue by invoker class (class, fix, flavor):")
+for (c, a, fl), n in sorted(dlq.items()):
+    print(f"  {c:<20} {a:<7} {fl:<9} {n}")
 counts = collections.Counter()
 for f in first["files"]:
     for x in f["fixes"]:

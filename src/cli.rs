@@ -211,6 +211,11 @@ pub fn scan(
         paths.retain(|p| !files::is_test_file(&test_relative(p, roots, config)));
         TESTS_SKIPPED.fetch_add(before - paths.len(), std::sync::atomic::Ordering::Relaxed);
     }
+    let project = crate::project::Project::index(&paths, crate::transforms::INDEXERS, settings);
+    let settings = &Settings {
+        project: Some(std::sync::Arc::new(project)),
+        ..settings.clone()
+    };
     let progress = progress_bar(paths.len(), show_progress);
     let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
         .par_iter()
@@ -374,6 +379,7 @@ fn settings_from(args: &Selection, path: Option<PathBuf>) -> Result<(Config, Set
         skip: config.skip.iter().chain(&args.skip).cloned().collect(),
         unsafe_fixes: args.unsafe_fixes || config.unsafe_fixes,
         options: config.options.clone(),
+        project: None,
     };
     Ok((config, settings))
 }

@@ -25,6 +25,8 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     /// Options per transform id.
     pub options: BTreeMap<String, Options>,
+    /// Facts of every file of the run (`None`: this file alone).
+    pub project: Option<std::sync::Arc<crate::project::Project>>,
 }
 
 impl Settings {
@@ -112,7 +114,7 @@ pub fn fix_parsed(
         let parsed = first
             .take()
             .unwrap_or_else(|| Parsed::new(flavor.syntax(), current.clone()));
-        let doc = Document::new(path, flavor, &parsed);
+        let doc = Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
         let suppressions = Suppressions::of(&doc);
         let mut findings: Vec<Finding> = Vec::new();
         let mut suppressed: Vec<(Finding, String)> = Vec::new();

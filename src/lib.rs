@@ -14,6 +14,7 @@ pub mod model;
 pub mod packages;
 pub mod origin;
 pub mod pr;
+pub mod project;
 pub mod report;
 pub mod schema;
 pub mod style;

@@ -45,6 +45,7 @@ pub struct Document<'a> {
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
     words: std::cell::OnceCell<HashSet<&'a str>>,
     lines: std::cell::OnceCell<LineIndex<'a>>,
+    project: Option<&'a crate::project::Project>,
 }
 
 impl<'a> Document<'a> {
@@ -60,6 +61,7 @@ impl<'a> Document<'a> {
             nodes: std::cell::OnceCell::new(),
             words: std::cell::OnceCell::new(),
             lines: std::cell::OnceCell::new(),
+            project: None,
         };
         if flavor.is_cfn() {
             doc.template = cfn::root_map(parsed);
@@ -99,6 +101,19 @@ impl<'a> Document<'a> {
             });
         }
         self.ts = Some(ts);
+    }
+
+    /// This document as part of a run's project (see [`crate::project`]).
+    pub fn with_project(mut self, project: Option<&'a crate::project::Project>) -> Self {
+        self.project = project;
+        self
+    }
+
+    /// The facts of the run's other files (an empty project for a single file).
+    pub fn project(&self) -> &crate::project::Project {
+        static EMPTY: std::sync::OnceLock<crate::project::Project> = std::sync::OnceLock::new();
+        self.project
+            .unwrap_or_else(|| EMPTY.get_or_init(crate::project::Project::default))
     }
 
     /// Every node of the file in pre-order, walked once and shared by all transforms.

@@ -24,6 +24,8 @@ macro_rules! source_of {
         include_str!(concat!($folder, "/mod.rs"))
     };
 }
+/// Indexers whose facts span the files of a run (see `crate::project`).
+pub static INDEXERS: &[&dyn crate::project::Indexer] = &[shared::lambda::INDEXER];
 
 registry! {
     athena_result_configuration,

@@ -683,7 +683,14 @@ pub fn normalize_module(module: &str) -> String {
 /// `aws-cdk-lib` + `aws_lambda` → `aws-cdk-lib/aws-lambda`;
 /// `@cdktf/provider-aws` + `lambdaFunction` → `@cdktf/provider-aws/lib/lambda-function`.
 fn submodule(module: &str, member: &str) -> Option<String> {
-    if module == CDK_ROOT && member.starts_with("aws_") {
+    // Every lower-case export of the root is a submodule namespace (`aws_lambda`,
+    // `custom_resources`, `pipelines`); classes and values start upper-case.
+    if module == CDK_ROOT
+        && member
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+    {
         return Some(format!("{CDK_ROOT}/{}", member.replace('_', "-")));
     }
     if module == CDKTF_AWS_ROOT

@@ -4,6 +4,7 @@ mod cfn;
 mod companions;
 pub(crate) mod handler;
 pub(crate) mod lambda_runtimes;
+pub(crate) mod lambda;
 mod names;
 mod props;
 

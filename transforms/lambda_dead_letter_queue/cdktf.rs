@@ -1,0 +1,226 @@
+//! CDKTF: `SqsQueue` + `deadLetterConfig.targetArn`, and the role's `sqs:SendMessage`.
+
+use super::ts::{construct_id_text, placement, queue_const, queue_id_expr, queue_statement, spreads_set};
+use super::{fix_finding, statement_for, Want, META, RETENTION_SECONDS, SQS_MANAGED_KEY};
+use crate::edit::Finding;
+use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
+use crate::lang::ts::TsFile;
+use crate::model::Document;
+use crate::transforms::lambda::{is_tf as is, refers, Function, Role, TF_PREFIX};
+use crate::transforms::{tf_policy_statements, unique};
+use crate::value::{quote, Value};
+use tree_sitter::Node;
+
+pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)>) -> Vec<Finding> {
+    let Some(ts) = &doc.ts else { return vec![] };
+    let mut out = Vec::new();
+    for (f, want) in wanted {
+        let r = f.resource;
+        if r.props.is_some_and(|p| p.has("deadLetterConfig")) {
+            continue;
+        }
+        let name = r
+            .binding
+            .as_deref()
+            .or(r.logical_id.as_deref())
+            .map_or_else(|| construct_id_text(doc, r), str::to_string);
+        let head = want.head.replacen(&format!("`{}`", f.name), &format!("`{name}`"), 1);
+        let head = format!("{head} and has no dead-letter queue");
+        let at = r.node.start_byte();
+        let report = |why: &str| {
+            META.finding(
+                at,
+                format!("{head}: failed events are dropped after two retries; add a dead-letter queue by hand ({why})"),
+                None,
+            )
+        };
+        let Some(props) = r.props else {
+            out.push(report("it has no props object"));
+            continue;
+        };
+        match spreads_set(ts, props, &["deadLetterConfig"]) {
+            Some(true) => continue,
+            Some(false) => {}
+            None => {
+                out.push(report("its props use a spread that may already set one"));
+                continue;
+            }
+        }
+        let mut p = match placement(ts, r) {
+            Ok(p) => p,
+            Err(why) => {
+                out.push(report(why));
+                continue;
+            }
+        };
+        let const_name = queue_const(doc, r.binding.as_deref(), r.logical_id.as_deref());
+        let id = queue_id_expr(doc, &p, r.binding.as_deref());
+        let q = |s: &str| quote(s, doc.parsed.style.quote);
+        let mut edits = Vec::new();
+        let ctor = doc.text(r.node.child_by_field_name("constructor").unwrap_or(r.node));
+        let namespace = ctor.strip_suffix(".lambdaFunction.LambdaFunction");
+        let mut class_of = |module: &str, class: &str, ns_member: &str, alias: &str| match namespace {
+            Some(ns) => format!("{ns}.{ns_member}.{class}"),
+            None => {
+                let (c, e) = ts.reference(&format!("{TF_PREFIX}{module}"), class, alias);
+                edits.extend(e);
+                c
+            }
+        };
+        let class = class_of("sqs-queue", "SqsQueue", "sqsQueue", "sqsQueue");
+        let mut qprops = Vec::new();
+        if let Some(fname) = props.get("functionName") {
+            if let Some(s) = fname.as_str() {
+                qprops.push(format!("name: {}", q(&format!("{s}-dlq"))));
+            } else if fname.node.kind() == "template_string" {
+                let t = fname.text();
+                qprops.push(format!("name: {}-dlq`", &t[..t.len() - 1]));
+            }
+        }
+        qprops.push(format!("messageRetentionSeconds: {RETENTION_SECONDS}"));
+        qprops.push(format!("kmsMasterKeyId: {}", q(SQS_MANAGED_KEY)));
+        let mut code = queue_statement(ts, &const_name, &class, &p.scope, &id, &qprops);
+        let mut role_ok = true;
+        // The role's permission: where the policy is written in this file, or a new
+        // `IamRolePolicy` the function depends on.
+        let role_note = match (&f.role, tf_role_policy(doc, ts, props)) {
+            (Role::InFile(_), Some(RolePolicy { list, json, stmt, role })) => {
+                let usable = if stmt.start_byte() < p.stmt.start_byte() {
+                    if stmt.parent().map(|n| n.id()) == p.stmt.parent().map(|n| n.id()) {
+                        p.stmt = stmt;
+                        true
+                    } else {
+                        false
+                    }
+                } else {
+                    true
+                };
+                if usable {
+                    let statement = if json {
+                        format!("{{ Effect: {}, Action: {}, Resource: {const_name}.arn }}", q("Allow"), q("sqs:SendMessage"))
+                    } else {
+                        format!("{{ effect: {}, actions: [{}], resources: [{const_name}.arn] }}", q("Allow"), q("sqs:SendMessage"))
+                    };
+                    edits.extend(list.push(&Value::code(statement)));
+                    format!("; allowed sqs:SendMessage on it in the policy of role `{role}`")
+                } else {
+                    role_ok = false;
+                    format!("; role `{role}` needs sqs:SendMessage on the queue (its policy is declared where the queue cannot be referenced): add {} to it, or Lambda rejects the configuration", statement_for(&const_name))
+                }
+            }
+            (Role::InFile(role), None) => {
+                let policy_class = class_of("iam-role-policy", "IamRolePolicy", "iamRolePolicy", "iamRolePolicy");
+                let policy_const = unique(&format!("{const_name}Send"), |c| doc.has_word(c) || c == const_name);
+                let policy_id = match &p.id {
+                    Some(v) if v.as_str().is_some() => q(&format!("{}-send", super::ts::dlq_id(&v.as_str().unwrap_or_default()))),
+                    _ => q(&policy_const),
+                };
+                let tc = if doc.parsed.style.trailing_comma { "," } else { "" };
+                let policy = format!(
+                    "JSON.stringify({{\n    Version: {},\n    Statement: [{{ Effect: {}, Action: {}, Resource: {const_name}.arn }}]{tc}\n  }})",
+                    q("2012-10-17"),
+                    q("Allow"),
+                    q("sqs:SendMessage")
+                );
+                code.push('\n');
+                code.push_str(&queue_statement(
+                    ts,
+                    &policy_const,
+                    &policy_class,
+                    &p.scope,
+                    &policy_id,
+                    &[format!("role: {role}.id"), format!("policy: {policy}")],
+                ));
+                match props.get("dependsOn").and_then(|v| v.as_list()) {
+                    Some(list) => edits.extend(list.push(&Value::code(policy_const.clone()))),
+                    None if props.has("dependsOn") => role_ok = false,
+                    None => edits.extend(props.insert(
+                        "dependsOn",
+                        &Value::List(vec![Value::code(policy_const.clone())]),
+                        Position::End,
+                    )),
+                }
+                format!("; added IamRolePolicy `{policy_const}` allowing sqs:SendMessage on it to role `{role}` (the function depends on it: Lambda checks the permission when the DLQ is set)")
+            }
+            (role, _) => {
+                role_ok = false;
+                let shown = match role {
+                    Role::Outside(t) | Role::Imported(t) => format!(" `{t}`"),
+                    _ => String::new(),
+                };
+                format!(
+                    "; its role{shown} is not an IamRole of this file: add {} to it before applying, or Lambda rejects the configuration",
+                    statement_for(&const_name)
+                )
+            }
+        };
+        edits.push(ts.insert_before(p.stmt, &code));
+        edits.extend(props.insert(
+            "deadLetterConfig",
+            &Value::map([("targetArn", Value::code(format!("{const_name}.arn")))]),
+            Position::End,
+        ));
+        let message = format!("{head}: failed events are dropped after two retries; added SqsQueue `{const_name}` (14 days retention, encrypted with {SQS_MANAGED_KEY}) as its `deadLetterConfig`{role_note}");
+        out.push(fix_finding(&want, at, message, edits, role_ok));
+    }
+    out
+}
+
+/// A statement list of the role's policy to push onto; `json`: IAM JSON keys (else a
+/// policy document data source).
+struct RolePolicy<'a> {
+    list: ListNode<'a>,
+    json: bool,
+    stmt: Node<'a>,
+    role: String,
+}
+
+fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -> Option<RolePolicy<'a>> {
+    let role = props.get("role")?.text().strip_suffix(".arn")?;
+    let role_res = doc
+        .resources
+        .iter()
+        .find(|r| is(r, "IamRole") && r.binding.as_deref() == Some(role))?;
+    let mut candidates: Vec<ValueNode> = Vec::new();
+    if let Some(inline) = role_res.props.and_then(|p| p.get("inlinePolicy")) {
+        let items = match inline.as_list() {
+            Some(l) => l.items(),
+            None => vec![inline],
+        };
+        candidates.extend(items.iter().filter_map(|i| i.as_map()?.get("policy")));
+    }
+    for r in &doc.resources {
+        let Some(p) = r.props else { continue };
+        let role_ref = p
+            .get("role")
+            .is_some_and(|v| refers(v.text(), role) || v.text().starts_with(&format!("{role}.")));
+        if is(r, "IamRolePolicy") && role_ref {
+            candidates.extend(p.get("policy"));
+        }
+        if is(r, "IamRolePolicyAttachment") && role_ref {
+            let Some(policy) = p
+                .get("policyArn")
+                .and_then(|v| v.text().strip_suffix(".arn").map(str::to_string))
+            else {
+                continue;
+            };
+            if let Some(pol) = doc
+                .resources
+                .iter()
+                .find(|x| is(x, "IamPolicy") && x.binding.as_deref() == Some(policy.as_str()))
+            {
+                candidates.extend(pol.props.and_then(|p| p.get("policy")));
+            }
+        }
+    }
+    candidates.into_iter().find_map(|c| {
+        let (list, json) = tf_policy_statements(doc, ts, c)?;
+        let stmt = ts.statement_of(list.node)?;
+        Some(RolePolicy {
+            list,
+            json,
+            stmt,
+            role: role.to_string(),
+        })
+    })
+}

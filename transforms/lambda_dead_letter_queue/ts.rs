@@ -1,0 +1,184 @@
+//! TypeScript helpers shared by the CDK and CDKTF parts: where the queue statement goes,
+//! what it is called, and whether spread props may already configure a DLQ.
+
+use crate::lang::mapping::{MapNode, ValueNode};
+use crate::lang::ts::TsFile;
+use crate::model::{Document, Resource};
+use crate::transforms::{lower_camel, unique};
+use crate::value::quote;
+use tree_sitter::Node;
+
+const FUNCTION_KINDS: &[&str] = &[
+    "arrow_function",
+    "function_expression",
+    "function_declaration",
+    "method_definition",
+    "generator_function",
+    "generator_function_declaration",
+];
+const LOOP_KINDS: &[&str] = &[
+    "for_statement",
+    "for_in_statement",
+    "while_statement",
+    "do_statement",
+];
+
+/// Where a queue statement can go for a construct: before `stmt`, in `scope`.
+pub(super) struct Placement<'a> {
+    pub stmt: Node<'a>,
+    pub scope: String,
+    pub id: Option<ValueNode<'a>>,
+}
+
+pub(super) fn placement<'a>(ts: &TsFile<'a>, r: &Resource<'a>) -> Result<Placement<'a>, &'static str> {
+    let stmt = r.statement.ok_or("it is not part of a statement")?;
+    if stmt.parent().is_some_and(|p| p.kind() == "class_body") {
+        return Err("it is declared as a class field");
+    }
+    let mut cur = r.node;
+    while cur.id() != stmt.id() {
+        if FUNCTION_KINDS.contains(&cur.kind()) {
+            return Err("it is created inside a callback");
+        }
+        cur = cur.parent().ok_or("it is not part of a statement")?;
+    }
+    let mut up = stmt.parent();
+    while let Some(n) = up {
+        if LOOP_KINDS.contains(&n.kind()) {
+            return Err("it is created in a loop");
+        }
+        if FUNCTION_KINDS.contains(&n.kind()) {
+            let callback = matches!(n.kind(), "arrow_function" | "function_expression")
+                && n.parent().is_some_and(|p| p.kind() == "arguments");
+            if callback {
+                return Err("it is created in a callback (e.g. `forEach`)");
+            }
+            break;
+        }
+        up = n.parent();
+    }
+    let arguments = r
+        .node
+        .child_by_field_name("arguments")
+        .ok_or("it has no arguments")?;
+    let args = ts.args(arguments);
+    let scope = args.first().ok_or("it has no scope argument")?.text();
+    Ok(Placement {
+        stmt,
+        scope: scope.to_string(),
+        id: args.get(1).copied(),
+    })
+}
+
+/// Whether the `...spread`s of `props` set any of `keys`: `None` when a spread is not an
+/// object literal bound to a const of this file (`...commonProps`).
+pub(super) fn spreads_set(ts: &TsFile, props: MapNode, keys: &[&str]) -> Option<bool> {
+    let mut set = false;
+    for spread in crate::lang::named_children(props.node)
+        .into_iter()
+        .filter(|c| c.kind() == "spread_element")
+    {
+        let expr = spread.named_child(0)?;
+        if expr.kind() != "identifier" {
+            return None;
+        }
+        let name = ts.doc.text(expr);
+        let object = ts.usages(name).iter().find_map(|n| {
+            let decl = n.parent().filter(|p| p.kind() == "variable_declarator")?;
+            (decl.child_by_field_name("name")?.id() == n.id()).then_some(())?;
+            ValueNode::new(ts.doc, decl.child_by_field_name("value")?).as_map()
+        })?;
+        if object.has_spread() {
+            return None;
+        }
+        set |= keys.iter().any(|k| object.has(k));
+    }
+    Some(set)
+}
+
+/// `handler` → `handlerDlq`, `this.processFn` → `processFnDlq`; from the id without a binding.
+pub(super) fn queue_const(doc: &Document, binding: Option<&str>, id: Option<&str>) -> String {
+    let base = match (binding, id) {
+        (Some(b), _) => b.rsplit('.').next().unwrap_or(b).to_string(),
+        (None, Some(id)) => lower_camel(id),
+        _ => String::new(),
+    };
+    let base = if base.is_empty() {
+        "function".to_string()
+    } else {
+        base
+    };
+    unique(&format!("{base}Dlq"), |c| doc.has_word(c))
+}
+
+/// `Handler` → `HandlerDLQ`; kebab-case ids (`order-fn`) → `order-fn-dlq`.
+pub(super) fn dlq_id(id: &str) -> String {
+    if !id.chars().any(|c| c.is_ascii_uppercase()) {
+        let sep = if id.contains('_') && !id.contains('-') { '_' } else { '-' };
+        format!("{id}{sep}dlq")
+    } else {
+        format!("{id}DLQ")
+    }
+}
+
+/// The queue's construct id expression, unique among the file's string literals.
+pub(super) fn queue_id_expr(doc: &Document, p: &Placement, binding: Option<&str>) -> String {
+    let q = doc.parsed.style.quote;
+    let src = doc.source();
+    let literal = |s: &str| {
+        let s = unique(&dlq_id(s), |c| {
+            [format!("'{c}'"), format!("\"{c}\"")]
+                .iter()
+                .any(|quoted| doc.may_contain(quoted) && src.contains(quoted.as_str()))
+        });
+        quote(&s, q)
+    };
+    match p.id {
+        Some(v) => match v.as_str() {
+            Some(s) => literal(&s),
+            None if v.node.kind() == "template_string" => {
+                let t = v.text();
+                let literal: String = t
+                    .split("${")
+                    .map(|part| part.split_once('}').map_or(part, |(_, rest)| rest))
+                    .collect();
+                let suffix = if !literal.chars().any(|c| c.is_ascii_uppercase())
+                    && literal.contains(|c: char| c.is_ascii_lowercase())
+                {
+                    "-dlq"
+                } else {
+                    "DLQ"
+                };
+                format!("{}{suffix}`", &t[..t.len() - 1])
+            }
+            None => format!("`${{{}}}DLQ`", v.text()),
+        },
+        None => literal(&upper_camel(binding.unwrap_or("Function"))),
+    }
+}
+
+pub(super) fn upper_camel(name: &str) -> String {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let mut c = last.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The construct id as written (`\`Fn${name}\``), for messages.
+pub(super) fn construct_id_text(doc: &Document, r: &Resource) -> String {
+    r.node
+        .child_by_field_name("arguments")
+        .and_then(|a| crate::lang::named_children(a).get(1).map(|n| doc.text(*n).to_string()))
+        .unwrap_or_else(|| "function".into())
+}
+
+/// The queue statement text: `const name = new Class(scope, id, {\n  k: v,\n})`.
+pub(super) fn queue_statement(ts: &TsFile, name: &str, class: &str, p_scope: &str, id: &str, props: &[String]) -> String {
+    let tc = if ts.doc.style.trailing_comma { "," } else { "" };
+    let body = props.join(",\n  ");
+    ts.statement_text(&format!(
+        "const {name} = new {class}({p_scope}, {id}, {{\n  {body}{tc}\n}})"
+    ))
+}
+

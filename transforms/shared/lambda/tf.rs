@@ -1,0 +1,116 @@
+//! CDKTF TypeScript: functions, the constructs that invoke them, their roles.
+
+use super::{asynchronous, function, poll, refers, synchronous, Function, Role, TsUses, Use};
+use crate::model::{Document, Resource};
+
+pub(crate) const TF_PREFIX: &str = "@cdktf/provider-aws/lib/";
+pub(crate) const TF_FUNCTION: &str = "@cdktf/provider-aws/lib/lambda-function.LambdaFunction";
+
+pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
+    let mut out = Vec::new();
+    for r in doc.of_type(TF_FUNCTION) {
+        let mut uses = Vec::new();
+        if let Some(b) = r.binding.as_deref() {
+            for o in &doc.resources {
+                if o.node.id() == r.node.id() || !refers(doc.text(o.node), b) {
+                    continue;
+                }
+                uses.extend(tf_use(doc, o));
+            }
+        }
+        let name = r
+            .binding
+            .as_deref()
+            .or(r.logical_id.as_deref())
+            .unwrap_or("function")
+            .to_string();
+        let role = match r.props.and_then(|p| p.get("role")) {
+            None => Role::Outside("(none)".into()),
+            Some(v) => {
+                let text = v.text().trim();
+                match text.strip_suffix(".arn") {
+                    Some(b)
+                        if doc
+                            .resources
+                            .iter()
+                            .any(|x| is(x, "IamRole") && x.binding.as_deref() == Some(b)) =>
+                    {
+                        Role::InFile(b.to_string())
+                    }
+                    _ => Role::Outside(text.to_string()),
+                }
+            }
+        };
+        out.push(function(r, name, uses, role));
+    }
+    out
+}
+
+/// True when `r` is the CDKTF AWS provider class `class`.
+pub(crate) fn is(r: &Resource, class: &str) -> bool {
+    r.type_name.starts_with(TF_PREFIX) && r.type_name.ends_with(&format!(".{class}"))
+}
+
+/// Constructs of this file that invoke something named by a member (`props.fn.arn`):
+/// each member name inside them is recorded with the construct's use.
+pub(super) fn foreign_uses(doc: &Document) -> TsUses {
+    let mut out = TsUses::default();
+    for o in &doc.resources {
+        let Some(u) = tf_use(doc, o) else { continue };
+        let line = doc.line_of(o.node.start_byte());
+        let mut stack = vec![o.node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "member_expression"
+                && n.child_by_field_name("object")
+                    .is_none_or(|x| x.kind() != "this")
+            {
+                if let Some(p) = n.child_by_field_name("property") {
+                    out.uses.push((doc.text(p).to_string(), u.clone(), line));
+                }
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+    }
+    out
+}
+
+/// A construct of the file that refers to the function.
+fn tf_use(doc: &Document, o: &Resource) -> Option<Use> {
+    let ty = o.type_name.strip_prefix(TF_PREFIX)?;
+    let class = ty.rsplit('.').next()?;
+    let text = doc.text(o.node);
+    match class {
+        "LambdaPermission" => super::principal_use(o.props?.get("principal")?.text()),
+        "LambdaEventSourceMapping" => poll("event-source mapping"),
+        "SnsTopicSubscription" => asynchronous("SNS subscription"),
+        "CloudwatchEventTarget" => asynchronous("EventBridge rule target"),
+        "S3BucketNotification" => asynchronous("S3 notification"),
+        "SchedulerSchedule" => asynchronous("EventBridge Scheduler"),
+        "CloudwatchLogSubscriptionFilter" => asynchronous("CloudWatch Logs subscription"),
+        "IotTopicRule" => asynchronous("IoT rule"),
+        "SesReceiptRule" => asynchronous("SES receipt rule"),
+        "ConfigConfigRule" => asynchronous("AWS Config rule"),
+        "CodecommitTrigger" => asynchronous("CodeCommit trigger"),
+        "LambdaFunctionUrl" => synchronous("function URL"),
+        "SfnStateMachine" => synchronous("Step Functions"),
+        "LbTargetGroupAttachment" => synchronous("load balancer target"),
+        "LambdaInvocation" => synchronous("invocation at deploy time"),
+        "CognitoUserPool" => synchronous("Cognito trigger"),
+        "CloudfrontDistribution" => synchronous("Lambda@Edge (CloudFront association)"),
+        "SecretsmanagerSecretRotation" => synchronous("Secrets Manager rotation"),
+        "LambdaFunctionEventInvokeConfig" if text.contains("onFailure") => {
+            Some(Use::OnFailure("event invoke config onFailure".into()))
+        }
+        c if (c.starts_with("ApiGateway") || c.starts_with("Apigatewayv2"))
+            && super::invokes_as_event(text) =>
+        {
+            asynchronous("API Gateway integration with X-Amz-Invocation-Type 'Event'")
+        }
+        c if c.starts_with("ApiGateway") || c.starts_with("Apigatewayv2") => {
+            synchronous("API Gateway")
+        }
+        c if c.starts_with("Appsync") => synchronous("AppSync"),
+        _ => None,
+    }
+}
