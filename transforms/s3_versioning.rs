@@ -62,7 +62,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, of_module, prop_name, refers_to, same_provider, switch, Switch, tf_class};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, of_module, prop_name, same_provider, targeting, switch, Switch, tf_class};
 use crate::value::Value;
 
 pub struct S3Versioning;
@@ -183,9 +183,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let split = doc.resources.iter().any(|r| r.type_name.starts_with(&format!("{TF_LIB}s3-bucket-")))
         || !buckets.iter().any(|b| b.props.is_some_and(|p| TF_INLINE_BLOCKS.iter().any(|k| p.has(k))));
     for bucket in buckets {
-        let targeted = bucket.binding.as_deref().is_some_and(|b| {
-            resources.iter().any(|r| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, b, BUCKET_ATTRS)))
-        });
+        let targeted = bucket.binding.as_deref().is_some_and(|b| !targeting(doc, TF_VERSIONING, "bucket", b, BUCKET_ATTRS).is_empty());
         if targeted {
             continue;
         }
@@ -223,7 +221,8 @@ fn fix_inline(bucket: &Resource, props: MapNode) -> Option<Finding> {
 /// A new `S3BucketVersioningA` right after the bucket's statement.
 fn add_resource(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let fresh = fresh_const(doc, bucket, "Bucket");
-    let anchor = match companion_anchor(bucket, &fresh) {
+    let provider = same_provider(bucket);
+    let anchor = match provider.clone().and_then(|_| companion_anchor(bucket, &fresh).map_err(str::to_string)) {
         Ok(a) => a,
         Err(why) => {
             let message = format!("S3 bucket{} does not keep object versions; add an S3BucketVersioningA by hand (not fixed: {why})", name_of(bucket));
@@ -241,7 +240,7 @@ fn add_resource(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let enabled = crate::value::quote("Enabled", doc.parsed.style.quote);
     let code = ts.statement_text(&format!(
         "new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n  versioningConfiguration: {{ status: {enabled} }}{comma}\n}})",
-        same_provider(bucket),
+        provider.unwrap_or_default(),
         anchor.target,
     ));
     let mut edits = anchor.edits;

@@ -1,10 +1,12 @@
 //! Helpers several transforms share (no single AWS service lives here).
 
+mod buckets;
 mod cfn;
 mod companions;
 mod names;
 mod props;
 
+pub(crate) use buckets::*;
 pub(crate) use cfn::*;
 pub(crate) use companions::*;
 pub(crate) use names::*;
