@@ -142,6 +142,7 @@ static META: Meta = Meta {
         "NIST.800.53.R5-S3BucketSSLRequestsOnly",
         "HIPAA.Security-S3BucketSSLRequestsOnly",
         "PCI.DSS.321-S3BucketSSLRequestsOnly",
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
     ],
     options: &[],
 };

@@ -73,7 +73,7 @@ static META: Meta = Meta {
     title: "Enable versioning on S3 buckets",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["CKV_AWS_21", "S3BucketVersioningEnabled"],
+    equivalents: &["CKV_AWS_21", "S3BucketVersioningEnabled", "S3_BUCKET_VERSIONING_ENABLED"],
     options: &[],
 };
 

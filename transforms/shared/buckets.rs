@@ -40,7 +40,10 @@ const POLICIES: &[(&str, &str)] = &[
     ("AWS::S3::BucketPolicy", "Bucket"),
     ("aws-cdk-lib/aws-s3.BucketPolicy", "bucket"),
     ("aws-cdk-lib/aws-s3.CfnBucketPolicy", "bucket"),
-    ("@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy", "bucket"),
+    (
+        "@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy",
+        "bucket",
+    ),
 ];
 
 /// How a policy (or a log writer) names a bucket.
@@ -80,7 +83,9 @@ impl Open {
         match (self, name) {
             (_, Name::Generated) => false,
             (Open::Literal(a), Name::Literal(b)) => a == b,
-            (Open::Literal(l), Name::Pattern(p)) | (Open::Pattern(p), Name::Literal(l)) => glob(p, l),
+            (Open::Literal(l), Name::Pattern(p)) | (Open::Pattern(p), Name::Literal(l)) => {
+                glob(p, l)
+            }
             _ => true,
         }
     }
@@ -98,25 +103,46 @@ struct Index {
 
 /// The bucket policies of the file that name `bucket`, with how they name it, in
 /// source order. Linear overall: the file's policies are indexed on the first call.
-pub(crate) fn policies_of<'d, 'a>(doc: &'d Document<'a>, bucket: &Resource) -> Vec<(&'d Resource<'a>, Naming)> {
+pub(crate) fn policies_of<'d, 'a>(
+    doc: &'d Document<'a>,
+    bucket: &Resource,
+) -> Vec<(&'d Resource<'a>, Naming)> {
     let index = doc.memo("bucket-policies", build);
     let Some((i, name)) = index.buckets.get(&bucket.node.start_byte()) else {
         return vec![];
     };
     let mut out: Vec<(usize, Naming)> = index.named.get(i).cloned().unwrap_or_default();
-    out.extend(index.open.iter().filter(|(_, o)| o.may_be(name)).map(|(p, _)| (*p, Naming::Undecidable)));
+    out.extend(
+        index
+            .open
+            .iter()
+            .filter(|(_, o)| o.may_be(name))
+            .map(|(p, _)| (*p, Naming::Undecidable)),
+    );
     out.sort_by_key(|(p, _)| *p);
-    out.into_iter().map(|(p, n)| (&doc.resources[p], n)).collect()
+    out.into_iter()
+        .map(|(p, n)| (&doc.resources[p], n))
+        .collect()
 }
 
 fn build(doc: &Document) -> Index {
-    let mut index = Index { named: HashMap::new(), open: vec![], buckets: HashMap::new() };
+    let mut index = Index {
+        named: HashMap::new(),
+        open: vec![],
+        buckets: HashMap::new(),
+    };
     // Ways to name a bucket: its reference word, its name expression, its literal name.
     let mut by_ref: HashMap<String, usize> = HashMap::new();
     let mut by_expr: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in doc.resources.iter().enumerate() {
-        let Some((_, name_key)) = BUCKETS.iter().find(|(t, _)| *t == r.type_name) else { continue };
-        let reference = if doc.flavor.is_cfn() { r.logical_id.as_deref() } else { r.binding.as_deref() };
+        let Some((_, name_key)) = BUCKETS.iter().find(|(t, _)| *t == r.type_name) else {
+            continue;
+        };
+        let reference = if doc.flavor.is_cfn() {
+            r.logical_id.as_deref()
+        } else {
+            r.binding.as_deref()
+        };
         if let Some(word) = reference {
             by_ref.insert(word.to_string(), i);
         }
@@ -128,14 +154,26 @@ fn build(doc: &Document) -> Index {
         index.buckets.insert(r.node.start_byte(), (i, name));
     }
     for (p, r) in doc.resources.iter().enumerate() {
-        let Some((_, key)) = POLICIES.iter().find(|(t, _)| *t == r.type_name) else { continue };
-        let Some(v) = r.props.and_then(|m| m.get(key)) else { continue };
+        let Some((_, key)) = POLICIES.iter().find(|(t, _)| *t == r.type_name) else {
+            continue;
+        };
+        let Some(v) = r.props.and_then(|m| m.get(key)) else {
+            continue;
+        };
         let mut found: Vec<(usize, Naming)> = vec![];
-        if let Some(b) = reference(doc, &v).and_then(|w| prefixes(&w).find_map(|p| by_ref.get(p)).copied()) {
+        if let Some(b) =
+            reference(doc, &v).and_then(|w| prefixes(&w).find_map(|p| by_ref.get(p)).copied())
+        {
             found.push((b, Naming::Exact));
         }
         if found.is_empty() {
-            found.extend(by_expr.get(&canon(doc, &v)).into_iter().flatten().map(|b| (*b, Naming::Exact)));
+            found.extend(
+                by_expr
+                    .get(&canon(doc, &v))
+                    .into_iter()
+                    .flatten()
+                    .map(|b| (*b, Naming::Exact)),
+            );
         }
         if found.is_empty() {
             let mut seen = HashSet::new();
@@ -172,11 +210,17 @@ fn reference(doc: &Document, v: &ValueNode) -> Option<String> {
             "Ref" => arg.as_str(),
             "Fn::GetAtt" => match arg.as_list() {
                 Some(l) => l.items().first().and_then(|i| i.as_str()),
-                None => arg.as_str().and_then(|s| s.split_once('.').map(|(b, _)| b.to_string())),
+                None => arg
+                    .as_str()
+                    .and_then(|s| s.split_once('.').map(|(b, _)| b.to_string())),
             },
             "Fn::Sub" => arg
                 .as_str()
-                .and_then(|s| s.strip_prefix("${")?.strip_suffix('}').map(|w| w.split('.').next().unwrap_or(w).to_string()))
+                .and_then(|s| {
+                    s.strip_prefix("${")?
+                        .strip_suffix('}')
+                        .map(|w| w.split('.').next().unwrap_or(w).to_string())
+                })
                 .filter(|w| !w.contains(['$', '{', '}'])),
             _ => None,
         };
@@ -218,21 +262,35 @@ fn name_of(doc: &Document, v: &ValueNode) -> Name {
     if !doc.flavor.is_cfn() {
         return Name::Opaque;
     }
-    let Some((f, arg)) = v.intrinsic() else { return Name::Opaque };
+    let Some((f, arg)) = v.intrinsic() else {
+        return Name::Opaque;
+    };
     match f.as_str() {
         "Fn::Sub" => {
-            let template = arg.as_str().or_else(|| arg.as_list().and_then(|l| l.items().first().and_then(|i| i.as_str())));
+            let template = arg.as_str().or_else(|| {
+                arg.as_list()
+                    .and_then(|l| l.items().first().and_then(|i| i.as_str()))
+            });
             template.map_or(Name::Opaque, |t| Name::Pattern(sub_pattern(&t)))
         }
         "Fn::Join" => {
             let items = arg.as_list().map(|l| l.items()).unwrap_or_default();
-            let (Some(sep), Some(parts)) = (items.first().and_then(|s| s.as_str()), items.get(1).and_then(|p| p.as_list())) else {
+            let (Some(sep), Some(parts)) = (
+                items.first().and_then(|s| s.as_str()),
+                items.get(1).and_then(|p| p.as_list()),
+            ) else {
                 return Name::Opaque;
             };
             let parts: Vec<String> = parts
                 .items()
                 .iter()
-                .map(|p| if p.tag.is_none() && p.intrinsic().is_none() { p.as_str().unwrap_or_else(|| "*".into()) } else { "*".into() })
+                .map(|p| {
+                    if p.tag.is_none() && p.intrinsic().is_none() {
+                        p.as_str().unwrap_or_else(|| "*".into())
+                    } else {
+                        "*".into()
+                    }
+                })
                 .collect();
             Name::Pattern(parts.join(&sep))
         }
@@ -268,7 +326,10 @@ fn glob(pattern: &str, text: &str) -> bool {
         return pattern == text;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
+    if !text.starts_with(first)
+        || !text[first.len()..].ends_with(last)
+        || text.len() < first.len() + last.len()
+    {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];
@@ -299,7 +360,13 @@ fn canon(doc: &Document, v: &ValueNode) -> String {
             let inner: Vec<String> = map
                 .entries()
                 .iter()
-                .map(|e| format!("{:?}:{}", map.key_text(e), e.value.map_or_else(String::new, |x| canon(doc, &x))))
+                .map(|e| {
+                    format!(
+                        "{:?}:{}",
+                        map.key_text(e),
+                        e.value.map_or_else(String::new, |x| canon(doc, &x))
+                    )
+                })
                 .collect();
             return format!("{{{}}}", inner.join(","));
         }
@@ -307,7 +374,9 @@ fn canon(doc: &Document, v: &ValueNode) -> String {
             let inner: Vec<String> = list.items().iter().map(|x| canon(doc, x)).collect();
             return format!("[{}]", inner.join(","));
         }
-        return v.as_str().map_or_else(|| v.text().to_string(), |s| format!("{s:?}"));
+        return v
+            .as_str()
+            .map_or_else(|| v.text().to_string(), |s| format!("{s:?}"));
     }
     match v.as_str() {
         Some(s) => format!("{s:?}"),
@@ -372,26 +441,53 @@ pub(crate) struct LogWriter<'d, 'a> {
 
 /// The resources of the file that write logs into `bucket` (named by a reference or
 /// its literal name), indexed on the first call.
-pub(crate) fn log_writers_of<'d, 'a>(doc: &'d Document<'a>, bucket: &Resource) -> Vec<LogWriter<'d, 'a>> {
+pub(crate) fn log_writers_of<'d, 'a>(
+    doc: &'d Document<'a>,
+    bucket: &Resource,
+) -> Vec<LogWriter<'d, 'a>> {
     let index = doc.memo("bucket-log-writers", |doc| {
         let mut words: HashMap<String, usize> = HashMap::new();
-        for r in doc.resources.iter().filter(|r| BUCKETS.iter().any(|(t, _)| *t == r.type_name)) {
-            let reference = if doc.flavor.is_cfn() { r.logical_id.as_deref() } else { r.binding.as_deref() };
+        for r in doc
+            .resources
+            .iter()
+            .filter(|r| BUCKETS.iter().any(|(t, _)| *t == r.type_name))
+        {
+            let reference = if doc.flavor.is_cfn() {
+                r.logical_id.as_deref()
+            } else {
+                r.binding.as_deref()
+            };
             words.extend(reference.map(|w| (w.to_string(), r.node.start_byte())));
-            let key = BUCKETS.iter().find(|(t, _)| *t == r.type_name).map(|(_, k)| *k).unwrap_or_default();
-            if let Some(Name::Literal(s)) = r.props.and_then(|p| p.get(key)).map(|v| name_of(doc, &v)) {
+            let key = BUCKETS
+                .iter()
+                .find(|(t, _)| *t == r.type_name)
+                .map(|(_, k)| *k)
+                .unwrap_or_default();
+            if let Some(Name::Literal(s)) =
+                r.props.and_then(|p| p.get(key)).map(|v| name_of(doc, &v))
+            {
                 words.insert(s, r.node.start_byte());
             }
         }
         let mut by_bucket: HashMap<usize, Vec<(usize, bool)>> = HashMap::new();
         for (i, r) in doc.resources.iter().enumerate() {
-            let Some((_, path, vended)) = WRITERS.iter().find(|(t, _, _)| *t == r.type_name) else { continue };
-            let Some(v) = r.props.and_then(|p| p.get_path(path)) else { continue };
+            let Some((_, path, vended)) = WRITERS.iter().find(|(t, _, _)| *t == r.type_name) else {
+                continue;
+            };
+            let Some(v) = r.props.and_then(|p| p.get_path(path)) else {
+                continue;
+            };
             let mut seen = HashSet::new();
             // Words of ARNs (`arn:aws:s3:::name/prefix`), domain names (`name.s3.amazonaws.com`), references.
-            for token in v.text().split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.' | '-'))) {
+            for token in v
+                .text()
+                .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.' | '-')))
+            {
                 let candidates = [token, token.split(".s3").next().unwrap_or(token)];
-                for c in candidates.iter().flat_map(|c| prefixes(c.trim_matches('.'))) {
+                for c in candidates
+                    .iter()
+                    .flat_map(|c| prefixes(c.trim_matches('.')))
+                {
                     if let Some(b) = words.get(c) {
                         if seen.insert(*b) {
                             by_bucket.entry(*b).or_default().push((i, *vended));
@@ -406,7 +502,10 @@ pub(crate) fn log_writers_of<'d, 'a>(doc: &'d Document<'a>, bucket: &Resource) -
         .get(&bucket.node.start_byte())
         .into_iter()
         .flatten()
-        .map(|(i, vended)| LogWriter { resource: &doc.resources[*i], vended: *vended })
+        .map(|(i, vended)| LogWriter {
+            resource: &doc.resources[*i],
+            vended: *vended,
+        })
         .collect()
 }
 
@@ -421,7 +520,9 @@ pub(crate) fn has_string_literal(doc: &Document, text: &str) -> bool {
             .filter(|n| matches!(n.kind(), "string" | "template_string"))
             .map(|n| {
                 let t = doc.text(*n);
-                t.get(1..t.len().saturating_sub(1).max(1)).unwrap_or_default().to_string()
+                t.get(1..t.len().saturating_sub(1).max(1))
+                    .unwrap_or_default()
+                    .to_string()
             })
             .collect()
     });
@@ -438,11 +539,20 @@ mod tests {
     fn namings(syntax: Syntax, flavor: Flavor, src: &str) -> Vec<(String, Vec<(String, Naming)>)> {
         let parsed = Parsed::new(syntax, src.into());
         let doc = Document::new(Path::new("t"), flavor, &parsed);
-        let buckets: Vec<&Resource> = doc.resources.iter().filter(|r| BUCKETS.iter().any(|(t, _)| *t == r.type_name)).collect();
+        let buckets: Vec<&Resource> = doc
+            .resources
+            .iter()
+            .filter(|r| BUCKETS.iter().any(|(t, _)| *t == r.type_name))
+            .collect();
         buckets
             .iter()
             .map(|b| {
-                let name = b.logical_id.as_deref().or(b.binding.as_deref()).unwrap_or_default().to_string();
+                let name = b
+                    .logical_id
+                    .as_deref()
+                    .or(b.binding.as_deref())
+                    .unwrap_or_default()
+                    .to_string();
                 let found = policies_of(&doc, b)
                     .into_iter()
                     .map(|(p, n)| (p.logical_id.as_deref().unwrap_or_default().to_string(), n))
@@ -457,12 +567,36 @@ mod tests {
         let src = "Parameters:\n  P:\n    Type: String\nResources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Sub ${P}-a-${AWS::AccountId}\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: literal-b\n  C:\n    Type: AWS::S3::Bucket\n  D:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref P\n  PA:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket:\n        Fn::Sub: '${P}-a-${AWS::AccountId}'\n  PB:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: literal-b\n  PC:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !If [X, !Ref C, other]\n  PI:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !ImportValue shared-bucket\n  PL:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: some-other-name\n  PG:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !GetAtt C.Arn\n";
         let got = namings(Syntax::Yaml, Flavor::CfnYaml, src);
         let e = |p: &str, n: Naming| (p.to_string(), n);
-        assert_eq!(got[0], ("A".into(), vec![e("PA", Naming::Exact), e("PI", Naming::Undecidable)]));
+        assert_eq!(
+            got[0],
+            (
+                "A".into(),
+                vec![e("PA", Naming::Exact), e("PI", Naming::Undecidable)]
+            )
+        );
         // `some-other-name` cannot be `literal-b`; the import can.
-        assert_eq!(got[1], ("B".into(), vec![e("PB", Naming::Exact), e("PI", Naming::Undecidable)]));
+        assert_eq!(
+            got[1],
+            (
+                "B".into(),
+                vec![e("PB", Naming::Exact), e("PI", Naming::Undecidable)]
+            )
+        );
         // A generated name: only references reach it.
-        assert_eq!(got[2], ("C".into(), vec![e("PC", Naming::Mentioned), e("PG", Naming::Exact)]));
-        assert_eq!(got[3], ("D".into(), vec![e("PI", Naming::Undecidable), e("PL", Naming::Undecidable)]));
+        assert_eq!(
+            got[2],
+            (
+                "C".into(),
+                vec![e("PC", Naming::Mentioned), e("PG", Naming::Exact)]
+            )
+        );
+        assert_eq!(
+            got[3],
+            (
+                "D".into(),
+                vec![e("PI", Naming::Undecidable), e("PL", Naming::Undecidable)]
+            )
+        );
     }
 
     #[test]
@@ -479,8 +613,14 @@ mod tests {
         let src = "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\nimport { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';\nconst a = new S3Bucket(this, 'a', {});\nconst b = new S3Bucket(this, 'b', { bucket: 'named-b' });\nconst c = new S3Bucket(this, 'c', { bucket: `${env}-c` });\nnew S3BucketPolicy(this, 'pa', { bucket: a.id });\nnew S3BucketPolicy(this, 'pb', { bucket: 'named-b' });\nnew S3BucketPolicy(this, 'pc', { bucket: props.bucketName });\nnew S3BucketPolicy(this, 'pd', { bucket: pick(a).id });\n";
         let got = namings(Syntax::TypeScript, Flavor::CdktfTs, src);
         let e = |p: &str, n: Naming| (p.to_string(), n);
-        assert_eq!(got[0].1, vec![e("pa", Naming::Exact), e("pd", Naming::Mentioned)]);
-        assert_eq!(got[1].1, vec![e("pb", Naming::Exact), e("pc", Naming::Undecidable)]);
+        assert_eq!(
+            got[0].1,
+            vec![e("pa", Naming::Exact), e("pd", Naming::Mentioned)]
+        );
+        assert_eq!(
+            got[1].1,
+            vec![e("pb", Naming::Exact), e("pc", Naming::Undecidable)]
+        );
         assert_eq!(got[2].1, vec![e("pc", Naming::Undecidable)]);
     }
 }

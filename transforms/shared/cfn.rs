@@ -131,8 +131,10 @@ pub(crate) fn macro_hazard(doc: &crate::model::Document) -> Option<String> {
         return Some(format!("the template's `Transform` ({names}) is a macro the tool does not model; it may rename or remove the logical ids a new resource would refer to"));
     }
     let source = doc.source();
-    (source.contains("Fn::Transform") || source.contains("!Transform"))
-        .then(|| "the template splices content in with `Fn::Transform`, which the tool cannot see".to_string())
+    (source.contains("Fn::Transform") || source.contains("!Transform")).then(|| {
+        "the template splices content in with `Fn::Transform`, which the tool cannot see"
+            .to_string()
+    })
 }
 
 /// The mappings a property value holds as objects of its shape: itself, the items of

@@ -252,14 +252,20 @@ fn lower_camel_words(kebab: &str) -> String {
 /// `count`/`forEach` make `r` a set of resources a single companion cannot follow,
 /// a multi-line `provider` expression cannot be copied as one line.
 pub(crate) fn placement(r: &crate::model::Resource) -> Result<Vec<(&'static str, String)>, String> {
-    let Some(props) = r.props else { return Ok(vec![]) };
+    let Some(props) = r.props else {
+        return Ok(vec![]);
+    };
     for iterated in ["count", "forEach"] {
         if props.has(iterated) {
-            return Err(format!("it is created `{iterated}` times, and one companion cannot follow each copy"));
+            return Err(format!(
+                "it is created `{iterated}` times, and one companion cannot follow each copy"
+            ));
         }
     }
     match props.get("provider") {
-        Some(v) if v.text().contains('\n') => Err("its `provider` is an expression over several lines; copy it by hand".into()),
+        Some(v) if v.text().contains('\n') => {
+            Err("its `provider` is an expression over several lines; copy it by hand".into())
+        }
         Some(v) => Ok(vec![("provider", v.text().to_string())]),
         None if props.has("provider") => Ok(vec![("provider", "provider".to_string())]),
         None => Ok(vec![]),
@@ -268,7 +274,10 @@ pub(crate) fn placement(r: &crate::model::Resource) -> Result<Vec<(&'static str,
 
 /// `  provider: <same>,\n` for a companion of `r` written as code (see [`placement`]).
 pub(crate) fn same_provider(r: &crate::model::Resource) -> Result<String, String> {
-    Ok(placement(r)?.into_iter().map(|(k, v)| format!("  {k}: {v},\n")).collect())
+    Ok(placement(r)?
+        .into_iter()
+        .map(|(k, v)| format!("  {k}: {v},\n"))
+        .collect())
 }
 
 /// The `DataAwsIamPolicyDocument` of the file bound to `binding` (indexed once).
@@ -335,7 +344,7 @@ pub(crate) fn targeting<'d, 'a>(
     attrs: &[&str],
 ) -> Vec<&'d crate::model::Resource<'a>> {
     type Index = std::collections::HashMap<String, Vec<(usize, String)>>;
-let index: std::rc::Rc<Index> = doc.memo(&format!("targeting {prefix} {key}"), |doc| {
+    let index: std::rc::Rc<Index> = doc.memo(&format!("targeting {prefix} {key}"), |doc| {
         let mut index = Index::new();
         for (i, r) in doc.resources.iter().enumerate() {
             if !r.type_name.starts_with(prefix) {
