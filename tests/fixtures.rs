@@ -17,6 +17,8 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         // Sub-folders hold material the cases refer to (handler code), not cases.
         .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expected."))
+        // `<case>.effect` files declare the CloudFormation-level effect, for the effect check.
+        .filter(|p| p.extension().is_none_or(|e| e != "effect"))
         .collect();
     out.sort();
     out

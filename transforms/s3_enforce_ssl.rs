@@ -252,18 +252,15 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Opti
         },
         None => None,
     };
-    if let Some(binding) = r.binding.as_deref() {
-        let own = policies_of(doc, r);
-        if denied.cover(ts, binding) || own.iter().any(|(p, _)| denied.cover_policy(doc, ts, p)) {
-            return None;
-        }
-        if let Some((p, _)) = own.first() {
-            let line = doc.line_of(p.node.start_byte());
-            let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy (line {line}) (not fixed: `enforceSSL` would create a second policy for the bucket, and the two would overwrite each other)");
-            return Some(META.finding(at, message, None));
-        }
-    } else if policies_of(doc, r).iter().any(|(p, _)| denied.cover_policy(doc, ts, p)) {
+    let own = policies_of(doc, r);
+    let covered = r.binding.as_deref().is_some_and(|binding| denied.cover(ts, binding));
+    if covered || own.iter().any(|(p, _)| denied.cover_policy(doc, ts, p)) {
         return None;
+    }
+    if let Some((p, _)) = own.first() {
+        let line = doc.line_of(p.node.start_byte());
+        let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy (line {line}) (not fixed: `enforceSSL` would create a second policy for the bucket, and the two would overwrite each other)");
+        return Some(META.finding(at, message, None));
     }
     if r.props.is_some_and(|p| CDK_WEBSITE_PROPS.iter().any(|k| p.has(k))) {
         return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
