@@ -24,7 +24,8 @@
 //! (`bucket: raw.ref`), or a new `s3.CfnBucketPolicy` (`'<Id>Policy'`) follows the
 //! bucket's statement.
 //!
-//! CDKTF TypeScript: an `S3Bucket` without an `S3BucketPolicy` gets one, declared
+//! CDKTF TypeScript: an `S3Bucket` without an `S3BucketPolicy` gets one (with the
+//! bucket's `provider`, so it is created in the bucket's region and account), declared
 //! after the bucket (after its `S3BucketPublicAccessBlock` when it has one, which the
 //! policy then `dependsOn`: S3 rejects a policy and a public access block written to
 //! the same bucket at once with `OperationAborted`, and Terraform would create both
@@ -77,10 +78,15 @@
 //!             Bool:
 //!               aws:SecureTransport: 'false'
 //! ```
-//! The new policy takes the bucket's `Condition`. A bucket whose
-//! `AWS::S3::BucketPolicy` has `Bucket: !Ref Data` (or the bucket's literal
-//! `BucketName`) and a literal `PolicyDocument.Statement` list gets the statement
-//! appended to that list.
+//! The new policy takes the bucket's `Condition`. A bucket has exactly one policy (two
+//! policy resources on it overwrite each other, the last write wins), so a bucket whose
+//! policy the file already declares gets the statement appended to that policy's literal
+//! `PolicyDocument.Statement` list. "Its policy" is every policy that names it, in any
+//! way (`transforms/shared/buckets.rs`, indexed once per file): `!Ref Data`,
+//! `!GetAtt Data.Arn`, the bucket's literal `BucketName`, or the same `Fn::Sub`/`Fn::Join`
+//! /`Ref` expression as its `BucketName` (short and long forms compared as data); CDK
+//! `bucket: raw.ref`/`'literal-name'`, CDKTF `bucket: data.id`/`data.bucket`/the literal
+//! name or the same expression as the bucket's `bucket`.
 //!
 //! ## Left alone or reported
 //! - Already compliant (skipped): a policy of the bucket that mentions
@@ -96,8 +102,21 @@
 //!   would take the site down; a CDK L2 bucket with its own `s3.BucketPolicy` or
 //!   `CfnBucketPolicy` (`enforceSSL` would create a second policy and the two would
 //!   overwrite each other); a policy document or statement list given as an intrinsic,
-//!   a parameter or a variable; a CFN policy whose `Bucket` only mentions the bucket
-//!   (`Fn::If`, `Fn::Sub`); a CDKTF `S3Bucket` with the deprecated inline `policy`; a
+//!   a parameter or a variable; a policy whose bucket only mentions the bucket
+//!   (`Fn::If`, a longer `Fn::Sub`, a call taking it) or cannot be evaluated and may hold
+//!   its name (a parameter, an `Fn::ImportValue`, a variable; a bucket without a name of
+//!   its own is reachable only by reference, so it is not concerned); a bucket with more
+//!   than one policy already; a log destination whose policy is managed outside the
+//!   template (AWS log delivery adds `delivery.logs.amazonaws.com` statements to the
+//!   policy of VPC flow log, Network Firewall, WAF, Route 53 Resolver, MSK and CloudWatch
+//!   delivery destinations — AWS CloudWatch Logs User Guide, "Logs sent to Amazon S3";
+//!   ELB access logs, CloudTrail, Config and CloudFront logging need a statement the
+//!   owner writes): a new policy would replace it and stop the logs, and appending to a
+//!   template policy of a vended-log destination that lacks the log-delivery statements
+//!   would drop them at the update (aws/aws-cdk#18676, #18770); templates with a macro the
+//!   tool does not model (`Transform: Count`, `Explode`…, or `Fn::Transform`), which may
+//!   rename the logical ids a new policy refers to; a CDKTF bucket created `count`/`forEach`
+//!   times; a CDKTF `S3Bucket` with the deprecated inline `policy`; a
 //!   CDKTF `S3Bucket` or CDK `CfnBucket` not bound to a variable, or declared as a class
 //!   field (no statement can follow it).
 //!
@@ -113,7 +132,7 @@
 //! ## Equivalent checks
 //! cdk-nag AwsSolutions-S10, NIST.800.53.R5-S3BucketSSLRequestsOnly,
 //! HIPAA.Security-S3BucketSSLRequestsOnly, PCI.DSS.321-S3BucketSSLRequestsOnly; AWS Config
-//! `s3-bucket-ssl-requests-only`. cfn-lint has no such rule, and checkov has one only
+//! `s3-bucket-ssl-requests-only` (guard rule `S3_BUCKET_SSL_REQUESTS_ONLY`). cfn-lint has no such rule, and checkov has one only
 //! for the `awscc` Terraform provider (CKV_AWSCC_154), not for CloudFormation or the
 //! `aws` provider.
 

@@ -47,6 +47,17 @@
 //! CDKTF `enabled: false` or `status: 'Suspended'`) is turned on as well. Left alone:
 //! values written as expressions, parameters or intrinsics; props with a `...spread`.
 //!
+//! On a versioned bucket an expiration only adds a delete marker and the object stays
+//! as a noncurrent version forever (AWS S3 User Guide, "Lifecycle configuration on a
+//! bucket that has versioning enabled"). So every lifecycle rule that expires objects
+//! and has no noncurrent expiration gets one with the same days, in the same fix:
+//! CFN `NoncurrentVersionExpiration: { NoncurrentDays: 30 }` next to `ExpirationInDays: 30`
+//! (CDK `CfnBucket` alike in lower camel case), CDK `noncurrentVersionExpiration` with the
+//! rule's `expiration` `Duration`, CDKTF inline `noncurrentVersionExpiration: { days }`,
+//! CDKTF `S3BucketLifecycleConfiguration` `noncurrentVersionExpiration: [{ noncurrentDays }]`.
+//! A rule that expires on a date, days given as an expression, or rules that are not
+//! written out: the bucket is reported without a fix.
+//!
 //! ## Applicability
 //! review: every overwritten or deleted object keeps a billed noncurrent version
 //! until a lifecycle rule expires it (consider `noncurrentVersionExpiration`), and
@@ -54,7 +65,8 @@
 //! versioning can only be suspended, never removed.
 //!
 //! ## Equivalent checks
-//! checkov CKV_AWS_21; cdk-nag NIST/HIPAA/PCI `S3BucketVersioningEnabled`.
+//! checkov CKV_AWS_21; cdk-nag NIST/HIPAA/PCI `S3BucketVersioningEnabled`; AWS Config /
+//! cfn-guard `S3_BUCKET_VERSIONING_ENABLED`.
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
