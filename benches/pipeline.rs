@@ -144,7 +144,9 @@ fn bucket_file(flavor: &str, n: usize) -> (PathBuf, String) {
     let mut text = String::new();
     match flavor {
         "cfn-json" => {
-            text.push_str("{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\n");
+            text.push_str(
+                "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\n",
+            );
             for i in 0..n {
                 let sep = if i + 1 < n { "," } else { "" };
                 text.push_str(&format!("    \"Bucket{i}\": {{\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Properties\": {{\n        \"BucketEncryption\": {{\n          \"ServerSideEncryptionConfiguration\": [\n            {{\n              \"ServerSideEncryptionByDefault\": {{\n                \"SSEAlgorithm\": \"aws:kms\"\n              }}\n            }}\n          ]\n        }}\n      }}\n    }}{sep}\n"));
@@ -162,7 +164,9 @@ fn bucket_file(flavor: &str, n: usize) -> (PathBuf, String) {
         _ => {
             text.push_str("import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n\nexport class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n");
             for i in 0..n {
-                text.push_str(&format!("    const b{i} = new S3Bucket(this, 'b{i}', {{ bucket: 'example-b{i}' }});\n"));
+                text.push_str(&format!(
+                    "    const b{i} = new S3Bucket(this, 'b{i}', {{ bucket: 'example-b{i}' }});\n"
+                ));
             }
             text.push_str("  }\n}\n");
             (PathBuf::from("buckets.ts"), text)
