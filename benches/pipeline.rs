@@ -6,6 +6,11 @@
 //! (c) `large-*`: one generated stack/template of 250, 1000 and 4000 functions; the
 //! throughput must stay flat (a quadratic lookup shows up here first).
 //! (d) `schema`: loading the vendored CloudFormation schemas (`cargo bench -- schema`).
+//! (e) `buckets-*`: one generated template/stack of 250, 500, 1000 and 2000 S3 buckets
+//! (cfn-json, cfn-yaml, cdktf-ts; each bucket gets a policy, a public access block,
+//! versioning…), every transform on: doubling the buckets must cost at most ~2.2×
+//! (`cargo bench --bench pipeline -- buckets --quick`). Quadratic per-bucket lookups
+//! (every bucket scanning every policy) showed up here first.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iac_fix::files::process_text;
@@ -132,6 +137,64 @@ fn large_files(c: &mut Criterion) {
     }
 }
 
+/// One generated file with `n` S3 buckets (SSE-KMS, nothing else set): every S3
+/// transform fires on each, and `s3-enforce-ssl` adds one policy per bucket, which
+/// later passes then look up per bucket.
+fn bucket_file(flavor: &str, n: usize) -> (PathBuf, String) {
+    let mut text = String::new();
+    match flavor {
+        "cfn-json" => {
+            text.push_str(
+                "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\n",
+            );
+            for i in 0..n {
+                let sep = if i + 1 < n { "," } else { "" };
+                text.push_str(&format!("    \"Bucket{i}\": {{\n      \"Type\": \"AWS::S3::Bucket\",\n      \"Properties\": {{\n        \"BucketEncryption\": {{\n          \"ServerSideEncryptionConfiguration\": [\n            {{\n              \"ServerSideEncryptionByDefault\": {{\n                \"SSEAlgorithm\": \"aws:kms\"\n              }}\n            }}\n          ]\n        }}\n      }}\n    }}{sep}\n"));
+            }
+            text.push_str("  }\n}\n");
+            (PathBuf::from("buckets.json"), text)
+        }
+        "cfn-yaml" => {
+            text.push_str("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+            for i in 0..n {
+                text.push_str(&format!("  Bucket{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n"));
+            }
+            (PathBuf::from("buckets.yaml"), text)
+        }
+        _ => {
+            text.push_str("import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n\nexport class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "    const b{i} = new S3Bucket(this, 'b{i}', {{ bucket: 'example-b{i}' }});\n"
+                ));
+            }
+            text.push_str("  }\n}\n");
+            (PathBuf::from("buckets.ts"), text)
+        }
+    }
+}
+
+fn large_buckets(c: &mut Criterion) {
+    let settings = Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    for flavor in ["cfn-json", "cfn-yaml", "cdktf-ts"] {
+        let mut group = c.benchmark_group(format!("buckets-{flavor}"));
+        group.sample_size(10);
+        for n in [250, 500, 1000, 2000] {
+            let (path, text) = bucket_file(flavor, n);
+            let syntax = syntax_for_path(&path).unwrap();
+            // Per bucket, so a flat line means linear time.
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_function(format!("fix-{n}-buckets"), |b| {
+                b.iter(|| black_box(process_text(&path, syntax, &text, REGISTRY, &settings)))
+            });
+        }
+        group.finish();
+    }
+}
+
 /// (d) `schema`: what the first CloudFormation lookup costs a run — decompress and
 /// index the vendored resource schemas — and then parsing one type's model. The
 /// target is well under 50 ms.
@@ -148,5 +211,5 @@ fn schema(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, large_files, schema);
+criterion_group!(benches, pipeline, large_files, large_buckets, schema);
 criterion_main!(benches);

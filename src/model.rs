@@ -46,6 +46,7 @@ pub struct Document<'a> {
     words: std::cell::OnceCell<HashSet<&'a str>>,
     lines: std::cell::OnceCell<LineIndex<'a>>,
     project: Option<&'a crate::project::Project>,
+    memo: std::cell::RefCell<HashMap<(std::any::TypeId, String), std::rc::Rc<dyn std::any::Any>>>,
 }
 
 impl<'a> Document<'a> {
@@ -62,6 +63,7 @@ impl<'a> Document<'a> {
             words: std::cell::OnceCell::new(),
             lines: std::cell::OnceCell::new(),
             project: None,
+            memo: std::cell::RefCell::new(HashMap::new()),
         };
         if flavor.is_cfn() {
             doc.template = cfn::root_map(parsed);
@@ -156,6 +158,23 @@ impl<'a> Document<'a> {
             .get_or_init(|| LineIndex::new(source))
             .line_col(offset)
             .0
+    }
+
+    /// A fact about the file computed once and shared by every transform that asks
+    /// in this pass (an index such as "the policies that name each bucket"), so that
+    /// per-resource lookups stay linear in the file. `build` runs on the first call
+    /// for (`T`, `key`); `T` holds owned data (resource indices, strings), not borrows
+    /// of the tree. `build` may itself ask for other memoised facts.
+    pub fn memo<T: 'static>(&self, key: &str, build: impl FnOnce(&Self) -> T) -> std::rc::Rc<T> {
+        let id = (std::any::TypeId::of::<T>(), key.to_string());
+        if let Some(found) = self.memo.borrow().get(&id) {
+            if let Ok(t) = found.clone().downcast::<T>() {
+                return t;
+            }
+        }
+        let value = std::rc::Rc::new(build(self));
+        self.memo.borrow_mut().insert(id, value.clone());
+        value
     }
 
     /// Resources of one type, in source order.

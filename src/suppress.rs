@@ -9,7 +9,9 @@
 //! Other tools' forms count when they name one of the transform's equivalent ids:
 //! checkov `checkov:skip=ID`, KICS `kics-scan disable=ID`, Trivy `trivy:ignore:ID` comments;
 //! CFN `Metadata` of `checkov.skip[].id`, `cfn-lint.config.ignore_checks` (resource or
-//! template), `cfn_nag.rules_to_suppress[].id`, `cdk_nag.rules_to_suppress[].id`; cdk-nag
+//! template), `cfn_nag.rules_to_suppress[].id`, `cdk_nag.rules_to_suppress[].id`, cfn-guard
+//! `guard.SuppressedRules` (resource or template; guard / AWS Config rule names such as
+//! `S3_BUCKET_VERSIONING_ENABLED`, listed in the transforms' equivalents); cdk-nag
 //! `NagSuppressions.addResourceSuppressions(x, [{ id }])`, `addStackSuppressions` and v3
 //! `Validations.of(x).acknowledge({ id })`.
 
@@ -133,13 +135,22 @@ impl Suppressions {
             .and_then(|t| t.get("Metadata"))
             .and_then(|m| m.as_map())
         {
-            if let Some(found) = meta.get_path(&["cfn-lint", "config", "ignore_checks"]) {
-                self.push(
-                    whole.clone(),
-                    strings(found),
-                    "template Metadata cfn-lint ignore_checks".into(),
-                    None,
-                );
+            for (path, origin) in [
+                (
+                    &["cfn-lint", "config", "ignore_checks"][..],
+                    "template Metadata cfn-lint ignore_checks",
+                ),
+                (
+                    &["guard", "SuppressedRules"][..],
+                    "template Metadata guard.SuppressedRules",
+                ),
+            ] {
+                if let Some(found) = meta.get_path(path) {
+                    let found = strings(found);
+                    if !found.is_empty() {
+                        self.push(whole.clone(), found, origin.into(), None);
+                    }
+                }
             }
         }
         for r in &doc.resources {
@@ -161,6 +172,7 @@ impl Suppressions {
                 (&["cfn-lint", "config", "ignore_checks"][..], None),
                 (&["cfn_nag", "rules_to_suppress"][..], Some("id")),
                 (&["cdk_nag", "rules_to_suppress"][..], Some("id")),
+                (&["guard", "SuppressedRules"][..], None),
             ] {
                 let Some(v) = meta.get_path(path) else {
                     continue;

@@ -168,3 +168,57 @@ fn cloudformation_metadata_forms() {
       "Properties": {"Runtime": "nodejs18.x", "Handler": "index.handler", "Role": "arn:aws:iam::1:role/r", "Code": {"ZipFile": "x"}}}}}"#;
     assert_suppressed("t.json", json, "Metadata iac-fix");
 }
+
+/// cfn-guard `Metadata.guard.SuppressedRules` names guard / AWS Config rules; they
+/// suppress the transforms that list them among their equivalents (case
+/// guard-suppressions-ignored), on the resource or the whole template.
+#[test]
+fn cfn_guard_suppressed_rules() {
+    let run_with = |source: &str, select: &[&str]| {
+        let path = Path::new("t.yaml");
+        let settings = Settings {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            unsafe_fixes: true,
+            ..Default::default()
+        };
+        process_text(
+            path,
+            syntax_for_path(path).unwrap(),
+            source,
+            REGISTRY,
+            &settings,
+        )
+        .unwrap()
+        .expect("recognised flavor")
+        .1
+    };
+    let resource = "Resources:\n  Scratch:\n    Type: AWS::S3::Bucket\n    Metadata:\n      guard:\n        SuppressedRules:\n          - S3_BUCKET_VERSIONING_ENABLED\n          - S3_BUCKET_PUBLIC_READ_PROHIBITED\n    Properties:\n      BucketName: example-scratch\n  Sessions:\n    Type: AWS::DynamoDB::Table\n    Metadata:\n      guard:\n        SuppressedRules: [DYNAMODB_PITR_ENABLED]\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n";
+    let o = run_with(
+        resource,
+        &[
+            "s3-versioning",
+            "s3-block-public-access",
+            "dynamodb-point-in-time-recovery",
+        ],
+    );
+    assert_eq!(o.fixed, resource);
+    assert_eq!(o.suppressed.len(), 3, "{:?}", o.suppressed);
+    assert!(o.suppressed.iter().all(|f| f
+        .suppressed_by
+        .as_deref()
+        .unwrap()
+        .contains("guard.SuppressedRules")));
+    // Another rule name suppresses nothing.
+    let other = resource.replace("S3_BUCKET_VERSIONING_ENABLED", "S3_BUCKET_LOGGING_ENABLED");
+    let o = run_with(&other, &["s3-versioning"]);
+    assert!(
+        o.suppressed.is_empty() && o.fixed != other,
+        "{:?}",
+        o.suppressed
+    );
+    // Template-level suppression covers every resource.
+    let template = "Metadata:\n  guard:\n    SuppressedRules:\n      - S3_BUCKET_SSL_REQUESTS_ONLY\nResources:\n  A:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n";
+    let o = run_with(template, &["s3-enforce-ssl"]);
+    assert_eq!(o.fixed, template);
+    assert_eq!(o.suppressed.len(), 2, "{:?}", o.suppressed);
+}

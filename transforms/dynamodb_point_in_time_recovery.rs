@@ -79,6 +79,7 @@ static META: Meta = Meta {
         "AwsSolutions-DDB3",
         "NIST.800.53.R5-DynamoDBPITREnabled",
         "HIPAA.Security-DynamoDBPITREnabled",
+        "DYNAMODB_PITR_ENABLED",
     ],
     options: &[],
 };

@@ -76,7 +76,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, prop_name, refers_to, of_module, same_provider, sibling_export, tf_class};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, of_module, policies_of, prop_name, same_provider, sibling_export, targeting, tf_class};
 use crate::value::{Renderer, Value};
 
 pub struct S3BlockPublicAccess;
@@ -87,7 +87,7 @@ static META: Meta = Meta {
     title: "Block all public access to S3 buckets",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AwsSolutions-S2"],
+    equivalents: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AwsSolutions-S2", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"],
     options: &[],
 };
 
@@ -102,7 +102,6 @@ const TF_PAB: &str = "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 const TF_WEBSITE: &str = "@cdktf/provider-aws/lib/s3-bucket-website-configuration";
 const TF_ACL: &str = "@cdktf/provider-aws/lib/s3-bucket-acl";
 const CFN_BUCKET: &str = "AWS::S3::Bucket";
-const CFN_POLICY: &str = "AWS::S3::BucketPolicy";
 const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
 /// How CDKTF resources name the bucket they configure.
 const BUCKET_ATTRS: &[&str] = &["id", "bucket"];
@@ -240,12 +239,11 @@ fn public_policy(doc: &Document, r: &Resource) -> bool {
         return ts.calls_on(b, "grantPublicAccess").next().is_some()
             || ts.calls_on(b, "addToResourcePolicy").any(|c| open(doc.text(c.arguments)));
     }
-    let Some(id) = r.logical_id.as_deref() else { return false };
-    doc.of_type(CFN_POLICY).any(|p| {
-        let Some(props) = p.props else { return false };
-        let on_bucket = props.get("Bucket").and_then(|v| v.intrinsic()).is_some_and(|(f, v)| f == "Ref" && v.as_str().as_deref() == Some(id));
-        let statements = props.get_path(&["PolicyDocument", "Statement"]);
-        on_bucket && statements.is_some_and(|s| s.as_list().map_or_else(|| vec![s], |l| l.items()).iter().any(allows_anyone))
+    // Every policy that may be the bucket's (the shared index recognises references,
+    // literal names and name expressions, and says when it cannot tell).
+    policies_of(doc, r).into_iter().any(|(p, _)| {
+        let statements = p.props.and_then(|props| props.get_path(&["PolicyDocument", "Statement"]));
+        statements.is_some_and(|s| s.as_list().map_or_else(|| vec![s], |l| l.items()).iter().any(allows_anyone))
     })
 }
 
@@ -341,19 +339,19 @@ fn options_of<'a>(ts: &TsFile<'a>, node: tree_sitter::Node<'a>) -> Option<MapNod
 }
 
 /// CDKTF: each `S3Bucket` needs an `S3BucketPublicAccessBlock` that refers to it.
+/// The companions are found through the shared per-file index (`targeting`), so
+/// every bucket costs the same however many the file holds.
 fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let mut out = Vec::new();
     let blocks: Vec<&Resource> = of_module(doc, TF_PAB);
     let buckets: Vec<&Resource> = doc.of_type(TF_BUCKET).collect();
+    let by_binding: std::collections::HashMap<&str, &Resource> = buckets.iter().filter_map(|b| Some((b.binding.as_deref()?, *b))).collect();
     for bucket in &buckets {
-        let targets = |r: &&Resource| {
-            let Some(b) = bucket.binding.as_deref() else { return false };
-            r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, b, BUCKET_ATTRS))
-        };
-        if blocks.iter().any(targets) {
+        let has_block = bucket.binding.as_deref().is_some_and(|b| !targeting(doc, TF_PAB, "bucket", b, BUCKET_ATTRS).is_empty());
+        if has_block {
             continue;
         }
-        if let Some(why) = tf_public(doc, ts, bucket, &targets) {
+        if let Some(why) = tf_public(doc, ts, bucket) {
             out.push(report(bucket, why));
             continue;
         }
@@ -362,15 +360,13 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     for block in blocks {
         let Some(props) = block.props else { continue };
         let flags = complete_flags(doc, props);
-        let target = buckets.iter().find(|b| {
-            let bucket_ref = props.get("bucket");
-            b.binding.as_deref().zip(bucket_ref).is_some_and(|(name, v)| refers_to(&v, name, BUCKET_ATTRS))
+        let target = props.get("bucket").and_then(|v| {
+            let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
+            let (name, attr) = text.rsplit_once('.')?;
+            BUCKET_ATTRS.contains(&attr).then_some(())?;
+            by_binding.get(name).copied()
         });
-        let public = target.and_then(|b| {
-            let binding = b.binding.as_deref()?;
-            let targets = |r: &&Resource| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, binding, BUCKET_ATTRS));
-            tf_public(doc, ts, b, &targets)
-        });
+        let public = target.and_then(|b| tf_public(doc, ts, b));
         out.extend(verdict(block, public, flags, "added its missing flags", None));
     }
     out
@@ -378,12 +374,14 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
 
 /// Why a CDKTF bucket may be public on purpose: its own `website`/`acl`, or a website
 /// configuration or public ACL resource that refers to it.
-fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource, targets: &dyn Fn(&&Resource) -> bool) -> Option<&'static str> {
+fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource) -> Option<&'static str> {
     let props = bucket.props;
-    if props.is_some_and(|p| p.has("website")) || of_module(doc, TF_WEBSITE).iter().any(targets) {
+    let binding = bucket.binding.as_deref();
+    let companions = |prefix: &'static str| binding.map(|b| targeting(doc, prefix, "bucket", b, BUCKET_ATTRS)).unwrap_or_default();
+    if props.is_some_and(|p| p.has("website")) || !companions(TF_WEBSITE).is_empty() {
         return Some("it hosts a static website");
     }
-    let public_resource_acl = of_module(doc, TF_ACL).into_iter().filter(targets).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
+    let public_resource_acl = companions(TF_ACL).into_iter().any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
     if props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)) || public_resource_acl {
         return Some("its ACL is public");
     }
@@ -393,7 +391,8 @@ fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource, targets: &dyn Fn(&&
 /// A new `S3BucketPublicAccessBlock` right after the bucket's statement.
 fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let fresh = fresh_const(doc, bucket, "Bucket");
-    let anchor = match companion_anchor(bucket, &fresh) {
+    let provider = same_provider(bucket);
+    let anchor = match provider.clone().and_then(|_| companion_anchor(bucket, &fresh).map_err(str::to_string)) {
         Ok(a) => a,
         Err(why) => {
             let message = format!(
@@ -414,7 +413,7 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let flags: Vec<String> = FLAGS.iter().map(|f| format!("  {}: true", prop_name(doc.flavor, f))).collect();
     let code = ts.statement_text(&format!(
         "new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n{}{comma}\n}})",
-        same_provider(bucket),
+        provider.unwrap_or_default(),
         anchor.target,
         flags.join(",\n")
     ));

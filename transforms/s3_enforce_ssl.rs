@@ -24,7 +24,8 @@
 //! (`bucket: raw.ref`), or a new `s3.CfnBucketPolicy` (`'<Id>Policy'`) follows the
 //! bucket's statement.
 //!
-//! CDKTF TypeScript: an `S3Bucket` without an `S3BucketPolicy` gets one, declared
+//! CDKTF TypeScript: an `S3Bucket` without an `S3BucketPolicy` gets one (with the
+//! bucket's `provider`, so it is created in the bucket's region and account), declared
 //! after the bucket (after its `S3BucketPublicAccessBlock` when it has one, which the
 //! policy then `dependsOn`: S3 rejects a policy and a public access block written to
 //! the same bucket at once with `OperationAborted`, and Terraform would create both
@@ -77,10 +78,15 @@
 //!             Bool:
 //!               aws:SecureTransport: 'false'
 //! ```
-//! The new policy takes the bucket's `Condition`. A bucket whose
-//! `AWS::S3::BucketPolicy` has `Bucket: !Ref Data` (or the bucket's literal
-//! `BucketName`) and a literal `PolicyDocument.Statement` list gets the statement
-//! appended to that list.
+//! The new policy takes the bucket's `Condition`. A bucket has exactly one policy (two
+//! policy resources on it overwrite each other, the last write wins), so a bucket whose
+//! policy the file already declares gets the statement appended to that policy's literal
+//! `PolicyDocument.Statement` list. "Its policy" is every policy that names it, in any
+//! way (`transforms/shared/buckets.rs`, indexed once per file): `!Ref Data`,
+//! `!GetAtt Data.Arn`, the bucket's literal `BucketName`, or the same `Fn::Sub`/`Fn::Join`
+//! /`Ref` expression as its `BucketName` (short and long forms compared as data); CDK
+//! `bucket: raw.ref`/`'literal-name'`, CDKTF `bucket: data.id`/`data.bucket`/the literal
+//! name or the same expression as the bucket's `bucket`.
 //!
 //! ## Left alone or reported
 //! - Already compliant (skipped): a policy of the bucket that mentions
@@ -96,8 +102,21 @@
 //!   would take the site down; a CDK L2 bucket with its own `s3.BucketPolicy` or
 //!   `CfnBucketPolicy` (`enforceSSL` would create a second policy and the two would
 //!   overwrite each other); a policy document or statement list given as an intrinsic,
-//!   a parameter or a variable; a CFN policy whose `Bucket` only mentions the bucket
-//!   (`Fn::If`, `Fn::Sub`); a CDKTF `S3Bucket` with the deprecated inline `policy`; a
+//!   a parameter or a variable; a policy whose bucket only mentions the bucket
+//!   (`Fn::If`, a longer `Fn::Sub`, a call taking it) or cannot be evaluated and may hold
+//!   its name (a parameter, an `Fn::ImportValue`, a variable; a bucket without a name of
+//!   its own is reachable only by reference, so it is not concerned); a bucket with more
+//!   than one policy already; a log destination whose policy is managed outside the
+//!   template (AWS log delivery adds `delivery.logs.amazonaws.com` statements to the
+//!   policy of VPC flow log, Network Firewall, WAF, Route 53 Resolver, MSK and CloudWatch
+//!   delivery destinations — AWS CloudWatch Logs User Guide, "Logs sent to Amazon S3";
+//!   ELB access logs, CloudTrail, Config and CloudFront logging need a statement the
+//!   owner writes): a new policy would replace it and stop the logs, and appending to a
+//!   template policy of a vended-log destination that lacks the log-delivery statements
+//!   would drop them at the update (aws/aws-cdk#18676, #18770); templates with a macro the
+//!   tool does not model (`Transform: Count`, `Explode`…, or `Fn::Transform`), which may
+//!   rename the logical ids a new policy refers to; a CDKTF bucket created `count`/`forEach`
+//!   times; a CDKTF `S3Bucket` with the deprecated inline `policy`; a
 //!   CDKTF `S3Bucket` or CDK `CfnBucket` not bound to a variable, or declared as a class
 //!   field (no statement can follow it).
 //!
@@ -113,7 +132,7 @@
 //! ## Equivalent checks
 //! cdk-nag AwsSolutions-S10, NIST.800.53.R5-S3BucketSSLRequestsOnly,
 //! HIPAA.Security-S3BucketSSLRequestsOnly, PCI.DSS.321-S3BucketSSLRequestsOnly; AWS Config
-//! `s3-bucket-ssl-requests-only`. cfn-lint has no such rule, and checkov has one only
+//! `s3-bucket-ssl-requests-only` (guard rule `S3_BUCKET_SSL_REQUESTS_ONLY`). cfn-lint has no such rule, and checkov has one only
 //! for the `awscc` Terraform provider (CKV_AWSCC_154), not for CloudFormation or the
 //! `aws` provider.
 
@@ -124,7 +143,7 @@ use crate::lang::ts::{MethodCall, TsFile};
 use crate::model::{Document, Resource};
 use crate::style::Style;
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{blank_line_between_resources, cfn_logical_id, finding_with, switch, tf_policy_statements, unique, Switch};
+use crate::transforms::{blank_line_between_resources, cfn_logical_id, finding_with, data_policy_document, has_string_literal, log_writers_of, macro_hazard, placement, policies_of, targeting, switch, tf_policy_statements, unique, Naming, Switch};
 use crate::value::{quote, Renderer, Value};
 use crate::lang::Syntax;
 use tree_sitter::Node;
@@ -142,6 +161,7 @@ static META: Meta = Meta {
         "NIST.800.53.R5-S3BucketSSLRequestsOnly",
         "HIPAA.Security-S3BucketSSLRequestsOnly",
         "PCI.DSS.321-S3BucketSSLRequestsOnly",
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
     ],
     options: &[],
 };
@@ -153,7 +173,6 @@ const CDK_STATEMENT: &str = "aws-cdk-lib/aws-iam.PolicyStatement";
 const CDK_WEBSITE_PROPS: &[&str] = &["websiteIndexDocument", "websiteRedirect", "websiteRoutingRules"];
 const TF_PREFIX: &str = "@cdktf/provider-aws/lib/";
 const TF_BUCKET: &str = "@cdktf/provider-aws/lib/s3-bucket.S3Bucket";
-const TF_POLICY: &str = "@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy";
 const TF_WEBSITE: &str = "@cdktf/provider-aws/lib/s3-bucket-website-configuration.S3BucketWebsiteConfiguration";
 const TF_ACCESS_BLOCK: &str = "@cdktf/provider-aws/lib/s3-bucket-public-access-block.S3BucketPublicAccessBlock";
 const CFN_BUCKET: &str = "AWS::S3::Bucket";
@@ -252,15 +271,15 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Opti
         },
         None => None,
     };
-    if let Some(binding) = r.binding.as_deref() {
-        let policies = cdk_policies_of(doc, binding);
-        if denied.cover(ts, binding) || policies.iter().any(|p| denied.cover_policy(doc, ts, p)) {
-            return None;
-        }
-        if !policies.is_empty() {
-            let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy (not fixed: `enforceSSL` would create a second policy for the bucket, and the two would overwrite each other)");
-            return Some(META.finding(at, message, None));
-        }
+    let own = policies_of(doc, r);
+    let covered = r.binding.as_deref().is_some_and(|binding| denied.cover(ts, binding));
+    if covered || own.iter().any(|(p, _)| denied.cover_policy(doc, ts, p)) {
+        return None;
+    }
+    if let Some((p, _)) = own.first() {
+        let line = doc.line_of(p.node.start_byte());
+        let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy (line {line}) (not fixed: `enforceSSL` would create a second policy for the bucket, and the two would overwrite each other)");
+        return Some(META.finding(at, message, None));
     }
     if r.props.is_some_and(|p| CDK_WEBSITE_PROPS.iter().any(|k| p.has(k))) {
         return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
@@ -295,15 +314,21 @@ fn check_l1(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
     let Some(binding) = r.binding.as_deref() else {
         return report("the bucket is not bound to a variable the policy could refer to");
     };
-    let policies = cdk_policies_of(doc, binding);
-    if policies.iter().any(|p| mentions_secure_transport(doc.text(p.node))) {
+    let own = policies_of(doc, r);
+    if own.iter().any(|(p, _)| mentions_secure_transport(doc.text(p.node))) {
         return None;
     }
     if r.props.is_some_and(|p| p.has("websiteConfiguration")) {
         return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
     }
+    if let Some(why) = undecided(doc, &own) {
+        return report(&why);
+    }
     let arn = format!("{binding}.attrArn");
-    if let Some(policy) = policies.first() {
+    if let Some((policy, _)) = own.first() {
+        if let Some(why) = drops_log_delivery(doc, r, policy) {
+            return report(&why);
+        }
         let statements = policy.props.and_then(|p| p.get_path(&["policyDocument", "Statement"])).and_then(|v| v.as_list());
         return match statements {
             Some(list) if policy.type_name == CDK_POLICIES[1] => {
@@ -312,6 +337,9 @@ fn check_l1(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
             }
             _ => report("its bucket policy's statements are not a literal list in a `CfnBucketPolicy`"),
         };
+    }
+    if let Some(why) = managed_elsewhere(doc, r) {
+        return report(&why);
     }
     let Some(stmt) = r.statement.filter(|s| in_block(*s)) else {
         return report("the bucket is a class field, where no statement can follow it");
@@ -326,19 +354,6 @@ fn check_l1(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
     edits.extend(import);
     let message = format!("{head}; added a `CfnBucketPolicy` denying `aws:SecureTransport: false`{}", elsewhere(binding));
     Some(META.finding(at, message, Some(edits)))
-}
-
-/// CDK `BucketPolicy`/`CfnBucketPolicy` constructs whose `bucket` is `binding` (or one of its attributes).
-fn cdk_policies_of<'a, 'd>(doc: &'d Document<'a>, binding: &str) -> Vec<&'d Resource<'a>> {
-    doc.of_types(CDK_POLICIES)
-        .into_iter()
-        .filter(|p| p.props.and_then(|m| m.get("bucket")).is_some_and(|v| refers_to(v.text(), binding)))
-        .collect()
-}
-
-/// `bucket`, `bucket.id`, `bucket.bucketName`…
-fn refers_to(text: &str, binding: &str) -> bool {
-    text.strip_prefix(binding).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 // ---------------------------------------------------------------- CDKTF
@@ -364,31 +379,44 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
     let Some(binding) = b.binding.as_deref() else {
         return report("not fixed: the bucket is not bound to a variable the policy could refer to");
     };
-    let of_bucket = |ty: &str| -> Vec<&Resource> {
-        doc.of_type(ty)
-            .filter(|r| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(v.text(), binding)))
-            .collect()
-    };
-    let policies = of_bucket(TF_POLICY);
-    if policies.iter().any(|p| mentions_secure_transport(&tf_policy_text(doc, p))) {
+    let own = policies_of(doc, b);
+    if own.iter().any(|(p, _)| mentions_secure_transport(&tf_policy_text(doc, p))) {
         return None;
     }
-    if b.props.is_some_and(|p| p.has("website")) || !of_bucket(TF_WEBSITE).is_empty() {
+    if b.props.is_some_and(|p| p.has("website")) || !targeting(doc, TF_WEBSITE, "bucket", binding, BUCKET_ATTRS).is_empty() {
         return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
     }
-    match policies.first() {
-        Some(policy) => append_tf_statement(doc, ts, binding, policy, &head),
-        None => new_tf_policy(doc, ts, b, binding, of_bucket(TF_ACCESS_BLOCK).first().copied(), &head),
+    if let Some(why) = undecided(doc, &own) {
+        return report(&format!("not fixed: {why}"));
+    }
+    match own.as_slice() {
+        [(policy, _)] => match drops_log_delivery(doc, b, policy) {
+            Some(why) => report(&format!("not fixed: {why}")),
+            None => append_tf_statement(doc, ts, binding, policy, &head),
+        },
+        [_, (second, _), ..] => report(&format!(
+            "not fixed: it already has more than one `S3BucketPolicy` (line {} too), which overwrite each other: keep one",
+            doc.line_of(second.node.start_byte())
+        )),
+        [] => {
+            if let Some(why) = managed_elsewhere(doc, b) {
+                return report(&format!("not fixed: {why}"));
+            }
+            let block = targeting(doc, TF_ACCESS_BLOCK, "bucket", binding, BUCKET_ATTRS).first().copied();
+            new_tf_policy(doc, ts, b, binding, block, &head)
+        }
     }
 }
+
+/// How CDKTF resources name the bucket they configure.
+const BUCKET_ATTRS: &[&str] = &["id", "bucket"];
 
 /// A policy construct's text, with its `DataAwsIamPolicyDocument` when it uses one.
 fn tf_policy_text(doc: &Document, p: &Resource) -> String {
     let mut text = doc.text(p.node).to_string();
     let data = p.props.and_then(|m| m.get("policy")).and_then(|v| v.text().strip_suffix(".json").map(str::to_string));
     if let Some(data) = data {
-        let found = doc.resources.iter().find(|r| r.type_name.ends_with(".DataAwsIamPolicyDocument") && r.binding.as_deref() == Some(data.as_str()));
-        text.extend(found.map(|r| doc.text(r.node)));
+        text.extend(data_policy_document(doc, &data).map(|r| doc.text(r.node)));
     }
     text
 }
@@ -462,10 +490,18 @@ fn new_tf_policy(doc: &Document, ts: &TsFile, b: &Resource, binding: &str, block
             class
         }
     };
-    let mut props = vec![
+    let placement = match placement(b) {
+        Ok(p) => p,
+        Err(why) => {
+            let message = format!("{head}; add an `S3BucketPolicy` denying `aws:SecureTransport: false` (not fixed: {why})");
+            return Some(META.finding(at, message, None));
+        }
+    };
+    let mut props: Vec<(&str, Value)> = placement.into_iter().map(|(k, v)| (k, Value::code(v))).collect();
+    props.extend([
         ("bucket", Value::code(format!("{binding}.id"))),
         ("policy", Value::Call("JSON.stringify".into(), vec![Value::map([("Version", Value::str("2012-10-17")), ("Statement", Value::List(vec![json_statement(&format!("{binding}.arn"))]))])])),
-    ];
+    ]);
     let mut after = bucket_stmt;
     let mut note = String::new();
     // Same block, declared later: the policy goes after the block and waits for it.
@@ -519,7 +555,7 @@ fn policy_id(doc: &Document, id: ValueNode) -> String {
     let suffix = |s: &str| if s.chars().any(|c| c.is_ascii_uppercase()) { "Policy" } else { "-policy" };
     if let Some(s) = id.as_str() {
         let base = format!("{s}{}", suffix(&s));
-        let taken = |c: &str| [quote(c, '\''), quote(c, '"')].iter().any(|t| doc.may_contain(t) && doc.source().contains(t.as_str()));
+        let taken = |c: &str| has_string_literal(doc, c);
         return quote(&unique(&base, taken), q);
     }
     let t = id.text();
@@ -537,28 +573,53 @@ fn two_space_ts(doc: &Document, value: &Value) -> String {
 
 // ---------------------------------------------------------------- CloudFormation
 
-/// How a bucket policy names its bucket.
-enum Target {
-    /// `!Ref B`, or B's literal `BucketName`: statements for B can be appended.
-    Exact,
-    /// The bucket's id appears in a larger expression (`Fn::If`, `Fn::Sub`).
-    Mentioned,
+/// Why a bucket without a policy of its own in the file cannot get a new one: it is
+/// a log destination whose policy AWS log delivery or the owner manages elsewhere.
+fn managed_elsewhere(doc: &Document, b: &Resource) -> Option<String> {
+    let w = log_writers_of(doc, b).into_iter().next()?;
+    let writer = w.resource.logical_id.as_deref().or(w.resource.binding.as_deref()).unwrap_or_default().to_string();
+    let line = doc.line_of(w.resource.node.start_byte());
+    let who = if w.vended {
+        "AWS log delivery writes its own `delivery.logs.amazonaws.com` statements into the bucket policy when the writer is created"
+    } else {
+        "the service needs a bucket policy statement the template does not hold, so the bucket's policy is managed outside the template"
+    };
+    Some(format!(
+        "it receives logs from `{writer}` ({}, line {line}); {who}, and a policy added here would replace it and stop the logs. Add the deny to the bucket's existing policy (keeping the log-delivery statements)",
+        w.resource.type_name
+    ))
 }
 
-fn target(policy: &Resource, bucket: &Resource) -> Option<Target> {
-    let id = bucket.logical_id.as_deref()?;
-    let v = policy.props?.get("Bucket")?;
-    if let Some((name, arg)) = v.intrinsic() {
-        if name == "Ref" && arg.as_str().as_deref() == Some(id) {
-            return Some(Target::Exact);
-        }
+/// A policy that names the bucket and is a vended-log destination must already hold
+/// the log-delivery statements: changing it makes CloudFormation rewrite the whole
+/// document and drop whatever AWS log delivery added.
+fn drops_log_delivery(doc: &Document, b: &Resource, policy: &Resource) -> Option<String> {
+    let text = doc.text(policy.node.parent().unwrap_or(policy.node));
+    let w = log_writers_of(doc, b).into_iter().find(|w| w.vended)?;
+    if text.contains("delivery.logs.amazonaws.com") || text.contains("logDeliveryService") {
+        return None;
     }
-    let literal = bucket.props.and_then(|p| p.get("BucketName")).and_then(|n| n.tag.is_none().then(|| n.as_str()).flatten());
-    if v.tag.is_none() && v.as_str().is_some_and(|s| Some(s) == literal) {
-        return Some(Target::Exact);
-    }
-    let mentions = v.text().split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|w| w == id);
-    mentions.then_some(Target::Mentioned)
+    let writer = w.resource.logical_id.as_deref().or(w.resource.binding.as_deref()).unwrap_or_default();
+    Some(format!(
+        "the bucket receives vended logs from `{writer}` (line {}), whose `delivery.logs.amazonaws.com` statements AWS adds to the policy itself; updating the policy would drop them, so add them to it together with the deny",
+        doc.line_of(w.resource.node.start_byte())
+    ))
+}
+
+/// Policies that may be the bucket's but cannot be told apart: the report says which.
+fn undecided(doc: &Document, own: &[(&Resource, Naming)]) -> Option<String> {
+    let (p, naming) = own.iter().find(|(_, n)| *n != Naming::Exact)?;
+    let id = p.logical_id.as_deref().or(p.binding.as_deref()).unwrap_or_default();
+    let line = doc.line_of(p.node.start_byte());
+    let bucket = p.props.and_then(|m| m.get(if doc.flavor.is_cfn() { "Bucket" } else { "bucket" }));
+    let how = bucket.map(|v| v.text().split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let what = match naming {
+        Naming::Mentioned => "names a bucket through an expression that refers to this one",
+        _ => "names a bucket the tool cannot evaluate, which may be this one",
+    };
+    Some(format!(
+        "bucket policy `{id}` (line {line}) {what} (`{how}`); a bucket has one policy, and a second one would overwrite it. Check which bucket it is for and add the deny there"
+    ))
 }
 
 fn check_cfn(doc: &Document) -> Vec<Finding> {
@@ -566,17 +627,19 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
         return vec![];
     };
     let entries = resources.entries();
+    let position: std::collections::HashMap<usize, usize> = entries.iter().enumerate().map(|(i, e)| (e.node.start_byte(), i)).collect();
     // Logical ids share one namespace with parameters (`!Ref` names either).
     let parameters = doc.template.and_then(|t| t.get("Parameters")).and_then(|v| v.as_map());
     let mut taken: std::collections::HashSet<String> = entries.iter().map(|e| resources.key_text(e)).collect();
     taken.extend(parameters.iter().flat_map(|p| p.entries().into_iter().map(|e| p.key_text(&e))));
-    let policies: Vec<&Resource> = doc.of_type(CFN_POLICY).collect();
+    let hazard = macro_hazard(doc);
     let mut out = Vec::new();
     for b in doc.of_type(CFN_BUCKET) {
         let Some(id) = b.logical_id.as_deref() else { continue };
         let at = b.node.start_byte();
         let head = format!("S3 bucket `{id}` accepts plain-HTTP requests");
-        let own: Vec<(&Resource, Target)> = policies.iter().filter_map(|p| Some((*p, target(p, b)?))).collect();
+        let report = |why: &str| META.finding(at, format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy (not fixed: {why})"), None);
+        let own = policies_of(doc, b);
         if own.iter().any(|(p, _)| p.body.is_some_and(|body| mentions_secure_transport(doc.text(body.node)))) {
             continue;
         }
@@ -584,11 +647,30 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             out.push(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
             continue;
         }
-        let finding = match own.first() {
-            Some((policy, target)) => append_cfn_statement(id, policy, target, &head),
-            None => {
-                let index = entries.iter().position(|e| e.node.start_byte() == b.node.start_byte());
-                let Some(i) = index else { continue };
+        if let Some(why) = undecided(doc, &own) {
+            out.push(report(&why));
+            continue;
+        }
+        if let Some(why) = &hazard {
+            out.push(report(why));
+            continue;
+        }
+        let finding = match own.as_slice() {
+            [(policy, _)] => match drops_log_delivery(doc, b, policy) {
+                Some(why) => report(&why),
+                None => append_cfn_statement(id, policy, &head),
+            },
+            [_, second, ..] => report(&format!(
+                "it already has more than one bucket policy (`{}` at line {} too), which overwrite each other: keep one",
+                second.0.logical_id.as_deref().unwrap_or_default(),
+                doc.line_of(second.0.node.start_byte())
+            )),
+            [] => {
+                if let Some(why) = managed_elsewhere(doc, b) {
+                    out.push(report(&why));
+                    continue;
+                }
+                let Some(&i) = position.get(&b.node.start_byte()) else { continue };
                 let policy_id = cfn_logical_id(id, "Policy", |c| taken.contains(c));
                 taken.insert(policy_id.clone());
                 let condition = b.body.and_then(|body| body.get("Condition")).and_then(|c| c.as_str());
@@ -626,20 +708,16 @@ fn cfn_policy(id: &str, condition: Option<String>) -> Value {
     Value::Map(body)
 }
 
-fn append_cfn_statement(id: &str, policy: &Resource, target: &Target, head: &str) -> Finding {
+fn append_cfn_statement(id: &str, policy: &Resource, head: &str) -> Finding {
     let at = policy.node.start_byte();
     let policy_id = policy.logical_id.as_deref().unwrap_or_default();
-    let list = match target {
-        Target::Exact => statement_list(policy.props),
-        Target::Mentioned => None,
-    };
-    match list {
+    match statement_list(policy.props) {
         Some(list) => {
             let message = format!("{head}; appended a `{SID}` statement to its bucket policy `{policy_id}`");
             META.finding(at, message, Some(list.push(&cfn_statement(id))))
         }
         None => {
-            let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy `{policy_id}` (not fixed: its `Bucket` or `PolicyDocument.Statement` is not written out literally)");
+            let message = format!("{head}; add a statement denying `aws:SecureTransport: false` to its bucket policy `{policy_id}` (not fixed: its `PolicyDocument.Statement` is not written out literally)");
             META.finding(at, message, None)
         }
     }

@@ -47,6 +47,17 @@
 //! CDKTF `enabled: false` or `status: 'Suspended'`) is turned on as well. Left alone:
 //! values written as expressions, parameters or intrinsics; props with a `...spread`.
 //!
+//! On a versioned bucket an expiration only adds a delete marker and the object stays
+//! as a noncurrent version forever (AWS S3 User Guide, "Lifecycle configuration on a
+//! bucket that has versioning enabled"). So every lifecycle rule that expires objects
+//! and has no noncurrent expiration gets one with the same days, in the same fix:
+//! CFN `NoncurrentVersionExpiration: { NoncurrentDays: 30 }` next to `ExpirationInDays: 30`
+//! (CDK `CfnBucket` alike in lower camel case), CDK `noncurrentVersionExpiration` with the
+//! rule's `expiration` `Duration`, CDKTF inline `noncurrentVersionExpiration: { days }`,
+//! CDKTF `S3BucketLifecycleConfiguration` `noncurrentVersionExpiration: [{ noncurrentDays }]`.
+//! A rule that expires on a date, days given as an expression, or rules that are not
+//! written out: the bucket is reported without a fix.
+//!
 //! ## Applicability
 //! review: every overwritten or deleted object keeps a billed noncurrent version
 //! until a lifecycle rule expires it (consider `noncurrentVersionExpiration`), and
@@ -54,7 +65,8 @@
 //! versioning can only be suspended, never removed.
 //!
 //! ## Equivalent checks
-//! checkov CKV_AWS_21; cdk-nag NIST/HIPAA/PCI `S3BucketVersioningEnabled`.
+//! checkov CKV_AWS_21; cdk-nag NIST/HIPAA/PCI `S3BucketVersioningEnabled`; AWS Config /
+//! cfn-guard `S3_BUCKET_VERSIONING_ENABLED`.
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
@@ -62,7 +74,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, of_module, prop_name, refers_to, same_provider, switch, Switch, tf_class};
+use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, of_module, prop_name, same_provider, targeting, switch, Switch, tf_class};
 use crate::value::Value;
 
 pub struct S3Versioning;
@@ -73,7 +85,7 @@ static META: Meta = Meta {
     title: "Enable versioning on S3 buckets",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["CKV_AWS_21", "S3BucketVersioningEnabled"],
+    equivalents: &["CKV_AWS_21", "S3BucketVersioningEnabled", "S3_BUCKET_VERSIONING_ENABLED"],
     options: &[],
 };
 
@@ -97,6 +109,8 @@ const TF_INLINE_BLOCKS: &[&str] = &[
     "website",
 ];
 const CFN_BUCKET: &str = "AWS::S3::Bucket";
+/// The module of `S3BucketLifecycleConfiguration` (and its `…V2` beta name).
+const TF_LIFECYCLE: &str = "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 /// How CDKTF resources name the bucket they configure.
 const BUCKET_ATTRS: &[&str] = &["id", "bucket"];
 
@@ -138,6 +152,110 @@ fn off_status(v: &ValueNode) -> bool {
     v.tag.is_none() && v.intrinsic().is_none() && v.as_str().is_some_and(|s| s != "Enabled")
 }
 
+/// How a flavor writes lifecycle rules that expire objects, and the noncurrent
+/// expiration that keeps them in step once the bucket is versioned.
+#[derive(Clone, Copy)]
+enum Rules {
+    /// CFN `Rules[].ExpirationInDays` → `NoncurrentVersionExpiration: { NoncurrentDays }`
+    /// (CDK `CfnBucket` in lower camel case).
+    L1,
+    /// CDK `lifecycleRules[].expiration` → `noncurrentVersionExpiration` (same `Duration`).
+    L2,
+    /// CDKTF inline `lifecycleRule[].expiration.days` → `noncurrentVersionExpiration: { days }`.
+    TfInline,
+    /// CDKTF `S3BucketLifecycleConfiguration` `rule[].expiration[0].days` →
+    /// `noncurrentVersionExpiration: [{ noncurrentDays }]`.
+    TfSplit,
+}
+
+/// On a versioned bucket an expiration only adds a delete marker: the object stays as a
+/// noncurrent version forever. For every rule of `rules` that expires objects and has no
+/// noncurrent expiration, an edit adding one with the same days (AWS S3 User Guide,
+/// "Lifecycle configuration on a bucket that has versioning enabled"). `Err` says why
+/// a rule cannot be kept in step (a date, days given as an expression, rules that are
+/// not written out); `Ok` with no edits when nothing expires.
+fn in_step(doc: &Document, rules: Option<ValueNode>, kind: Rules) -> Result<Vec<Edit>, String> {
+    let Some(rules) = rules else { return Ok(vec![]) };
+    let name = |k: &str| match kind {
+        Rules::L1 => prop_name(doc.flavor, k),
+        _ => k.to_string(),
+    };
+    let items = match rules.as_list() {
+        Some(l) if rules.intrinsic().is_none() => l.items(),
+        _ if rules.as_map().is_some() && rules.intrinsic().is_none() => vec![rules],
+        _ => return Err(format!("its lifecycle rules (`{}`) are not written out; add a noncurrent-version expiration to every rule that expires objects", one_line(rules.text()))),
+    };
+    let mut edits = Vec::new();
+    for item in items {
+        let Some(rule) = item.as_map().filter(|_| item.intrinsic().is_none()) else {
+            return Err(format!("a lifecycle rule (`{}`) is not written out", one_line(item.text())));
+        };
+        if rule.has_spread() {
+            return Err("a lifecycle rule uses a `...spread`".into());
+        }
+        let (expiry, date, noncurrent): (&str, &str, &[&str]) = match kind {
+            Rules::L1 => ("ExpirationInDays", "ExpirationDate", &["NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays"]),
+            Rules::L2 => ("expiration", "expirationDate", &["noncurrentVersionExpiration"]),
+            Rules::TfInline | Rules::TfSplit => ("expiration", "", &["noncurrentVersionExpiration"]),
+        };
+        if noncurrent.iter().any(|k| rule.has(&name(k))) {
+            continue;
+        }
+        if !date.is_empty() && rule.has(&name(date)) {
+            return Err(format!("a lifecycle rule expires objects on a date (`{}`); add a matching noncurrent-version expiration", name(date)));
+        }
+        let Some(v) = rule.get(&name(expiry)) else { continue };
+        let days = match kind {
+            Rules::L1 | Rules::L2 => Some(v),
+            Rules::TfInline => v.as_map().and_then(|m| m.get("days")),
+            Rules::TfSplit => v.as_list().and_then(|l| l.items().first().copied()).or(Some(v)).and_then(|i| i.as_map()?.get("days")),
+        };
+        let days = days.filter(|d| match kind {
+            Rules::L2 => true,
+            _ => d.tag.is_none() && d.text().parse::<u32>().is_ok(),
+        });
+        let Some(days) = days else {
+            return Err(format!("a lifecycle rule's expiration (`{}`) is not a number of days", one_line(v.text())));
+        };
+        let n = match days.text().parse::<i64>() {
+            Ok(d) if !matches!(kind, Rules::L2) => Value::Int(d),
+            _ => Value::code(days.text()),
+        };
+        let value = match kind {
+            Rules::L1 => Value::map([(name("NoncurrentDays").as_str(), n)]),
+            Rules::L2 => n,
+            Rules::TfInline => Value::map([("days", n)]),
+            Rules::TfSplit => Value::List(vec![Value::map([("noncurrentDays", n)])]),
+        };
+        edits.extend(rule.insert(&name(noncurrent[0]), &value, Position::End));
+    }
+    Ok(edits)
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The versioning fix `what`/`edits` with the lifecycle rules kept in step, or a
+/// report without a fix when they cannot be.
+fn with_rules(r: &Resource, rules: Result<Vec<Edit>, String>, what: &str, edits: Vec<Edit>) -> Option<Finding> {
+    match rules {
+        Ok(mut kept) if kept.is_empty() => {
+            kept.extend(edits);
+            finding(r, what, kept)
+        }
+        Ok(mut kept) => {
+            let n = kept.len();
+            kept.extend(edits);
+            finding(r, &format!("{what}, and a noncurrent-version expiration with the same days added to {n} expiring lifecycle rule(s) (on a versioned bucket an expiration only adds a delete marker; without it expired objects would be kept forever as noncurrent versions)"), kept)
+        }
+        Err(why) => {
+            let message = format!("S3 bucket{} does not keep object versions; enable versioning by hand (not fixed: once versioned, expiring objects are kept forever as noncurrent versions, and {why})", name_of(r));
+            Some(META.finding(r.node.start_byte(), message, None))
+        }
+    }
+}
+
 /// CFN `AWS::S3::Bucket` and CDK `CfnBucket`: `VersioningConfiguration.Status`.
 fn check_l1(doc: &Document, r: &Resource) -> Option<Finding> {
     let key = prop_name(doc.flavor, "VersioningConfiguration");
@@ -150,14 +268,16 @@ fn check_l1(doc: &Document, r: &Resource) -> Option<Finding> {
     if props.has_spread() {
         return None;
     }
+    let rules = props.get_path(&[&prop_name(doc.flavor, "LifecycleConfiguration"), &prop_name(doc.flavor, "Rules")]);
+    let rules = in_step(doc, rules, Rules::L1);
     match props.get(&key) {
         None if props.has(&key) => None,
-        None => finding(r, &format!("added `{key}` with status `Enabled`"), props.insert(&key, &enabled, Position::End)),
+        None => with_rules(r, rules, &format!("added `{key}` with status `Enabled`"), props.insert(&key, &enabled, Position::End)),
         Some(v) => {
             let current = v.as_map().filter(|_| v.intrinsic().is_none())?.get(&status)?;
             off_status(&current).then_some(())?;
             let what = format!("its status `{}` turned to `Enabled`", current.as_str().unwrap_or_default());
-            finding(r, &what, vec![current.replace(&Value::str("Enabled"))])
+            with_rules(r, rules, &what, vec![current.replace(&Value::str("Enabled"))])
         }
     }
 }
@@ -168,9 +288,10 @@ fn check_l2(doc: &Document, r: &Resource) -> Option<Finding> {
         let edits = add_props(doc, r, "versioned", Value::Bool(true))?;
         return finding(r, "set `versioned: true`", edits);
     };
+    let rules = in_step(doc, props.get("lifecycleRules"), Rules::L2);
     match switch(&props, "versioned") {
-        Switch::Missing => finding(r, "set `versioned: true`", props.insert("versioned", &Value::Bool(true), Position::End)),
-        Switch::Off(v) => finding(r, "turned `versioned: false` on", vec![v.replace(&Value::Bool(true))]),
+        Switch::Missing => with_rules(r, rules, "set `versioned: true`", props.insert("versioned", &Value::Bool(true), Position::End)),
+        Switch::Off(v) => with_rules(r, rules, "turned `versioned: false` on", vec![v.replace(&Value::Bool(true))]),
         Switch::Left => None,
     }
 }
@@ -183,21 +304,21 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let split = doc.resources.iter().any(|r| r.type_name.starts_with(&format!("{TF_LIB}s3-bucket-")))
         || !buckets.iter().any(|b| b.props.is_some_and(|p| TF_INLINE_BLOCKS.iter().any(|k| p.has(k))));
     for bucket in buckets {
-        let targeted = bucket.binding.as_deref().is_some_and(|b| {
-            resources.iter().any(|r| r.props.and_then(|p| p.get("bucket")).is_some_and(|v| refers_to(&v, b, BUCKET_ATTRS)))
-        });
+        let targeted = bucket.binding.as_deref().is_some_and(|b| !targeting(doc, TF_VERSIONING, "bucket", b, BUCKET_ATTRS).is_empty());
         if targeted {
             continue;
         }
+        let rules = tf_rules(doc, bucket);
         match bucket.props {
-            Some(p) if p.has("versioning") => out.extend(fix_inline(bucket, p)),
+            Some(p) if p.has("versioning") => out.extend(fix_inline(bucket, p, rules)),
             Some(p) if p.has_spread() => {}
-            Some(p) if !split => out.extend(finding(
+            Some(p) if !split => out.extend(with_rules(
                 bucket,
+                rules,
                 "added `versioning: { enabled: true }`",
                 p.insert("versioning", &Value::map([("enabled", Value::Bool(true))]), Position::End),
             )),
-            _ => out.push(add_resource(doc, ts, bucket)),
+            _ => out.extend(add_resource(doc, ts, bucket, rules)),
         }
     }
     for r in resources {
@@ -210,24 +331,37 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     out
 }
 
+/// The CDKTF bucket's lifecycle rules kept in step: its inline `lifecycleRule` and the
+/// `S3BucketLifecycleConfiguration`s that refer to it.
+fn tf_rules(doc: &Document, bucket: &Resource) -> Result<Vec<Edit>, String> {
+    let mut edits = in_step(doc, bucket.props.and_then(|p| p.get("lifecycleRule")), Rules::TfInline)?;
+    if let Some(b) = bucket.binding.as_deref() {
+        for config in targeting(doc, TF_LIFECYCLE, "bucket", b, BUCKET_ATTRS) {
+            edits.extend(in_step(doc, config.props.and_then(|p| p.get("rule")), Rules::TfSplit)?);
+        }
+    }
+    Ok(edits)
+}
+
 /// Inline `versioning: { enabled: false }` (or without `enabled`) on an `S3Bucket`.
-fn fix_inline(bucket: &Resource, props: MapNode) -> Option<Finding> {
+fn fix_inline(bucket: &Resource, props: MapNode, rules: Result<Vec<Edit>, String>) -> Option<Finding> {
     let block = props.get("versioning")?.as_map()?;
     match switch(&block, "enabled") {
-        Switch::Missing => finding(bucket, "added `enabled: true` to its `versioning`", block.insert("enabled", &Value::Bool(true), Position::End)),
-        Switch::Off(v) => finding(bucket, "turned `versioning.enabled` on", vec![v.replace(&Value::Bool(true))]),
+        Switch::Missing => with_rules(bucket, rules, "added `enabled: true` to its `versioning`", block.insert("enabled", &Value::Bool(true), Position::End)),
+        Switch::Off(v) => with_rules(bucket, rules, "turned `versioning.enabled` on", vec![v.replace(&Value::Bool(true))]),
         Switch::Left => None,
     }
 }
 
 /// A new `S3BucketVersioningA` right after the bucket's statement.
-fn add_resource(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
+fn add_resource(doc: &Document, ts: &TsFile, bucket: &Resource, rules: Result<Vec<Edit>, String>) -> Option<Finding> {
     let fresh = fresh_const(doc, bucket, "Bucket");
-    let anchor = match companion_anchor(bucket, &fresh) {
+    let provider = same_provider(bucket);
+    let anchor = match provider.clone().and_then(|_| companion_anchor(bucket, &fresh).map_err(str::to_string)) {
         Ok(a) => a,
         Err(why) => {
             let message = format!("S3 bucket{} does not keep object versions; add an S3BucketVersioningA by hand (not fixed: {why})", name_of(bucket));
-            return META.finding(bucket.node.start_byte(), message, None);
+            return Some(META.finding(bucket.node.start_byte(), message, None));
         }
     };
     let scope = bucket
@@ -241,12 +375,11 @@ fn add_resource(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let enabled = crate::value::quote("Enabled", doc.parsed.style.quote);
     let code = ts.statement_text(&format!(
         "new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n  versioningConfiguration: {{ status: {enabled} }}{comma}\n}})",
-        same_provider(bucket),
+        provider.unwrap_or_default(),
         anchor.target,
     ));
     let mut edits = anchor.edits;
     edits.push(ts.insert_after(anchor.statement, &code));
     edits.extend(import);
-    let message = format!("S3 bucket{} does not keep object versions: added `new {class}(…, {id}, …)` with status `Enabled`", name_of(bucket));
-    META.finding(bucket.node.start_byte(), message, Some(edits))
+    with_rules(bucket, rules, &format!("added `new {class}(…, {id}, …)` with status `Enabled`"), edits)
 }

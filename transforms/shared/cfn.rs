@@ -105,7 +105,10 @@ pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap
     out
 }
 
-fn has_macro(doc: &crate::model::Document) -> bool {
+/// The template declares a macro the tool does not model (any `Transform` but SAM
+/// and the language extensions: `Count`, `ExplodeMap`, a company's own): such a
+/// macro may rename or remove logical ids, so nothing new may refer to them.
+pub(crate) fn has_macro(doc: &crate::model::Document) -> bool {
     let Some(t) = doc.template.and_then(|t| t.get("Transform")) else {
         return false;
     };
@@ -116,6 +119,22 @@ fn has_macro(doc: &crate::model::Document) -> bool {
     names
         .iter()
         .any(|n| !n.as_deref().is_some_and(|n| PLAIN_TRANSFORMS.contains(&n)))
+}
+
+/// Why new resources or statements that refer to existing logical ids are not safe
+/// in this template: an unmodelled `Transform` macro (see [`has_macro`]) or an
+/// `Fn::Transform` snippet (`AWS::Include` or a macro spliced into the template).
+/// `None` when the template is processed only by SAM or the language extensions.
+pub(crate) fn macro_hazard(doc: &crate::model::Document) -> Option<String> {
+    if has_macro(doc) {
+        let names = cfn_transforms(doc).join(", ");
+        return Some(format!("the template's `Transform` ({names}) is a macro the tool does not model; it may rename or remove the logical ids a new resource would refer to"));
+    }
+    let source = doc.source();
+    (source.contains("Fn::Transform") || source.contains("!Transform")).then(|| {
+        "the template splices content in with `Fn::Transform`, which the tool cannot see"
+            .to_string()
+    })
 }
 
 /// The mappings a property value holds as objects of its shape: itself, the items of

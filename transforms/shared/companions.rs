@@ -21,9 +21,7 @@ pub(crate) fn tf_policy_statements<'a>(
         return Some((list, true));
     }
     let data = v.text().strip_suffix(".json")?;
-    let r = doc.resources.iter().find(|r| {
-        r.type_name.ends_with(".DataAwsIamPolicyDocument") && r.binding.as_deref() == Some(data)
-    })?;
+    let r = data_policy_document(doc, data)?;
     Some((r.props?.get("statement")?.as_list()?, false))
 }
 
@@ -157,11 +155,7 @@ pub(crate) fn companion_id(
             (true, false) => format!("{s}-{kebab}"),
             (false, _) => format!("{s}{camel}"),
         };
-        let taken = |c: &str| {
-            [format!("'{c}'"), format!("\"{c}\"")]
-                .iter()
-                .any(|quoted| doc.may_contain(quoted) && doc.source().contains(quoted.as_str()))
-        };
+        let taken = |c: &str| super::has_string_literal(doc, c);
         let unique = (1..)
             .map(|n| {
                 if n == 1 {
@@ -193,6 +187,8 @@ pub(crate) fn companion_id(
 
 /// True when `value` (a companion's reference to its construct) is `binding.attr`
 /// for one of `attrs`, e.g. `bucket.id` or `this.logs.bucket`.
+// Kept for other companion-adding transforms; the S3 ones use the `targeting` index.
+#[allow(dead_code)]
 pub(crate) fn refers_to(
     value: &crate::lang::mapping::ValueNode,
     binding: &str,
@@ -250,13 +246,57 @@ fn lower_camel_words(kebab: &str) -> String {
     out
 }
 
-/// `  provider: <same>,\n` when the CDKTF construct `r` names its provider (another
-/// region or account): a companion resource must use the same one. Empty otherwise.
-pub(crate) fn same_provider(r: &crate::model::Resource) -> String {
-    r.props
-        .and_then(|p| p.get("provider"))
-        .filter(|v| !v.text().contains('\n'))
-        .map_or_else(String::new, |v| format!("  provider: {},\n", v.text()))
+/// The CDKTF meta-arguments that decide where a construct is created (`provider`:
+/// another region or account), to copy onto every companion of `r`, as
+/// (name, expression text). `Err` says why no companion can be placed like `r`:
+/// `count`/`forEach` make `r` a set of resources a single companion cannot follow,
+/// a multi-line `provider` expression cannot be copied as one line.
+pub(crate) fn placement(r: &crate::model::Resource) -> Result<Vec<(&'static str, String)>, String> {
+    let Some(props) = r.props else {
+        return Ok(vec![]);
+    };
+    for iterated in ["count", "forEach"] {
+        if props.has(iterated) {
+            return Err(format!(
+                "it is created `{iterated}` times, and one companion cannot follow each copy"
+            ));
+        }
+    }
+    match props.get("provider") {
+        Some(v) if v.text().contains('\n') => {
+            Err("its `provider` is an expression over several lines; copy it by hand".into())
+        }
+        Some(v) => Ok(vec![("provider", v.text().to_string())]),
+        None if props.has("provider") => Ok(vec![("provider", "provider".to_string())]),
+        None => Ok(vec![]),
+    }
+}
+
+/// `  provider: <same>,\n` for a companion of `r` written as code (see [`placement`]).
+pub(crate) fn same_provider(r: &crate::model::Resource) -> Result<String, String> {
+    Ok(placement(r)?
+        .into_iter()
+        .map(|(k, v)| format!("  {k}: {v},\n"))
+        .collect())
+}
+
+/// The `DataAwsIamPolicyDocument` of the file bound to `binding` (indexed once).
+pub(crate) fn data_policy_document<'d, 'a>(
+    doc: &'d crate::model::Document<'a>,
+    binding: &str,
+) -> Option<&'d crate::model::Resource<'a>> {
+    let index = doc.memo("data-policy-documents", |doc| {
+        let mut m = std::collections::HashMap::new();
+        for (i, r) in doc.resources.iter().enumerate() {
+            if r.type_name.ends_with(".DataAwsIamPolicyDocument") {
+                if let Some(b) = r.binding.as_deref() {
+                    m.entry(b.to_string()).or_insert(i);
+                }
+            }
+        }
+        m
+    });
+    index.get(binding).map(|i| &doc.resources[*i])
 }
 
 /// How to name another export of the module construct `r` comes from: through the
@@ -289,6 +329,46 @@ pub(crate) fn of_module<'d, 'a>(
     doc.resources
         .iter()
         .filter(|r| r.type_name.starts_with(prefix))
+        .collect()
+}
+
+/// The constructs of modules starting with `prefix` whose `key` prop is
+/// `<binding>.<attr>` for one of `attrs` (what [`refers_to`] accepts), in source
+/// order. The file's constructs are indexed by the binding they name on the first
+/// call for (`prefix`, `key`), so asking for every bucket stays linear.
+pub(crate) fn targeting<'d, 'a>(
+    doc: &'d crate::model::Document<'a>,
+    prefix: &'static str,
+    key: &'static str,
+    binding: &str,
+    attrs: &[&str],
+) -> Vec<&'d crate::model::Resource<'a>> {
+    type Index = std::collections::HashMap<String, Vec<(usize, String)>>;
+    let index: std::rc::Rc<Index> = doc.memo(&format!("targeting {prefix} {key}"), |doc| {
+        let mut index = Index::new();
+        for (i, r) in doc.resources.iter().enumerate() {
+            if !r.type_name.starts_with(prefix) {
+                continue;
+            }
+            let Some(v) = r.props.and_then(|p| p.get(key)) else {
+                continue;
+            };
+            let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
+            if let Some((target, attr)) = text.rsplit_once('.') {
+                index
+                    .entry(target.to_string())
+                    .or_default()
+                    .push((i, attr.to_string()));
+            }
+        }
+        index
+    });
+    index
+        .get(binding)
+        .into_iter()
+        .flatten()
+        .filter(|(_, attr)| attrs.contains(&attr.as_str()))
+        .map(|(i, _)| &doc.resources[*i])
         .collect()
 }
 
@@ -363,7 +443,7 @@ mod companion_tests {
                 "b",
                 &["id", "bucket"]
             ));
-            assert_eq!(same_provider(r), "  provider: east,\n");
+            assert_eq!(same_provider(r).as_deref(), Ok("  provider: east,\n"));
             let (class, import) = tf_class(ts, r, "s3-bucket-versioning", "S3BucketVersioningA");
             assert_eq!(class, "aws.s3BucketVersioning.S3BucketVersioningA");
             assert!(import.is_none());

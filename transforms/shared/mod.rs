@@ -1,5 +1,6 @@
 //! Helpers several transforms share (no single AWS service lives here).
 
+mod buckets;
 mod cfn;
 mod companions;
 pub(crate) mod handler;
@@ -8,6 +9,7 @@ pub(crate) mod lambda;
 mod names;
 mod props;
 
+pub(crate) use buckets::*;
 pub(crate) use cfn::*;
 pub(crate) use companions::*;
 pub(crate) use names::*;
