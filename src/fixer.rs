@@ -308,7 +308,7 @@ impl WriteGuard {
     /// `Err(reason)` when applying `chosen` to `before` (giving `after`) changes a unit of
     /// the template that none of their edits lies inside.
     fn check(&mut self, before: &Parsed, after: &str, chosen: &[&Finding]) -> Result<(), String> {
-        use crate::lang::cfn_data::{check_write, to_value, AppliedEdit};
+        use crate::lang::cfn_data::{check_write, to_value_as_written as to_value, AppliedEdit};
         if !self.on {
             return Ok(());
         }

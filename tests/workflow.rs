@@ -320,7 +320,10 @@ fn shipped_hook_and_action_files_parse_and_call_the_tool() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (file, needle) in [
         (".pre-commit-hooks.yaml", "entry: iac-fix"),
-        ("examples/github-action.yml", "iac-fix pr --branch"),
+        ("pre-commit-mirror/.pre-commit-hooks.yaml", "entry: iac-fix"),
+        ("action.yml", "iac-fix pr "),
+        ("examples/github-action-pr.yml", "uses: iac-fix/iac-fix@"),
+        ("examples/github-action-check.yml", "uses: iac-fix/iac-fix@"),
     ] {
         let text = fs::read_to_string(root.join(file)).unwrap();
         iac_fix::lang::verify::check(iac_fix::lang::Syntax::Yaml, &text)
@@ -348,17 +351,18 @@ fn removal_policy_mode_comes_from_the_config_file() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
+    // The default mode never loses data: `retain`.
     let default = diff("");
     assert!(
-        default.contains("+    DeletionPolicy: Delete\n+    UpdateReplacePolicy: Delete"),
+        default.contains("+    DeletionPolicy: Retain\n+    UpdateReplacePolicy: Retain"),
         "{default}"
     );
-    let retain = diff("[transform.removal-policy]\nmode = \"retain\"\n");
+    assert!(!default.contains("Delete\n"), "{default}");
+    let destroy = diff("[transform.removal-policy]\nmode = \"destroy\"\n");
     assert!(
-        retain.contains("+    DeletionPolicy: Retain\n+    UpdateReplacePolicy: Retain"),
-        "{retain}"
+        destroy.contains("+    DeletionPolicy: Delete\n+    UpdateReplacePolicy: Delete"),
+        "{destroy}"
     );
-    assert!(!retain.contains("Delete\n"), "{retain}");
     let unknown = diff("[transform.removal-policy]\nkeep = true\n");
     assert!(
         unknown.is_empty(),

@@ -29,10 +29,22 @@ pub const SECTIONS: [&str; 4] = ["Resources", "Parameters", "Conditions", "Outpu
 /// The template in `source` as data (YAML tags in long form). Errors: the text does
 /// not parse strictly (the reason, with line:column for YAML).
 pub fn to_value(syntax: Syntax, source: &str) -> Result<Value, String> {
+    to_value_with(syntax, source, true)
+}
+
+/// The template as written: like [`to_value`], but a YAML alias stays a reference
+/// (`{"*": <anchor number>}`) instead of a copy of its anchor's value. The write guard
+/// compares these: editing an anchored value legitimately changes every alias of it,
+/// and the entries holding the aliases are not what the fix's edits touched.
+pub fn to_value_as_written(syntax: Syntax, source: &str) -> Result<Value, String> {
+    to_value_with(syntax, source, false)
+}
+
+fn to_value_with(syntax: Syntax, source: &str, expand_aliases: bool) -> Result<Value, String> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     match syntax {
         Syntax::Json => serde_json::from_str(source).map_err(|e| format!("JSON: {e}")),
-        Syntax::Yaml => yaml_value(source),
+        Syntax::Yaml => yaml_value(source, expand_aliases),
         Syntax::TypeScript => Err("not a template syntax".into()),
     }
 }
@@ -44,7 +56,7 @@ enum Open {
     Map(Map<String, Value>, Option<String>, usize, Option<String>),
 }
 
-fn yaml_value(source: &str) -> Result<Value, String> {
+fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
     use saphyr_parser::{Event, Parser, ScalarStyle};
     let mut parser = Parser::new_from_str(source);
     let mut anchors: std::collections::HashMap<usize, Value> = Default::default();
@@ -65,6 +77,11 @@ fn yaml_value(source: &str) -> Result<Value, String> {
                     _ => Value::String(text.into_owned()),
                 };
                 (long_form(tag_name(tag), value), anchor)
+            }
+            Event::Alias(id) if !expand_aliases => {
+                let mut reference = Map::new();
+                reference.insert("*".into(), Value::from(id));
+                (Value::Object(reference), 0)
             }
             Event::Alias(id) => (anchors.get(&id).cloned().unwrap_or(Value::Null), 0),
             Event::SequenceStart(anchor, tag) => {

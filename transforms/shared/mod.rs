@@ -4,8 +4,8 @@ mod buckets;
 mod cfn;
 mod companions;
 pub(crate) mod handler;
-pub(crate) mod lambda_runtimes;
 pub(crate) mod lambda;
+pub(crate) mod lambda_runtimes;
 mod names;
 mod props;
 
