@@ -346,6 +346,15 @@ fn cdk_explicit(doc: &Document, r: &Resource) -> Option<(Fate, String)> {
 fn cdk_plan(doc: &Document, r: &Resource, mode: Mode) -> Plan {
     let ty: &str = &r.type_name;
     if mode == Mode::Retain {
+        // `autoDeleteObjects: true` records a decision to delete the bucket with the stack,
+        // and aws-cdk-lib refuses it at synth with any policy but DESTROY.
+        if let Some(v) = r.props.and_then(|p| p.get("autoDeleteObjects")).filter(|v| ty == CDK_BUCKET && literal_bool(v) != Some(false)) {
+            return Plan::Report(format!(
+                "{} has no explicit removal policy but sets `autoDeleteObjects` (line {}), a decision to delete it with the stack that aws-cdk-lib accepts only with `RemovalPolicy.DESTROY`; not set to retain (mode `retain`). Write the policy you mean by hand",
+                describe(r),
+                doc.line_of(v.start())
+            ));
+        }
         return Plan::Fix(Fate::Retain);
     }
     if let Some(on) = r.props.and_then(|p| protection(doc, p)) {
@@ -471,11 +480,8 @@ fn cdk_fix(doc: &Document, r: &Resource, fate: Fate, mode: Mode, because: Option
             if bucket && destroy && !props.has("autoDeleteObjects") {
                 entries.push(("autoDeleteObjects", Value::Bool(true)));
             }
-            if props.entries().is_empty() {
-                vec![Edit::replace(props.node.byte_range(), object_text(doc, &entries))]
-            } else {
-                insert_entries_at(props, Position::End, &entries)
-            }
+            // An empty `{ /* comment */ }` keeps its comments: the entries go after them.
+            insert_entries_at(props, Position::End, &entries)
         }
         None => {
             // Only `(scope, id)`: a props object is added; a variable is not ours to edit.
@@ -550,6 +556,15 @@ fn check_cdktf(doc: &Document, r: &Resource, mode: Mode) -> Option<Finding> {
         Mode::Destroy => None,
         Mode::Retain if prevented => None,
         Mode::Retain => {
+            // `forceDestroy: true` / `skipFinalSnapshot: true` record a decision that the
+            // resource goes with the stack: preventing its destroy would overrule it.
+            let decided = ["forceDestroy", "skipFinalSnapshot"]
+                .iter()
+                .find_map(|k| props.get(k).filter(|v| literal_bool(v) == Some(true)).map(|v| (*k, v)));
+            if let Some((key, v)) = decided {
+                let message = format!("{what} can be destroyed with the stack; not given `lifecycle.preventDestroy` (mode `retain`): `{key}: true` (line {}) records a decision that it goes with the stack. Decide by hand", doc.line_of(v.start()));
+                return Some(META.finding(at, message, None));
+            }
             let edits = match lifecycle {
                 None => props.insert("lifecycle", &Value::map([("preventDestroy", Value::Bool(true))]), Position::End),
                 Some(l) => l.as_map()?.insert("preventDestroy", &Value::Bool(true), Position::End),
