@@ -81,13 +81,13 @@ fn needless(v: &ValueNode) -> Option<Finding> {
     }
     let at = v.start();
     if let Some(list) = arg.as_list() {
-        let text = list.items().first()?.as_str()?;
+        let text = super::plain_string(list.items().first()?)?;
         has_no_variable(&text).then_some(())?;
         let message = "`Fn::Sub` has no `${…}` variable in its string; write the string without `Sub` \
                        (the variable map is left to you: it may hold a `Ref` that orders resources)";
         return Some(META.finding(at, message, None));
     }
-    let text = arg.as_str()?;
+    let text = super::plain_string(&arg)?;
     has_no_variable(&text).then_some(())?;
     let plain = text.replace("${!", "${");
     let edit = if plain == text {
