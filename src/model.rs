@@ -173,23 +173,32 @@ impl<'a> Document<'a> {
     /// turned into a finding without a fix that says so. A finding belongs to the loop
     /// resource whose entry holds its offset.
     pub fn confine_loop_fixes(&self, findings: &mut [crate::edit::Finding]) {
-        let spans: Vec<(std::ops::Range<usize>, &str, &str)> = self
+        let spans: Vec<(std::ops::Range<usize>, usize, &str, &str)> = self
             .resources
             .iter()
             .filter_map(|r| {
                 let (body, name) = (r.body?, r.in_loop?);
                 let id = r.logical_id.as_deref().unwrap_or_default();
-                Some((r.node.start_byte()..body.node.end_byte(), name, id))
+                let end = self.parsed.trim_back(body.node.end_byte());
+                Some((r.node.start_byte()..end, r.node.start_position().column, name, id))
             })
             .collect();
         if spans.is_empty() {
             return;
         }
         for f in findings.iter_mut() {
-            let Some((span, name, id)) = spans.iter().find(|(s, _, _)| s.contains(&f.offset)) else {
+            let Some((span, column, name, id)) = spans.iter().find(|(s, ..)| s.contains(&f.offset)) else {
                 continue;
             };
-            let inside = |e: &crate::edit::Edit| span.start <= e.range.start && e.range.end <= span.end;
+            // Text inserted right after the entry belongs to it only when it is indented
+            // deeper than the logical id (a property appended to the last mapping);
+            // a new resource or a JSON `, "Key": …` starts at the id's column or before.
+            let inside = |e: &crate::edit::Edit| {
+                let within = span.start <= e.range.start && e.range.end <= span.end;
+                let first = e.text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+                let deeper = first.len() - first.trim_start().len() > *column;
+                within && (e.range.start < span.end || deeper)
+            };
             if f.fix.as_ref().is_some_and(|fx| !fx.edits.iter().all(inside)) {
                 f.fix = None;
                 f.message = format!(

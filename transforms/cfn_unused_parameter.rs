@@ -213,6 +213,17 @@ fn uses(root: MapNode) -> Uses {
                     return;
                 }
             }
+            // `Fn::Transform` as a key beside others splices properties into that mapping.
+            let spliced = v.as_map().and_then(|m| m.get("Fn::Transform"));
+            if let Some(arg) = spliced.or_else(|| v.intrinsic().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1)) {
+                let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());
+                let what = match macro_name {
+                    Some(m) => format!("`Fn::Transform` (`{m}`)"),
+                    None => "`Fn::Transform`".to_string(),
+                };
+                seen.hidden.push((v.start(), what));
+                return;
+            }
             let Some((name, arg)) = v.intrinsic() else { return };
             match name.as_str() {
                 "Ref" => seen.names.extend(arg.as_str()),
@@ -222,14 +233,6 @@ fn uses(root: MapNode) -> Uses {
                         .hidden
                         .push((v.start(), "an `Fn::Sub` whose text is not a plain string".to_string())),
                 },
-                "Fn::Transform" => {
-                    let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());
-                    let what = match macro_name {
-                        Some(m) => format!("`Fn::Transform` (`{m}`)"),
-                        None => "`Fn::Transform`".to_string(),
-                    };
-                    seen.hidden.push((v.start(), what));
-                }
                 _ => {}
             }
         });

@@ -270,7 +270,15 @@ impl<'a> ValueNode<'a> {
             Some(tag) if inner.node.id() == self.node.id() => {
                 Edit::delete(tag.start_byte()..self.node.start_byte())
             }
-            _ => self.replace_inline(&doc.source[inner.outer.start_byte()..inner.end()]),
+            _ => {
+                // A YAML block mapping can end after comments that follow its value
+                // (tree-sitter puts them inside it): they stay.
+                let tail = &doc.source[inner.end().min(self.end())..self.end()];
+                let comments = self.node.kind() == "block_mapping"
+                    && tail.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+                let kept = if comments { tail } else { "" };
+                self.replace_inline(&format!("{}{kept}", &doc.source[inner.outer.start_byte()..inner.end()]))
+            }
         }
     }
 
