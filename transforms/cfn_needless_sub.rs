@@ -18,7 +18,13 @@
 //!                                          #   escape for a literal `${…}`; re-rendered)
 //! ```
 //! CloudFormation JSON: `{"Fn::Sub": "orders-dead-letter"}` → `"orders-dead-letter"`.
-//! The string keeps its quotes and block style (`!Sub |` → `|`). The list form
+//! The string keeps its quotes and block style (`!Sub |` → `|`). Only the `Fn::Sub` node
+//! is replaced; a function around it stays (`UserData: !Base64` + `Fn::Sub: |` on the
+//! next line → `UserData: !Base64 |`; `!If`, `!Join`, `!Select` items alike).
+//! Only a plain string argument is read: a tagged node (`Fn::Sub: !Rain::Embed
+//! server.sh`, whose file a pre-processor inlines, `${…}` variables and all), a mapping
+//! (`{"Rain::Embed": …}`) or a list whose first item is not a plain string is left
+//! alone. The list form
 //! (`!Sub ['text', {Var: …}]`) is reported without a fix: dropping its variable map
 //! could drop a `Ref` that orders resources. Like cfn-lint, it looks in resources,
 //! conditions and outputs, and skips SAM templates (`Transform: AWS::Serverless-…`).

@@ -38,6 +38,10 @@
 //! (`Metadata`, `DependsOn`…), and the Athena `…ConfigurationUpdates` keys, which
 //! `athena-result-configuration` rewrites (merging and dropping update-only flags).
 //!
+//! A key that starts with a character another syntax uses as a quote (`` `anagedPolicyArns ``
+//! in JSON or YAML) is renamed like any other; a key the fix cannot rewrite as written is
+//! reported once without a fix.
+//!
 //! ## Applicability
 //! safe: the unknown key made the template invalid; the renamed one is the property
 //! the author meant.

@@ -1,5 +1,5 @@
 //! ## What it fixes
-//! `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster` resources whose literal
+//! `AWS::RDS::DBInstance`, `AWS::RDS::DBCluster` and `AWS::RDS::GlobalCluster` resources whose literal
 //! `EngineVersion` is deprecated for their literal `Engine` (MySQL, PostgreSQL, Aurora
 //! MySQL, Aurora PostgreSQL): the version becomes the newest supported version of the
 //! same major version (`8.0.28` → `8.0.46`, `13.4` → `13.23`).
@@ -23,6 +23,18 @@
 //! version of the major version is deprecated (PostgreSQL 9.6, Aurora MySQL 5.7…) the
 //! finding has no fix: a major upgrade needs a plan.
 //! `EngineVersion` or `Engine` given as a parameter or an intrinsic is left alone.
+//!
+//! A major-only version (`'16'`, `'8.0'`) asks RDS for the default minor version of
+//! that major version and is left alone (cfn-lint's W3690 list holds the bare
+//! aurora-postgresql majors, a false positive its own E3690 does not share); it is
+//! reported without a fix only when every version of that major is deprecated.
+//!
+//! A global database (`AWS::RDS::GlobalCluster` and the `AWS::RDS::DBCluster`s whose
+//! `GlobalClusterIdentifier` is a `Ref` to it or its literal identifier) runs one
+//! engine version: the global cluster and its clusters move together in one fix (the
+//! global cluster uses the clusters' version table). When one of them cannot move
+//! (its version is a parameter, another engine or another version), each is reported
+//! without a fix.
 //!
 //! The version table follows cfn-lint's own data (the lists behind W3690/W3691);
 //! `scripts/rds-engine-versions.py` regenerates it from the installed cfn-lint.
