@@ -106,9 +106,9 @@ impl Transform for CfnUnusedParameter {
             match not_a_parameter(&name, e.value) {
                 Some(why) => {
                     let message = format!(
-                        "template error: `{name}` under `Parameters` is not a parameter: {why}; a section line \
-                         (`Resources:`) is probably missing or mis-indented: fix the layout by hand \
-                         (CloudFormation rejects the template as it is)"
+                        "template error: `{name}` under `Parameters` is not a parameter: {why}; the layout is \
+                         probably broken (a missing or mis-indented section line such as `Resources:`): fix it \
+                         by hand (CloudFormation rejects the template as it is)"
                     );
                     out.push(META.finding(e.key_node.start_byte(), message, None));
                 }
