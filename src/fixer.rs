@@ -207,11 +207,18 @@ pub fn fix_parsed(
 fn drop_noop_fixes(source: &str, findings: &mut [Finding]) {
     for f in findings.iter_mut() {
         let noop = f.fix.as_ref().is_some_and(|fx| {
-            !fx.edits.is_empty() && fx.edits.iter().all(|e| source.get(e.range.clone()) == Some(e.text.as_str()))
+            !fx.edits.is_empty()
+                && fx
+                    .edits
+                    .iter()
+                    .all(|e| source.get(e.range.clone()) == Some(e.text.as_str()))
         });
         if noop {
             f.fix = None;
-            f.message = format!("{} (the fix changes nothing here: fix it by hand)", f.message);
+            f.message = format!(
+                "{} (the fix changes nothing here: fix it by hand)",
+                f.message
+            );
         }
     }
 }

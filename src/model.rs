@@ -180,14 +180,20 @@ impl<'a> Document<'a> {
                 let (body, name) = (r.body?, r.in_loop?);
                 let id = r.logical_id.as_deref().unwrap_or_default();
                 let end = self.parsed.trim_back(body.node.end_byte());
-                Some((r.node.start_byte()..end, r.node.start_position().column, name, id))
+                Some((
+                    r.node.start_byte()..end,
+                    r.node.start_position().column,
+                    name,
+                    id,
+                ))
             })
             .collect();
         if spans.is_empty() {
             return;
         }
         for f in findings.iter_mut() {
-            let Some((span, column, name, id)) = spans.iter().find(|(s, ..)| s.contains(&f.offset)) else {
+            let Some((span, column, name, id)) = spans.iter().find(|(s, ..)| s.contains(&f.offset))
+            else {
                 continue;
             };
             // Text inserted right after the entry belongs to it only when it is indented
@@ -195,11 +201,18 @@ impl<'a> Document<'a> {
             // a new resource or a JSON `, "Key": …` starts at the id's column or before.
             let inside = |e: &crate::edit::Edit| {
                 let within = span.start <= e.range.start && e.range.end <= span.end;
-                let first = e.text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+                let first = e
+                    .text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default();
                 let deeper = first.len() - first.trim_start().len() > *column;
                 within && (e.range.start < span.end || deeper)
             };
-            if f.fix.as_ref().is_some_and(|fx| !fx.edits.iter().all(inside)) {
+            if f.fix
+                .as_ref()
+                .is_some_and(|fx| !fx.edits.iter().all(inside))
+            {
                 f.fix = None;
                 f.message = format!(
                     "{} (not applied: `{id}` stands for one resource per item of `{name}`, and this \

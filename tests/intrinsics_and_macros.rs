@@ -10,7 +10,9 @@ use std::path::Path;
 
 /// The findings of one transform on a fixture input, after a run with review fixes on.
 fn findings(transform: &str, fixture: &str) -> Vec<Reported> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(fixture);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(fixture);
     let text = std::fs::read_to_string(&path).unwrap();
     let settings = Settings {
         select: vec![transform.to_string()],
@@ -71,7 +73,13 @@ fn opaque_sub_and_pre_processor_tags_keep_parameters() {
         "cfn-unused-parameter/unused-parameter-opaque-sub.yaml",
     ] {
         let found = findings("cfn-unused-parameter", fixture);
-        assert!(!found.is_empty() && found.iter().all(|r| !r.fixable && r.message.contains("an `Fn::Sub` whose text is not a plain string")), "{fixture}: {found:#?}");
+        assert!(
+            !found.is_empty()
+                && found.iter().all(|r| !r.fixable
+                    && r.message
+                        .contains("an `Fn::Sub` whose text is not a plain string")),
+            "{fixture}: {found:#?}"
+        );
     }
     let found = findings(
         "cfn-unused-parameter",
@@ -86,7 +94,10 @@ fn needless_sub_leaves_non_string_arguments() {
         "cfn-needless-sub/needless-sub-non-string-argument.yaml",
         "cfn-needless-sub/needless-sub-non-string-argument.json",
     ] {
-        assert!(findings("cfn-needless-sub", fixture).is_empty(), "{fixture}");
+        assert!(
+            findings("cfn-needless-sub", fixture).is_empty(),
+            "{fixture}"
+        );
     }
 }
 
@@ -99,7 +110,10 @@ fn metadata_mentions_are_reported_not_removed() {
     assert_reports(
         &found,
         &[
-            ("`SubnetPoolFilter` is not used by the template, but `Metadata` names it at line", false),
+            (
+                "`SubnetPoolFilter` is not used by the template, but `Metadata` names it at line",
+                false,
+            ),
             ("`Leftover` is not used anywhere", true),
         ],
     );
@@ -135,7 +149,10 @@ fn loop_resources_get_fixes_that_stay_in_the_loop_or_a_report() {
     );
     assert_reports(
         &found,
-        &[("`Table${Name}` has no point-in-time recovery", true), ("`PlainTable`", true)],
+        &[
+            ("`Table${Name}` has no point-in-time recovery", true),
+            ("`PlainTable`", true),
+        ],
     );
     let found = findings(
         "dynamodb-customer-managed-key",
@@ -153,13 +170,18 @@ fn global_databases_move_together_or_are_reported() {
         "rds-engine-version",
         "rds-engine-version/rds-version-global-cluster-mismatch.json",
     );
-    assert_reports(&found, &[("global database `Global`, `PrimaryCluster`", true)]);
+    assert_reports(
+        &found,
+        &[("global database `Global`, `PrimaryCluster`", true)],
+    );
     let found = findings(
         "rds-engine-version",
         "rds-engine-version/rds-version-global-cluster-mismatch.yaml",
     );
     assert_eq!(found.len(), 3, "{found:#?}");
-    assert!(found.iter().all(|r| !r.fixable && r.message.contains("`Global`, `Primary`, `Secondary`")));
+    assert!(found
+        .iter()
+        .all(|r| !r.fixable && r.message.contains("`Global`, `Primary`, `Secondary`")));
 }
 
 #[test]
@@ -210,7 +232,11 @@ impl iac_fix::transform::Transform for Noop {
     fn meta(&self) -> &'static iac_fix::transform::Meta {
         &NOOP_META
     }
-    fn check(&self, doc: &iac_fix::model::Document, _: &iac_fix::transform::Options) -> Vec<iac_fix::edit::Finding> {
+    fn check(
+        &self,
+        doc: &iac_fix::model::Document,
+        _: &iac_fix::transform::Options,
+    ) -> Vec<iac_fix::edit::Finding> {
         let edit = iac_fix::edit::Edit::replace(0..9, &doc.source()[0..9]);
         vec![NOOP_META.finding(0, "renamed", Some(vec![edit]))]
     }
@@ -219,14 +245,29 @@ static NOOP: Noop = Noop;
 
 #[test]
 fn a_fix_that_changes_nothing_is_a_finding_without_a_fix() {
-    let registry = [iac_fix::transform::Registered { transform: &NOOP, source: "" }];
+    let registry = [iac_fix::transform::Registered {
+        transform: &NOOP,
+        source: "",
+    }];
     let text = "Resources:\n  A:\n    Type: AWS::SNS::Topic\n";
     let settings = Settings::default();
-    let (_, outcome) = process_text(Path::new("t.yaml"), syntax_for_path(Path::new("t.yaml")).unwrap(), text, &registry, &settings)
-        .unwrap()
-        .unwrap();
-    assert!(outcome.internal_errors.is_empty(), "{:?}", outcome.internal_errors);
+    let (_, outcome) = process_text(
+        Path::new("t.yaml"),
+        syntax_for_path(Path::new("t.yaml")).unwrap(),
+        text,
+        &registry,
+        &settings,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(
+        outcome.internal_errors.is_empty(),
+        "{:?}",
+        outcome.internal_errors
+    );
     assert_eq!(outcome.fixes.len(), 1);
     assert!(!outcome.fixes[0].applied && !outcome.fixes[0].fixable);
-    assert!(outcome.fixes[0].message.contains("the fix changes nothing here"));
+    assert!(outcome.fixes[0]
+        .message
+        .contains("the fix changes nothing here"));
 }

@@ -57,22 +57,34 @@ pub fn resources(root: MapNode<'_>) -> Vec<TemplateResource<'_>> {
 /// The prefix of a loop key: `Fn::ForEach::Tables`.
 pub const FOR_EACH: &str = "Fn::ForEach::";
 
-fn collect_resources<'a>(map: MapNode<'a>, in_loop: Option<&'a str>, out: &mut Vec<TemplateResource<'a>>) {
+fn collect_resources<'a>(
+    map: MapNode<'a>,
+    in_loop: Option<&'a str>,
+    out: &mut Vec<TemplateResource<'a>>,
+) {
     let doc = map.doc;
     for e in map.entries() {
         let logical_id = unquote_slice(&doc.source[e.key_node.byte_range()]);
         if logical_id.starts_with(FOR_EACH) {
-            let fragment = e.value.and_then(|v| v.as_list()).and_then(|l| l.items().get(2).and_then(|f| f.as_map()));
+            let fragment = e
+                .value
+                .and_then(|v| v.as_list())
+                .and_then(|l| l.items().get(2).and_then(|f| f.as_map()));
             if let Some(fragment) = fragment {
                 collect_resources(fragment, Some(logical_id), out);
             }
             continue;
         }
-        let Some(body) = e.value.and_then(|v| v.as_map()) else { continue };
+        let Some(body) = e.value.and_then(|v| v.as_map()) else {
+            continue;
+        };
         let type_name = body.get("Type").and_then(|t| {
             let n = t.node;
-            matches!(n.kind(), "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar")
-                .then_some(())?;
+            matches!(
+                n.kind(),
+                "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
+            )
+            .then_some(())?;
             Some(unquote_slice(&doc.source[n.byte_range()]))
         });
         let Some(type_name) = type_name else { continue };

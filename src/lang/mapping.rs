@@ -275,9 +275,14 @@ impl<'a> ValueNode<'a> {
                 // (tree-sitter puts them inside it): they stay.
                 let tail = &doc.source[inner.end().min(self.end())..self.end()];
                 let comments = self.node.kind() == "block_mapping"
-                    && tail.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+                    && tail
+                        .lines()
+                        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
                 let kept = if comments { tail } else { "" };
-                self.replace_inline(&format!("{}{kept}", &doc.source[inner.outer.start_byte()..inner.end()]))
+                self.replace_inline(&format!(
+                    "{}{kept}",
+                    &doc.source[inner.outer.start_byte()..inner.end()]
+                ))
             }
         }
     }
