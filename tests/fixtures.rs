@@ -16,7 +16,9 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         // Sub-folders hold material the cases refer to (handler code), not cases.
+        // `<case>.effect` files declare a fixture's effect on the template, not cases.
         .filter(|p| p.is_file() && !p.to_string_lossy().contains(".expected."))
+        .filter(|p| p.extension().is_none_or(|e| e != "effect"))
         .collect();
     out.sort();
     out
