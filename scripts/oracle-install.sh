@@ -16,7 +16,7 @@ NPM_PACKAGES=(
   cdktf@0.21.0
   @cdktf/provider-aws@21.22.1
 )
-PIP_PACKAGES=(cfn-lint==1.51.0)
+PIP_PACKAGES=(cfn-lint==1.58.0)
 
 stamp="${NPM_PACKAGES[*]} ${PIP_PACKAGES[*]}"
 if [ -f .oracle/stamp ] && [ "$(cat .oracle/stamp)" = "$stamp" ]; then

@@ -9,7 +9,7 @@
 # Set CFN_LINT_VERSION to move the pin (then update the README and CHANGELOG).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=${CFN_LINT_VERSION:-1.51.0}
+version=${CFN_LINT_VERSION:-1.58.0}
 python=.oracle/venv/bin/python
 if ! [ -x "$python" ] || [ "$("$python" -c 'from importlib.metadata import version; print(version("cfn-lint"))' 2>/dev/null)" != "$version" ]; then
   venv=$(mktemp -d)

@@ -134,6 +134,8 @@ pub fn fix_parsed(
                 }
             }
         }
+        doc.confine_loop_fixes(&mut findings);
+        drop_noop_fixes(&current, &mut findings);
         let applicable: Vec<&Finding> = findings
             .iter()
             .filter(|f| {
@@ -231,6 +233,27 @@ pub fn fix_parsed(
     }
     outcome.fixed = current;
     outcome
+}
+
+/// A fix whose edits leave the text as it is would be reported as applied while
+/// nothing changes (and come back at every pass): it becomes a finding without a fix.
+fn drop_noop_fixes(source: &str, findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        let noop = f.fix.as_ref().is_some_and(|fx| {
+            !fx.edits.is_empty()
+                && fx
+                    .edits
+                    .iter()
+                    .all(|e| source.get(e.range.clone()) == Some(e.text.as_str()))
+        });
+        if noop {
+            f.fix = None;
+            f.message = format!(
+                "{} (the fix changes nothing here: fix it by hand)",
+                f.message
+            );
+        }
+    }
 }
 
 /// Greedy choice in source order of fixes that do not conflict with one already taken.

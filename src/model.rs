@@ -30,6 +30,9 @@ pub struct Resource<'a> {
     pub node: Node<'a>,
     /// TS: the statement holding the construct.
     pub statement: Option<Node<'a>>,
+    /// CFN: the `Fn::ForEach::Name` loop whose fragment declares this resource (its
+    /// logical id is a pattern such as `Table${Name}`); see [`Document::confine_loop_fixes`].
+    pub in_loop: Option<&'a str>,
 }
 
 /// One parsed file as transforms see it.
@@ -100,6 +103,7 @@ impl<'a> Document<'a> {
                 body: None,
                 node: call.node,
                 statement: ts.statement_of(call.node),
+                in_loop: None,
             });
         }
         self.ts = Some(ts);
@@ -196,6 +200,63 @@ impl<'a> Document<'a> {
         idx.into_iter().map(|i| &self.resources[i]).collect()
     }
 
+    /// A fix for a resource inside an `Fn::ForEach` loop applies to every resource the
+    /// loop makes, so it may only edit that resource's own entry in the loop's fragment
+    /// (a property or attribute: valid for every item). A fix that also edits elsewhere
+    /// (a companion resource beside it, a `Ref` to a logical id that is a pattern) is
+    /// turned into a finding without a fix that says so. A finding belongs to the loop
+    /// resource whose entry holds its offset.
+    pub fn confine_loop_fixes(&self, findings: &mut [crate::edit::Finding]) {
+        let spans: Vec<(std::ops::Range<usize>, usize, &str, &str)> = self
+            .resources
+            .iter()
+            .filter_map(|r| {
+                let (body, name) = (r.body?, r.in_loop?);
+                let id = r.logical_id.as_deref().unwrap_or_default();
+                let end = self.parsed.trim_back(body.node.end_byte());
+                Some((
+                    r.node.start_byte()..end,
+                    r.node.start_position().column,
+                    name,
+                    id,
+                ))
+            })
+            .collect();
+        if spans.is_empty() {
+            return;
+        }
+        for f in findings.iter_mut() {
+            let Some((span, column, name, id)) = spans.iter().find(|(s, ..)| s.contains(&f.offset))
+            else {
+                continue;
+            };
+            // Text inserted right after the entry belongs to it only when it is indented
+            // deeper than the logical id (a property appended to the last mapping);
+            // a new resource or a JSON `, "Key": …` starts at the id's column or before.
+            let inside = |e: &crate::edit::Edit| {
+                let within = span.start <= e.range.start && e.range.end <= span.end;
+                let first = e
+                    .text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default();
+                let deeper = first.len() - first.trim_start().len() > *column;
+                within && (e.range.start < span.end || deeper)
+            };
+            if f.fix
+                .as_ref()
+                .is_some_and(|fx| !fx.edits.iter().all(inside))
+            {
+                f.fix = None;
+                f.message = format!(
+                    "{} (not applied: `{id}` stands for one resource per item of `{name}`, and this \
+                     fix also changes the template outside that resource; fix it by hand for every item)",
+                    f.message
+                );
+            }
+        }
+    }
+
     pub fn source(&self) -> &'a str {
         &self.parsed.source
     }
@@ -214,6 +275,7 @@ fn from_template(r: TemplateResource<'_>) -> Resource<'_> {
         body: Some(r.body),
         node: r.key_node,
         statement: None,
+        in_loop: r.in_loop,
     }
 }
 

@@ -18,7 +18,13 @@
 //!                                          #   escape for a literal `${…}`; re-rendered)
 //! ```
 //! CloudFormation JSON: `{"Fn::Sub": "orders-dead-letter"}` → `"orders-dead-letter"`.
-//! The string keeps its quotes and block style (`!Sub |` → `|`). The list form
+//! The string keeps its quotes and block style (`!Sub |` → `|`). Only the `Fn::Sub` node
+//! is replaced; a function around it stays (`UserData: !Base64` + `Fn::Sub: |` on the
+//! next line → `UserData: !Base64 |`; `!If`, `!Join`, `!Select` items alike).
+//! Only a plain string argument is read: a tagged node (`Fn::Sub: !Rain::Embed
+//! server.sh`, whose file a pre-processor inlines, `${…}` variables and all), a mapping
+//! (`{"Rain::Embed": …}`) or a list whose first item is not a plain string is left
+//! alone. The list form
 //! (`!Sub ['text', {Var: …}]`) is reported without a fix: dropping its variable map
 //! could drop a `Ref` that orders resources. Like cfn-lint, it looks in resources,
 //! conditions and outputs, and skips SAM templates (`Transform: AWS::Serverless-…`).
@@ -81,13 +87,13 @@ fn needless(v: &ValueNode) -> Option<Finding> {
     }
     let at = v.start();
     if let Some(list) = arg.as_list() {
-        let text = list.items().first()?.as_str()?;
+        let text = super::plain_string(list.items().first()?)?;
         has_no_variable(&text).then_some(())?;
         let message = "`Fn::Sub` has no `${…}` variable in its string; write the string without `Sub` \
                        (the variable map is left to you: it may hold a `Ref` that orders resources)";
         return Some(META.finding(at, message, None));
     }
-    let text = arg.as_str()?;
+    let text = super::plain_string(&arg)?;
     has_no_variable(&text).then_some(())?;
     let plain = text.replace("${!", "${");
     let edit = if plain == text {

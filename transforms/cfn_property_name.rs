@@ -38,6 +38,10 @@
 //! (`Metadata`, `DependsOn`…), and the Athena `…ConfigurationUpdates` keys, which
 //! `athena-result-configuration` rewrites (merging and dropping update-only flags).
 //!
+//! A key that starts with a character another syntax uses as a quote (`` `anagedPolicyArns ``
+//! in JSON or YAML) is renamed like any other; a key the fix cannot rewrite as written is
+//! reported once without a fix.
+//!
 //! ## Applicability
 //! safe: the unknown key made the template invalid; the renamed one is the property
 //! the author meant.
@@ -117,6 +121,17 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
             }
         };
         out.push(META.finding(at, message, None));
+    }
+    // A key the mapping cannot rename (its text is not found as written) is reported
+    // once without a fix; a fix that changes nothing would come back at every pass.
+    let (renames, stuck): (Vec<_>, Vec<_>) = renames.into_iter().partition(|&(i, t)| m.map.rename(&keys[i], t).is_some());
+    for (i, target) in stuck {
+        let message = format!(
+            "`{}` is not a property of `{}`; `{target}` is: rename it by hand (the key cannot be rewritten as written)",
+            m.describe(&keys[i]),
+            m.type_name
+        );
+        out.push(META.finding(entries[i].key_node.start_byte(), message, None));
     }
     out.extend(rename_all(m, &entries, &keys, &renames));
     out

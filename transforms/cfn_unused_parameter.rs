@@ -18,10 +18,25 @@
 //!     Type: String
 //! ```
 //! CloudFormation JSON: the `"LegacyVpcId": { … }` member goes with its comma and lines.
-//! Left alone, as cfn-lint does: templates with a `Transform` (SAM and macros can use a
-//! parameter the template text does not show). A parameter named in the console
-//! layout (`Metadata` → `AWS::CloudFormation::Interface`) is reported without a fix:
-//! remove it there and here together.
+//!
+//! Only real parameters are removed: a mapping with a `Type` that is not a resource
+//! type. An entry of `Parameters` with `Properties` or a resource `Type`
+//! (`AWS::Lambda::Function`), a template section (`Resources:`, `Outputs:`) or an entry
+//! without `Type` is a draft's mis-indented layout: reported as an error, never removed.
+//!
+//! Reported without a fix, because something the tool cannot read may use the
+//! parameter:
+//! - an `Fn::Transform` anywhere in the template (`AWS::Include` splices in a snippet
+//!   whose `Ref`/`Fn::Sub` refer to template parameters; a macro can do the same);
+//! - an `Fn::Sub` whose argument is not a plain string (a pre-processor tag such as
+//!   `!Rain::Embed server.sh`, a mapping): the text it stands for may hold `${Name}`;
+//!   likewise a YAML tag that is not a CloudFormation intrinsic (`!Rain::Module`…);
+//! - the parameter's name written out in a `Metadata` section (the template's or a
+//!   resource's): the console layout (`AWS::CloudFormation::Interface`) or another
+//!   tool (a provisioning portal) reads it; remove it there and here together.
+//!
+//! Left alone, as cfn-lint does: templates with a top-level `Transform` (SAM and macros
+//! can use a parameter the template text does not show).
 //!
 //! ## Applicability
 //! review: a deployment that still passes the parameter (CLI `--parameter-overrides`,
@@ -49,7 +64,27 @@ static META: Meta = Meta {
     options: &[],
 };
 
-const INTERFACE: &str = "AWS::CloudFormation::Interface";
+/// Top-level template sections: one of them under `Parameters` is mis-indented.
+const SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+];
+
+/// The intrinsic functions CloudFormation knows, as YAML short tags (without `!`).
+/// Another tag is a pre-processor's (`!Rain::Embed`, `!Include`): its output is unknown.
+const INTRINSIC_TAGS: &[&str] = &[
+    "Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join",
+    "Select", "Split", "Sub", "Transform", "If", "And", "Equals", "Not", "Or", "ToJsonString",
+    "Length",
+];
 
 impl Transform for CfnUnusedParameter {
     fn meta(&self) -> &'static Meta {
@@ -63,27 +98,39 @@ impl Transform for CfnUnusedParameter {
         let Some(params) = root.get("Parameters").and_then(|p| p.as_map()) else {
             return vec![];
         };
-        if root.has("Transform") {
-            return vec![];
-        }
-        let used = uses(root);
-        let interface = root.get_path(&["Metadata", INTERFACE]).map(|v| v.text()).unwrap_or_default();
-        let entries = params.entries();
-        let unused: Vec<_> = entries.iter().filter(|e| !used.contains(&params.key_text(e))).collect();
-        let all_unused = unused.len() == entries.len();
         let mut out = Vec::new();
-        for e in unused {
+        let entries = params.entries();
+        let mut real = Vec::new();
+        for e in &entries {
             let name = params.key_text(e);
+            match not_a_parameter(&name, e.value) {
+                Some(why) => {
+                    let message = format!(
+                        "template error: `{name}` under `Parameters` is not a parameter: {why}; the layout is \
+                         probably broken (a missing or mis-indented section line such as `Resources:`): fix it \
+                         by hand (CloudFormation rejects the template as it is)"
+                    );
+                    out.push(META.finding(e.key_node.start_byte(), message, None));
+                }
+                None => real.push((name, e)),
+            }
+        }
+        if root.has("Transform") {
+            return out;
+        }
+        let seen = uses(root);
+        let metadata = metadata_values(doc, root);
+        let unused = real.iter().filter(|(name, _)| !seen.names.contains(name));
+        let verdicts: Vec<_> = unused.map(|(name, e)| (name, e, kept_because(doc, &seen, &metadata, name))).collect();
+        // Removing every entry at once would leave `Parameters:` empty, which is invalid.
+        let all_removed = verdicts.iter().filter(|v| v.2.is_none()).count() == entries.len();
+        for (name, e, kept) in verdicts {
             let at = e.key_node.start_byte();
-            if names_word(interface, &name) {
-                let message = format!(
-                    "parameter `{name}` is not used; it is also listed in `Metadata.{INTERFACE}`: remove it from both"
-                );
+            if let Some(message) = kept {
                 out.push(META.finding(at, message, None));
                 continue;
             }
-            // Removing every entry at once would leave `Parameters:` empty, which is invalid.
-            let edits = if all_unused { root.remove("Parameters") } else { params.remove(&name) };
+            let edits = if all_removed { root.remove("Parameters") } else { params.remove(name) };
             let message = format!(
                 "parameter `{name}` is not used anywhere in the template; remove it (and from what passes it)"
             );
@@ -93,25 +140,117 @@ impl Transform for CfnUnusedParameter {
     }
 }
 
+/// The message for an unused parameter the fix must not remove: something the tool
+/// cannot read may use it, or a `Metadata` section names it. `None`: remove it.
+fn kept_because(doc: &Document, seen: &Uses, metadata: &[(ValueNode, String)], name: &str) -> Option<String> {
+    if let Some((offset, what)) = seen.hidden.first() {
+        let line = doc.line_of(*offset);
+        return Some(format!(
+            "parameter `{name}` is not used where the template can be read, but {what} at line {line} \
+             may use it: check what it stands for before removing the parameter"
+        ));
+    }
+    let (offset, section) = metadata
+        .iter()
+        .find_map(|(v, section)| word_at(v.text(), name).map(|i| (v.node.start_byte() + i, section)))?;
+    let line = doc.line_of(offset);
+    Some(format!(
+        "parameter `{name}` is not used by the template, but `{section}` names it at line {line} (the \
+         console's `AWS::CloudFormation::Interface` or another tool may read it): remove it from both by \
+         hand if nothing needs it"
+    ))
+}
+
+/// Why an entry of `Parameters` is not a parameter (a resource, a section or a
+/// mapping without `Type` that landed there); `None` for a parameter.
+fn not_a_parameter(name: &str, value: Option<ValueNode>) -> Option<String> {
+    if SECTIONS.contains(&name) {
+        return Some(format!("it is the template's `{name}` section"));
+    }
+    let Some(map) = value.and_then(|v| v.as_map()) else {
+        return Some("its value is not a mapping with a `Type`".to_string());
+    };
+    if map.has("Properties") {
+        return Some("it has `Properties`, as a resource does".to_string());
+    }
+    let Some(ty) = map.get("Type") else {
+        return Some("it has no `Type`".to_string());
+    };
+    let ty = ty.as_str()?;
+    resource_type(&ty).then(|| format!("its `Type: {ty}` is a resource type"))
+}
+
+/// `AWS::Lambda::Function`, `Custom::X`, `Alexa::ASK::Skill`: a resource type, not a
+/// parameter type (`String`, `List<…>`, `AWS::EC2::VPC::Id` and the other
+/// AWS-specific types have four parts, `AWS::SSM::Parameter::Value<…>` too).
+fn resource_type(ty: &str) -> bool {
+    let parts: Vec<&str> = ty.split("::").collect();
+    ty.starts_with("Custom::")
+        || parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// What the template uses, and where it holds something that may use more.
+struct Uses {
+    names: HashSet<String>,
+    /// (offset, what): constructs whose parameter uses cannot be read.
+    hidden: Vec<(usize, String)>,
+}
+
 /// The names the template uses as cfn-lint counts them: every `Ref` target and every
-/// `${Name}` of a `Fn::Sub` string (`${!Name}` is an escape), wherever they stand.
-fn uses(root: MapNode) -> HashSet<String> {
-    let mut used = HashSet::new();
+/// `${Name}` of a `Fn::Sub` string (`${!Name}` is an escape), wherever they stand;
+/// and the `Fn::Transform`s, unreadable `Fn::Sub` arguments and pre-processor tags
+/// that may hide more.
+fn uses(root: MapNode) -> Uses {
+    let mut seen = Uses { names: HashSet::new(), hidden: vec![] };
     for e in root.entries() {
         let Some(value) = e.value else { continue };
         super::walk_cfn(value, &mut vec![], &mut |v: &ValueNode, _| {
+            if let Some(tag) = v.tag {
+                let tag = &v.doc.source[tag.byte_range()];
+                let name = tag.trim_start_matches('!');
+                if !INTRINSIC_TAGS.contains(&name) {
+                    seen.hidden.push((v.start(), format!("the pre-processor tag `{tag}`")));
+                    return;
+                }
+            }
+            // `Fn::Transform` as a key beside others splices properties into that mapping.
+            let spliced = v.as_map().and_then(|m| m.get("Fn::Transform"));
+            if let Some(arg) = spliced.or_else(|| v.intrinsic().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1)) {
+                let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());
+                let what = match macro_name {
+                    Some(m) => format!("`Fn::Transform` (`{m}`)"),
+                    None => "`Fn::Transform`".to_string(),
+                };
+                seen.hidden.push((v.start(), what));
+                return;
+            }
             let Some((name, arg)) = v.intrinsic() else { return };
             match name.as_str() {
-                "Ref" => used.extend(arg.as_str()),
-                "Fn::Sub" => {
-                    let text = arg.as_list().and_then(|l| l.items().first()?.as_str()).or_else(|| arg.as_str());
-                    used.extend(text.iter().flat_map(|t| sub_names(t)));
-                }
+                "Ref" => seen.names.extend(arg.as_str()),
+                "Fn::Sub" => match super::sub_template(&arg) {
+                    Some(text) => seen.names.extend(sub_names(&text)),
+                    None => seen
+                        .hidden
+                        .push((v.start(), "an `Fn::Sub` whose text is not a plain string".to_string())),
+                },
                 _ => {}
             }
         });
     }
-    used
+    seen.hidden.sort();
+    seen
+}
+
+/// The `Metadata` values of the template and of its resources, with where they stand.
+fn metadata_values<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Vec<(ValueNode<'a>, String)> {
+    let mut out: Vec<(ValueNode, String)> = root.get("Metadata").map(|m| (m, "Metadata".to_string())).into_iter().collect();
+    for r in &doc.resources {
+        if let Some(m) = r.body.and_then(|b| b.get("Metadata")) {
+            let id = r.logical_id.as_deref().unwrap_or_default();
+            out.push((m, format!("Resources.{id}.Metadata")));
+        }
+    }
+    out
 }
 
 /// `${Name}` variables of a Sub string, as cfn-lint's `get_sub_parameters` reads them
@@ -126,7 +265,10 @@ fn sub_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `word` stands in `text` between non-identifier characters.
-fn names_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|w| w == word)
+/// Where `word` first stands in `text` between non-identifier characters.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        !text[..i].chars().next_back().is_some_and(is_word) && !text[i + word.len()..].chars().next().is_some_and(is_word)
+    })
 }

@@ -14,6 +14,10 @@ pub struct TemplateResource<'a> {
     pub properties: Option<MapNode<'a>>,
     /// The `LogicalId` key node (where findings point).
     pub key_node: Node<'a>,
+    /// The `Fn::ForEach::Name` key of the innermost loop whose template fragment holds
+    /// this resource (`AWS::LanguageExtensions`): its logical id is a pattern
+    /// (`Table${Name}`) that stands for one resource per item of the loop.
+    pub in_loop: Option<&'a str>,
 }
 
 /// The top-level mapping of the (first) document, if the file has one.
@@ -38,35 +42,61 @@ pub fn is_template(doc: &Parsed) -> bool {
     root_map(doc).is_some_and(|m| m.has("Resources") || m.has("AWSTemplateFormatVersion"))
 }
 
-/// The resources of a template, in source order.
+/// The resources of a template, in source order, including those in the template
+/// fragment of an `Fn::ForEach::Name: [Identifier, Collection, {Fragment}]` loop
+/// (`Transform: AWS::LanguageExtensions`), nested loops too.
 pub fn resources(root: MapNode<'_>) -> Vec<TemplateResource<'_>> {
     let Some(map) = root.get("Resources").and_then(|v| v.as_map()) else {
         return vec![];
     };
-    let doc = root.doc;
-    map.entries()
-        .into_iter()
-        .filter_map(|e| {
-            let body = e.value?.as_map()?;
-            let type_name = body.get("Type").and_then(|t| {
-                let n = t.node;
-                matches!(
-                    n.kind(),
-                    "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
-                )
-                .then_some(())?;
-                Some(unquote_slice(&doc.source[n.byte_range()]))
-            })?;
-            let logical_id = unquote_slice(&doc.source[e.key_node.byte_range()]);
-            Some(TemplateResource {
-                logical_id,
-                type_name,
-                body,
-                properties: body.get("Properties").and_then(|p| p.as_map()),
-                key_node: e.key_node,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    collect_resources(map, None, &mut out);
+    out
+}
+
+/// The prefix of a loop key: `Fn::ForEach::Tables`.
+pub const FOR_EACH: &str = "Fn::ForEach::";
+
+fn collect_resources<'a>(
+    map: MapNode<'a>,
+    in_loop: Option<&'a str>,
+    out: &mut Vec<TemplateResource<'a>>,
+) {
+    let doc = map.doc;
+    for e in map.entries() {
+        let logical_id = unquote_slice(&doc.source[e.key_node.byte_range()]);
+        if logical_id.starts_with(FOR_EACH) {
+            let fragment = e
+                .value
+                .and_then(|v| v.as_list())
+                .and_then(|l| l.items().get(2).and_then(|f| f.as_map()));
+            if let Some(fragment) = fragment {
+                collect_resources(fragment, Some(logical_id), out);
+            }
+            continue;
+        }
+        let Some(body) = e.value.and_then(|v| v.as_map()) else {
+            continue;
+        };
+        let type_name = body.get("Type").and_then(|t| {
+            let n = t.node;
+            matches!(
+                n.kind(),
+                "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
+            )
+            .then_some(())?;
+            Some(unquote_slice(&doc.source[n.byte_range()]))
+        });
+        let Some(type_name) = type_name else { continue };
+        out.push(TemplateResource {
+            logical_id,
+            type_name,
+            body,
+            properties: body.get("Properties").and_then(|p| p.as_map()),
+            key_node: e.key_node,
+            in_loop,
+        });
+    }
 }
 
 /// Keys and types are plain identifiers; strip quotes without allocating.

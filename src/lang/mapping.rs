@@ -182,11 +182,15 @@ impl<'a> ValueNode<'a> {
             } else {
                 format!("Fn::{name}")
             };
+            // The argument stands after the tag: a block argument on the next lines
+            // (`!Base64` then `Fn::Sub: …`) is replaced from the tag's end, which keeps
+            // the tag (from the key's colon it would go too).
             return Some((
                 long,
                 ValueNode {
                     tag: None,
                     outer: self.node,
+                    colon_end: Some(tag.end_byte()),
                     ..*self
                 },
             ));
@@ -286,7 +290,20 @@ impl<'a> ValueNode<'a> {
             Some(tag) if inner.node.id() == self.node.id() => {
                 Edit::delete(tag.start_byte()..self.node.start_byte())
             }
-            _ => self.replace_inline(&doc.source[inner.outer.start_byte()..inner.end()]),
+            _ => {
+                // A YAML block mapping can end after comments that follow its value
+                // (tree-sitter puts them inside it): they stay.
+                let tail = &doc.source[inner.end().min(self.end())..self.end()];
+                let comments = self.node.kind() == "block_mapping"
+                    && tail
+                        .lines()
+                        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+                let kept = if comments { tail } else { "" };
+                self.replace_inline(&format!(
+                    "{}{kept}",
+                    &doc.source[inner.outer.start_byte()..inner.end()]
+                ))
+            }
         }
     }
 
@@ -377,9 +394,16 @@ impl<'a> MapNode<'a> {
     /// the key (bare or quoted), nor with an escape, anchor or tag that could hide it.
     fn key_may_be(&self, member: &Node, key: &str) -> bool {
         let text = &self.doc.source[member.start_byte()..member.end_byte()];
-        let bare = text.trim_start_matches(['"', '\'', '`']);
+        // One opening quote of the syntax: a key may itself start with a quote
+        // character of another syntax (a backtick in JSON or YAML) or a second quote.
+        let quotes: &[char] = match self.doc.syntax {
+            Syntax::Json => &['"'],
+            Syntax::Yaml => &['"', '\''],
+            Syntax::TypeScript => &['"', '\'', '`'],
+        };
+        let bare = text.strip_prefix(quotes).unwrap_or(text);
         bare.starts_with(key)
-            || text.starts_with(['"', '\'', '`']) && text.contains('\\')
+            || text.starts_with(quotes) && text.contains('\\')
             // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
             || text.starts_with(['&', '!', '?', '['])
     }

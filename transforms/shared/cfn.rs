@@ -202,6 +202,27 @@ pub(crate) fn walk_cfn<'a>(
     }
 }
 
+/// The text of a plain string scalar. A tagged node (`!Rain::Embed server.sh`,
+/// `!Include …`: a pre-processor puts text there that may hold `${…}` variables), a
+/// mapping (`{"Rain::Embed": …}`), an alias or another intrinsic is not a string
+/// this transform can read: `None`, and the `Sub` is left alone.
+pub(crate) fn plain_string(v: &crate::lang::mapping::ValueNode) -> Option<String> {
+    let scalar = matches!(
+        v.node.kind(),
+        "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar" | "block_scalar"
+    );
+    (scalar && v.tag.is_none()).then(|| v.as_str())?
+}
+
+/// The template string of an `Fn::Sub` argument (`'text'` or `['text', {vars}]`) when
+/// it is a plain string; `None` when the argument is opaque (see [`plain_string`]).
+pub(crate) fn sub_template(arg: &crate::lang::mapping::ValueNode) -> Option<String> {
+    match arg.as_list() {
+        Some(list) => plain_string(list.items().first()?),
+        None => plain_string(arg),
+    }
+}
+
 /// The template declares a transform (`Transform: AWS::Serverless-2016-10-31`, or a
 /// list): cfn-lint lints such templates after expanding them, or skips rules on them.
 pub(crate) fn cfn_transforms(doc: &crate::model::Document) -> Vec<String> {
