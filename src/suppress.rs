@@ -342,6 +342,20 @@ fn target(doc: &Document, comment: Node) -> Range<usize> {
             _ => break,
         }
     }
+    // A comment that is the last thing in its TS object (`{ // iac-fix-ignore: x }`, props
+    // with nothing else in them) governs what the object belongs to: the call or `new`
+    // that takes it (a construct and its props), else the object itself.
+    if doc.parsed.syntax == Syntax::TypeScript && src[at..].starts_with('}') {
+        let object = ancestor(comment, "object").filter(|o| o.end_byte() == at + 1);
+        if let Some(object) = object {
+            let owner = object
+                .parent()
+                .filter(|p| p.kind() == "arguments")
+                .and_then(|a| a.parent())
+                .filter(|c| matches!(c.kind(), "new_expression" | "call_expression"));
+            return owner.unwrap_or(object).byte_range();
+        }
+    }
     let Some(mut node) = descendants_at(doc, at) else {
         return 0..0;
     };

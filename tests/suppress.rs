@@ -222,3 +222,32 @@ fn cfn_guard_suppressed_rules() {
     assert_eq!(o.fixed, template);
     assert_eq!(o.suppressed.len(), 2, "{:?}", o.suppressed);
 }
+
+/// A suppression comment that is all a construct's props hold (`{ // iac-fix-ignore: id }`)
+/// governs the construct: nothing is inserted under it, and it is not reported unused.
+#[test]
+fn comment_alone_in_empty_props_suppresses_its_construct() {
+    let source = "import * as cdk from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';\nexport class S extends cdk.Stack {\n  constructor(scope: cdk.App) {\n    super(scope, 'S');\n    new s3.Bucket(this, 'Scratch', {\n      // iac-fix-ignore: s3-versioning\n    });\n    new s3.Bucket(this, 'Other', { /* iac-fix-ignore: s3-versioning */ });\n  }\n}\n";
+    let path = Path::new("stack.ts");
+    let settings = Settings {
+        select: vec!["s3-versioning".into()],
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let (_, o) = process_text(
+        path,
+        syntax_for_path(path).unwrap(),
+        source,
+        REGISTRY,
+        &settings,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(o.fixed, source);
+    assert_eq!(o.suppressed.len(), 2, "{:?}", o.suppressed);
+    assert!(
+        o.unused_suppressions.is_empty(),
+        "{:?}",
+        o.unused_suppressions
+    );
+}
