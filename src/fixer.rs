@@ -110,12 +110,16 @@ pub fn fix_parsed(
     let mut current = source;
     let mut outcome = Outcome::default();
     let mut broken: HashSet<(&'static str, String)> = HashSet::new();
+    // Suppressions are read once, from the text as the user wrote it: a later pass's
+    // insertions must not move what a comment governs (a comment alone in an object
+    // that another fix filled). Findings of later passes are mapped back to it.
+    let mut suppressions: Option<Suppressions> = None;
     for pass in 0..MAX_PASSES {
         let parsed = first
             .take()
             .unwrap_or_else(|| Parsed::new(flavor.syntax(), current.clone()));
         let doc = Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
-        let suppressions = Suppressions::of(&doc);
+        let suppressions = &*suppressions.get_or_insert_with(|| Suppressions::of(&doc));
         let mut findings: Vec<Finding> = Vec::new();
         let mut suppressed: Vec<(Finding, String)> = Vec::new();
         for t in &transforms {
@@ -128,7 +132,7 @@ pub fn fix_parsed(
                 crate::packages::refuse_unlisted_imports(path, ts, &mut found);
             }
             for f in found {
-                match suppressions.by(&f, t.meta()) {
+                match suppressions.by(origins.to_original(f.offset), t.meta()) {
                     Some(by) => suppressed.push((f, by)),
                     None => findings.push(f),
                 }

@@ -15,7 +15,6 @@
 //! `NagSuppressions.addResourceSuppressions(x, [{ id }])`, `addStackSuppressions` and v3
 //! `Validations.of(x).acknowledge({ id })`.
 
-use crate::edit::Finding;
 use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::{descendants, named_children, Syntax};
 use crate::model::Document;
@@ -60,10 +59,11 @@ impl Suppressions {
         s
     }
 
-    /// What suppresses `finding` of the transform `meta`, if anything.
-    pub fn by(&self, finding: &Finding, meta: &Meta) -> Option<String> {
+    /// What suppresses a finding of the transform `meta` at `offset` (a byte offset in the
+    /// text these suppressions were read from), if anything.
+    pub fn by(&self, offset: usize, meta: &Meta) -> Option<String> {
         let rule = self.rules.iter().find(|r| {
-            r.range.contains(&finding.offset)
+            r.range.contains(&offset)
                 && (r.ids.is_empty()
                     || r.ids
                         .iter()

@@ -251,3 +251,47 @@ fn comment_alone_in_empty_props_suppresses_its_construct() {
         o.unused_suppressions
     );
 }
+
+/// With every transform on, other fixes fill the props the comment sits in: the comment
+/// keeps governing the construct (entries go before it), and a second run changes nothing.
+#[test]
+fn comment_alone_in_props_survives_other_fixes_and_a_second_run() {
+    let source = "import * as cdk from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';\nexport class S extends cdk.Stack {\n  constructor(scope: cdk.App) {\n    super(scope, 'S');\n    new s3.Bucket(this, 'C', {\n      // iac-fix-ignore: s3-versioning\n    });\n    new s3.Bucket(this, 'D', { /* iac-fix-ignore: s3-versioning */ });\n  }\n}\n";
+    let path = Path::new("stack.ts");
+    let settings = Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let run = |text: &str| {
+        process_text(
+            path,
+            syntax_for_path(path).unwrap(),
+            text,
+            REGISTRY,
+            &settings,
+        )
+        .unwrap()
+        .unwrap()
+        .1
+    };
+    let first = run(source);
+    assert_ne!(first.fixed, source, "other transforms fix the buckets");
+    assert!(!first.fixed.contains("versioned"), "{}", first.fixed);
+    assert!(
+        first
+            .fixed
+            .contains("enforceSSL: true,\n      // iac-fix-ignore: s3-versioning\n    });"),
+        "{}",
+        first.fixed
+    );
+    assert!(
+        first
+            .fixed
+            .contains("enforceSSL: true, /* iac-fix-ignore: s3-versioning */ }"),
+        "{}",
+        first.fixed
+    );
+    let second = run(&first.fixed);
+    assert_eq!(second.fixed, first.fixed);
+    assert_eq!(second.suppressed.len(), 2, "{:?}", second.suppressed);
+}

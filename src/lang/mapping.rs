@@ -578,6 +578,9 @@ impl<'a> MapNode<'a> {
         let entry = r.entry(key, value, &inner);
         let nl = doc.style.newline;
         let kept = &doc.source[open..close];
+        if let Some(edit) = before_suppression(doc, open, kept, &[entry.clone()], &inner) {
+            return edit;
+        }
         if !kept.trim().is_empty() && doc.syntax != Syntax::Json {
             let comma = if doc.syntax == Syntax::TypeScript && doc.style.trailing_comma {
                 ","
@@ -647,6 +650,9 @@ impl<'a> MapNode<'a> {
         let nl = doc.style.newline;
         let comma = if doc.style.trailing_comma { "," } else { "" };
         let kept = &doc.source[open..close];
+        if let Some(edit) = before_suppression(doc, open, kept, &texts, &inner) {
+            return Some(edit);
+        }
         let end = if kept.trim().is_empty() {
             open
         } else {
@@ -996,6 +1002,28 @@ fn block_scalar_value(text: &str) -> String {
     } else {
         joined.join("\n") + "\n"
     }
+}
+
+/// A TS object that holds only comments, one of them an `iac-fix-ignore` directive, gets
+/// its first entries *before* the comments: a suppression that is the last thing in a
+/// construct's props governs the construct (`src/suppress.rs`), and must still be last
+/// after the fix, or a second run would read it as governing the new entry only.
+fn before_suppression(
+    doc: &Parsed,
+    open: usize,
+    kept: &str,
+    texts: &[String],
+    inner: &str,
+) -> Option<Edit> {
+    if doc.syntax != Syntax::TypeScript || !kept.contains("iac-fix-ignore") {
+        return None;
+    }
+    if kept.contains('\n') {
+        let nl = doc.style.newline;
+        let lines = texts.join(&format!(",{nl}{inner}"));
+        return Some(Edit::insert(open, format!("{nl}{inner}{lines},")));
+    }
+    Some(Edit::insert(open, format!(" {},", texts.join(", "))))
 }
 
 #[cfg(test)]
