@@ -578,7 +578,9 @@ impl<'a> MapNode<'a> {
         let entry = r.entry(key, value, &inner);
         let nl = doc.style.newline;
         let kept = &doc.source[open..close];
-        if let Some(edit) = before_suppression(doc, open, kept, &[entry.clone()], &inner) {
+        if let Some(edit) =
+            before_suppression(doc, open, kept, std::slice::from_ref(&entry), &inner)
+        {
             return edit;
         }
         if !kept.trim().is_empty() && doc.syntax != Syntax::Json {
