@@ -991,7 +991,9 @@ mod fuzz_pipeline;
 /// The fuzzer's line-break mutation (`fuzz/src/lib.rs`) over every fixture input and
 /// seeded mutations of them: CR-only and CRLF forms fixed exactly like the LF form, a
 /// mix with lone CRs refused, other mixes parse. `IAC_FIX_LINE_FUZZ_SECS=N` keeps
-/// mutating for N seconds (a bounded fuzzing run without cargo-fuzz).
+/// mutating for N seconds (a bounded fuzzing run without cargo-fuzz);
+/// `IAC_FIX_LINE_FUZZ_SYNTAX=ts|json|yaml` limits the mutated inputs to one syntax and
+/// `IAC_FIX_LINE_FUZZ_SEED=N` picks another sequence, so runs can share the cores.
 #[test]
 fn line_break_mutations_lose_nothing() {
     let mut inputs = Vec::new();
@@ -1009,6 +1011,15 @@ fn line_break_mutations_lose_nothing() {
     for (syntax, text) in &inputs {
         fuzz_pipeline::line_breaks(*syntax, text);
     }
+    if let Ok(only) = std::env::var("IAC_FIX_LINE_FUZZ_SYNTAX") {
+        let wanted = match only.as_str() {
+            "ts" => iac_fix::lang::Syntax::TypeScript,
+            "json" => iac_fix::lang::Syntax::Json,
+            "yaml" => iac_fix::lang::Syntax::Yaml,
+            other => panic!("IAC_FIX_LINE_FUZZ_SYNTAX: `{other}` is not ts, json or yaml"),
+        };
+        inputs.retain(|(syntax, _)| *syntax == wanted);
+    }
     let secs: u64 = std::env::var("IAC_FIX_LINE_FUZZ_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -1018,7 +1029,10 @@ fn line_break_mutations_lose_nothing() {
         "", "\n", "\n\n", "  ", "\t", "#", "- ", ": ", "{", "}", "[", "]", ",", "'", "\"", "|\n",
         ">-\n", "//", "/*", "*/", "`",
     ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut seed: u64 = std::env::var("IAC_FIX_LINE_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(0x9e37_79b9_7f4a_7c15, |s| s | 1);
     let mut next = move || {
         seed ^= seed >> 12;
         seed ^= seed << 25;
