@@ -7,4 +7,4 @@
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 <fixture path or part of it>" >&2; exit 2; }
 cd "$(dirname "$0")/.."
-IAC_FIX_EFFECT="$1" exec cargo test -q --test cfn_effect print_effect -- --nocapture --exact
+IAC_FIX_EFFECT="$1" exec cargo test -q --test cfn_effect print_effect -- --nocapture --exact --ignored
