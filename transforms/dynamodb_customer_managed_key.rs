@@ -102,7 +102,7 @@ use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{cfn_logical_id, cfn_references, insert_entries, literal_bool, lower_camel, unique};
+use crate::transforms::{cfn_logical_id, cfn_references, insert_entries, literal_bool, lower_camel, placement_before, unique};
 use crate::value::{quote, Value};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -367,7 +367,7 @@ fn check_ts(doc: &Document) -> Vec<Finding> {
             out.push(report(&format!("its `{k}` each need a key in their own region")));
             continue;
         }
-        let (stmt, scope, id) = match placement(ts, r) {
+        let (stmt, scope, id) = match placement_before(ts, r).map(|p| (p.stmt, p.scope, p.id)) {
             Ok(p) => p,
             Err(why) => {
                 out.push(report(why));
@@ -497,40 +497,6 @@ fn l2_edits<'a>(ts: &TsFile, props: &MapNode<'a>, current: Option<ValueNode<'a>>
         None => out.extend(insert_entries(*props, &[("encryption", Value::code(value)), ("encryptionKey", Value::code(key))])),
     }
     ("encryption", out)
-}
-
-const FUNCTION_KINDS: &[&str] = &["arrow_function", "function_expression", "function_declaration", "method_definition", "generator_function", "generator_function_declaration"];
-const LOOP_KINDS: &[&str] = &["for_statement", "for_in_statement", "while_statement", "do_statement"];
-
-/// The statement the key goes before, the construct's scope text and its id argument.
-fn placement<'a>(ts: &TsFile<'a>, r: &Resource<'a>) -> Result<(Node<'a>, String, Option<ValueNode<'a>>), &'static str> {
-    let stmt = r.statement.ok_or("it is not part of a statement")?;
-    if stmt.parent().is_some_and(|p| p.kind() == "class_body") {
-        return Err("it is declared as a class field");
-    }
-    let mut cur = r.node;
-    while cur.id() != stmt.id() {
-        if FUNCTION_KINDS.contains(&cur.kind()) {
-            return Err("it is created inside a callback");
-        }
-        cur = cur.parent().ok_or("it is not part of a statement")?;
-    }
-    let mut up = stmt.parent();
-    while let Some(n) = up {
-        if LOOP_KINDS.contains(&n.kind()) {
-            return Err("it is created in a loop");
-        }
-        if FUNCTION_KINDS.contains(&n.kind()) {
-            if matches!(n.kind(), "arrow_function" | "function_expression") && n.parent().is_some_and(|p| p.kind() == "arguments") {
-                return Err("it is created in a callback");
-            }
-            break;
-        }
-        up = n.parent();
-    }
-    let args = ts.args(r.node.child_by_field_name("arguments").ok_or("it has no arguments")?);
-    let scope = args.first().ok_or("it has no scope argument")?.text().to_string();
-    Ok((stmt, scope, args.get(1).copied()))
 }
 
 /// `orders` → `ordersKey`, `this.table` → `tableKey`; from the construct id without a binding.

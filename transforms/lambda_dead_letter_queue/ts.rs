@@ -6,69 +6,8 @@ use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transforms::{lower_camel, unique};
 use crate::value::quote;
-use tree_sitter::Node;
 
-const FUNCTION_KINDS: &[&str] = &[
-    "arrow_function",
-    "function_expression",
-    "function_declaration",
-    "method_definition",
-    "generator_function",
-    "generator_function_declaration",
-];
-const LOOP_KINDS: &[&str] = &[
-    "for_statement",
-    "for_in_statement",
-    "while_statement",
-    "do_statement",
-];
-
-/// Where a queue statement can go for a construct: before `stmt`, in `scope`.
-pub(super) struct Placement<'a> {
-    pub stmt: Node<'a>,
-    pub scope: String,
-    pub id: Option<ValueNode<'a>>,
-}
-
-pub(super) fn placement<'a>(ts: &TsFile<'a>, r: &Resource<'a>) -> Result<Placement<'a>, &'static str> {
-    let stmt = r.statement.ok_or("it is not part of a statement")?;
-    if stmt.parent().is_some_and(|p| p.kind() == "class_body") {
-        return Err("it is declared as a class field");
-    }
-    let mut cur = r.node;
-    while cur.id() != stmt.id() {
-        if FUNCTION_KINDS.contains(&cur.kind()) {
-            return Err("it is created inside a callback");
-        }
-        cur = cur.parent().ok_or("it is not part of a statement")?;
-    }
-    let mut up = stmt.parent();
-    while let Some(n) = up {
-        if LOOP_KINDS.contains(&n.kind()) {
-            return Err("it is created in a loop");
-        }
-        if FUNCTION_KINDS.contains(&n.kind()) {
-            let callback = matches!(n.kind(), "arrow_function" | "function_expression")
-                && n.parent().is_some_and(|p| p.kind() == "arguments");
-            if callback {
-                return Err("it is created in a callback (e.g. `forEach`)");
-            }
-            break;
-        }
-        up = n.parent();
-    }
-    let arguments = r
-        .node
-        .child_by_field_name("arguments")
-        .ok_or("it has no arguments")?;
-    let args = ts.args(arguments);
-    let scope = args.first().ok_or("it has no scope argument")?.text();
-    Ok(Placement {
-        stmt,
-        scope: scope.to_string(),
-        id: args.get(1).copied(),
-    })
-}
+pub(super) use crate::transforms::{placement_before as placement, Placement};
 
 /// Whether the `...spread`s of `props` set any of `keys`: `None` when a spread is not an
 /// object literal bound to a const of this file (`...commonProps`).

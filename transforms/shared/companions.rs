@@ -372,6 +372,76 @@ pub(crate) fn targeting<'d, 'a>(
         .collect()
 }
 
+const FUNCTION_KINDS: &[&str] = &[
+    "arrow_function",
+    "function_expression",
+    "function_declaration",
+    "method_definition",
+    "generator_function",
+    "generator_function_declaration",
+];
+const LOOP_KINDS: &[&str] = &[
+    "for_statement",
+    "for_in_statement",
+    "while_statement",
+    "do_statement",
+];
+
+/// Where a statement declaring something a construct needs first (its dead-letter queue,
+/// its KMS key) can go: before the construct's statement `stmt`, with the construct's
+/// scope argument `scope` and id argument `id`. Unlike [`companion_anchor`] (statements
+/// that refer to the construct, placed after it), nothing here names the construct.
+pub(crate) struct Placement<'a> {
+    pub stmt: tree_sitter::Node<'a>,
+    pub scope: String,
+    pub id: Option<crate::lang::mapping::ValueNode<'a>>,
+}
+
+/// `Err` says why not: a class field, a construct created in a loop or a callback, or
+/// one without `(scope, id)` arguments.
+pub(crate) fn placement_before<'a>(
+    ts: &crate::lang::ts::TsFile<'a>,
+    r: &crate::model::Resource<'a>,
+) -> Result<Placement<'a>, &'static str> {
+    let stmt = r.statement.ok_or("it is not part of a statement")?;
+    if stmt.parent().is_some_and(|p| p.kind() == "class_body") {
+        return Err("it is declared as a class field");
+    }
+    let mut cur = r.node;
+    while cur.id() != stmt.id() {
+        if FUNCTION_KINDS.contains(&cur.kind()) {
+            return Err("it is created inside a callback");
+        }
+        cur = cur.parent().ok_or("it is not part of a statement")?;
+    }
+    let mut up = stmt.parent();
+    while let Some(n) = up {
+        if LOOP_KINDS.contains(&n.kind()) {
+            return Err("it is created in a loop");
+        }
+        if FUNCTION_KINDS.contains(&n.kind()) {
+            let callback = matches!(n.kind(), "arrow_function" | "function_expression")
+                && n.parent().is_some_and(|p| p.kind() == "arguments");
+            if callback {
+                return Err("it is created in a callback (e.g. `forEach`)");
+            }
+            break;
+        }
+        up = n.parent();
+    }
+    let arguments = r
+        .node
+        .child_by_field_name("arguments")
+        .ok_or("it has no arguments")?;
+    let args = ts.args(arguments);
+    let scope = args.first().ok_or("it has no scope argument")?.text();
+    Ok(Placement {
+        stmt,
+        scope: scope.to_string(),
+        id: args.get(1).copied(),
+    })
+}
+
 #[cfg(test)]
 mod companion_tests {
     use super::*;
