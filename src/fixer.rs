@@ -200,6 +200,8 @@ pub fn fix_parsed(
                 .fixes
                 .extend(chosen.iter().map(|f| applied(lines, f, &current)));
             origins.push(&edits, &current);
+            // The next pass reads a tree updated where the edits changed the text.
+            first = Some(parsed.reparse(candidate.clone(), &edits));
             current = candidate;
             continue;
         }

@@ -3,8 +3,8 @@
 
 use crate::edit::LineIndex;
 use crate::flavor::Flavor;
-use crate::lang::cfn::{self, TemplateResource};
-use crate::lang::mapping::MapNode;
+use crate::lang::cfn::{self, TemplateResource, TemplateValue};
+use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::lang::Parsed;
 use std::borrow::Cow;
@@ -48,6 +48,7 @@ pub struct Document<'a> {
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
     words: std::cell::OnceCell<HashSet<&'a str>>,
     lines: std::cell::OnceCell<LineIndex<'a>>,
+    values: std::cell::OnceCell<Vec<TemplateValue<'a>>>,
     project: Option<&'a crate::project::Project>,
     memo: std::cell::RefCell<HashMap<(std::any::TypeId, String), std::rc::Rc<dyn std::any::Any>>>,
 }
@@ -65,6 +66,7 @@ impl<'a> Document<'a> {
             nodes: std::cell::OnceCell::new(),
             words: std::cell::OnceCell::new(),
             lines: std::cell::OnceCell::new(),
+            values: std::cell::OnceCell::new(),
             project: None,
             memo: std::cell::RefCell::new(HashMap::new()),
         };
@@ -126,6 +128,30 @@ impl<'a> Document<'a> {
     pub fn nodes(&self) -> &[Node<'a>] {
         self.nodes
             .get_or_init(|| crate::lang::descendants(self.parsed.root()))
+    }
+
+    /// CloudFormation: every value of the template in pre-order, each with its intrinsic,
+    /// walked once per document and shared by the transforms (see
+    /// [`cfn::template_values`]); empty for TypeScript.
+    pub fn template_values(&self) -> &[TemplateValue<'a>] {
+        self.values
+            .get_or_init(|| self.template.map(cfn::template_values).unwrap_or_default())
+    }
+
+    /// `v` and every value inside it, from [`Document::template_values`]: the slice
+    /// starts with `v` itself. `None` when `v` is not a value of this template's walk
+    /// (a key, a node of another document).
+    pub fn values_within(&self, v: &ValueNode) -> Option<&[TemplateValue<'a>]> {
+        let values = self.template_values();
+        let start = v.start();
+        let from = values.partition_point(|t| t.value.start() < start);
+        let i = (from..values.len())
+            .take_while(|&i| values[i].value.start() == start)
+            .find(|&i| {
+                values[i].value.node.id() == v.node.id()
+                    && values[i].value.outer.id() == v.outer.id()
+            })?;
+        Some(&values[i..values[i].end])
     }
 
     /// True when `word` (identifier characters only) stands in the source as a whole

@@ -198,8 +198,15 @@ impl Schema {
 
 /// Pointers mark list levels with `/*`; paths look through lists.
 fn contains_pointer(pointers: &[String], path: &[&str]) -> bool {
-    let pointer = format!("/properties/{}", path.join("/"));
-    pointers.iter().any(|p| p.replace("/*", "") == pointer)
+    // `/properties/Tags/*/Key` names `["Tags", "Key"]`: list levels (`*`) are looked
+    // through. Compared segment by segment, allocating nothing (it runs per property).
+    pointers.iter().any(|p| {
+        p.strip_prefix("/properties/").is_some_and(|rest| {
+            rest.split('/')
+                .filter(|s| *s != "*")
+                .eq(path.iter().copied())
+        })
+    })
 }
 
 impl<'s> Shape<'s> {

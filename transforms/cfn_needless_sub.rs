@@ -71,17 +71,19 @@ impl Transform for CfnNeedlessSub {
         }
         let mut out = Vec::new();
         for section in SECTIONS.iter().filter_map(|s| root.get(s)) {
-            super::walk_cfn(section, &mut vec![], &mut |v, _| {
-                out.extend(needless(v));
+            super::walk_template(doc, section, &mut |t, _| {
+                if let Some((name, arg)) = &t.intrinsic {
+                    out.extend(needless(&t.value, name, *arg));
+                }
             });
         }
         out
     }
 }
 
-/// A finding for `v` when it is a `Sub` without variables.
-fn needless(v: &ValueNode) -> Option<Finding> {
-    let (name, arg) = v.intrinsic()?;
+/// A finding for `v`, the intrinsic `name` with argument `arg`, when it is a `Sub`
+/// without variables.
+fn needless(v: &ValueNode, name: &str, arg: ValueNode) -> Option<Finding> {
     if name != "Fn::Sub" {
         return None;
     }

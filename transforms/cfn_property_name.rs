@@ -87,6 +87,9 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
     let entries = m.map.entries();
     let keys: Vec<String> = entries.iter().map(|e| m.map.key_text(e)).collect();
     let unknown: Vec<usize> = (0..keys.len()).filter(|&i| is_unknown(m, &keys[i])).collect();
+    if unknown.is_empty() {
+        return vec![];
+    }
     let names: Vec<&str> = m.shape.names().filter(|n| !m.schema.is_read_only(&with(&m.path, n))).collect();
     let picks: Vec<Vec<&str>> = unknown.iter().map(|&i| candidates(&keys[i], &names)).collect();
     let mut claims: HashMap<&str, usize> = HashMap::new();

@@ -71,7 +71,7 @@ impl Transform for CfnRedundantDependsOn {
         for r in &doc.resources {
             let Some(body) = r.body else { continue };
             if let Some(depends) = body.entry("DependsOn").and_then(|e| e.value) {
-                out.extend(redundant(r, body, depends, &ids));
+                out.extend(redundant(doc, r, body, depends, &ids));
             }
         }
         out
@@ -79,14 +79,14 @@ impl Transform for CfnRedundantDependsOn {
 }
 
 /// Findings for the `DependsOn` entries of one resource that its references imply.
-fn redundant(r: &Resource, body: MapNode, depends: ValueNode, ids: &HashSet<&str>) -> Vec<Finding> {
+fn redundant<'a>(doc: &Document<'a>, r: &Resource, body: MapNode<'a>, depends: ValueNode, ids: &HashSet<&str>) -> Vec<Finding> {
     let list = depends.as_list();
     let items = list.map_or_else(|| vec![depends], |l| l.items());
     let names: Vec<Option<String>> = items.iter().map(|i| i.tag.is_none().then(|| i.as_str()).flatten()).collect();
     if names.iter().all(|n| n.as_deref().is_none_or(|n| !ids.contains(n))) {
         return vec![];
     }
-    let implied = references(body, ids);
+    let implied = references(doc, body, ids);
     let id = r.logical_id.as_deref().unwrap_or_default();
     let removable = names
         .iter()
@@ -117,12 +117,13 @@ fn redundant(r: &Resource, body: MapNode, depends: ValueNode, ids: &HashSet<&str
 
 /// The resources `body` refers to in `Properties` and `Metadata`, as cfn-lint's graph
 /// sees them: `Ref`, `Fn::GetAtt` (`A.B` or `[A, B]`), `Fn::Sub` `${A}` / `${A.B}`.
-fn references(body: MapNode, ids: &HashSet<&str>) -> Implied {
+fn references<'a>(doc: &Document<'a>, body: MapNode<'a>, ids: &HashSet<&str>) -> Implied {
     let mut implied = Implied::new();
     for section in ["Properties", "Metadata"].iter().filter_map(|k| body.get(k)) {
-        super::walk_cfn(section, &mut vec![], &mut |v, within| {
-            let outside_if = !within.iter().any(|f| f == "Fn::If");
-            for target in targets(v).into_iter().filter(|t| ids.contains(t.as_str())) {
+        super::walk_template(doc, section, &mut |t, in_if| {
+            let outside_if = !in_if;
+            let Some((name, arg)) = &t.intrinsic else { return };
+            for target in targets(name, arg).into_iter().filter(|t| ids.contains(t.as_str())) {
                 *implied.entry(target).or_default() |= outside_if;
             }
         });
@@ -131,17 +132,14 @@ fn references(body: MapNode, ids: &HashSet<&str>) -> Implied {
 }
 
 /// The logical ids one intrinsic names (resources or not).
-fn targets(v: &ValueNode) -> Vec<String> {
-    let Some((name, arg)) = v.intrinsic() else {
-        return vec![];
-    };
-    match name.as_str() {
+fn targets(name: &str, arg: &ValueNode) -> Vec<String> {
+    match name {
         "Ref" => arg.as_str().into_iter().collect(),
         "Fn::GetAtt" => match arg.as_list() {
             Some(l) => l.items().first().and_then(|i| i.as_str()).into_iter().collect(),
             None => arg.as_str().and_then(|s| Some(s.split_once('.')?.0.to_string())).into_iter().collect(),
         },
-        "Fn::Sub" => sub_targets(&arg),
+        "Fn::Sub" => sub_targets(arg),
         _ => vec![],
     }
 }

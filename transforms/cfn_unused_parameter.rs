@@ -118,7 +118,7 @@ impl Transform for CfnUnusedParameter {
         if root.has("Transform") {
             return out;
         }
-        let seen = uses(root);
+        let seen = uses(doc, root);
         let metadata = metadata_values(doc, root);
         let unused = real.iter().filter(|(name, _)| !seen.names.contains(name));
         let verdicts: Vec<_> = unused.map(|(name, e)| (name, e, kept_because(doc, &seen, &metadata, name))).collect();
@@ -200,11 +200,12 @@ struct Uses {
 /// `${Name}` of a `Fn::Sub` string (`${!Name}` is an escape), wherever they stand;
 /// and the `Fn::Transform`s, unreadable `Fn::Sub` arguments and pre-processor tags
 /// that may hide more.
-fn uses(root: MapNode) -> Uses {
+fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Uses {
     let mut seen = Uses { names: HashSet::new(), hidden: vec![] };
     for e in root.entries() {
         let Some(value) = e.value else { continue };
-        super::walk_cfn(value, &mut vec![], &mut |v: &ValueNode, _| {
+        super::walk_template(doc, value, &mut |t, _| {
+            let v = &t.value;
             if let Some(tag) = v.tag {
                 let tag = &v.doc.source[tag.byte_range()];
                 let name = tag.trim_start_matches('!');
@@ -215,7 +216,8 @@ fn uses(root: MapNode) -> Uses {
             }
             // `Fn::Transform` as a key beside others splices properties into that mapping.
             let spliced = v.as_map().and_then(|m| m.get("Fn::Transform"));
-            if let Some(arg) = spliced.or_else(|| v.intrinsic().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1)) {
+            let own = t.intrinsic.as_ref().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1);
+            if let Some(arg) = spliced.or(own) {
                 let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());
                 let what = match macro_name {
                     Some(m) => format!("`Fn::Transform` (`{m}`)"),
@@ -224,10 +226,10 @@ fn uses(root: MapNode) -> Uses {
                 seen.hidden.push((v.start(), what));
                 return;
             }
-            let Some((name, arg)) = v.intrinsic() else { return };
+            let Some((name, arg)) = &t.intrinsic else { return };
             match name.as_str() {
                 "Ref" => seen.names.extend(arg.as_str()),
-                "Fn::Sub" => match super::sub_template(&arg) {
+                "Fn::Sub" => match super::sub_template(arg) {
                     Some(text) => seen.names.extend(sub_names(&text)),
                     None => seen
                         .hidden

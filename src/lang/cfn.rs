@@ -110,3 +110,66 @@ fn unquote_slice(s: &str) -> &str {
         s
     }
 }
+
+/// One value of a template, as the template-wide walk ([`template_values`]) saw it.
+#[derive(Clone)]
+pub struct TemplateValue<'a> {
+    pub value: super::mapping::ValueNode<'a>,
+    /// `Ref` / `Condition` / `Fn::X` and its argument when the value is an intrinsic
+    /// (long or short form), found once for every transform that asks.
+    pub intrinsic: Option<(String, super::mapping::ValueNode<'a>)>,
+    /// Index one past the last value inside this one: the values at `i + 1..end` of
+    /// the list are this value's descendants (pre-order keeps a subtree contiguous).
+    pub end: usize,
+    /// How many `Fn::If` intrinsics enclose this value, counted from the template root
+    /// (the value itself not included).
+    pub ifs_above: u32,
+}
+
+/// Every value of the template below `root` (the root mapping itself first), in
+/// pre-order: a mapping's entry values, a list's items, an intrinsic's argument (an
+/// intrinsic is not also walked as a mapping). One walk per document, shared by the
+/// transforms that look at every value (`Ref` targets, `Fn::Sub` strings…), so each
+/// of them costs a pass over a list rather than a walk of the tree.
+pub fn template_values(root: MapNode<'_>) -> Vec<TemplateValue<'_>> {
+    let root_value = super::mapping::ValueNode::new(root.doc, root.node);
+    let mut out: Vec<TemplateValue> = Vec::new();
+    let mut stack = vec![(root_value, 0u32)];
+    // Values whose subtree is still open: (index, stack length before their children
+    // were pushed). The subtree is complete once the stack is back to that length.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    loop {
+        while let Some(&(i, base)) = open.last() {
+            if stack.len() > base {
+                break;
+            }
+            out[i].end = out.len();
+            open.pop();
+        }
+        let Some((value, ifs_above)) = stack.pop() else {
+            break;
+        };
+        let intrinsic = value.intrinsic();
+        let index = out.len();
+        let children: Vec<super::mapping::ValueNode> = match &intrinsic {
+            Some((_, arg)) => vec![*arg],
+            None => match (value.as_map(), value.as_list()) {
+                (Some(map), _) => map.entries().into_iter().filter_map(|e| e.value).collect(),
+                (None, Some(list)) => list.items(),
+                _ => vec![],
+            },
+        };
+        let inner_ifs = ifs_above + u32::from(matches!(&intrinsic, Some((n, _)) if n == "Fn::If"));
+        out.push(TemplateValue {
+            value,
+            intrinsic,
+            end: index + 1,
+            ifs_above,
+        });
+        if !children.is_empty() {
+            open.push((index, stack.len()));
+            stack.extend(children.into_iter().rev().map(|c| (c, inner_ifs)));
+        }
+    }
+    out
+}

@@ -54,13 +54,26 @@ struct Fields {
 }
 
 impl Fields {
-    fn of(doc: &Parsed) -> Fields {
-        let language = doc.tree.language();
-        Fields {
-            key: language.field_id_for_name("key").map(u16::from),
-            value: language.field_id_for_name("value").map(u16::from),
-            name: language.field_id_for_name("name").map(u16::from),
-        }
+    /// The ids of `doc`'s grammar, looked up once per syntax for the whole process.
+    fn of(doc: &Parsed) -> &'static Fields {
+        static CACHE: [std::sync::OnceLock<Fields>; 3] = [
+            std::sync::OnceLock::new(),
+            std::sync::OnceLock::new(),
+            std::sync::OnceLock::new(),
+        ];
+        let slot = match doc.syntax {
+            Syntax::TypeScript => 0,
+            Syntax::Json => 1,
+            Syntax::Yaml => 2,
+        };
+        CACHE[slot].get_or_init(|| {
+            let language = doc.tree.language();
+            Fields {
+                key: language.field_id_for_name("key").map(u16::from),
+                value: language.field_id_for_name("value").map(u16::from),
+                name: language.field_id_for_name("name").map(u16::from),
+            }
+        })
     }
 }
 
@@ -80,10 +93,11 @@ impl<'a> ValueNode<'a> {
         let mut node = outer;
         let mut tag = None;
         if matches!(outer.kind(), "flow_node" | "block_node") {
-            for child in named_children(outer) {
+            let mut cursor = outer.walk();
+            for child in outer.named_children(&mut cursor) {
                 match child.kind() {
                     "tag" => tag = Some(child),
-                    "anchor" => {}
+                    "anchor" | "comment" => {}
                     _ => node = child,
                 }
             }
@@ -196,15 +210,20 @@ impl<'a> ValueNode<'a> {
             ));
         }
         let map = self.as_map()?;
-        let entries = map.entries();
-        match entries.as_slice() {
-            [only] => {
-                let key = map.key_text(only);
-                (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(())?;
-                Some((key, only.value?))
-            }
-            _ => None,
+        // At most two members are looked at: an intrinsic is a mapping of one entry.
+        let fields = Fields::of(self.doc);
+        let mut cursor = map.node.walk();
+        let mut members = map
+            .node
+            .named_children(&mut cursor)
+            .filter_map(|m| map.entry_of(fields, m));
+        let only = members.next()?;
+        if members.next().is_some() {
+            return None;
         }
+        let key = map.key_text(&only);
+        (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(())?;
+        Some((key, only.value?))
     }
 
     /// Replace this value with `value`, rendered for where it stands.
@@ -339,16 +358,36 @@ impl<'a> MapNode<'a> {
         let fields = Fields::of(self.doc);
         let mut cursor = self.node.walk();
         let members = self.node.named_children(&mut cursor);
-        members.filter_map(|m| self.entry_of(&fields, m)).collect()
+        members.filter_map(|m| self.entry_of(fields, m)).collect()
     }
 
     fn entry_of(&self, fields: &Fields, member: Node<'a>) -> Option<Entry<'a>> {
         match member.kind() {
             "pair" | "block_mapping_pair" | "flow_pair" => {
-                let key = member.child_by_field_id(fields.key?)?;
-                let value = fields.value.and_then(|id| member.child_by_field_id(id));
+                // One walk over the pair's children finds the key, the colon after it and
+                // the value (`child_by_field_id` twice plus a colon search walked it thrice).
+                let (key_id, value_id) = (fields.key?, fields.value);
+                let (mut key, mut colon, mut value) = (None, None, None);
+                let mut cursor = member.walk();
+                if cursor.goto_first_child() {
+                    loop {
+                        let field = cursor.field_id().map(u16::from);
+                        let node = cursor.node();
+                        if field == Some(key_id) && key.is_none() {
+                            key = Some(node);
+                        } else if key.is_some() && colon.is_none() && node.kind() == ":" {
+                            colon = Some(node.end_byte());
+                        } else if field.is_some() && field == value_id && value.is_none() {
+                            value = Some(node);
+                        }
+                        if !cursor.goto_next_sibling() {
+                            break;
+                        }
+                    }
+                }
+                let key = key?;
                 let value = value.map(|v| ValueNode {
-                    colon_end: Some(colon_after(member, key).unwrap_or(key.end_byte())),
+                    colon_end: Some(colon.unwrap_or(key.end_byte())),
                     ..ValueNode::new(self.doc, v)
                 });
                 Some(Entry {
@@ -385,7 +424,7 @@ impl<'a> MapNode<'a> {
         let members = self.node.named_children(&mut cursor);
         let found = members
             .filter(|m| self.key_may_be(m, key))
-            .filter_map(|m| self.entry_of(&fields, m))
+            .filter_map(|m| self.entry_of(fields, m))
             .find(|e| self.key_text(e) == key);
         found
     }
@@ -701,14 +740,22 @@ impl<'a> MapNode<'a> {
 impl<'a> ListNode<'a> {
     /// The items, YAML `- ` wrappers looked through.
     pub fn items(&self) -> Vec<ValueNode<'a>> {
-        named_children(self.node)
-            .into_iter()
+        let mut cursor = self.node.walk();
+        let items = self
+            .node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
             .filter_map(|c| match c.kind() {
-                "block_sequence_item" => named_children(c).into_iter().next(),
+                "block_sequence_item" => {
+                    let mut inner = c.walk();
+                    let first = c.named_children(&mut inner).find(|n| n.kind() != "comment");
+                    first
+                }
                 _ => Some(c),
             })
             .map(|c| ValueNode::new(self.doc, c))
-            .collect()
+            .collect();
+        items
     }
 
     /// Remove the item at `index` with its separator and, when it stands alone, its line.
@@ -932,17 +979,6 @@ fn next_sibling_comma(doc: &Parsed, node: Node) -> Option<Range<usize>> {
             _ => return None,
         }
     }
-}
-
-fn colon_after(pair: Node, key: Node) -> Option<usize> {
-    // A cursor over the pair's own children: `Node::next_sibling` climbs from the root,
-    // which costs the width of every enclosing mapping.
-    let mut cursor = pair.walk();
-    let colon = pair
-        .children(&mut cursor)
-        .skip_while(|n| n.id() != key.id())
-        .find(|n| n.kind() == ":");
-    colon.map(|n| n.end_byte())
 }
 
 fn spans_lines(doc: &Parsed, from: usize, to: usize) -> bool {

@@ -10,6 +10,42 @@ pub mod verify;
 use crate::style::Style;
 use tree_sitter::{Language, Node, Parser, Tree};
 
+/// Run `f` with this thread's parser for `syntax` (one per syntax and thread, reused).
+fn with_parser(syntax: Syntax, f: impl FnOnce(&mut Parser) -> Option<Tree>) -> Tree {
+    thread_local! {
+        static PARSERS: std::cell::RefCell<Vec<(Syntax, Parser)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        if !parsers.iter().any(|(s, _)| *s == syntax) {
+            let mut p = Parser::new();
+            p.set_language(&syntax.language())
+                .expect("grammar matches tree-sitter version");
+            parsers.push((syntax, p));
+        }
+        let parser = &mut parsers.iter_mut().find(|(s, _)| *s == syntax).unwrap().1;
+        f(parser).expect("parser has a language and no timeout")
+    })
+}
+
+/// Debug check of [`Parsed::reparse`]: both trees have the same nodes (kind and byte
+/// range, in pre-order).
+#[cfg(debug_assertions)]
+fn same_tree(a: &Parsed, b: &Parsed) -> bool {
+    let shape = |p: &Parsed| -> Vec<(u16, usize, usize)> {
+        descendants(p.root())
+            .into_iter()
+            .map(|n| (n.kind_id(), n.start_byte(), n.end_byte()))
+            .collect()
+    };
+    shape(a) == shape(b)
+}
+
+#[cfg(not(debug_assertions))]
+fn same_tree(_: &Parsed, _: &Parsed) -> bool {
+    true
+}
+
 /// The three concrete syntaxes iac-fix edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Syntax {
@@ -39,22 +75,7 @@ pub struct Parsed {
 impl Parsed {
     /// Parse with tree-sitter (error tolerant; strictness is `verify`'s job).
     pub fn new(syntax: Syntax, source: String) -> Parsed {
-        thread_local! {
-            static PARSERS: std::cell::RefCell<Vec<(Syntax, Parser)>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let tree = PARSERS.with(|cell| {
-            let mut parsers = cell.borrow_mut();
-            if !parsers.iter().any(|(s, _)| *s == syntax) {
-                let mut p = Parser::new();
-                p.set_language(&syntax.language())
-                    .expect("grammar matches tree-sitter version");
-                parsers.push((syntax, p));
-            }
-            let parser = &mut parsers.iter_mut().find(|(s, _)| *s == syntax).unwrap().1;
-            parser
-                .parse(&source, None)
-                .expect("parser has a language and no timeout")
-        });
+        let tree = with_parser(syntax, |parser| parser.parse(&source, None));
         let style = Style::infer(&source, syntax == Syntax::Yaml);
         Parsed {
             syntax,
@@ -62,6 +83,65 @@ impl Parsed {
             tree,
             style,
         }
+    }
+
+    /// `source`, which `edits` (byte ranges into this text, as [`crate::edit::apply_edits`]
+    /// applies them) made of this text, parsed again: tree-sitter is told where the text
+    /// changed and reuses the rest of this tree, so a fix pass costs what it edited
+    /// rather than a whole parse. The style stays the one inferred from this text (the
+    /// file's habits do not change because a fix inserted text in that style). The
+    /// result is the tree a fresh parse gives (checked in debug builds).
+    pub fn reparse(&self, source: String, edits: &[&crate::edit::Edit]) -> Parsed {
+        let mut sorted: Vec<&crate::edit::Edit> = edits.to_vec();
+        sorted.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut tree = self.tree.clone();
+        // tree-sitter's points: rows counted by `\n`, columns in bytes.
+        let newlines: Vec<usize> = self
+            .source
+            .bytes()
+            .enumerate()
+            .filter_map(|(i, b)| (b == b'\n').then_some(i))
+            .collect();
+        let point = |offset: usize| {
+            let row = newlines.partition_point(|&i| i < offset);
+            let line_start = row.checked_sub(1).map_or(0, |r| newlines[r] + 1);
+            tree_sitter::Point::new(row, offset - line_start)
+        };
+        // Last edit first: the text before an edit is the same in every coordinate
+        // space, so each edit's old positions are still valid when it is told.
+        for e in sorted.iter().rev() {
+            let start_position = point(e.range.start);
+            let new_end_position = match e.text.rfind('\n') {
+                Some(i) => tree_sitter::Point::new(
+                    start_position.row + e.text.matches('\n').count(),
+                    e.text.len() - i - 1,
+                ),
+                None => tree_sitter::Point::new(
+                    start_position.row,
+                    start_position.column + e.text.len(),
+                ),
+            };
+            tree.edit(&tree_sitter::InputEdit {
+                start_byte: e.range.start,
+                old_end_byte: e.range.end,
+                new_end_byte: e.range.start + e.text.len(),
+                start_position,
+                old_end_position: point(e.range.end),
+                new_end_position,
+            });
+        }
+        let tree = with_parser(self.syntax, |parser| parser.parse(&source, Some(&tree)));
+        let parsed = Parsed {
+            syntax: self.syntax,
+            source,
+            tree,
+            style: self.style.clone(),
+        };
+        debug_assert!(
+            same_tree(&parsed, &Parsed::new(self.syntax, parsed.source.clone())),
+            "an incremental reparse gave another tree than a fresh parse"
+        );
+        parsed
     }
 
     pub fn root(&self) -> Node<'_> {

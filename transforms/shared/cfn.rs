@@ -74,8 +74,10 @@ pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap
         };
         let mut stack = vec![(props, schema.root(), vec![])];
         while let Some((map, shape, path)) = stack.pop() {
+            let mut intrinsic_key = false;
             for e in map.entries() {
                 let key = map.key_text(&e);
+                intrinsic_key |= key.starts_with("Fn::");
                 let (Some(value), Some(prop)) = (e.value, shape.prop(&key)) else {
                     continue;
                 };
@@ -86,11 +88,7 @@ pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap
                     stack.push((nested, inner, p));
                 }
             }
-            if !map
-                .entries()
-                .iter()
-                .any(|e| map.key_text(e).starts_with("Fn::"))
-            {
+            if !intrinsic_key {
                 out.push(SchemaMap {
                     type_name: r.type_name.to_string(),
                     schema,
@@ -177,6 +175,34 @@ pub(crate) fn if_branches(
         ("Fn::If", [_, a, b]) => Some(vec![*a, *b]),
         _ => Some(vec![]),
     }
+}
+
+/// Visit `v` and every value inside it (mappings, lists, intrinsic arguments) from the
+/// document's template-wide index ([`Document::values_within`]: one walk per document,
+/// with each value's intrinsic found once), with whether an `Fn::If` below `v` encloses
+/// the value. Prefer it to [`walk_cfn`], which walks the tree again for every caller.
+pub(crate) fn walk_template<'a>(
+    doc: &crate::model::Document<'a>,
+    v: crate::lang::mapping::ValueNode<'a>,
+    f: &mut dyn FnMut(&crate::lang::cfn::TemplateValue<'a>, bool),
+) {
+    if let Some(values) = doc.values_within(&v) {
+        let base = values[0].ifs_above;
+        for t in values {
+            f(t, t.ifs_above > base);
+        }
+        return;
+    }
+    // Not a value of the template's walk (never expected): walk the tree itself.
+    walk_cfn(v, &mut vec![], &mut |value, within| {
+        let t = crate::lang::cfn::TemplateValue {
+            value: *value,
+            intrinsic: value.intrinsic(),
+            end: 0,
+            ifs_above: 0,
+        };
+        f(&t, within.iter().any(|w| w == "Fn::If"));
+    });
 }
 
 /// Visit `v` and every value inside it (mappings, lists, intrinsic arguments), with
