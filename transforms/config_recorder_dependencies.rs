@@ -226,7 +226,7 @@ fn cfn_graph(doc: &Document) -> Graph {
             }
         }
         if let Some(props) = body.get("Properties") {
-            crate::transforms::cfn_references(props, &mut deps);
+            crate::transforms::cfn_references_in(doc, props, &mut deps);
         }
         graph.insert(id.to_string(), deps);
     }

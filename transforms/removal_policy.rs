@@ -103,7 +103,7 @@ use crate::flavor::Flavor;
 use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{cfn_references, insert_entries_at, literal_bool};
+use crate::transforms::{cfn_references_in, insert_entries_at, literal_bool};
 use crate::value::{Renderer, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -639,7 +639,7 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
     let keys_of = |i: usize| -> HashSet<usize> {
         let mut refs = HashSet::new();
         if let Some(p) = doc.resources[i].body.and_then(|b| b.get("Properties")) {
-            cfn_references(p, &mut refs);
+            cfn_references_in(doc, p, &mut refs);
         }
         let mut out = HashSet::new();
         for id in refs {
@@ -651,7 +651,7 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
                 CFN_ALIAS => {
                     let mut targets = HashSet::new();
                     if let Some(t) = doc.resources[j].props.and_then(|p| p.get("TargetKeyId")) {
-                        cfn_references(t, &mut targets);
+                        cfn_references_in(doc, t, &mut targets);
                     }
                     out.extend(targets.iter().filter_map(|t| ids.get(t.as_str())).filter(|&&k| doc.resources[k].type_name == CFN_KEY));
                 }
@@ -661,7 +661,8 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
         out
     };
     let mut holders: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..doc.resources.len() {
+    let has_keys = doc.resources.iter().any(|r| r.type_name == CFN_KEY);
+    for i in (0..doc.resources.len()).filter(|_| has_keys) {
         if matches!(&*doc.resources[i].type_name, CFN_KEY | CFN_ALIAS) {
             continue;
         }

@@ -149,15 +149,32 @@ pub fn template_values(root: MapNode<'_>) -> Vec<TemplateValue<'_>> {
         let Some((value, ifs_above)) = stack.pop() else {
             break;
         };
-        let intrinsic = value.intrinsic();
         let index = out.len();
-        let children: Vec<super::mapping::ValueNode> = match &intrinsic {
-            Some((_, arg)) => vec![*arg],
-            None => match (value.as_map(), value.as_list()) {
-                (Some(map), _) => map.entries().into_iter().filter_map(|e| e.value).collect(),
-                (None, Some(list)) => list.items(),
-                _ => vec![],
-            },
+        // A mapping's members are read once: an intrinsic is a mapping of one entry.
+        let (intrinsic, children) = match (value.tag.is_some(), value.as_map(), value.as_list()) {
+            (true, ..) => {
+                let intrinsic = value.intrinsic();
+                let children = intrinsic.iter().map(|(_, arg)| *arg).collect();
+                (intrinsic, children)
+            }
+            (false, Some(map), _) => {
+                let entries = map.entries();
+                let intrinsic = match entries.as_slice() {
+                    [only] => {
+                        let key = map.key_text(only);
+                        let named = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
+                        named.then_some(key).zip(only.value)
+                    }
+                    _ => None,
+                };
+                let children = match &intrinsic {
+                    Some((_, arg)) => vec![*arg],
+                    None => entries.into_iter().filter_map(|e| e.value).collect(),
+                };
+                (intrinsic, children)
+            }
+            (false, None, Some(list)) => (None, list.items()),
+            _ => (None, vec![]),
         };
         let inner_ifs = ifs_above + u32::from(matches!(&intrinsic, Some((n, _)) if n == "Fn::If"));
         out.push(TemplateValue {

@@ -261,6 +261,42 @@ pub(crate) fn cfn_transforms(doc: &crate::model::Document) -> Vec<String> {
     }
 }
 
+/// [`cfn_references`] from the document's template-wide value index (no walk of its
+/// own): the names `v` and the values inside it refer to.
+pub(crate) fn cfn_references_in<'a>(
+    doc: &crate::model::Document<'a>,
+    v: crate::lang::mapping::ValueNode<'a>,
+    out: &mut std::collections::HashSet<String>,
+) {
+    use crate::lang::mapping::ValueNode;
+    walk_template(doc, v, &mut |t, _| {
+        let Some((name, arg)) = &t.intrinsic else {
+            return;
+        };
+        match name.as_str() {
+            "Ref" => out.extend(arg.as_str()),
+            "Fn::GetAtt" => match arg.as_list() {
+                Some(list) => out.extend(list.items().first().and_then(ValueNode::as_str)),
+                None => out.extend(
+                    arg.as_str()
+                        .and_then(|s| s.split('.').next().map(str::to_string)),
+                ),
+            },
+            "Fn::Sub" => {
+                let text = match arg.as_list() {
+                    Some(list) => list.items().first().and_then(ValueNode::as_str),
+                    None => arg.as_str(),
+                };
+                for part in text.unwrap_or_default().split("${").skip(1) {
+                    let name = part.split(['}', '.']).next().unwrap_or_default();
+                    out.insert(name.to_string());
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
 /// Logical ids named by `Ref`, `Fn::GetAtt` and `Fn::Sub` anywhere inside `v`.
 pub(crate) fn cfn_references(
     v: crate::lang::mapping::ValueNode,
