@@ -62,7 +62,54 @@ const PLAIN_TRANSFORMS: &[&str] = &["AWS::Serverless-2016-10-31", "AWS::Language
 /// its shape. Nothing in a template whose macros (any `Transform` but SAM and the
 /// language extensions) may rewrite properties, nor in a mapping holding an
 /// `Fn::Transform`/other `Fn::` key (`AWS::Include` splices properties in).
+///
+/// Found once per document (several transforms ask) and kept by node position.
 pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
+    /// A [`SchemaMap`] without its borrow of the tree: the mapping by byte range and kind.
+    struct At {
+        type_name: String,
+        schema: &'static crate::schema::Schema,
+        shape: crate::schema::Shape<'static>,
+        path: Vec<String>,
+        range: std::ops::Range<usize>,
+        kind: u16,
+    }
+    let found = doc.memo("schema_maps", |doc| {
+        find_schema_maps(doc)
+            .into_iter()
+            .map(|m| At {
+                range: m.map.node.byte_range(),
+                kind: m.map.node.kind_id(),
+                type_name: m.type_name,
+                schema: m.schema,
+                shape: m.shape,
+                path: m.path,
+            })
+            .collect::<Vec<At>>()
+    });
+    let root = doc.parsed.root();
+    found
+        .iter()
+        .filter_map(|m| {
+            let mut node = root.descendant_for_byte_range(m.range.start, m.range.end)?;
+            while node.kind_id() != m.kind || node.byte_range() != m.range {
+                node = node.parent()?;
+            }
+            Some(SchemaMap {
+                type_name: m.type_name.clone(),
+                schema: m.schema,
+                shape: m.shape,
+                path: m.path.clone(),
+                map: crate::lang::mapping::MapNode {
+                    doc: doc.parsed,
+                    node,
+                },
+            })
+        })
+        .collect()
+}
+
+fn find_schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
     if !doc.flavor.is_cfn() || has_macro(doc) {
         return vec![];
     }
