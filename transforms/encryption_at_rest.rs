@@ -88,7 +88,7 @@
 //! - **CDK Mixins.** A construct with `.with(…)` or a `Mixins.of(…).apply(…)` in the file
 //!   whose arguments mention encryption is left alone: the Mixin may already apply it.
 //! - **Defaults.** L2 constructs that encrypt by default are not touched: `sqs.Queue`
-//!   (SSE-SQS), `efs.FileSystem`, `kinesis.Stream`, `docdb.DatabaseCluster`. An
+//!   (SSE-SQS; an explicit `QueueEncryption.UNENCRYPTED` is reported), `efs.FileSystem`, `kinesis.Stream`, `docdb.DatabaseCluster`. An
 //!   OpenSearch domain on `t2` instances is left alone (they do not support encryption
 //!   at rest). CDKTF `RedshiftCluster` and `ElasticacheReplicationGroup` are not covered
 //!   (provider 6.x types those arguments as strings with provider-side defaults).
@@ -231,6 +231,7 @@ const L2S: &[L2] = &[
 ];
 
 const CDK_TOPIC: &str = "aws-cdk-lib/aws-sns.Topic";
+const CDK_QUEUE: &str = "aws-cdk-lib/aws-sqs.Queue";
 
 /// Where the instance type of a search domain stands, per flavor spelling.
 const INSTANCE_TYPE_PATHS: &[&[&str]] = &[
@@ -283,6 +284,9 @@ impl Transform for EncryptionAtRest {
             }
             for r in doc.of_type(CDK_TOPIC) {
                 out.extend(check_l2_topic(doc, r));
+            }
+            for r in doc.of_type(CDK_QUEUE) {
+                out.extend(check_l2_queue(doc, r));
             }
         }
         out.sort_by_key(|f| f.offset);
@@ -416,6 +420,27 @@ fn check_l2_topic(doc: &Document, r: &Resource) -> Option<Finding> {
          key policy lets its publishers use it (the AWS managed key `alias/aws/sns` cannot be used by \
          AWS service publishers such as CloudWatch alarms, S3 notifications and EventBridge)",
         name_of(r)
+    );
+    Some(META.finding(r.node.start_byte(), message, None))
+}
+
+/// CDK `sqs.Queue` encrypts by default (SSE-SQS); `encryption: QueueEncryption.UNENCRYPTED`
+/// is an explicit choice: reported, not changed.
+fn check_l2_queue(doc: &Document, r: &Resource) -> Option<Finding> {
+    let v = r.props?.get("encryption")?;
+    let name = doc.ts.as_ref()?.resolve(v.node)?;
+    if name != "aws-cdk-lib/aws-sqs.QueueEncryption.UNENCRYPTED" {
+        return None;
+    }
+    let why = recorded_decision(&v)
+        .map(|(text, l)| format!(" (the comment at line {l} says \"{text}\")"))
+        .unwrap_or_default();
+    let message = format!(
+        "SQS queue{} sets `encryption: QueueEncryption.UNENCRYPTED` at line {}{why}: an explicit choice not \
+         to encrypt, left alone; `QueueEncryption.SQS_MANAGED` encrypts it without KMS permissions if the \
+         reason no longer holds",
+        name_of(r),
+        doc.line_of(v.start())
     );
     Some(META.finding(r.node.start_byte(), message, None))
 }
