@@ -40,6 +40,8 @@ registry! {
     config_recorder_dependencies,
     dynamodb_customer_managed_key,
     dynamodb_point_in_time_recovery,
+    encryption_at_rest,
+    encryption_in_transit,
     kms_alias_split,
     kms_key_rotation,
     lambda_dead_letter_queue,

@@ -7,10 +7,12 @@ pub(crate) mod handler;
 pub(crate) mod lambda;
 pub(crate) mod lambda_runtimes;
 mod names;
+mod property_tree;
 mod props;
 
 pub(crate) use buckets::*;
 pub(crate) use cfn::*;
 pub(crate) use companions::*;
 pub(crate) use names::*;
+pub(crate) use property_tree::*;
 pub(crate) use props::*;

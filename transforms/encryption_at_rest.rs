@@ -1,0 +1,565 @@
+//! ## What it fixes
+//! Resources that store data unencrypted although the service encrypts it with its AWS
+//! managed KMS key (or its own key) for free, with one property: SNS topics, SQS queues,
+//! EBS volumes, EBS volumes of launch templates and launch configurations, EFS file
+//! systems, ElastiCache replication groups, Kinesis streams, Neptune and DocumentDB
+//! clusters, DAX clusters, Redshift clusters, OpenSearch and Elasticsearch domains, the
+//! Glue Data Catalog, ECR repositories and WorkSpaces.
+//!
+//! The per-type facts are data, not code: `data/encryption-at-rest.json` holds, per
+//! CloudFormation type, the properties to write (enable flag, key id, encryption type,
+//! nested configuration, `*` for every item of a list), the properties whose presence
+//! means the author chose already (a key of their own, a snapshot to restore from), the
+//! CDKTF class and its arguments, the checkov / cdk-nag ids, and a source URL per row.
+//! Its `create_only` column comes from the pinned cfn-lint's provider schemas
+//! (`scripts/refresh-encryption-at-rest.py`); CDK L1 names are the CloudFormation names
+//! camel-cased as CDK does (`SSESpecification` → `sseSpecification`).
+//!
+//! ## Why
+//! Unencrypted volumes, queues, caches and clusters expose their data to anyone who gets
+//! the storage media or a snapshot, and fail most compliance baselines. The AWS managed
+//! keys cost nothing and need no key policy for principals of the same account.
+//!
+//! ## Before → after
+//! CloudFormation YAML (JSON alike):
+//! ```yaml
+//! Queue:
+//!   Type: AWS::SQS::Queue
+//!   Properties:
+//!     VisibilityTimeout: 60
+//!     SqsManagedSseEnabled: true        # added (SSE-SQS)
+//! Data:
+//!   Type: AWS::EFS::FileSystem
+//!   Properties:
+//!     PerformanceMode: generalPurpose
+//!     Encrypted: true                   # added: review (replaces an existing file system)
+//! Template:
+//!   Type: AWS::EC2::LaunchTemplate
+//!   Properties:
+//!     LaunchTemplateData:
+//!       BlockDeviceMappings:
+//!         - DeviceName: /dev/xvda
+//!           Ebs:
+//!             VolumeSize: 20
+//!             Encrypted: true           # added to every item with `Ebs`
+//! ```
+//! CDK TypeScript, L1 constructs (`sqs.CfnQueue`, `efs.CfnFileSystem`, …): the same
+//! properties in camelCase (`sqsManagedSseEnabled: true`). L2 constructs that do not
+//! encrypt by default: `ec2.Volume` gets `encrypted: true`, `opensearch.Domain` and
+//! `elasticsearch.Domain` get `encryptionAtRest: { enabled: true }`; an `sns.Topic`
+//! without `masterKey` is reported without a fix (it needs a key object: see below).
+//! CDKTF TypeScript: `SqsQueue` gets `sqsManagedSseEnabled: true`, `SnsTopic`
+//! `kmsMasterKeyId: 'alias/aws/sns'`, `EbsVolume` / `EfsFileSystem` `encrypted: true`,
+//! `NeptuneCluster` / `DocdbCluster` `storageEncrypted: true`, `DaxCluster`
+//! `serverSideEncryption: { enabled: true }`, `OpensearchDomain` / `ElasticsearchDomain`
+//! `encryptAtRest: { enabled: true }`, `KinesisStream` `encryptionType: 'KMS'` with
+//! `kmsKeyId: 'alias/aws/kinesis'`.
+//!
+//! ## What makes a fix unsafe, and what the transform does
+//! - **Replacement.** When the property is create-only (EFS, ElastiCache, Neptune,
+//!   DocumentDB, DAX, ECR, launch configurations; CDKTF: the argument forces a new
+//!   resource), encrypting an existing resource replaces it: CloudFormation creates an
+//!   empty one and deletes the old one with its data. Where the service cannot encrypt
+//!   in place although the property is updatable (EBS volumes, WorkSpaces) or does it
+//!   with a long read-only migration (Redshift), the same. These fixes are `review`, and
+//!   the message says what happens to an existing resource.
+//! - **AWS managed keys and service publishers.** The key policy of an AWS managed key
+//!   (`alias/aws/sns`, `alias/aws/sqs`) cannot be changed, so AWS service principals
+//!   cannot use it: a topic encrypted with `alias/aws/sns` no longer receives from
+//!   CloudWatch alarms, S3 event notifications, EventBridge rules, CodeStar
+//!   notifications and other services
+//!   (<https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services>);
+//!   the same holds for SQS queues and SNS, S3 and EventBridge
+//!   (<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services>).
+//!   SQS queues therefore get SSE-SQS (`SqsManagedSseEnabled: true`), which needs no KMS
+//!   permission and works with every publisher: `safe`. An SNS topic that a service
+//!   publisher in the same file refers to (an alarm action, a bucket notification, a rule
+//!   target, `SnsAction`, `SnsDestination`, `targets.SnsTopic`, …) gets a finding without
+//!   a fix that says to use a customer managed key whose key policy lets that service
+//!   principal use it; any other topic gets `KmsMasterKeyId: alias/aws/sns` as `review`
+//!   (publishers in other stacks or accounts cannot be seen).
+//! - **Explicit choices.** A property written with the opposite value
+//!   (`Encrypted: false`, `SqsManagedSseEnabled: false`, `CatalogEncryptionMode:
+//!   DISABLED`) is a recorded decision: reported without a fix (quoting a comment next to
+//!   it when there is one). So are the properties of a row's `unless` column (a key of
+//!   the author's own, a snapshot or source cluster to restore from: its encryption
+//!   decides), values we cannot read (intrinsics, parameters, expressions), and props with
+//!   a `...spread`.
+//! - **CDK Mixins.** A construct with `.with(…)` or a `Mixins.of(…).apply(…)` in the file
+//!   whose arguments mention encryption is left alone: the Mixin may already apply it.
+//! - **Defaults.** L2 constructs that encrypt by default are not touched: `sqs.Queue`
+//!   (SSE-SQS; an explicit `QueueEncryption.UNENCRYPTED` is reported), `efs.FileSystem`, `kinesis.Stream`, `docdb.DatabaseCluster`. An
+//!   OpenSearch domain on `t2` instances is left alone (they do not support encryption
+//!   at rest). CDKTF `RedshiftCluster` and `ElasticacheReplicationGroup` are not covered
+//!   (provider 6.x types those arguments as strings with provider-side defaults).
+//!
+//! ## Applicability
+//! safe for SQS, Kinesis, OpenSearch/Elasticsearch, Glue and launch templates (the
+//! resource is updated in place; for launch templates, instances launched from the new
+//! version get encrypted volumes); review where noted above.
+//!
+//! ## Equivalent checks
+//! checkov CKV_AWS_3, CKV_AWS_5, CKV_AWS_8, CKV_AWS_26, CKV_AWS_27, CKV_AWS_29,
+//! CKV_AWS_42, CKV_AWS_43, CKV_AWS_44, CKV_AWS_47, CKV_AWS_64, CKV_AWS_74, CKV_AWS_94,
+//! CKV_AWS_136, CKV_AWS_155, CKV_AWS_156; cdk-nag AwsSolutions-EC26, AwsSolutions-EFS1,
+//! AwsSolutions-KDS1, AwsSolutions-N4, AwsSolutions-DOC1, AwsSolutions-DDB4,
+//! AwsSolutions-RS6, AwsSolutions-OS8, AwsSolutions-SQS2, AwsSolutions-AEC3 (with
+//! `encryption-in-transit`). checkov 3.3's CloudFormation
+//! CKV_AWS_27 reads only `KmsMasterKeyId`, so it still reports a queue with SSE-SQS; we
+//! keep SSE-SQS because `alias/aws/sqs` breaks SNS, S3 and EventBridge delivery.
+
+use crate::edit::{Applicability, Finding};
+use crate::flavor::Flavor;
+use crate::model::{Document, Resource};
+use crate::transform::{Meta, Options, Transform};
+use crate::transforms::{
+    camel_tree, cdk_camel, finding_with, l1_class, merge, mixin_applies, recorded_decision, to_value, Plan,
+};
+use serde::Deserialize;
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub struct EncryptionAtRest;
+pub static TRANSFORM: EncryptionAtRest = EncryptionAtRest;
+
+static META: Meta = Meta {
+    id: "encryption-at-rest",
+    title: "Encrypt data at rest with the service's AWS managed key",
+    flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
+    applicability: Applicability::Safe,
+    equivalents: &[
+        "CKV_AWS_3",
+        "CKV_AWS_5",
+        "CKV_AWS_8",
+        "CKV_AWS_26",
+        "CKV_AWS_27",
+        "CKV_AWS_29",
+        "CKV_AWS_42",
+        "CKV_AWS_43",
+        "CKV_AWS_44",
+        "CKV_AWS_47",
+        "CKV_AWS_64",
+        "CKV_AWS_74",
+        "CKV_AWS_94",
+        "CKV_AWS_136",
+        "CKV_AWS_155",
+        "CKV_AWS_156",
+        "AwsSolutions-EC26",
+        "AwsSolutions-EFS1",
+        "AwsSolutions-KDS1",
+        "AwsSolutions-N4",
+        "AwsSolutions-DOC1",
+        "AwsSolutions-DDB4",
+        "AwsSolutions-RS6",
+        "AwsSolutions-OS8",
+        "AwsSolutions-SQS2",
+        "AwsSolutions-AEC3",
+    ],
+    options: &[],
+};
+
+/// One row of `data/encryption-at-rest.json` (see its `about`).
+#[derive(Deserialize)]
+struct Row {
+    cfn: String,
+    what: String,
+    set: Json,
+    #[serde(default)]
+    unless: Vec<String>,
+    cdktf: Option<String>,
+    cdktf_set: Option<Json>,
+    #[serde(default)]
+    cdktf_replaces: bool,
+    #[serde(default)]
+    publishers: bool,
+    #[serde(default)]
+    in_place: Option<String>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    ids: Vec<String>,
+    #[allow(dead_code)]
+    source: String,
+    create_only: bool,
+}
+
+#[derive(Deserialize)]
+struct Table {
+    types: Vec<Row>,
+}
+
+fn table() -> &'static [Row] {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    &TABLE
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("../data/encryption-at-rest.json"))
+                .expect("data/encryption-at-rest.json is valid")
+        })
+        .types
+}
+
+/// CDK L2 constructs that do not encrypt by default, with the props that encrypt them.
+/// (`sqs.Queue`, `efs.FileSystem`, `kinesis.Stream`, `docdb.DatabaseCluster` encrypt by
+/// default: aws-cdk-lib 2.269 `QueueProps.encryption`, `FileSystemProps.encrypted`,
+/// `StreamProps.encryption`, `DatabaseClusterProps.storageEncrypted`.)
+struct L2 {
+    class: &'static str,
+    /// The table row whose facts (what, ids, review reasons) apply.
+    cfn: &'static str,
+    set: &'static str,
+    unless: &'static [&'static str],
+}
+
+const L2S: &[L2] = &[
+    L2 {
+        class: "aws-cdk-lib/aws-ec2.Volume",
+        cfn: "AWS::EC2::Volume",
+        set: r#"{"encrypted": true}"#,
+        unless: &["encryptionKey", "snapshotId"],
+    },
+    L2 {
+        class: "aws-cdk-lib/aws-opensearchservice.Domain",
+        cfn: "AWS::OpenSearchService::Domain",
+        set: r#"{"encryptionAtRest": {"enabled": true}}"#,
+        unless: &[],
+    },
+    L2 {
+        class: "aws-cdk-lib/aws-elasticsearch.Domain",
+        cfn: "AWS::Elasticsearch::Domain",
+        set: r#"{"encryptionAtRest": {"enabled": true}}"#,
+        unless: &[],
+    },
+];
+
+const CDK_TOPIC: &str = "aws-cdk-lib/aws-sns.Topic";
+const CDK_QUEUE: &str = "aws-cdk-lib/aws-sqs.Queue";
+
+/// Where the instance type of a search domain stands, per flavor spelling.
+const INSTANCE_TYPE_PATHS: &[&[&str]] = &[
+    &["ClusterConfig", "InstanceType"],
+    &["ElasticsearchClusterConfig", "InstanceType"],
+    &["clusterConfig", "instanceType"],
+    &["elasticsearchClusterConfig", "instanceType"],
+    &["capacity", "dataNodeInstanceType"],
+];
+
+impl Transform for EncryptionAtRest {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for row in table() {
+            match doc.flavor {
+                Flavor::CfnJson | Flavor::CfnYaml => {
+                    for r in doc.of_type(&row.cfn) {
+                        out.extend(check_resource(doc, r, row, &row.set, &row.unless, row.create_only));
+                    }
+                }
+                Flavor::CdkTs => {
+                    let set = camel_tree(&row.set);
+                    let unless: Vec<String> = row.unless.iter().map(|u| cdk_camel(u)).collect();
+                    for r in doc.of_type(&l1_class(&row.cfn)) {
+                        out.extend(check_resource(doc, r, row, &set, &unless, row.create_only));
+                    }
+                }
+                Flavor::CdktfTs => {
+                    let (Some(class), Some(set)) = (&row.cdktf, &row.cdktf_set) else { continue };
+                    // provider-aws spells these arguments as CDK does (`kms_key_id` → `kmsKeyId`).
+                    let unless: Vec<String> = row.unless.iter().map(|u| cdk_camel(u)).collect();
+                    for r in doc.of_type(class) {
+                        out.extend(check_resource(doc, r, row, set, &unless, row.cdktf_replaces));
+                    }
+                }
+            }
+        }
+        if doc.flavor == Flavor::CdkTs {
+            for l2 in L2S {
+                let Some(row) = table().iter().find(|r| r.cfn == l2.cfn) else { continue };
+                let set: Json = serde_json::from_str(l2.set).expect("L2 props are JSON");
+                let unless: Vec<String> = l2.unless.iter().map(|s| s.to_string()).collect();
+                for r in doc.of_type(l2.class) {
+                    out.extend(check_resource(doc, r, row, &set, &unless, row.create_only));
+                }
+            }
+            for r in doc.of_type(CDK_TOPIC) {
+                out.extend(check_l2_topic(doc, r));
+            }
+            for r in doc.of_type(CDK_QUEUE) {
+                out.extend(check_l2_queue(doc, r));
+            }
+        }
+        out.sort_by_key(|f| f.offset);
+        out
+    }
+}
+
+fn name_of(r: &Resource) -> String {
+    r.logical_id
+        .as_deref()
+        .or(r.binding.as_deref())
+        .map_or_else(String::new, |n| format!(" `{n}`"))
+}
+
+/// The finding for one resource or construct of `row`, with `set` in its flavor's names.
+fn check_resource(
+    doc: &Document,
+    r: &Resource,
+    row: &Row,
+    set: &Json,
+    unless: &[String],
+    replaces: bool,
+) -> Option<Finding> {
+    let at = r.node.start_byte();
+    let name = name_of(r);
+    let what = &row.what;
+    if mixin_applies(doc, r) {
+        return None;
+    }
+    let props = r.props;
+    if let Some(props) = props {
+        if props.has_spread() || unless.iter().any(|k| props.has(k)) {
+            return None;
+        }
+        if INSTANCE_TYPE_PATHS.iter().any(|p| {
+            props
+                .get_path(p)
+                .and_then(|v| v.as_str())
+                .is_some_and(|t| t.starts_with("t2."))
+        }) {
+            return None; // T2 instances cannot encrypt at rest.
+        }
+    }
+    let mut plan = Plan::default();
+    match props {
+        Some(props) => merge(props, set, "", &mut plan),
+        None => {
+            // No props at all: only a flat `set` can be written as new props.
+            let Json::Object(want) = set else { return None };
+            if want.values().any(|v| v.as_object().is_some_and(|o| o.contains_key("*"))) {
+                return None;
+            }
+            if want.len() != 1 {
+                return None;
+            }
+            let (key, value) = want.iter().next()?;
+            plan.edits = crate::transforms::add_props(doc, r, key, to_value(value))?;
+            plan.added.push(key.clone());
+        }
+    }
+    if let Some((path, value)) = plan.off.first() {
+        let line = doc.line_of(value.start());
+        let why = recorded_decision(value)
+            .map(|(text, l)| format!(" (the comment at line {l} says \"{text}\")"))
+            .unwrap_or_default();
+        let message = format!(
+            "{what}{name} sets `{path}: {}` at line {line}{why}: an explicit choice not to encrypt, left \
+             alone; encrypt it by hand if the reason no longer holds",
+            value.text().trim()
+        );
+        return Some(META.finding(at, message, None));
+    }
+    if plan.edits.is_empty() {
+        return None;
+    }
+    let added = plan.added.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+    let mut message = format!("{what}{name} is not encrypted at rest; set {added}");
+    let mut applicability = Applicability::Safe;
+    if replaces {
+        applicability = Applicability::Review;
+        message.push_str(&format!(
+            "; review: the property cannot change on an existing {what}, so deploying this \
+             replaces it (a new, empty {what}; the old one is deleted with its data): apply it to a \
+             new resource, or move the data first"
+        ));
+    } else if let Some(why) = &row.in_place {
+        applicability = Applicability::Review;
+        message.push_str(&format!("; review: {why}"));
+    }
+    if row.publishers {
+        let publishers = service_publishers(doc, r);
+        if !publishers.is_empty() {
+            let message = format!(
+                "{what}{name} is not encrypted at rest, and AWS services publish to it ({}); the AWS \
+                 managed key `alias/aws/sns` would stop their deliveries (its key policy cannot let \
+                 service principals use it): encrypt it with a customer managed key whose key policy \
+                 allows those service principals `kms:GenerateDataKey*` and `kms:Decrypt`",
+                publishers.join(", ")
+            );
+            return Some(META.finding(at, message, None));
+        }
+        applicability = Applicability::Review;
+        message.push_str(
+            "; review: with the AWS managed key, AWS services (CloudWatch alarms, S3 notifications, \
+             EventBridge rules, …) can no longer publish to the topic, and other accounts neither; none \
+             in this file does, check the publishers defined elsewhere",
+        );
+    }
+    Some(finding_with(&META, applicability, at, message, plan.edits))
+}
+
+/// CDK `sns.Topic` without `masterKey`: the fix needs a key object (a customer managed
+/// key with a policy for the publishers), so it is reported without one.
+fn check_l2_topic(doc: &Document, r: &Resource) -> Option<Finding> {
+    if mixin_applies(doc, r) {
+        return None;
+    }
+    if let Some(props) = r.props {
+        if props.has_spread() || props.has("masterKey") {
+            return None;
+        }
+    }
+    let publishers = service_publishers(doc, r);
+    let seen = if publishers.is_empty() {
+        String::new()
+    } else {
+        format!(" (AWS services publish to it: {})", publishers.join(", "))
+    };
+    let message = format!(
+        "SNS topic{} is not encrypted at rest{seen}; set `masterKey` to a customer managed KMS key whose \
+         key policy lets its publishers use it (the AWS managed key `alias/aws/sns` cannot be used by \
+         AWS service publishers such as CloudWatch alarms, S3 notifications and EventBridge)",
+        name_of(r)
+    );
+    Some(META.finding(r.node.start_byte(), message, None))
+}
+
+/// CDK `sqs.Queue` encrypts by default (SSE-SQS); `encryption: QueueEncryption.UNENCRYPTED`
+/// is an explicit choice: reported, not changed.
+fn check_l2_queue(doc: &Document, r: &Resource) -> Option<Finding> {
+    let v = r.props?.get("encryption")?;
+    let name = doc.ts.as_ref()?.resolve(v.node)?;
+    if name != "aws-cdk-lib/aws-sqs.QueueEncryption.UNENCRYPTED" {
+        return None;
+    }
+    let why = recorded_decision(&v)
+        .map(|(text, l)| format!(" (the comment at line {l} says \"{text}\")"))
+        .unwrap_or_default();
+    let message = format!(
+        "SQS queue{} sets `encryption: QueueEncryption.UNENCRYPTED` at line {}{why}: an explicit choice not \
+         to encrypt, left alone; `QueueEncryption.SQS_MANAGED` encrypts it without KMS permissions if the \
+         reason no longer holds",
+        name_of(r),
+        doc.line_of(v.start())
+    );
+    Some(META.finding(r.node.start_byte(), message, None))
+}
+
+/// CloudFormation types whose service publishes to an SNS topic named in their properties.
+const CFN_PUBLISHERS: &[&str] = &[
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::CompositeAlarm",
+    "AWS::S3::Bucket",
+    "AWS::Events::Rule",
+    "AWS::CodeStarNotifications::NotificationRule",
+    "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::Config::DeliveryChannel",
+    "AWS::CloudTrail::Trail",
+    "AWS::Budgets::Budget",
+    "AWS::RDS::EventSubscription",
+    "AWS::DMS::EventSubscription",
+    "AWS::Redshift::EventSubscription",
+    "AWS::DocDB::EventSubscription",
+    "AWS::Neptune::EventSubscription",
+    "AWS::Backup::BackupVault",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::CodeCommit::Repository",
+    "AWS::SES::ConfigurationSetEventDestination",
+    "AWS::Pipes::Pipe",
+    "AWS::Scheduler::Schedule",
+    "AWS::CloudFormation::Stack",
+    "AWS::Glacier::Vault",
+    "AWS::ElasticBeanstalk::Environment",
+    "AWS::SSM::MaintenanceWindowTask",
+    "AWS::Logs::SubscriptionFilter",
+    "AWS::IoT::TopicRule",
+];
+
+/// CDK and CDKTF classes that make an AWS service publish to a topic passed to them.
+const TS_PUBLISHERS: &[&str] = &[
+    "aws-cdk-lib/aws-cloudwatch-actions.SnsAction",
+    "aws-cdk-lib/aws-s3-notifications.SnsDestination",
+    "aws-cdk-lib/aws-events-targets.SnsTopic",
+    "aws-cdk-lib/aws-codestarnotifications.NotificationRule",
+    "aws-cdk-lib/aws-cloudwatch.CfnAlarm",
+    "aws-cdk-lib/aws-events.CfnRule",
+    "aws-cdk-lib/aws-s3.CfnBucket",
+    "aws-cdk-lib/aws-autoscaling.CfnAutoScalingGroup",
+    "aws-cdk-lib/aws-backup.BackupVault",
+    "aws-cdk-lib/aws-cloudtrail.Trail",
+    "@cdktf/provider-aws/lib/cloudwatch-metric-alarm.CloudwatchMetricAlarm",
+    "@cdktf/provider-aws/lib/cloudwatch-event-target.CloudwatchEventTarget",
+    "@cdktf/provider-aws/lib/s3-bucket-notification.S3BucketNotification",
+    "@cdktf/provider-aws/lib/codestarnotifications-notification-rule.CodestarnotificationsNotificationRule",
+    "@cdktf/provider-aws/lib/db-event-subscription.DbEventSubscription",
+    "@cdktf/provider-aws/lib/autoscaling-notification.AutoscalingNotification",
+    "@cdktf/provider-aws/lib/budgets-budget.BudgetsBudget",
+];
+
+/// The AWS services in this file that publish to topic `r` (`Alarm` (line 12)…).
+fn service_publishers(doc: &Document, r: &Resource) -> Vec<String> {
+    if doc.flavor.is_cfn() {
+        let Some(id) = r.logical_id.as_deref() else { return vec![] };
+        let index = doc.memo("encryption-at-rest/topic-publishers", cfn_publisher_index);
+        return index.get(id).cloned().unwrap_or_default();
+    }
+    let (Some(ts), Some(binding)) = (doc.ts.as_ref(), r.binding.as_deref()) else { return vec![] };
+    let mut out = Vec::new();
+    for usage in ts.usages(binding) {
+        let mut cur = usage.parent();
+        while let Some(node) = cur {
+            if node.kind() == "new_expression" {
+                let class = node.child_by_field_name("constructor").and_then(|c| ts.resolve(c));
+                if let Some(class) = class.filter(|c| TS_PUBLISHERS.iter().any(|p| p == c)) {
+                    let short = class.rsplit(['.', '/']).next().unwrap_or_default();
+                    out.push(format!("`{short}` (line {})", doc.line_of(node.start_byte())));
+                    break;
+                }
+            }
+            cur = node.parent();
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Topic logical id → the publisher resources of this template that name it.
+fn cfn_publisher_index(doc: &Document) -> HashMap<String, Vec<String>> {
+    let mut index: HashMap<String, Vec<String>> = HashMap::new();
+    for p in doc.of_types(CFN_PUBLISHERS) {
+        let Some(body) = p.body else { continue };
+        let mut refs = std::collections::HashSet::new();
+        for e in body.entries() {
+            if let Some(v) = e.value {
+                crate::transforms::cfn_references(v, &mut refs);
+            }
+        }
+        let who = format!(
+            "`{}` ({}, line {})",
+            p.logical_id.as_deref().unwrap_or_default(),
+            p.type_name,
+            doc.line_of(p.node.start_byte())
+        );
+        for id in refs {
+            index.entry(id).or_default().push(who.clone());
+        }
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_ids_are_declared_and_rows_parse() {
+        for row in table() {
+            for id in &row.ids {
+                assert!(META.equivalents.contains(&id.as_str()), "{id} of {}", row.cfn);
+            }
+            assert!(row.set.is_object(), "{}", row.cfn);
+            assert!(crate::schema::resource_schema(&row.cfn).is_some(), "{}", row.cfn);
+        }
+    }
+}
