@@ -34,6 +34,7 @@ registry! {
     cfn_needless_sub,
     cfn_property_name,
     cfn_redundant_depends_on,
+    cfn_unused_condition,
     cfn_unused_parameter,
     cloudtrail_hardening,
     cloudwatch_alarm_actions,
