@@ -51,6 +51,7 @@ registry! {
     removal_policy,
     s3_block_public_access,
     s3_bucket_key,
+    s3_ownership_controls,
     s3_enforce_ssl,
     s3_versioning,
     stepfunctions_log_execution_data,
