@@ -31,6 +31,7 @@ registry! {
     athena_result_configuration,
     cdktf_separate_routes,
     cfn_enum_value,
+    cfn_logical_id,
     cfn_needless_sub,
     cfn_property_name,
     cfn_redundant_depends_on,
