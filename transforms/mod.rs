@@ -30,6 +30,7 @@ pub static INDEXERS: &[&dyn crate::project::Indexer] = &[shared::lambda::INDEXER
 registry! {
     athena_result_configuration,
     cdktf_separate_routes,
+    cfn_availability_zone,
     cfn_enum_value,
     cfn_logical_id,
     cfn_needless_sub,
