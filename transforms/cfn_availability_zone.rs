@@ -132,6 +132,9 @@ fn fix_zone(doc: &Document, id: &str, prop: &str, zone: &ValueNode) -> Option<Fi
 /// zone letter. Local and Wavelength Zones and zone ids are not.
 fn regional_zone(name: &str) -> Option<(&str, u8)> {
     let letter = *name.as_bytes().last()?;
+    if !letter.is_ascii_lowercase() {
+        return None;
+    }
     let region = &name[..name.len() - 1];
     let parts: Vec<&str> = region.split('-').collect();
     let shaped = (3..=4).contains(&parts.len())
@@ -139,7 +142,7 @@ fn regional_zone(name: &str) -> Option<(&str, u8)> {
         && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
         && !parts[parts.len() - 1].is_empty();
-    (shaped && letter.is_ascii_lowercase()).then_some((region, letter - b'a'))
+    shaped.then_some((region, letter - b'a'))
 }
 
 #[cfg(test)]
@@ -155,5 +158,6 @@ mod tests {
         assert_eq!(regional_zone("use1-az1"), None);
         assert_eq!(regional_zone("all"), None);
         assert_eq!(regional_zone("us-east-1"), None);
+        assert_eq!(regional_zone("us-east-1é"), None);
     }
 }
