@@ -42,7 +42,9 @@
 //! ```
 //! CloudFormation JSON alike; quoting is kept, only the name inside changes.
 //!
-//! Reported without a fix: a name with no letter or digit; a template with an
+//! Left alone: entries that define nothing (`"/* ===== NETWORK ===== */": {}`, a
+//! divider some drafts put in `Resources`: no `Type`). Reported without a fix: a name
+//! with no letter or digit; a template with an
 //! unmodelled `Transform` macro, an `Fn::Transform` (`AWS::Include`), a pre-processor
 //! tag or an `Fn::ForEach` loop (they may name the id in text the tool cannot read or
 //! generate ids from it); and a name that also stands as a plain string somewhere the
@@ -150,6 +152,10 @@ impl Transform for CfnLogicalId {
                 if name.starts_with("Fn::") || name.contains("${") || name.contains("&{") || kind.valid(&name) {
                     continue;
                 }
+                // A divider such as `"/* ===== NETWORK ===== */": {}` is no definition to rename.
+                if !defines(kind, e.value) {
+                    continue;
+                }
                 bad.push((kind, map, name, e.key_node.start_byte()));
             }
         }
@@ -224,6 +230,19 @@ impl Transform for CfnLogicalId {
             });
         }
         out
+    }
+}
+
+/// The entry is a definition of its kind (a resource or parameter with a `Type`, an
+/// output with a `Value`, a mapping of mappings, a condition with a body), not a
+/// divider or a placeholder a draft left in the section.
+fn defines(kind: Kind, value: Option<ValueNode>) -> bool {
+    let map = value.and_then(|v| v.as_map());
+    match kind {
+        Kind::Resource | Kind::Parameter => map.is_some_and(|m| m.has("Type")),
+        Kind::Output => map.is_some_and(|m| m.has("Value")),
+        Kind::Mapping => map.is_some_and(|m| !m.entries().is_empty()),
+        Kind::Condition => value.is_some_and(|v| v.intrinsic().is_some()),
     }
 }
 
