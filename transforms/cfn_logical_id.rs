@@ -499,3 +499,29 @@ impl<'a> Walker<'_, 'a, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_names_are_alphanumeric_and_free() {
+        let taken: HashSet<String> = ["MyBucket", "MyBucket2", "Queue"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(fresh_name("raw-bucket", &taken).as_deref(), Some("RawBucket"));
+        assert_eq!(fresh_name("Lambda_Role", &taken).as_deref(), Some("LambdaRole"));
+        assert_eq!(fresh_name("SchemaSync Lambda", &taken).as_deref(), Some("SchemaSyncLambda"));
+        assert_eq!(fresh_name("my-bucket", &taken).as_deref(), Some("MyBucket3"));
+        assert_eq!(fresh_name("queue_", &taken).as_deref(), Some("Queue2"));
+        assert_eq!(fresh_name("---", &taken), None);
+        // A name starting with `AWS` reads like a pseudo parameter: never used bare.
+        assert_eq!(fresh_name("aws-config", &taken).as_deref(), Some("AwsConfig"));
+        assert_eq!(fresh_name("AWS-Config", &taken).as_deref(), Some("AWSConfig2"));
+    }
+
+    #[test]
+    fn conditions_may_hold_underscores_and_ampersands() {
+        assert!(Kind::Condition.valid("Is_Prod&Ready"));
+        assert!(!Kind::Resource.valid("Is_Prod"));
+        assert!(!Kind::Condition.valid("is-prod"));
+    }
+}
