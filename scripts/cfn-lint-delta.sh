@@ -4,14 +4,15 @@
 # errors before/after. Fails when a rule id gains findings or a template gains an error rule it
 # did not have before (both listed).
 #   scripts/cfn-lint-delta.sh [CORPUS]
-# Uses .oracle/venv/bin/cfn-lint (scripts/oracle-install.sh) unless CFN_LINT is set.
+# Uses .oracle/venv/bin/cfn-lint (scripts/oracle-install.sh) unless CFN_LINT is set, and a fresh
+# release build unless IAC_FIX_BIN names a binary to measure (say, main's, for a baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=$(realpath "${1:-../shared/corpus}")
 cfn_lint=${CFN_LINT:-$PWD/.oracle/venv/bin/cfn-lint}
 [ -x "$cfn_lint" ] || scripts/oracle-install.sh
-cargo build --release --quiet
-bin=$PWD/target/release/iac-fix
+[ -n "${IAC_FIX_BIN:-}" ] || cargo build --release --quiet
+bin=${IAC_FIX_BIN:-$PWD/target/release/iac-fix}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

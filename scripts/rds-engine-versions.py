@@ -3,7 +3,7 @@
 
 cfn-lint's W3690 (DB clusters) and W3691 (DB instances) flag the versions listed in
 cfnlint/data/schemas/extensions/aws_rds_db{cluster,instance}/engine_version_deprecated.json;
-engine_version.json beside them lists every known version. For each resource kind and engine
+engine_version.json beside them lists every known version (E3690/E3691 flag any other). For each resource kind and engine
 this writes the deprecated versions and, per major version, the newest version that is known
 and not deprecated (plain releases only: no `-rds.…` extended-support or `-limitless` builds).
     scripts/rds-engine-versions.py [CFNLINT_PACKAGE_DIR]
@@ -40,14 +40,20 @@ def order(version):
     return [int(n) for n in re.findall(r"\d+", version)]
 
 
-deprecated_rows, current_rows = [], []
+# Engines whose versions are numbers (and `…mysql_aurora…`): E3690/E3691 are acted on for
+# them; SQL Server, Db2 and the custom engines are left to the author.
+NUMBERED = {"mysql", "postgres", "mariadb", "aurora-mysql", "aurora-postgresql"}
+deprecated_rows, current_rows, known_rows = [], [], []
 for kind, folder in KINDS.items():
     base = os.path.join(pkg, "data/schemas/extensions", folder)
     deprecated = by_engine(os.path.join(base, "engine_version_deprecated.json"), "if")
     known = by_engine(os.path.join(base, "engine_version.json"), "then")
-    for engine in sorted(deprecated):
-        old = deprecated[engine]
-        deprecated_rows.append(f'    ("{kind}", "{engine}", "{" ".join(old)}"),')
+    for engine in sorted(set(deprecated) | (set(known) & NUMBERED)):
+        old = deprecated.get(engine, [])
+        if old:
+            deprecated_rows.append(f'    ("{kind}", "{engine}", "{" ".join(old)}"),')
+        if engine in NUMBERED and engine in known:
+            known_rows.append(f'    ("{kind}", "{engine}", "{" ".join(sorted(known[engine], key=order))}"),')
         current = {}
         for v in known.get(engine, []):
             if v in old or not PLAIN.match(v) or len(v.split(".")) < 2:
@@ -64,10 +70,12 @@ block = (
     "const DEPRECATED: &[(&str, &str, &str)] = &[\n" + "\n".join(deprecated_rows) + "\n];\n"
     "/// (resource kind, engine, major version, its newest supported version).\n"
     "const CURRENT: &[(&str, &str, &str, &str)] = &[\n" + "\n".join(current_rows) + "\n];\n"
+    "/// (resource kind, engine, every version cfn-lint knows RDS to offer: E3690/E3691 report the others).\n"
+    "const KNOWN: &[(&str, &str, &str)] = &[\n" + "\n".join(known_rows) + "\n];\n"
     "// END generated\n"
 )
 text = open(target).read()
 start = text.index("// BEGIN generated")
 end = text.index("// END generated\n") + len("// END generated\n")
 open(target, "w").write(text[:start] + block + text[end:])
-print(f"{target}: {len(deprecated_rows)} engines, {len(current_rows)} major versions")
+print(f"{target}: {len(deprecated_rows)} engines, {len(current_rows)} major versions, {len(known_rows)} version lists")

@@ -28,7 +28,9 @@
 //! suffix; then the names closest by Damerau–Levenshtein distance, at most 2 edits and
 //! at most one edit per four characters of the name (`Id` is never "corrected" to
 //! `Ip`). Read-only properties are never candidates. Reported without a fix: two or
-//! more equally close names (ambiguous), a name with no close match, a rename onto a
+//! more equally close names (ambiguous), a name with no close match (the message lists
+//! every property the schema allows there, never a guess, so the author picks without
+//! looking the type up), a rename onto a
 //! name that is already set (or that another key of the same mapping also renames
 //! to), and a rename whose value is of a kind the property does not take
 //! (`ResourceIds: [...]` for the single `ResourceId`). Left alone: types without a schema (`Custom::…`, SAM `AWS::Serverless::…`,
@@ -104,7 +106,10 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
         let here = m.describe(key);
         let ty = &m.type_name;
         let message = match pick.as_slice() {
-            [] => format!("`{here}` is not a property of `{ty}` and no valid name is close: fix it by hand"),
+            [] => {
+                let valid = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                format!("`{here}` is not a property of `{ty}` and no valid name is close (the schema allows {valid}): fix it by hand")
+            }
             [target] if keys.iter().any(|k| k == target) => {
                 format!("`{here}` is not a property of `{ty}`; `{target}` is, but it is already set: merge them by hand")
             }
@@ -251,6 +256,20 @@ mod tests {
         let (_, outcome) = crate::files::process_text(path, crate::lang::Syntax::Yaml, text, crate::transforms::REGISTRY, &settings).unwrap().unwrap();
         assert_eq!(outcome.fixed.matches("PointInTimeRecoverySpecification").count(), 1, "{}", outcome.fixed);
         assert!(!outcome.fixed.contains("Specifications"));
+    }
+
+    /// A name with no near miss is reported with the schema's properties, never guessed.
+    #[test]
+    fn no_close_name_lists_the_schema_properties() {
+        let text = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Frobnicate: 1\n";
+        let parsed = crate::lang::Parsed::new(crate::lang::Syntax::Yaml, text.into());
+        let doc = Document::new(std::path::Path::new("t.yaml"), Flavor::CfnYaml, &parsed);
+        let findings = TRANSFORM.check(&doc, &Options::default());
+        let [f] = findings.as_slice() else { panic!("{findings:?}") };
+        assert!(f.fix.is_none());
+        assert!(f.message.contains("`QueueName`") && f.message.contains("`VisibilityTimeout`"), "{}", f.message);
+        // Read-only attributes are not offered.
+        assert!(!f.message.contains("`Arn`"), "{}", f.message);
     }
 
     #[test]
