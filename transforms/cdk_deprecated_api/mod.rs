@@ -216,7 +216,7 @@ fn props(doc: &Document, ts: &TsFile, r: &Resource, out: &mut Vec<Finding>) {
                 }
             }
             (t, "logRetention") if LAMBDA_FUNCTIONS.contains(&t) => log_group(doc, ts, r, &map, &entry, &head),
-            (t, "instanceProps") if t == "aws-cdk-lib/aws-rds.DatabaseCluster" => (
+            ("aws-cdk-lib/aws-rds.DatabaseCluster", "instanceProps") => (
                 format!("{head}; not migrated automatically: `writer`/`readers` give the instances new logical ids, so CloudFormation would replace every database instance. Follow aws-cdk-lib's \"Migrating from instanceProps\" (aws-rds README): keep the old ids with `ClusterInstance.provisioned('Instance1', {{ isFromLegacyInstanceProps: true, … }})` and check `cdk diff` shows no replacement"),
                 None,
             ),
@@ -279,7 +279,7 @@ fn methods(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
 fn receiver_class(doc: &Document, ts: &TsFile, receiver: Node) -> Option<String> {
     let text = doc.text(receiver);
     match receiver.kind() {
-        "this" => return enclosing_class_base(doc, ts, receiver),
+        "this" => return enclosing_class_base(ts, receiver),
         "call_expression" => {
             let f = receiver.child_by_field_name("function")?;
             if f.kind() == "member_expression" && f.child_by_field_name("property").is_some_and(|p| doc.text(p) == "of") {
@@ -307,11 +307,11 @@ fn receiver_class(doc: &Document, ts: &TsFile, receiver: Node) -> Option<String>
 }
 
 /// The aws-cdk-lib base of the class declaration holding `node`.
-fn enclosing_class_base(doc: &Document, ts: &TsFile, node: Node) -> Option<String> {
+fn enclosing_class_base(ts: &TsFile, node: Node) -> Option<String> {
     let mut cur = node.parent();
     while let Some(n) = cur {
         if matches!(n.kind(), "class_declaration" | "class") {
-            return class_base(doc.parsed, ts, n);
+            return class_base(ts, n);
         }
         cur = n.parent();
     }
@@ -319,11 +319,10 @@ fn enclosing_class_base(doc: &Document, ts: &TsFile, node: Node) -> Option<Strin
 }
 
 /// What `class X extends Y` extends, when Y resolves to aws-cdk-lib (`aws-cdk-lib.Stack`).
-fn class_base(parsed: &Parsed, ts: &TsFile, class: Node) -> Option<String> {
+fn class_base(ts: &TsFile, class: Node) -> Option<String> {
     let heritage = crate::lang::named_children(class).into_iter().find(|c| c.kind() == "class_heritage")?;
     let extends = crate::lang::named_children(heritage).into_iter().find(|c| c.kind() == "extends_clause")?;
     let value = extends.child_by_field_name("value").or_else(|| extends.named_child(0))?;
-    let _ = parsed;
     ts.resolve(value).filter(|b| table().symbols.contains_key(b) || b.starts_with("aws-cdk-lib"))
 }
 
@@ -333,7 +332,7 @@ fn class_base(parsed: &Parsed, ts: &TsFile, class: Node) -> Option<String> {
 /// only use it for members aws-cdk-lib declares, and a class that overrides one is skipped.
 fn project_class_base(doc: &Document, ts: &TsFile, name: &str) -> Option<String> {
     if let Some(class) = class_named(doc.parsed, doc.nodes(), name) {
-        return class_base(doc.parsed, ts, class).filter(|_| !overrides_dependency(doc.parsed, class));
+        return class_base(ts, class).filter(|_| !overrides_dependency(doc.parsed, class));
     }
     let import = ts.imports.iter().find(|i| i.source.starts_with('.') && i.named.iter().any(|(_, local)| local == name))?;
     let imported = import.named.iter().find(|(_, local)| local == name).map(|(i, _)| i.clone())?;
@@ -346,7 +345,7 @@ fn project_class_base(doc: &Document, ts: &TsFile, name: &str) -> Option<String>
         let other = TsFile::new(&parsed);
         let nodes = crate::lang::descendants(parsed.root());
         let class = class_named(&parsed, &nodes, &imported)?;
-        class_base(&parsed, &other, class).filter(|_| !overrides_dependency(&parsed, class))
+        class_base(&other, class).filter(|_| !overrides_dependency(&parsed, class))
     });
     (*base).clone()
 }
