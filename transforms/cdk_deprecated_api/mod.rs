@@ -118,10 +118,13 @@ impl Transform for CdkDeprecatedApi {
             return vec![];
         }
         let mut out = Vec::new();
-        symbols(doc, ts, &mut out);
         for r in &doc.resources {
             props(doc, ts, r, &mut out);
         }
+        // A prop rewrite that replaces its whole entry speaks for the deprecated names inside
+        // it (`healthCheck: autoscaling.HealthCheck.elb(…)`): one finding, not three.
+        let rewritten: Vec<std::ops::Range<usize>> = out.iter().filter_map(|f| f.fix.as_ref()).map(|f| f.span()).collect();
+        symbols(doc, ts, &rewritten, &mut out);
         methods(doc, ts, &mut out);
         out
     }
@@ -141,7 +144,7 @@ fn finding(offset: usize, message: String, fix: Option<Fix>) -> Finding {
 }
 
 /// Deprecated classes, enums, enum members and statics named through the imports.
-fn symbols(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
+fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], out: &mut Vec<Finding>) {
     let t = table();
     for &node in doc.nodes() {
         let last = match node.kind() {
@@ -155,7 +158,12 @@ fn symbols(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
         }
         let Some(name) = ts.resolve(node) else { continue };
         let Some(d) = t.symbols.get(&name) else { continue };
-        if LEFT_TO_OTHERS.iter().any(|p| name.starts_with(p)) {
+        if LEFT_TO_OTHERS.iter().any(|p| name.starts_with(p)) || rewritten.iter().any(|r| r.contains(&node.start_byte())) {
+            continue;
+        }
+        // `autoscaling.HealthCheck.elb`: the longest deprecated name is reported, once.
+        let outer = node.parent().filter(|p| p.kind() == "member_expression" && p.child_by_field_name("object").map(|o| o.id()) == Some(node.id()));
+        if outer.and_then(|p| ts.resolve(p)).is_some_and(|n| t.symbols.contains_key(&n)) {
             continue;
         }
         let written = doc.text(node);
@@ -215,6 +223,7 @@ fn props(doc: &Document, ts: &TsFile, r: &Resource, out: &mut Vec<Finding>) {
                     (format!("{head}; moved to `definitionBody: {body}.fromChainable(…)`, which renders the same state machine definition"), Some(Fix::safe(edits)))
                 }
             }
+            ("aws-cdk-lib/aws-autoscaling.AutoScalingGroup", "healthCheck") => health_checks(ts, &map, &entry, &head),
             (t, "logRetention") if LAMBDA_FUNCTIONS.contains(&t) => log_group(doc, ts, r, &map, &entry, &head),
             ("aws-cdk-lib/aws-rds.DatabaseCluster", "instanceProps") => (
                 format!("{head}; not migrated automatically: `writer`/`readers` give the instances new logical ids, so CloudFormation would replace every database instance. Follow aws-cdk-lib's \"Migrating from instanceProps\" (aws-rds README): keep the old ids with `ClusterInstance.provisioned('Instance1', {{ isFromLegacyInstanceProps: true, … }})` and check `cdk diff` shows no replacement"),
@@ -224,6 +233,51 @@ fn props(doc: &Document, ts: &TsFile, r: &Resource, out: &mut Vec<Finding>) {
         };
         out.push(finding(at, message, fix));
     }
+}
+
+/// `healthCheck: HealthCheck.elb({ grace })` → `healthChecks:
+/// HealthChecks.withAdditionalChecks({ additionalTypes: [AdditionalHealthCheckType.ELB],
+/// gracePeriod })`; `HealthCheck.ec2({ grace })` → `HealthChecks.ec2({ gracePeriod })`. Both
+/// render the same `HealthCheckType` and `HealthCheckGracePeriod`.
+fn health_checks(ts: &TsFile, map: &MapNode, entry: &crate::lang::mapping::Entry, head: &str) -> (String, Option<Fix>) {
+    const ASG: &str = "aws-cdk-lib/aws-autoscaling";
+    let none = |why: &str| (format!("{head}; not migrated automatically: {why}"), None);
+    if map.has("healthChecks") {
+        return none("`healthChecks` is set too: remove `healthCheck`");
+    }
+    let Some(value) = entry.value.filter(|v| v.node.kind() == "call_expression") else {
+        return none("the health check is not written as `HealthCheck.ec2(…)` / `HealthCheck.elb(…)` here");
+    };
+    let callee = value.node.child_by_field_name("function");
+    let kind = callee.and_then(|c| ts.resolve(c)).and_then(|n| n.strip_prefix(&format!("{ASG}.HealthCheck.")).map(str::to_string));
+    let args = ts.args(value.node.child_by_field_name("arguments").unwrap_or(value.node));
+    // Only `{ grace: G }` (or nothing, for ec2): other shapes (a variable of options) are not read.
+    let grace = match args.as_slice() {
+        [] => None,
+        [a] => match a.as_map() {
+            Some(m) if m.entries().len() == 1 && m.has("grace") => m.get("grace").map(|g| g.text().to_string()),
+            Some(m) if m.entries().is_empty() => None,
+            _ => return none("its options are not a literal `{ grace }`"),
+        },
+        _ => return none("unexpected arguments"),
+    };
+    let (checks, mut edits) = {
+        let (c, i) = ts.reference(ASG, "HealthChecks", "autoscaling");
+        (c, i.into_iter().collect::<Vec<_>>())
+    };
+    let grace_prop = grace.map(|g| format!("gracePeriod: {g}"));
+    let text = match (kind.as_deref(), grace_prop) {
+        (Some("ec2"), None) => format!("healthChecks: {checks}.ec2()"),
+        (Some("ec2"), Some(g)) => format!("healthChecks: {checks}.ec2({{ {g} }})"),
+        (Some("elb"), Some(g)) => {
+            let (types, import) = ts.reference(ASG, "AdditionalHealthCheckType", "autoscaling");
+            edits.extend(import);
+            format!("healthChecks: {checks}.withAdditionalChecks({{ additionalTypes: [{types}.ELB], {g} }})")
+        }
+        _ => return none("the health check is not written as `HealthCheck.ec2(…)` / `HealthCheck.elb({ grace })` here"),
+    };
+    edits.insert(0, Edit::replace(entry.node.byte_range(), text));
+    (format!("{head}; moved to `healthChecks: {checks}.…`, which renders the same health check type and grace period"), Some(Fix::safe(edits)))
 }
 
 /// `logRetention: R` → a `logs.LogGroup` with retention R, passed as `logGroup` (review).
