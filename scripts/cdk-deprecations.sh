@@ -11,8 +11,11 @@ cd "$(dirname "$0")/.."
 corpus=$(realpath "${1:-../shared/corpus}")
 nm=$PWD/.oracle/node_modules
 [ -d "$nm/aws-cdk-lib" ] || scripts/oracle-install.sh
-cargo build --release --quiet
-bin=$PWD/target/release/iac-fix
+# IAC_FIX_BIN: an iac-fix binary to use instead of a fresh release build.
+if [ -z "${IAC_FIX_BIN:-}" ]; then
+  cargo build --release --quiet
+fi
+bin=${IAC_FIX_BIN:-$PWD/target/release/iac-fix}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for p in "$corpus"/cdk-ts/*/; do
