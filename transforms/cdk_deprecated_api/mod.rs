@@ -168,6 +168,10 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
         }
         let written = doc.text(node);
         let head = headline(doc, node.start_byte(), written, d);
+        if name == format!("{EC2}.SubnetType.PRIVATE_WITH_NAT") && vpc_without_nat(doc, node) {
+            out.push(finding(node.start_byte(), format!("{head}; not migrated automatically: this VPC has `natGateways: 0`, with which aws-cdk-lib refuses `PRIVATE_WITH_NAT` at synth, while `PRIVATE_WITH_EGRESS` would build private subnets with no way out. Choose: `PRIVATE_ISOLATED` (no egress) or NAT gateways"), None));
+            continue;
+        }
         if name == format!("{EC2}.SubnetType.PRIVATE_WITH_NAT") {
             let edit = Edit::replace(last.byte_range(), "PRIVATE_WITH_EGRESS");
             out.push(finding(node.start_byte(), format!("{head}; renamed to `PRIVATE_WITH_EGRESS` (the same private subnets, routed through the same NAT gateways)"), Some(Fix::safe(vec![edit]))));
@@ -175,6 +179,19 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
         }
         out.push(finding(node.start_byte(), format!("{head}; not migrated automatically: check the replacement's defaults before you switch"), None));
     }
+}
+
+/// The subnet type sits in the props of a `new ec2.Vpc` whose `natGateways` is `0`.
+fn vpc_without_nat(doc: &Document, node: Node) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if n.kind() == "new_expression" {
+            let vpc = doc.of_type(&format!("{EC2}.Vpc")).find(|r| r.node.id() == n.id());
+            return vpc.and_then(|r| r.props).and_then(|p| p.get("natGateways")).is_some_and(|v| v.text() == "0");
+        }
+        cur = n.parent();
+    }
+    false
 }
 
 fn in_import(node: Node) -> bool {
