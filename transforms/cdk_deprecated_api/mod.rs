@@ -27,6 +27,12 @@
 //! - `new ec2.Vpc(…, { cidr: X })` → `ipAddresses: ec2.IpAddresses.cidr(X)`;
 //! - `new sfn.StateMachine(…, { definition: X })` →
 //!   `definitionBody: sfn.DefinitionBody.fromChainable(X)`;
+//! - `new ecs.Cluster(…, { containerInsights: true })` → `containerInsightsV2:
+//!   ecs.ContainerInsights.ENABLED` (`false` → `DISABLED`: the same cluster setting);
+//! - `new autoscaling.AutoScalingGroup(…, { healthCheck: HealthCheck.elb({ grace: G }) })` →
+//!   `healthChecks: HealthChecks.withAdditionalChecks({ additionalTypes:
+//!   [AdditionalHealthCheckType.ELB], gracePeriod: G })`; `HealthCheck.ec2({ grace: G })` →
+//!   `HealthChecks.ec2({ gracePeriod: G })`;
 //! - a deprecated method that is an alias (see above), called on a construct the file
 //!   creates, on `this` or `Stack.of(…)` in a class that extends `Stack`, or on a stack whose
 //!   class (in this file or imported from a relative module) extends `Stack`:
@@ -54,10 +60,13 @@
 //!   instances new logical ids, so CloudFormation replaces every database instance;
 //!   migrate following aws-cdk-lib's README ("Migrating from instanceProps"), which keeps the
 //!   old ids through `writer`/`readers` ids and `isFromLegacyInstanceProps`;
+//! - `SubnetType.PRIVATE_WITH_NAT` in a VPC with `natGateways: 0` (aws-cdk-lib refuses it at
+//!   synth; `PRIVATE_WITH_EGRESS` would build private subnets without egress);
 //! - every other deprecated use: aws-cdk-lib's text and line.
 //!
 //! Lambda `Runtime` constants are left to `lambda-runtime-upgrade`, which reads the handler
-//! code before it picks the target.
+//! code before it picks the target, and DynamoDB `pointInTimeRecovery` to
+//! `dynamodb-point-in-time-recovery`, which moves replicas' settings with it.
 //!
 //! ## Applicability and what it does not touch
 //! Only names that resolve through the file's imports to aws-cdk-lib count: a prop, class or
@@ -215,6 +224,9 @@ fn props(doc: &Document, ts: &TsFile, r: &Resource, out: &mut Vec<Finding>) {
     for entry in map.entries() {
         let key = map.key_text(&entry);
         let Some(d) = deprecated.get(&key) else { continue };
+        if key == "pointInTimeRecovery" && r.type_name.starts_with("aws-cdk-lib/aws-dynamodb.") {
+            continue; // dynamodb-point-in-time-recovery migrates it (replicas included)
+        }
         let at = entry.node.start_byte();
         let class = r.type_name.rsplit('.').next().unwrap_or_default();
         let head = headline(doc, at, &format!("{class}.{key}"), d);
@@ -240,6 +252,17 @@ fn props(doc: &Document, ts: &TsFile, r: &Resource, out: &mut Vec<Finding>) {
                     (format!("{head}; moved to `definitionBody: {body}.fromChainable(…)`, which renders the same state machine definition"), Some(Fix::safe(edits)))
                 }
             }
+            ("aws-cdk-lib/aws-ecs.Cluster", "containerInsights") => match entry.value.and_then(|v| crate::transforms::literal_bool(&v)) {
+                Some(_) if map.has("containerInsightsV2") => (format!("{head}; `containerInsightsV2` is set too: remove `containerInsights`"), None),
+                Some(on) => {
+                    let (ci, import) = ts.reference("aws-cdk-lib/aws-ecs", "ContainerInsights", "ecs");
+                    let level = if on { "ENABLED" } else { "DISABLED" };
+                    let mut edits = vec![Edit::replace(entry.node.byte_range(), format!("containerInsightsV2: {ci}.{level}"))];
+                    edits.extend(import);
+                    (format!("{head}; moved to `containerInsightsV2: {ci}.{level}`, the same cluster setting (`containerInsights: {}`)", level.to_lowercase()), Some(Fix::safe(edits)))
+                }
+                None => (format!("{head}; not migrated automatically: the value is not a literal `true`/`false`"), None),
+            },
             ("aws-cdk-lib/aws-autoscaling.AutoScalingGroup", "healthCheck") => health_checks(ts, &map, &entry, &head),
             (t, "logRetention") if LAMBDA_FUNCTIONS.contains(&t) => log_group(doc, ts, r, &map, &entry, &head),
             ("aws-cdk-lib/aws-rds.DatabaseCluster", "instanceProps") => (
