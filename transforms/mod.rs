@@ -29,6 +29,7 @@ pub static INDEXERS: &[&dyn crate::project::Indexer] = &[shared::lambda::INDEXER
 
 registry! {
     athena_result_configuration,
+    cdk_deprecated_api = "cdk_deprecated_api",
     cdktf_separate_routes,
     cfn_availability_zone,
     cfn_enum_value,
