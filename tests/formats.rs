@@ -251,6 +251,36 @@ fn github_commands_parse_back_with_escaped_properties() {
     );
 }
 
+/// Validate a JUnit report against Jenkins' xunit-plugin schema with `xmllint` (apt
+/// `libxml2-utils`; `.ci/run` installs it). Skipped when absent unless
+/// `IAC_FIX_REQUIRE_ORACLES` is set.
+fn assert_junit_schema(xml: &str) {
+    let Ok(probe) = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+    else {
+        assert!(
+            std::env::var_os("IAC_FIX_REQUIRE_ORACLES").is_none(),
+            "xmllint is required (apt-get install libxml2-utils)"
+        );
+        eprintln!("skipped: xmllint not installed");
+        return;
+    };
+    assert!(probe.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.xml");
+    fs::write(&report, xml).unwrap();
+    let xsd = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/junit-10.xsd");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(xsd)
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}\n{xml}", stderr(&out));
+}
+
 #[test]
 fn junit_is_well_formed_with_one_suite_per_file() {
     let dir = dir_with(&[
@@ -260,6 +290,7 @@ fn junit_is_well_formed_with_one_suite_per_file() {
     ]);
     let (text, out) = report(dir.path(), "junit", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_junit_schema(&text);
     let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
@@ -305,6 +336,7 @@ fn junit_is_well_formed_with_one_suite_per_file() {
     let dir = dir_with(&[("clean.yaml", CLEAN)]);
     let (text, out) = report(dir.path(), "junit", &[]);
     assert_eq!(out.status.code(), Some(0));
+    assert_junit_schema(&text);
     let doc = roxmltree::Document::parse(&text).unwrap();
     assert_eq!(
         doc.descendants()

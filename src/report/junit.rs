@@ -1,9 +1,11 @@
 //! `--format junit`: JUnit XML for Jenkins (`junit` step), Azure Pipelines
 //! (`PublishTestResults`, `JUnit`), GitLab (`artifacts:reports:junit`) and CircleCI.
 //!
-//! One `<testsuite>` per file with findings (named by its path, so the test viewers
-//! group by file, the way ruff and eslint do it); one `<testcase>` per finding, named
-//! `transform (line:col)` with the file as `classname`: a finding that remains after
+//! One `<testsuite>` per file with findings (named by its path, with a `file`
+//! attribute, so the test viewers group by file, the way ruff and eslint do it); one
+//! `<testcase>` per finding, named `transform (line:col)` with the file as `classname`
+//! (no `file`/`line` on a testcase: Jenkins' xunit schema, the strictest reader,
+//! allows neither; `tests/formats.rs` validates against it with `xmllint`): a finding that remains after
 //! the run (a dry run: every finding) carries a `<failure>`, a fix written by this
 //! run passes. A file that could not be read, parsed or written is a suite with one
 //! `<error>`. A run with no finding and no error is one passing suite, so a CI step
@@ -25,20 +27,18 @@ pub fn render(run: &Run) -> String {
         failures += failed;
         let _ = writeln!(
             suites,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">",
-            attr(&path),
-            p.outcome.fixes.len()
+            "  <testsuite name=\"{p}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\" file=\"{p}\">",
+            p.outcome.fixes.len(),
+            p = attr(&path),
         );
         for f in &p.outcome.fixes {
             let _ = write!(
                 suites,
-                "    <testcase name=\"{} ({}:{})\" classname=\"{}\" file=\"{}\" line=\"{}\"",
+                "    <testcase name=\"{} ({}:{})\" classname=\"{}\"",
                 attr(f.transform),
                 f.line,
                 f.column,
                 attr(&path),
-                attr(&path),
-                f.line
             );
             if run.remains(f) {
                 let st = state(f, run.dry_run);
@@ -63,7 +63,7 @@ pub fn render(run: &Run) -> String {
         errors += 1;
         let _ = writeln!(
             suites,
-            "  <testsuite name=\"{p}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase name=\"read, parse and write\" classname=\"{p}\" file=\"{p}\">\n      <error message=\"{m}\" type=\"iac-fix/error\">{t}</error>\n    </testcase>\n  </testsuite>",
+            "  <testsuite name=\"{p}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" file=\"{p}\">\n    <testcase name=\"read, parse and write\" classname=\"{p}\">\n      <error message=\"{m}\" type=\"iac-fix/error\">{t}</error>\n    </testcase>\n  </testsuite>",
             p = attr(path),
             m = attr(message),
             t = text(&format!("{path}: {message}"))
