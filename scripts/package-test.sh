@@ -19,7 +19,7 @@ check() { # check NAME COMMAND...: the command's exit status decides
     echo "FAIL $name"; echo "$out" | tail -20 | sed 's/^/     /'; failed=$((failed + 1))
   fi
 }
-# dry_run BIN: a dry run on a fixture exits 1 (a fix is pending) and prints its diff; nothing written.
+# dry_run BIN: a dry run on a fixture exits 1 (findings remain) and prints its diff; nothing written.
 dry_run() {
   cp "$root/$fixture" "$work/t.yaml"
   local out status
@@ -53,7 +53,7 @@ if "$work/pc-venv/bin/pip" install --quiet --disable-pip-version-check 'pre-comm
   (cd "$work/mirror" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm mirror)
   (cd "$work/repo" && git init -q && cp "$root/$fixture" t.yaml && git add t.yaml)
   # PIP_FIND_LINKS: the mirror pins iac-fix==$version, found here in dist/ before any index.
-  check "pre-commit try-repo mirror iac-fix-check fails on a pending fix" bash -c "cd '$work/repo' && PATH='$work/pc-venv/bin:/usr/bin:/bin' PRE_COMMIT_HOME='$work/pc-home' PIP_FIND_LINKS='$root/dist' '$work/pc-venv/bin/pre-commit' try-repo '$work/mirror' iac-fix-check --all-files > out.txt 2>&1; s=\$?; cat out.txt; [ \$s -eq 1 ] && grep -q '^+++ b/' out.txt"
+  check "pre-commit try-repo mirror iac-fix-check fails while findings remain" bash -c "cd '$work/repo' && PATH='$work/pc-venv/bin:/usr/bin:/bin' PRE_COMMIT_HOME='$work/pc-home' PIP_FIND_LINKS='$root/dist' '$work/pc-venv/bin/pre-commit' try-repo '$work/mirror' iac-fix-check --all-files > out.txt 2>&1; s=\$?; cat out.txt; [ \$s -eq 1 ] && grep -q '^+++ b/' out.txt"
 else
   echo "FAIL pre-commit could not be installed from the package index"; failed=$((failed + 1))
 fi

@@ -3,19 +3,23 @@
 use crate::config::{self, Config};
 use crate::files::{self, FileError, Processed};
 use crate::fixer::Settings;
-use crate::report::escape::{escape, escape_diff};
-use crate::report::{diff, json, sarif};
+use crate::report::escape::escape;
+use crate::report::{
+    concise, github, gitlab, json, json_lines, junit, rdjson, sarif, statistics, text, Run,
+};
 use crate::transforms::REGISTRY;
 use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-/// Nothing (left) to change.
+/// No finding remains after the run (ruff's convention; see [`exit_code`]).
 pub const EXIT_CLEAN: i32 = 0;
-/// `--dry-run` found changes.
-pub const EXIT_CHANGES: i32 = 1;
-/// Usage error, or a file that could not be read, parsed or written.
+/// Findings remain after the run (fixable or not; in `--dry-run`, any finding), or
+/// `--exit-non-zero-on-fix` and fixes were written.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Usage error, or a file that could not be read, parsed or written (the other files
+/// are still processed); wins over [`EXIT_FINDINGS`].
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
@@ -35,9 +39,26 @@ pub struct Args {
     pub dry_run: bool,
     #[command(flatten)]
     pub selection: Selection,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Report format, `FORMAT` or `FORMAT=FILE` (repeatable; at most one without a file,
+    /// which goes to standard output): text, concise, json, json-lines, sarif, github,
+    /// gitlab, junit, rdjson.
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
+    pub format: Vec<FormatSpec>,
+    /// Print a table of findings per transform (count, safe/review/report-only,
+    /// applied, suppressed) instead of the findings; JSON with `--format json`.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when findings remain (errors still exit 2).
+    #[arg(long, conflicts_with = "exit_non_zero_on_fix")]
+    pub exit_zero: bool,
+    /// Exit 1 when fixes were written, even if no finding remains.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+    /// Read the source from standard input as if it were the file PATH (flavor,
+    /// configuration, messages); write the fixed source (the diff with --dry-run) to
+    /// standard output, diagnostics to standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// List the transforms and exit.
     #[arg(long)]
     pub list_transforms: bool,
@@ -84,10 +105,61 @@ pub enum Command {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Diff (dry run) on stdout, one line per finding and a summary on stderr.
     Text,
+    /// One line per finding.
+    Concise,
+    /// One JSON document (`version: 1`).
     Json,
+    /// One JSON object per finding per line.
+    JsonLines,
     /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML (Jenkins, Azure Pipelines, GitLab test reports).
+    Junit,
+    /// Reviewdog Diagnostic Format, with fixes as suggestions.
+    Rdjson,
+}
+
+/// One `--format FORMAT[=FILE]`: a format and where it goes (`None`: standard output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_format_spec(s: &str) -> Result<FormatSpec, String> {
+    let (name, file) = match s.split_once('=') {
+        Some((name, "")) => {
+            return Err(format!("`{name}=` names no file"));
+        }
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (s, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}` (one of: {})", names.join(", "))
+    })?;
+    Ok(FormatSpec { format, file })
+}
+
+impl Args {
+    /// The format that goes to standard output: the one `--format` without a file; text
+    /// when there is none (also when every `--format` names a file: the terminal keeps
+    /// its usual report).
+    pub fn stdout_format(&self) -> Format {
+        self.format
+            .iter()
+            .find(|f| f.file.is_none())
+            .map_or(Format::Text, |f| f.format)
+    }
 }
 
 pub fn main() -> i32 {
@@ -116,14 +188,21 @@ pub fn run(args: Args) -> i32 {
         }
         None => {}
     }
+    if let Err(e) = check_formats(&args) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
     if args.list_transforms {
-        return list_transforms(args.format);
+        return list_transforms(args.stdout_format());
     }
     if let Some(id) = &args.explain {
         return explain(id);
     }
     if args.parse_only {
         return parse_only(&args.paths);
+    }
+    if let Some(path) = &args.stdin_filename {
+        return crate::stdin::run(&args, path);
     }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -137,7 +216,7 @@ pub fn run(args: Args) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let show_progress = args.format == Format::Text && !args.quiet;
+    let show_progress = args.stdout_format() == Format::Text && !args.quiet;
     if !args.dry_run {
         crate::interrupt::install();
     }
@@ -158,24 +237,158 @@ pub fn run(args: Args) -> i32 {
             return crate::interrupt::EXIT_INTERRUPTED;
         }
     }
-    let changed = processed.iter().filter(|p| p.changed()).count();
-    match args.format {
-        Format::Json => print_json(&args, &processed, &errors),
-        Format::Text => print_text(&args, &processed, &errors),
-        Format::Sarif => {
-            println!("{}", sarif::log(&processed, REGISTRY, |p| display(&p.path)));
-            for (path, message) in &errors {
-                eprintln!("error: {}: {}", escape(path), escape(message));
-            }
-        }
-    }
-    if !errors.is_empty() {
+    let run = Run {
+        processed: &processed,
+        errors: &errors,
+        dry_run: args.dry_run,
+        quiet: args.quiet,
+    };
+    let reported = emit_reports(&args, &run, false);
+    exit_code(&args, &run, reported)
+}
+
+/// The exit code of a finished run (DESIGN.md "Exit codes", ruff's convention):
+/// [`EXIT_ERROR`] when a file could not be read, parsed or written or a report file
+/// could not be written (`reports_ok` false); else [`EXIT_FINDINGS`] when findings
+/// remain ([`Run::remains`]; suppressed findings do not count, findings without a
+/// fix do) unless `--exit-zero`, or when `--exit-non-zero-on-fix` and fixes were
+/// written; else [`EXIT_CLEAN`].
+pub fn exit_code(args: &Args, run: &Run, reports_ok: bool) -> i32 {
+    if !reports_ok || !run.errors.is_empty() {
         EXIT_ERROR
-    } else if args.dry_run && changed > 0 {
-        EXIT_CHANGES
+    } else if (run.remaining() > 0 && !args.exit_zero)
+        || (args.exit_non_zero_on_fix && run.fixes_written() > 0)
+    {
+        EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Check the `--format` list: at most one without a file, no file named twice.
+fn check_formats(args: &Args) -> Result<(), String> {
+    if args.format.iter().filter(|f| f.file.is_none()).count() > 1 {
+        return Err("at most one --format may go to standard output; give the others a file (--format FORMAT=FILE)".into());
+    }
+    let mut files: Vec<&PathBuf> = args.format.iter().filter_map(|f| f.file.as_ref()).collect();
+    files.sort();
+    if let Some(w) = files.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "--format names the file `{}` twice",
+            escape(&w[0].to_string_lossy())
+        ));
+    }
+    Ok(())
+}
+
+/// Write every report of `--format`: those with a file atomically into it (a write
+/// that fails is an error, said on stderr), the one without (else text) on standard
+/// output, or on standard error when standard output carries the source
+/// (`stdin_mode`; the text report's diff is then left out, the caller prints it).
+/// `--statistics` replaces the standard-output report with its table (JSON with
+/// `--format json`). Returns whether every report file was written.
+pub fn emit_reports(args: &Args, run: &Run, stdin_mode: bool) -> bool {
+    let mut ok = true;
+    for spec in &args.format {
+        let Some(file) = &spec.file else { continue };
+        let content = render(spec.format, run, false);
+        if let Err(e) = write_report(file, &content) {
+            eprintln!(
+                "error: {}: cannot write the {} report: {}",
+                escape(&file.to_string_lossy()),
+                format_name(spec.format),
+                escape(&e)
+            );
+            ok = false;
+        }
+    }
+    let format = args.stdout_format();
+    let print = |s: &str| {
+        use std::io::Write;
+        if stdin_mode {
+            let _ = std::io::stderr().write_all(s.as_bytes());
+        } else {
+            let _ = std::io::stdout().write_all(s.as_bytes());
+        }
+    };
+    if args.statistics {
+        if format == Format::Json {
+            print(&statistics::json(run));
+        } else {
+            print(&statistics::table(run));
+        }
+        for (path, message) in run.errors {
+            eprintln!("error: {}: {}", escape(path), escape(message));
+        }
+        return ok;
+    }
+    match format {
+        Format::Text => {
+            let colour = !stdin_mode
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            let (out, err) = text::render(run, colour, tests_skipped());
+            if !stdin_mode {
+                print(&out);
+            }
+            eprint!("{err}");
+        }
+        f => {
+            print(&render(f, run, false));
+            if f != Format::Json && f != Format::Concise && f != Format::JsonLines {
+                for (path, message) in run.errors {
+                    eprintln!("error: {}: {}", escape(path), escape(message));
+                }
+            }
+        }
+    }
+    ok
+}
+
+/// A format's report of a run as one text (text: its standard output then its
+/// standard error part).
+pub fn render(format: Format, run: &Run, colour: bool) -> String {
+    match format {
+        Format::Text => {
+            let (out, err) = text::render(run, colour, tests_skipped());
+            out + &err
+        }
+        Format::Concise => concise::render(run),
+        Format::Json => json::render(run),
+        Format::JsonLines => json_lines::render(run),
+        Format::Sarif => {
+            let mut s = sarif::log(run.processed, REGISTRY, |p| display(&p.path));
+            s.push('\n');
+            s
+        }
+        Format::Github => github::render(run),
+        Format::Gitlab => gitlab::render(run),
+        Format::Junit => junit::render(run),
+        Format::Rdjson => rdjson::render(run),
+    }
+}
+
+fn format_name(f: Format) -> String {
+    f.to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+/// Write a report file whole or not at all: a temporary file beside it, renamed over it.
+fn write_report(path: &std::path::Path, content: &str) -> Result<(), String> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".iac-fix-report")
+        .tempfile_in(dir)
+        .map_err(|e| files::io_reason(&e))?;
+    tmp.write_all(content.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| files::io_reason(&e))?;
+    tmp.persist(path).map_err(|e| files::io_reason(&e.error))?;
+    Ok(())
 }
 
 /// Read and parse every file the walk finds, in parallel: the cost no fixer can beat.
@@ -384,139 +597,7 @@ fn settings_from(args: &Selection, path: Option<PathBuf>) -> Result<(Config, Set
     Ok((config, settings))
 }
 
-pub fn display(p: &std::path::Path) -> String {
-    let s = p.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
-}
-
-fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)]) {
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut applied = 0;
-    let mut pending = 0;
-    let mut suppressed = 0;
-    for p in processed {
-        let path = display(&p.path);
-        let path = escape(&path);
-        suppressed += p.outcome.suppressed.len();
-        for (line, ids) in &p.outcome.unused_suppressions {
-            if !args.quiet {
-                eprintln!("{path}:{line}: warning: unused suppression `iac-fix-ignore: {}` (nothing to suppress here)", escape(ids));
-            }
-        }
-        if args.dry_run && p.changed() {
-            // The path escaped before it goes into the header: a newline in it must not
-            // start a line of its own.
-            let d = diff::unified(&path, &p.original, &p.outcome.fixed);
-            let d = escape_diff(&d);
-            print!(
-                "{}",
-                if colour {
-                    diff::colorize(&d)
-                } else {
-                    d.into_owned()
-                }
-            );
-        }
-        for f in &p.outcome.fixes {
-            if f.applied {
-                applied += 1;
-            } else {
-                pending += 1;
-            }
-            if !args.quiet {
-                let state = if f.applied {
-                    if args.dry_run {
-                        "fixable"
-                    } else {
-                        "fixed"
-                    }
-                } else if !f.fixable {
-                    "no automatic fix"
-                } else if f.applicability.as_str() == "review" {
-                    "review, apply with --unsafe"
-                } else {
-                    "not applied"
-                };
-                eprintln!(
-                    "{path}:{}:{}: {} [{state}] {}",
-                    f.line,
-                    f.column,
-                    f.transform,
-                    escape(&f.message)
-                );
-            }
-        }
-    }
-    for (path, message) in errors {
-        eprintln!("error: {}: {}", escape(path), escape(message));
-    }
-    if !args.quiet {
-        let files = processed.iter().filter(|p| p.changed()).count();
-        let verb = if args.dry_run { "Would fix" } else { "Fixed" };
-        eprintln!("{verb} {applied} issue(s) in {files} file(s); {pending} left for review; {suppressed} suppressed; {} file(s) scanned, {} error(s).", processed.len(), errors.len());
-        let tests = tests_skipped();
-        if tests > 0 {
-            eprintln!("{tests} test file(s) skipped (test/, tests/, __tests__/, *.test.ts, *.spec.ts); set `include-tests = true` under [transforms] in iac-fix.toml to fix them.");
-        }
-    }
-}
-
-fn print_json(args: &Args, processed: &[Processed], errors: &[(String, String)]) {
-    let mut summary = json::Summary {
-        files_scanned: processed.len(),
-        ..Default::default()
-    };
-    let files = processed
-        .iter()
-        .filter(|p| {
-            !p.outcome.fixes.is_empty()
-                || p.changed()
-                || !p.outcome.suppressed.is_empty()
-                || !p.outcome.unused_suppressions.is_empty()
-        })
-        .map(|p| {
-            let path = display(&p.path);
-            summary.files_changed += usize::from(p.changed());
-            summary.fixes_suppressed += p.outcome.suppressed.len();
-            summary.fixes_applied += p.outcome.fixes.iter().filter(|f| f.applied).count();
-            summary.fixes_pending += p.outcome.fixes.iter().filter(|f| !f.applied).count();
-            json::FileReport {
-                diff: (args.dry_run && p.changed())
-                    .then(|| diff::unified(&path, &p.original, &p.outcome.fixed)),
-                path,
-                flavor: p.flavor.id(),
-                fixes: p.outcome.fixes.clone(),
-                suppressed: p.outcome.suppressed.clone(),
-                unused_suppressions: p
-                    .outcome
-                    .unused_suppressions
-                    .iter()
-                    .map(|(line, ids)| json::UnusedSuppression {
-                        line: *line,
-                        ids: ids.clone(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let errors = errors
-        .iter()
-        .map(|(path, message)| json::ErrorReport {
-            path: path.clone(),
-            message: message.clone(),
-        })
-        .collect();
-    let report = json::Report {
-        version: 1,
-        files,
-        errors,
-        summary,
-    };
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&report).expect("report serializes")
-    );
-}
+pub use crate::report::display;
 
 fn list_transforms(format: Format) -> i32 {
     if format == Format::Json {

@@ -185,8 +185,8 @@ fn sarif_has_rules_results_fixes_and_suppressions() {
         .unwrap();
     assert_eq!(
         out.status.code(),
-        Some(0),
-        "review fixes are not applied without --unsafe"
+        Some(1),
+        "review fixes are not applied without --unsafe, and their findings remain"
     );
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
