@@ -17,6 +17,7 @@ pub mod pr;
 pub mod project;
 pub mod report;
 pub mod schema;
+pub mod server;
 pub mod style;
 pub mod suppress;
 pub mod transform;
