@@ -578,3 +578,94 @@ fn vscode_extension_compiles() {
     assert_eq!(manifest["main"], "./out/extension.js");
     assert!(manifest["contributes"]["configuration"]["properties"]["iacFix.path"].is_object());
 }
+
+/// Work for a superseded version is dropped and `$/cancelRequest` is honoured: with
+/// every message queued before the server reads, version 1 is never analysed (one
+/// publish, for version 2) and the cancelled code action is answered RequestCancelled.
+#[test]
+fn stale_versions_and_cancelled_requests_are_dropped() {
+    use lsp_server::{Connection, Message, Notification, Request, RequestId};
+    let (_dir, root) = workspace(&[("template.yaml", CFN_YAML)]);
+    let path = root.join("template.yaml");
+    let (server, client) = Connection::memory();
+    let send = |m: Message| client.sender.send(m).unwrap();
+    let request = |id: i32, method: &str, params: Value| {
+        Message::Request(Request::new(RequestId::from(id), method.into(), params))
+    };
+    let note = |method: &str, params: Value| {
+        Message::Notification(Notification::new(method.into(), params))
+    };
+    send(request(
+        1,
+        "initialize",
+        json!({ "capabilities": {}, "rootUri": uri(&root) }),
+    ));
+    send(note("initialized", json!({})));
+    send(note(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri(&path), "languageId": "yaml", "version": 1, "text": CFN_YAML } }),
+    ));
+    let fixed = format!("{CFN_YAML}      EnableKeyRotation: true\n");
+    send(note(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri(&path), "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    ));
+    send(request(
+        2,
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri(&path) },
+                "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } },
+                "context": { "diagnostics": [] } }),
+    ));
+    send(note("$/cancelRequest", json!({ "id": 2 })));
+    send(request(3, "shutdown", Value::Null));
+    send(note("exit", Value::Null));
+    let code = std::thread::spawn(move || iac_fix::server::serve(&server))
+        .join()
+        .unwrap();
+    assert_eq!(code, Ok(0));
+    let mut publishes = vec![];
+    let mut cancelled = false;
+    for m in client.receiver.try_iter() {
+        match m {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                publishes.push(n.params)
+            }
+            Message::Response(r) if r.id == RequestId::from(2) => {
+                cancelled = r.error.is_some_and(|e| e.code == -32800);
+            }
+            _ => {}
+        }
+    }
+    assert!(cancelled, "code action not cancelled");
+    assert_eq!(publishes.len(), 1, "{publishes:?}");
+    assert_eq!(publishes[0]["version"], 2);
+    assert_eq!(
+        codes(publishes[0]["diagnostics"].as_array().unwrap()),
+        ["removal-policy"]
+    );
+}
+
+/// Evidence from handler code (`file:line` in the message) becomes related information
+/// pointing into the handler file.
+#[test]
+fn handler_evidence_is_related_information() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/least-privilege-grants");
+    let stack = std::fs::read_to_string(fixtures.join("cdk-put-only.ts")).unwrap();
+    let handler = std::fs::read_to_string(fixtures.join("handlers/put-only/index.js")).unwrap();
+    let (_dir, root) = workspace(&[
+        ("lib/stack.ts", &stack),
+        ("lib/handlers/put-only/index.js", &handler),
+    ]);
+    let mut client = Client::start(&root, json!({}));
+    let d = client.open(&root.join("lib/stack.ts"), "typescript", &stack);
+    let d = find(&d, "least-privilege-grants");
+    let related = &d["relatedInformation"][0]["location"];
+    assert_eq!(
+        related["uri"],
+        json!(uri(&root.join("lib/handlers/put-only/index.js"))),
+        "{d}"
+    );
+    assert_eq!(related["range"]["start"]["line"], 9);
+    assert_eq!(client.shutdown(), 0);
+}

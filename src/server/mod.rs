@@ -146,6 +146,8 @@ struct Server<'c> {
     configs: HashMap<Option<PathBuf>, Loaded>,
     /// Configuration errors already shown.
     shown: HashSet<String>,
+    /// `shutdown` was answered: only `exit` is expected now.
+    shut_down: bool,
 }
 
 impl<'c> Server<'c> {
@@ -158,6 +160,7 @@ impl<'c> Server<'c> {
             project: Arc::new(Project::default()),
             configs: HashMap::new(),
             shown: HashSet::new(),
+            shut_down: false,
         };
         server.index_workspace();
         server
@@ -224,24 +227,32 @@ impl<'c> Server<'c> {
                             ));
                             continue;
                         }
-                        if self
-                            .connection
-                            .handle_shutdown(&request)
-                            .map_err(|e| e.to_string())?
-                        {
-                            return Ok(0);
+                        if self.shut_down {
+                            self.respond(Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidRequest as i32,
+                                "shutdown was requested".into(),
+                            ));
+                        } else if request.method == req::Shutdown::METHOD {
+                            // What the client sent before still gets its diagnostics.
+                            self.publish_stale();
+                            self.shut_down = true;
+                            self.respond(Response::new_ok(request.id, ()));
+                        } else {
+                            self.request(request);
                         }
-                        self.request(request);
                     }
                     Message::Notification(n) if n.method == notif::Exit::METHOD => {
                         // `exit` before `shutdown`: LSP asks for exit code 1.
-                        return Ok(1);
+                        return Ok(if self.shut_down { 0 } else { 1 });
                     }
                     Message::Notification(n) => self.notification(n),
                     Message::Response(_) => {}
                 }
             }
-            self.publish_stale();
+            if !self.shut_down {
+                self.publish_stale();
+            }
         }
     }
 
