@@ -669,3 +669,60 @@ fn handler_evidence_is_related_information() {
     assert_eq!(related["range"]["start"]["line"], 9);
     assert_eq!(client.shutdown(), 0);
 }
+
+/// Project facts come from the workspace folder (an SNS subscription in another file
+/// makes the function's DLQ fix safe, with that file as evidence), and follow an
+/// edited, saved file: without the subscription the invoker is unknown (review).
+#[test]
+fn project_facts_from_the_workspace_follow_edits() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/lambda-dead-letter-queue/dlq-cross-file-async");
+    let read = |p: &str| std::fs::read_to_string(fixture.join(p)).unwrap();
+    let (app, functions, topic) = (
+        read("bin/app.ts"),
+        read("lib/functions-stack.ts"),
+        read("lib/topic-stack.ts"),
+    );
+    let (_dir, root) = workspace(&[
+        ("bin/app.ts", &app),
+        ("lib/functions-stack.ts", &functions),
+        ("lib/topic-stack.ts", &topic),
+    ]);
+    let functions_path = root.join("lib/functions-stack.ts");
+    let topic_path = root.join("lib/topic-stack.ts");
+    let mut client = Client::start(&root, json!({}));
+    let d = client.open(&functions_path, "typescript", &functions);
+    let dlq = find(&d, "lambda-dead-letter-queue");
+    let message = dlq["message"].as_str().unwrap();
+    assert!(
+        message.contains("topic-stack.ts:15") && message.ends_with("[safe]"),
+        "{message}"
+    );
+    assert_eq!(
+        dlq["relatedInformation"][0]["location"]["uri"],
+        json!(uri(&topic_path))
+    );
+    client.open(&topic_path, "typescript", &topic);
+    let without = topic.replace(
+        "    topic.addSubscription(new subs.LambdaSubscription(props.quoteFunction));\n",
+        "",
+    );
+    assert_ne!(without, topic);
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri(&topic_path), "version": 2 },
+                "contentChanges": [{ "text": without }] }),
+    );
+    client.diagnostics(&uri(&topic_path), Some(2));
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri(&topic_path) } }),
+    );
+    let d = client.diagnostics(&uri(&functions_path), Some(1));
+    let message = find(&d, "lambda-dead-letter-queue")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.ends_with("[review]"), "{message}");
+    assert_eq!(client.shutdown(), 0);
+}

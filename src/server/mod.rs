@@ -9,7 +9,8 @@
 //!   the buffer's text with safe fixes only ([`crate::files::process_text`]).
 //! - Configuration: the `iac-fix.toml` nearest each file ([`crate::config::find`]);
 //!   project facts (handler code, invokers in other files) indexed once from the
-//!   workspace folder and updated for the edited file only ([`Project::with_file`]).
+//!   workspace folder and updated for the edited file only ([`Project::with_file`]);
+//!   saving a file analyses the other open files again with the updated facts.
 //! - Stale work is dropped: the server reads every message already queued before it
 //!   analyses, so only the newest version of a document is analysed, and requests
 //!   cancelled by `$/cancelRequest` meanwhile are answered `RequestCancelled`.
@@ -374,6 +375,10 @@ impl<'c> Server<'c> {
                     if let Some(text) = p.text {
                         doc.text = text;
                     }
+                }
+                // A saved file's facts (an invoker, a policy) may change what the other
+                // open files get: they are analysed again with the updated project.
+                for doc in self.docs.values_mut() {
                     doc.analysis = None;
                 }
             }
