@@ -501,6 +501,12 @@ local applied = false
 for _, r in pairs(results or {{}}) do
   for _, a in ipairs(r.result or {{}}) do
     if a.kind == 'source.fixAll.iac-fix' then
+      if not a.edit then
+        local resolved = vim.lsp.buf_request_sync(0, 'codeAction/resolve', a, 20000)
+        for _, rr in pairs(resolved or {{}}) do
+          if rr.result then a = rr.result end
+        end
+      end
       vim.lsp.util.apply_workspace_edit(a.edit, 'utf-16')
       applied = true
     end
@@ -516,8 +522,9 @@ vim.cmd('qall!')
         ),
     )
     .unwrap();
-    let out = Command::new("nvim")
-        .args(["--headless", "--clean", "-n", "-c"])
+    // Bounded: a script error leaves headless Neovim waiting for input.
+    let out = Command::new("timeout")
+        .args(["120", "nvim", "--headless", "--clean", "-n", "-c"])
         .arg(format!("luafile {}", script.display()))
         .current_dir(&root)
         .stdin(Stdio::null())
@@ -724,5 +731,31 @@ fn project_facts_from_the_workspace_follow_edits() {
         .unwrap()
         .to_string();
     assert!(message.ends_with("[review]"), "{message}");
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// A client that resolves edits lazily gets fix-all without an edit, and the edit
+/// (still the CLI's text) from `codeAction/resolve`.
+#[test]
+fn fix_all_is_resolved_lazily_when_the_client_can() {
+    let (_dir, root) = workspace(&[("template.yaml", CFN_YAML)]);
+    let path = root.join("template.yaml");
+    let capabilities = json!({ "textDocument": { "codeAction": {
+        "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "source.fixAll"] } },
+        "resolveSupport": { "properties": ["edit"] } } } });
+    let mut client = Client::start(&root, capabilities);
+    client.open(&path, "yaml", CFN_YAML);
+    let actions = client.code_actions(
+        &path,
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
+        Some(&["source.fixAll.iac-fix"]),
+    );
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert!(actions[0].get("edit").is_none(), "{actions:?}");
+    let resolved = client.request("codeAction/resolve", actions[0].clone());
+    assert_eq!(
+        apply(CFN_YAML, &resolved),
+        cli_output("template.yaml", CFN_YAML, &[])
+    );
     assert_eq!(client.shutdown(), 0);
 }

@@ -28,6 +28,8 @@ pub const DOCS_URL: &str = "https://github.com/iac-fix/iac-fix/blob/main/README.
 /// The code action kind of "fix all safe fixes" (`editor.codeActionsOnSave`).
 pub const FIX_ALL: &str = "source.fixAll.iac-fix";
 
+const FIX_ALL_TITLE: &str = "Fix all safe iac-fix findings";
+
 /// An open document's text as the editor has it.
 #[derive(Clone, Copy)]
 pub struct Buffer<'a> {
@@ -35,6 +37,8 @@ pub struct Buffer<'a> {
     pub path: &'a Path,
     pub text: &'a str,
     pub encoding: Encoding,
+    /// The client resolves code actions' edits lazily (`codeAction/resolve`).
+    pub resolve_fix_all: bool,
 }
 
 /// The findings of one version of a document.
@@ -150,6 +154,7 @@ impl Analysis {
             path,
             text,
             encoding,
+            ..
         } = *buffer;
         let lines = Lines::new(text, encoding);
         let diagnostics = self.diagnostics(text, encoding, path);
@@ -196,18 +201,41 @@ impl Analysis {
                 }
             }
         }
-        let fix_all = CodeActionKind::from(FIX_ALL);
-        if wanted(&fix_all) {
-            if let Some(edit) = fix_all_edit(path, text, settings) {
-                out.push(CodeAction {
-                    title: "Fix all safe iac-fix findings".into(),
-                    kind: Some(fix_all),
-                    edit: Some(self.workspace_edit(uri, &lines, &[edit])),
-                    ..Default::default()
+        if wanted(&CodeActionKind::from(FIX_ALL)) {
+            if buffer.resolve_fix_all {
+                // Computed on `codeAction/resolve`: editors ask for actions at every
+                // cursor move, and fix-all runs the whole fixer. Without a safe fix in
+                // the first pass the fixer changes nothing, so none is offered then.
+                let any_safe = self.findings.iter().any(|(f, _)| {
+                    f.fix.as_ref().is_some_and(|fx| {
+                        fx.applicability == Applicability::Safe && !fx.edits.is_empty()
+                    })
                 });
+                if any_safe {
+                    out.push(CodeAction {
+                        title: FIX_ALL_TITLE.into(),
+                        kind: Some(CodeActionKind::from(FIX_ALL)),
+                        data: Some(serde_json::json!({ "uri": uri })),
+                        ..Default::default()
+                    });
+                }
+            } else {
+                out.extend(self.fix_all(buffer, settings));
             }
         }
         out
+    }
+
+    /// `source.fixAll.iac-fix` with its edit (`None`: nothing to fix).
+    pub fn fix_all(&self, buffer: &Buffer, settings: &Settings) -> Option<CodeAction> {
+        let lines = Lines::new(buffer.text, buffer.encoding);
+        let edit = fix_all_edit(buffer.path, buffer.text, settings)?;
+        Some(CodeAction {
+            title: FIX_ALL_TITLE.into(),
+            kind: Some(CodeActionKind::from(FIX_ALL)),
+            edit: Some(self.workspace_edit(buffer.uri, &lines, &[edit])),
+            ..Default::default()
+        })
     }
 
     /// An edit of the parsed body as an edit of the document's text (BOM, lone CRs).

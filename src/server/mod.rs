@@ -69,6 +69,14 @@ pub fn serve(connection: &Connection) -> Result<i32, String> {
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref())
         .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+    // Clients that resolve an action's edit later get fix-all computed on demand.
+    let resolve = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.code_action.as_ref())
+        .and_then(|c| c.resolve_support.as_ref())
+        .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
     let encoding = if utf8 {
         Encoding::Utf8
     } else {
@@ -93,7 +101,7 @@ pub fn serve(connection: &Connection) -> Result<i32, String> {
                 CodeActionKind::QUICKFIX,
                 CodeActionKind::from(FIX_ALL),
             ]),
-            resolve_provider: Some(false),
+            resolve_provider: Some(resolve),
             ..Default::default()
         })),
         ..Default::default()
@@ -110,6 +118,7 @@ pub fn serve(connection: &Connection) -> Result<i32, String> {
         .map_err(|e| e.to_string())?;
     let root = workspace_root(&params);
     let mut server = Server::new(connection, encoding, root);
+    server.resolve = resolve;
     server.main_loop()
 }
 
@@ -149,6 +158,8 @@ struct Server<'c> {
     shown: HashSet<String>,
     /// `shutdown` was answered: only `exit` is expected now.
     shut_down: bool,
+    /// Fix-all's edit is computed on `codeAction/resolve`.
+    resolve: bool,
 }
 
 impl<'c> Server<'c> {
@@ -162,6 +173,7 @@ impl<'c> Server<'c> {
             configs: HashMap::new(),
             shown: HashSet::new(),
             shut_down: false,
+            resolve: false,
         };
         server.index_workspace();
         server
@@ -262,6 +274,21 @@ impl<'c> Server<'c> {
     }
 
     fn request(&mut self, request: Request) {
+        if request.method == req::CodeActionResolveRequest::METHOD {
+            let action: Result<lsp_types::CodeAction, _> = serde_json::from_value(request.params);
+            match action {
+                Ok(action) => {
+                    let resolved = self.resolve_fix_all(&action);
+                    self.respond(Response::new_ok(request.id, resolved.unwrap_or(action)));
+                }
+                Err(e) => self.respond(Response::new_err(
+                    request.id,
+                    ErrorCode::InvalidParams as i32,
+                    e.to_string(),
+                )),
+            }
+            return;
+        }
         if request.method != req::CodeActionRequest::METHOD {
             self.respond(Response::new_err(
                 request.id,
@@ -317,8 +344,35 @@ impl<'c> Server<'c> {
             path: &doc.path,
             text: &doc.text,
             encoding: self.encoding,
+            resolve_fix_all: self.resolve,
         };
         analysis.code_actions(&buffer, range, &settings, &wanted)
+    }
+
+    /// The fix-all action with its edit for the document named in its `data`.
+    fn resolve_fix_all(&mut self, action: &lsp_types::CodeAction) -> Option<lsp_types::CodeAction> {
+        let uri: Url = serde_json::from_value(action.data.as_ref()?.get("uri")?.clone()).ok()?;
+        self.analyze(&uri);
+        let settings = self.settings_for_doc(&uri)?;
+        let doc = self.docs.get(&uri)?;
+        let Some(Ok(Some(analysis))) = &doc.analysis else {
+            return None;
+        };
+        let buffer = analysis::Buffer {
+            uri: &uri,
+            path: &doc.path,
+            text: &doc.text,
+            encoding: self.encoding,
+            resolve_fix_all: false,
+        };
+        Some(
+            analysis
+                .fix_all(&buffer, &settings)
+                .unwrap_or_else(|| lsp_types::CodeAction {
+                    edit: Some(lsp_types::WorkspaceEdit::default()),
+                    ..action.clone()
+                }),
+        )
     }
 
     fn notification(&mut self, n: Notification) {
