@@ -96,6 +96,8 @@ pub struct Selection {
 pub enum Command {
     /// Fix on a new branch, one commit per transform, and print a pull-request description.
     Pr(crate::pr::PrArgs),
+    /// Language server over stdio (diagnostics, quick fixes, fix-all) for editors.
+    Server,
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -181,6 +183,7 @@ pub fn main() -> i32 {
 pub fn run(args: Args) -> i32 {
     match &args.command {
         Some(Command::Pr(pr)) => return crate::pr::run(pr),
+        Some(Command::Server) => return crate::server::run(),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Args as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "iac-fix", &mut std::io::stdout());
@@ -572,7 +575,11 @@ pub fn settings(args: &Selection) -> Result<(Config, Settings), String> {
     settings_from(args, path)
 }
 
-fn settings_from(args: &Selection, path: Option<PathBuf>) -> Result<(Config, Settings), String> {
+/// The settings of configuration file `path` (`None`: defaults) with `args` on top.
+pub fn settings_from(
+    args: &Selection,
+    path: Option<PathBuf>,
+) -> Result<(Config, Settings), String> {
     for id in args.transform.iter().chain(&args.skip) {
         if !REGISTRY.iter().any(|r| r.meta().id == id) {
             return Err(format!("unknown transform `{id}` (see --list-transforms)"));

@@ -319,6 +319,43 @@ pub fn process_text(
     registry: &[Registered],
     settings: &Settings,
 ) -> Result<Option<(Flavor, Outcome)>, FileError> {
+    let Some(Prepared {
+        bom,
+        cr_only,
+        parsed,
+        flavor,
+    }) = prepare(syntax, text)?
+    else {
+        return Ok(None);
+    };
+    let mut outcome = fixer::fix_parsed(path, flavor, parsed, registry, settings);
+    if cr_only {
+        // Back to the file's own line breaks, inserted lines included.
+        outcome.fixed = outcome.fixed.replace('\n', "\r");
+        for f in &mut outcome.fixes {
+            for e in &mut f.edits {
+                e.text = e.text.replace('\n', "\r");
+            }
+        }
+    }
+    outcome.fixed.insert_str(0, bom);
+    Ok(Some((flavor, outcome)))
+}
+
+/// A text ready for the fixer: parsed, checked against the tool's limits, classified.
+pub struct Prepared {
+    /// The byte-order mark the text started with (`""` or U+FEFF), not in `parsed`.
+    pub bom: &'static str,
+    /// The text broke lines with lone CRs only; `parsed` holds its LF form (same offsets).
+    pub cr_only: bool,
+    pub parsed: Parsed,
+    pub flavor: Flavor,
+}
+
+/// Everything [`process_text`] does before fixing: BOM and lone-CR handling, size and
+/// depth limits, the strict parse, the flavor. `Ok(None)`: not infrastructure code.
+/// Shared with the language server, so an editor sees exactly the files the CLI fixes.
+pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError> {
     let (bom, body) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),
         None => ("", text),
@@ -374,18 +411,12 @@ pub fn process_text(
     let Some(flavor) = flavor::detect(&parsed) else {
         return Ok(None);
     };
-    let mut outcome = fixer::fix_parsed(path, flavor, parsed, registry, settings);
-    if cr_only {
-        // Back to the file's own line breaks, inserted lines included.
-        outcome.fixed = outcome.fixed.replace('\n', "\r");
-        for f in &mut outcome.fixes {
-            for e in &mut f.edits {
-                e.text = e.text.replace('\n', "\r");
-            }
-        }
-    }
-    outcome.fixed.insert_str(0, bom);
-    Ok(Some((flavor, outcome)))
+    Ok(Some(Prepared {
+        bom,
+        cr_only,
+        parsed,
+        flavor,
+    }))
 }
 
 /// Write a processed file's fixed text (see [`write_atomic`]), refusing when the path

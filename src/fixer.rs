@@ -102,11 +102,7 @@ pub fn fix_parsed(
     let mut origins = Origins::new(&original);
     let mut guard = WriteGuard::new(flavor);
     let mut first = Some(parsed);
-    let transforms: Vec<&Registered> = registry
-        .iter()
-        .filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor))
-        .collect();
-    let default_options = Options::default();
+    let transforms = enabled(registry, flavor, settings);
     let mut current = source;
     let mut outcome = Outcome::default();
     let mut broken: HashSet<(&'static str, String)> = HashSet::new();
@@ -120,26 +116,9 @@ pub fn fix_parsed(
             .unwrap_or_else(|| Parsed::new(flavor.syntax(), current.clone()));
         let doc = Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
         let suppressions = &*suppressions.get_or_insert_with(|| Suppressions::of(&doc));
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut suppressed: Vec<(Finding, String)> = Vec::new();
-        for t in &transforms {
-            let options = settings
-                .options
-                .get(t.meta().id)
-                .unwrap_or(&default_options);
-            let mut found = t.transform.check(&doc, options);
-            if let Some(ts) = &doc.ts {
-                crate::packages::refuse_unlisted_imports(path, ts, &mut found);
-            }
-            for f in found {
-                match suppressions.by(origins.to_original(f.offset), t.meta()) {
-                    Some(by) => suppressed.push((f, by)),
-                    None => findings.push(f),
-                }
-            }
-        }
-        doc.confine_loop_fixes(&mut findings);
-        drop_noop_fixes(&current, &mut findings);
+        let (findings, suppressed) = check_pass(&doc, &transforms, settings, suppressions, |o| {
+            origins.to_original(o)
+        });
         let applicable: Vec<&Finding> = findings
             .iter()
             .filter(|f| {
@@ -239,6 +218,71 @@ pub fn fix_parsed(
     }
     outcome.fixed = current;
     outcome
+}
+
+/// The transforms of `registry` that run on `flavor` with these settings.
+fn enabled<'r>(
+    registry: &'r [Registered],
+    flavor: Flavor,
+    settings: &Settings,
+) -> Vec<&'r Registered> {
+    registry
+        .iter()
+        .filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor))
+        .collect()
+}
+
+/// Findings that are suppressed, with the suppression that kept each.
+pub type SuppressedFindings = Vec<(Finding, String)>;
+
+/// One pass of the enabled transforms over `doc`: its findings (fixes confined to
+/// loops, no-op fixes turned into reports) and the suppressed ones. `to_original`
+/// maps an offset of `doc` to the text the suppressions were read from.
+fn check_pass(
+    doc: &Document,
+    transforms: &[&Registered],
+    settings: &Settings,
+    suppressions: &Suppressions,
+    to_original: impl Fn(usize) -> usize,
+) -> (Vec<Finding>, SuppressedFindings) {
+    let default_options = Options::default();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut suppressed: SuppressedFindings = Vec::new();
+    for t in transforms {
+        let options = settings
+            .options
+            .get(t.meta().id)
+            .unwrap_or(&default_options);
+        let mut found = t.transform.check(doc, options);
+        if let Some(ts) = &doc.ts {
+            crate::packages::refuse_unlisted_imports(doc.path, ts, &mut found);
+        }
+        for f in found {
+            match suppressions.by(to_original(f.offset), t.meta()) {
+                Some(by) => suppressed.push((f, by)),
+                None => findings.push(f),
+            }
+        }
+    }
+    doc.confine_loop_fixes(&mut findings);
+    drop_noop_fixes(doc.source(), &mut findings);
+    (findings, suppressed)
+}
+
+/// The findings of the first pass over `parsed`, each with its own fix against
+/// `parsed.source` (what an editor offers one by one; [`fix_parsed`] applies them).
+/// The same transforms, options, suppressions and project facts as [`fix_parsed`].
+pub fn findings(
+    path: &Path,
+    flavor: Flavor,
+    parsed: &Parsed,
+    registry: &[Registered],
+    settings: &Settings,
+) -> (Vec<Finding>, SuppressedFindings) {
+    let transforms = enabled(registry, flavor, settings);
+    let doc = Document::new(path, flavor, parsed).with_project(settings.project.as_deref());
+    let suppressions = Suppressions::of(&doc);
+    check_pass(&doc, &transforms, settings, &suppressions, |o| o)
 }
 
 /// A fix whose edits leave the text as it is would be reported as applied while

@@ -18,6 +18,7 @@ pub mod project;
 pub mod report;
 pub mod schema;
 pub mod stdin;
+pub mod server;
 pub mod style;
 pub mod suppress;
 pub mod transform;

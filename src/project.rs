@@ -41,7 +41,12 @@ struct FileFacts {
     path: PathBuf,
     group: usize,
     facts: Vec<Facts>,
+    /// The paths it links to (kept to regroup after [`Project::with_file`]).
+    links: Vec<PathBuf>,
 }
+
+/// One indexed file: (path, facts, paths it links to).
+type Indexed = (PathBuf, Vec<Facts>, Vec<PathBuf>);
 
 /// The facts of every indexed file of a run, grouped into related files.
 #[derive(Default)]
@@ -62,48 +67,47 @@ impl Project {
     /// per-file pass reports them.
     pub fn index(paths: &[PathBuf], indexers: &[&dyn Indexer], settings: &Settings) -> Project {
         use rayon::prelude::*;
-        let wanted: Vec<&dyn Indexer> = indexers
-            .iter()
-            .copied()
-            .filter(|i| i.used_by().iter().any(|id| settings.enabled(id)))
-            .collect();
+        let wanted = wanted(indexers, settings);
         if wanted.is_empty() {
             return Project::default();
         }
-        let indexed: Vec<(PathBuf, Vec<Facts>, Vec<PathBuf>)> = paths
+        let indexed: Vec<Indexed> = paths
             .par_iter()
             .filter_map(|p| {
-                let syntax = flavor::syntax_for_path(p)?;
+                flavor::syntax_for_path(p)?;
                 let text = crate::files::read_text_file(p, 4 << 20)?;
-                let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                if !flavor::may_be_ours(syntax, body) {
-                    return None;
-                }
-                let links = links(p, syntax, body);
-                let mine: Vec<&dyn Indexer> = wanted
-                    .iter()
-                    .copied()
-                    .filter(|i| i.wants(syntax, body))
-                    .collect();
-                if mine.is_empty() {
-                    return (!links.is_empty()).then(|| (p.clone(), vec![], links));
-                }
-                let parsed = Parsed::new(syntax, body.to_string());
-                let facts: Vec<Facts> = match flavor::detect(&parsed) {
-                    Some(flavor) => {
-                        let doc = Document::new(p, flavor, &parsed);
-                        mine.iter().filter_map(|i| i.index(&doc)).collect()
-                    }
-                    None => vec![],
-                };
-                Some((p.clone(), facts, links))
+                index_file(p, &text, &wanted)
             })
             .collect();
         Project::from_files(indexed)
     }
 
+    /// This project with the facts of `path` read from `text` instead (an editor's
+    /// buffer; `None`: the file is gone), the other files' facts reused as they are:
+    /// one file is parsed, not the workspace.
+    pub fn with_file(
+        &self,
+        path: &Path,
+        text: Option<&str>,
+        indexers: &[&dyn Indexer],
+        settings: &Settings,
+    ) -> Project {
+        let key = normalize(path);
+        let mut indexed: Vec<Indexed> = self
+            .files
+            .iter()
+            .filter(|f| normalize(&f.path) != key)
+            .map(|f| (f.path.clone(), f.facts.clone(), f.links.clone()))
+            .collect();
+        let wanted = wanted(indexers, settings);
+        if let Some(new) = text.and_then(|t| index_file(path, t, &wanted)) {
+            indexed.push(new);
+        }
+        Project::from_files(indexed)
+    }
+
     /// A project from already indexed files: (path, facts, paths it links to).
-    fn from_files(indexed: Vec<(PathBuf, Vec<Facts>, Vec<PathBuf>)>) -> Project {
+    fn from_files(indexed: Vec<Indexed>) -> Project {
         let by_path: HashMap<PathBuf, usize> = indexed
             .iter()
             .enumerate()
@@ -129,10 +133,11 @@ impl Project {
         let files = indexed
             .into_iter()
             .enumerate()
-            .map(|(i, (path, facts, _))| FileFacts {
+            .map(|(i, (path, facts, links))| FileFacts {
                 path,
                 group: find(&mut parent, i),
                 facts,
+                links,
             })
             .collect();
         Project { files, by_path }
@@ -166,6 +171,42 @@ impl Project {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+}
+
+/// The indexers an enabled transform uses.
+fn wanted<'i>(indexers: &[&'i dyn Indexer], settings: &Settings) -> Vec<&'i dyn Indexer> {
+    indexers
+        .iter()
+        .copied()
+        .filter(|i| i.used_by().iter().any(|id| settings.enabled(id)))
+        .collect()
+}
+
+/// The facts and links of one file's text (`None`: not a file the indexers read).
+fn index_file(p: &Path, text: &str, wanted: &[&dyn Indexer]) -> Option<Indexed> {
+    let syntax = flavor::syntax_for_path(p)?;
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !flavor::may_be_ours(syntax, body) {
+        return None;
+    }
+    let links = links(p, syntax, body);
+    let mine: Vec<&dyn Indexer> = wanted
+        .iter()
+        .copied()
+        .filter(|i| i.wants(syntax, body))
+        .collect();
+    if mine.is_empty() {
+        return (!links.is_empty()).then(|| (p.to_path_buf(), vec![], links));
+    }
+    let parsed = Parsed::new(syntax, body.to_string());
+    let facts: Vec<Facts> = match flavor::detect(&parsed) {
+        Some(flavor) => {
+            let doc = Document::new(p, flavor, &parsed);
+            mine.iter().filter_map(|i| i.index(&doc)).collect()
+        }
+        None => vec![],
+    };
+    Some((p.to_path_buf(), facts, links))
 }
 
 /// The files `path` is related to: TypeScript relative imports (`from './x'`,

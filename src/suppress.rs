@@ -409,3 +409,55 @@ fn resource_around(doc: &Document, offset: usize) -> Option<Range<usize>> {
         .filter_map(|r| r.node.parent().map(|p| p.byte_range()))
         .find(|range| range.contains(&offset))
 }
+
+/// The edit that suppresses `finding` in the file's own syntax: an own-line
+/// `iac-fix-ignore: ID` comment (`//` in TypeScript, `#` in YAML) inserted before the
+/// line the finding points at, indented like that line, with the file's line ending; a
+/// `reason` goes on a comment line of its own just above (comments between a directive
+/// and its code are skipped, see `target`). `None` when the syntax has no comments
+/// (JSON: a resource's `Metadata` would be needed) or the line lies inside a string or
+/// YAML block scalar, where a comment would become text. The language server's
+/// "suppress" action; callers should check the result with [`Suppressions::by`].
+pub fn suppression_edit(
+    doc: &Document,
+    finding: &crate::edit::Finding,
+    reason: Option<&str>,
+) -> Option<crate::edit::Edit> {
+    let marker = match doc.parsed.syntax {
+        Syntax::TypeScript => "//",
+        Syntax::Yaml => "#",
+        Syntax::Json => return None,
+    };
+    let src = doc.source();
+    let offset = finding.offset.min(src.len());
+    let line_start = doc.parsed.line_start(offset);
+    let indent = doc.parsed.line_indent(offset);
+    let code = line_start + indent.len();
+    let mut node = descendants_at(doc, code);
+    while let Some(n) = node {
+        if matches!(
+            n.kind(),
+            "string" | "template_string" | "block_scalar" | "string_fragment"
+        ) && n.start_byte() < code
+        {
+            return None;
+        }
+        node = n.parent();
+    }
+    let eol = doc.parsed.line_end(offset);
+    let newline = if src[..eol].ends_with('\r') || src[eol..].starts_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut text = String::new();
+    if let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) {
+        let reason = reason.replace(['\r', '\n'], " ");
+        text.push_str(&format!("{indent}{marker} {reason}{newline}"));
+    }
+    text.push_str(&format!(
+        "{indent}{marker} iac-fix-ignore: {}{newline}",
+        finding.transform
+    ));
+    Some(crate::edit::Edit::insert(line_start, text))
+}
