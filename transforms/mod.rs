@@ -28,6 +28,7 @@ macro_rules! source_of {
 pub static INDEXERS: &[&dyn crate::project::Indexer] = &[shared::lambda::INDEXER];
 
 registry! {
+    alb_drop_invalid_headers,
     athena_result_configuration,
     cdktf_separate_routes,
     cfn_enum_value,
@@ -40,20 +41,26 @@ registry! {
     config_recorder_dependencies,
     dynamodb_customer_managed_key,
     dynamodb_point_in_time_recovery,
+    ecr_repository_hardening,
     kms_alias_split,
     kms_key_rotation,
     lambda_dead_letter_queue,
+    lambda_permission_source_account,
     lambda_runtime_upgrade,
+    launch_template_imdsv2,
     least_privilege_grants = "least_privilege_grants",
+    log_group_retention,
     rds_engine_version,
     rds_hardening,
     removal_policy,
     s3_block_public_access,
     s3_bucket_key,
     s3_enforce_ssl,
+    s3_public_acl,
     s3_versioning,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
+    tracing_and_log_exports,
     update_replace_policy,
 }
 

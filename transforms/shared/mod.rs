@@ -8,9 +8,11 @@ pub(crate) mod lambda;
 pub(crate) mod lambda_runtimes;
 mod names;
 mod props;
+mod settings;
 
 pub(crate) use buckets::*;
 pub(crate) use cfn::*;
 pub(crate) use companions::*;
 pub(crate) use names::*;
 pub(crate) use props::*;
+pub(crate) use settings::*;
