@@ -7,6 +7,8 @@
 # the pinned checkov==3.3.30 (needs network once). `cargo test` never needs checkov.
 # IAC_FIX names an iac-fix binary to use instead of this checkout's release build (a baseline);
 # IAC_FIX_ARGS adds arguments to its run (e.g. `-t ecr-repository-hardening`).
+# CHECKOV_REPORTS=DIR keeps both checkov reports in DIR and reuses DIR/before.json when it
+# exists (the `before/` side only depends on the corpus: a second run scans one side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=$(realpath "${1:-../shared/corpus}")
@@ -44,8 +46,17 @@ scan() {
   (cd "$1" && "$checkov" -d . --framework cloudformation -o json --quiet --compact \
     --skip-download 2>"$2.err" >"$2") || true
 }
-scan "$work/before" "$work/before.json"
+reports=${CHECKOV_REPORTS:-}
+if [ -n "$reports" ] && [ -s "$reports/before.json" ]; then
+  cp "$reports/before.json" "$work/before.json"
+else
+  scan "$work/before" "$work/before.json"
+fi
 scan "$work/fixed" "$work/fixed.json"
+if [ -n "$reports" ]; then
+  mkdir -p "$reports"
+  cp "$work/before.json" "$work/fixed.json" "$reports/"
+fi
 
 python3 - "$work/before.json" "$work/fixed.json" <<'PY'
 import collections, json, sys

@@ -82,7 +82,7 @@ fn not_application(doc: &Document, r: &Resource, props: &MapNode) -> bool {
     let key = if r.type_name.starts_with("@cdktf/") { "loadBalancerType".to_string() } else { prop_name(doc.flavor, "Type") };
     match props.get(&key) {
         None => props.has(&key) || props.has_spread(),
-        Some(v) => v.tag.is_some() || !v.as_str().is_some_and(|s| s == "application"),
+        Some(v) => v.tag.is_some() || v.as_str().is_none_or(|s| s != "application"),
     }
 }
 

@@ -32,7 +32,8 @@
 //! why (reported without a fix); a value given as a parameter, intrinsic or variable;
 //! `IMMUTABLE_WITH_EXCLUSION`; props with a `...spread`; CDK constructs configured by a
 //! Mixin. Immutable tags are reported without a fix when the file refers to a tag such
-//! as `latest` (`…:latest`, `'latest'`): whoever pushes that tag again would fail.
+//! as `latest` (`…:latest`, `'latest'`) or an image reference ending in `:dev`, `:main`,
+//! `:prod`…: whoever pushes that tag again would fail.
 //!
 //! ## Applicability
 //! safe: scan on push (basic scanning is free and changes no image); an explicit
@@ -92,14 +93,18 @@ static TABLE: &[Setting] = &[
 /// Tags that teams push again and again: the file naming one means someone re-pushes it.
 const MOVING_TAGS: &[&str] = &["latest", "dev", "main", "master", "stable", "prod", "staging"];
 
-/// `Some(why)` when the document refers to a moving tag (`:latest`, `'latest'`, `"latest"`).
+/// `Some(why)` when the document refers to a moving tag: `latest` in any quoted or `:latest`
+/// form, the other moving tags only as an image reference suffix (`…/app:dev'`), since a bare
+/// `'dev'` is more often an environment name than a tag.
 fn mutable_tag_in_use(doc: &Document, _r: &Resource) -> Option<String> {
     let src = doc.source();
     MOVING_TAGS.iter().filter(|t| doc.has_word(t)).find_map(|t| {
-        let at = [format!(":{t}"), format!("'{t}'"), format!("\"{t}\""), format!("`{t}`")]
-            .iter()
-            .filter_map(|p| src.find(p.as_str()))
-            .min()?;
+        let forms = if *t == "latest" {
+            vec![format!(":{t}"), format!("'{t}'"), format!("\"{t}\""), format!("`{t}`")]
+        } else {
+            vec![format!(":{t}'"), format!(":{t}\""), format!(":{t}`"), format!(":{t}\n")]
+        };
+        let at = forms.iter().filter_map(|p| src.find(p.as_str())).min()?;
         Some(format!(
             "the file refers to the tag `{t}` at line {}, which is pushed again on every build; immutable tags would make that push fail (use unique tags such as the commit id first)",
             doc.line_of(at)

@@ -30,21 +30,37 @@ pub(crate) enum Want {
     /// A boolean (CloudFormation also accepts the strings `"true"`/`"false"`).
     Bool(bool),
     /// A string constant; `accepted` lists other values that also satisfy the check.
-    Str { value: &'static str, accepted: &'static [&'static str] },
+    Str {
+        value: &'static str,
+        accepted: &'static [&'static str],
+    },
     /// A CDK enum member (`ecr.TagMutability.IMMUTABLE`), named through the file's import of
     /// `module` (added when missing, with `alias` as the namespace).
-    Enum { module: &'static str, name: &'static str, member: &'static str, alias: &'static str, accepted: &'static [&'static str] },
+    Enum {
+        module: &'static str,
+        name: &'static str,
+        member: &'static str,
+        alias: &'static str,
+        accepted: &'static [&'static str],
+    },
     /// A value that must not be one of `forbidden` (absent is fine): a forbidden literal
     /// becomes `value`. With `cdk_enum` (module, enum, namespace alias) CDK enum members of
     /// that enum are compared by member name and replaced with the member `value`.
-    NotIn { forbidden: &'static [&'static str], value: &'static str, cdk_enum: Option<(&'static str, &'static str, &'static str)> },
+    NotIn {
+        forbidden: &'static [&'static str],
+        value: &'static str,
+        cdk_enum: Option<(&'static str, &'static str, &'static str)>,
+    },
     /// The deploying account: CloudFormation `!Ref AWS::AccountId`, CDK `cdk.Aws.ACCOUNT_ID`
     /// (any explicit value is left alone).
     AccountId,
     /// A number (a configurable default; any explicit number is left alone).
     Int(i64),
     /// A list of strings that should hold at least one of `accepted`; created with `insert`.
-    Items { insert: &'static [&'static str], accepted: &'static [&'static str] },
+    Items {
+        insert: &'static [&'static str],
+        accepted: &'static [&'static str],
+    },
     /// A list of `{name_key: name, value_key: value}` records (`ClusterSettings`,
     /// `LoadBalancerAttributes`) that should hold the record `name` with a value in `accepted`.
     Record {
@@ -98,7 +114,11 @@ fn key_for(type_name: &str, key: &str) -> String {
 }
 
 /// The findings of a table for one document, in source order of the resources.
-pub(crate) fn check_settings(meta: &'static Meta, doc: &Document, table: &[Setting]) -> Vec<Finding> {
+pub(crate) fn check_settings(
+    meta: &'static Meta,
+    doc: &Document,
+    table: &[Setting],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mixins = doc.ts.is_some() && doc.source().contains("Mixins.of(");
     for setting in table {
@@ -115,17 +135,29 @@ pub(crate) fn check_settings(meta: &'static Meta, doc: &Document, table: &[Setti
 
 /// `new X(…).with(…)` or `x.with(…)` on its binding: a CDK Mixin applied to the construct.
 fn configured_by_mixin(doc: &Document, r: &Resource) -> bool {
-    if r.binding.as_deref().is_some_and(|b| doc.source().contains(&format!("{b}.with("))) {
+    if r.binding
+        .as_deref()
+        .is_some_and(|b| doc.source().contains(&format!("{b}.with(")))
+    {
         return true;
     }
-    let Some(parent) = r.node.parent() else { return false };
+    let Some(parent) = r.node.parent() else {
+        return false;
+    };
     parent.kind() == "member_expression"
-        && parent.child_by_field_name("property").is_some_and(|p| doc.text(p) == "with")
-        && parent.child_by_field_name("object").is_some_and(|o| o.id() == r.node.id())
+        && parent
+            .child_by_field_name("property")
+            .is_some_and(|p| doc.text(p) == "with")
+        && parent
+            .child_by_field_name("object")
+            .is_some_and(|o| o.id() == r.node.id())
 }
 
 fn name_of(r: &Resource) -> String {
-    r.logical_id.as_deref().or(r.binding.as_deref()).map_or_else(String::new, |n| format!(" `{n}`"))
+    r.logical_id
+        .as_deref()
+        .or(r.binding.as_deref())
+        .map_or_else(String::new, |n| format!(" `{n}`"))
 }
 
 fn check_one(meta: &'static Meta, doc: &Document, r: &Resource, s: &Setting) -> Option<Finding> {
@@ -144,7 +176,10 @@ fn check_one(meta: &'static Meta, doc: &Document, r: &Resource, s: &Setting) -> 
             return None;
         }
         let (value, import) = inserted(doc, r, s)?;
-        let nested = keys[1..].iter().rev().fold(value, |acc, k| Value::map([(*k, acc)]));
+        let nested = keys[1..]
+            .iter()
+            .rev()
+            .fold(value, |acc, k| Value::map([(*k, acc)]));
         let mut edits = super::add_props(doc, r, keys[0], nested)?;
         edits.extend(import);
         return Some(found(meta, hold, at, &head, s, s.absent, edits));
@@ -192,30 +227,68 @@ fn inserted(doc: &Document, r: &Resource, s: &Setting) -> Option<(Value, Option<
                 (Value::code(format!("{aws}.ACCOUNT_ID")), import)
             }
         },
-        Want::Enum { module, name, member, alias, .. } => {
+        Want::Enum {
+            module,
+            name,
+            member,
+            alias,
+            ..
+        } => {
             let (text, import) = doc.ts.as_ref()?.reference(module, name, alias);
             (Value::code(format!("{text}.{member}")), import)
         }
-        Want::Items { insert, .. } => (Value::List(insert.iter().map(|i| Value::str(*i)).collect()), None),
-        Want::Record { name_key, name, value_key, value, .. } => (
-            Value::List(vec![Value::map([(k(name_key), Value::str(name)), (k(value_key), Value::str(value))])]),
+        Want::Items { insert, .. } => (
+            Value::List(insert.iter().map(|i| Value::str(*i)).collect()),
+            None,
+        ),
+        Want::Record {
+            name_key,
+            name,
+            value_key,
+            value,
+            ..
+        } => (
+            Value::List(vec![Value::map([
+                (k(name_key), Value::str(name)),
+                (k(value_key), Value::str(value)),
+            ])]),
             None,
         ),
     })
 }
 
-fn found(meta: &'static Meta, hold: &Option<String>, at: usize, head: &str, s: &Setting, applicability: Option<Applicability>, edits: Vec<Edit>) -> Finding {
+fn found(
+    meta: &'static Meta,
+    hold: &Option<String>,
+    at: usize,
+    head: &str,
+    s: &Setting,
+    applicability: Option<Applicability>,
+    edits: Vec<Edit>,
+) -> Finding {
     if let Some(why) = hold {
         return meta.finding(at, format!("{head}; not fixed: {why}"), None);
     }
     match applicability {
         Some(a) => super::finding_with(meta, a, at, format!("{head}; {}", s.fix), edits),
-        None => meta.finding(at, format!("{head}; not fixed automatically: {}", s.fix), None),
+        None => meta.finding(
+            at,
+            format!("{head}; not fixed automatically: {}", s.fix),
+            None,
+        ),
     }
 }
 
 /// The setting is present: is it the opposite of what is wanted?
-fn check_value(meta: &'static Meta, hold: &Option<String>, doc: &Document, r: &Resource, s: &Setting, v: ValueNode, head: &str) -> Option<Finding> {
+fn check_value(
+    meta: &'static Meta,
+    hold: &Option<String>,
+    doc: &Document,
+    r: &Resource,
+    s: &Setting,
+    v: ValueNode,
+    head: &str,
+) -> Option<Finding> {
     if v.tag.is_some() || v.intrinsic().is_some() {
         return None;
     }
@@ -237,10 +310,19 @@ fn check_value(meta: &'static Meta, hold: &Option<String>, doc: &Document, r: &R
         },
         Want::Str { value, accepted } => {
             let got = v.as_str()?;
-            let ok = got.eq_ignore_ascii_case(value) || accepted.iter().any(|a| got.eq_ignore_ascii_case(a));
-            (!ok).then(|| explicit(Value::str(value), None, text)).flatten()
+            let ok = got.eq_ignore_ascii_case(value)
+                || accepted.iter().any(|a| got.eq_ignore_ascii_case(a));
+            (!ok)
+                .then(|| explicit(Value::str(value), None, text))
+                .flatten()
         }
-        Want::Enum { module, name, member, alias, accepted } => {
+        Want::Enum {
+            module,
+            name,
+            member,
+            alias,
+            accepted,
+        } => {
             let ts = doc.ts.as_ref()?;
             let got = ts.resolve(v.node)?;
             let enum_prefix = format!("{module}.{name}.");
@@ -252,10 +334,16 @@ fn check_value(meta: &'static Meta, hold: &Option<String>, doc: &Document, r: &R
             explicit(Value::code(format!("{text_ref}.{member}")), import, text)
         }
         Want::Int(_) | Want::AccountId => None,
-        Want::NotIn { forbidden, value, cdk_enum } => {
+        Want::NotIn {
+            forbidden,
+            value,
+            cdk_enum,
+        } => {
             let bad = |got: &str| forbidden.iter().any(|f| f.eq_ignore_ascii_case(got));
             if let Some(got) = v.as_str() {
-                return bad(&got).then(|| explicit(Value::str(value), None, text)).flatten();
+                return bad(&got)
+                    .then(|| explicit(Value::str(value), None, text))
+                    .flatten();
             }
             let (module, name, alias) = cdk_enum?;
             let ts = doc.ts.as_ref()?;
@@ -279,11 +367,32 @@ fn check_value(meta: &'static Meta, hold: &Option<String>, doc: &Document, r: &R
             }
             // A list that names other items: the first wanted one joins them.
             let edits = list.push(&Value::str(*insert.first()?));
-            Some(found(meta, hold, v.start(), head, s, if items.is_empty() { s.absent } else { s.opposite }, edits))
+            Some(found(
+                meta,
+                hold,
+                v.start(),
+                head,
+                s,
+                if items.is_empty() {
+                    s.absent
+                } else {
+                    s.opposite
+                },
+                edits,
+            ))
         }
-        Want::Record { name_key, name, value_key, value, accepted } => {
+        Want::Record {
+            name_key,
+            name,
+            value_key,
+            value,
+            accepted,
+        } => {
             let list = v.as_list()?;
-            let (nk, vk) = (key_for(&r.type_name, name_key), key_for(&r.type_name, value_key));
+            let (nk, vk) = (
+                key_for(&r.type_name, name_key),
+                key_for(&r.type_name, value_key),
+            );
             for item in list.items() {
                 let map = item.as_map()?;
                 if map.get(&nk)?.as_str()? != name {
@@ -299,10 +408,26 @@ fn check_value(meta: &'static Meta, hold: &Option<String>, doc: &Document, r: &R
                     return Some(meta.finding(got.start(), message, None));
                 }
                 let head = format!("{head} (`{name}` is `{got_text}`)");
-                return Some(found(meta, hold, got.start(), &head, s, s.opposite, vec![got.replace(&Value::str(value))]));
+                return Some(found(
+                    meta,
+                    hold,
+                    got.start(),
+                    &head,
+                    s,
+                    s.opposite,
+                    vec![got.replace(&Value::str(value))],
+                ));
             }
             let record = Value::map([(nk, Value::str(name)), (vk, Value::str(value))]);
-            Some(found(meta, hold, v.start(), head, s, s.absent, list.push(&record)))
+            Some(found(
+                meta,
+                hold,
+                v.start(),
+                head,
+                s,
+                s.absent,
+                list.push(&record),
+            ))
         }
     }
 }
