@@ -52,13 +52,20 @@ if [ -n "$reports" ] && [ -s "$reports/before.json" ]; then
 else
   scan "$work/before" "$work/before.json"
 fi
-scan "$work/fixed" "$work/fixed.json"
+# Only the templates iac-fix changed are scanned again (an unchanged file fails the same checks);
+# the merge below takes the other files' results from the before side.
+mkdir -p "$work/changed"
+(cd "$work/fixed" && find . -type f | while read -r f; do
+  cmp -s "$f" "$work/before/$f" || { mkdir -p "$work/changed/$(dirname "$f")"; cp "$f" "$work/changed/$f"; }
+done)
+echo "templates changed by iac-fix: $(find "$work/changed" -type f | wc -l)" >&2
+scan "$work/changed" "$work/fixed.json"
 if [ -n "$reports" ]; then
   mkdir -p "$reports"
   cp "$work/before.json" "$work/fixed.json" "$reports/"
 fi
 
-python3 - "$work/before.json" "$work/fixed.json" <<'PY'
+python3 - "$work/before.json" "$work/fixed.json" "$(cd "$work/changed" && find . -type f | sed 's|^\./||')" <<'PY'
 import collections, json, sys
 def read(path):
     text = open(path).read().strip()
@@ -75,8 +82,17 @@ def read(path):
             per_id_file[(c["check_id"], f)] += 1
             resources[(c["check_id"], f)].append(c["resource"])
     return per_id, per_id_file, resources
-b, bf, _ = read(sys.argv[1])
-a, af, ar = read(sys.argv[2])
+b, bf, br = read(sys.argv[1])
+c, cf, cr = read(sys.argv[2])
+# After = the changed files' new results + every other file's results from before.
+changed = set(sys.argv[3].split("\n")) - {""}
+af = collections.Counter({k: n for k, n in bf.items() if k[1] not in changed})
+af.update(cf)
+ar = {k: v for k, v in br.items() if k[1] not in changed}
+ar.update(cr)
+a = collections.Counter()
+for (cid, _), n in af.items():
+    a[cid] += n
 print(f"{'check id':<14}{'before':>8}{'after':>8}{'change':>8}")
 key = lambda i: (i.split("_")[0], int(i.rsplit("_", 1)[1]) if i.rsplit("_", 1)[1].isdigit() else 0, i)
 for i in sorted(set(b) | set(a), key=key):

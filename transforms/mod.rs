@@ -29,6 +29,7 @@ pub static INDEXERS: &[&dyn crate::project::Indexer] = &[shared::lambda::INDEXER
 
 registry! {
     alb_drop_invalid_headers,
+    athena_enforce_workgroup_configuration,
     athena_result_configuration,
     cdktf_separate_routes,
     cfn_enum_value,
