@@ -39,6 +39,7 @@ registry! {
     cfn_unused_parameter,
     cloudtrail_hardening,
     cloudwatch_alarm_actions,
+    codebuild_artifact_encryption,
     config_recorder_dependencies,
     dynamodb_customer_managed_key,
     dynamodb_point_in_time_recovery,

@@ -51,6 +51,9 @@ pub(crate) enum Want {
         value: &'static str,
         cdk_enum: Option<(&'static str, &'static str, &'static str)>,
     },
+    /// A boolean that must not be written as this literal (absent is fine): the literal is
+    /// flipped (`EncryptionDisabled: true` → `false`).
+    NotBool(bool),
     /// The deploying account: CloudFormation `!Ref AWS::AccountId`, CDK `cdk.Aws.ACCOUNT_ID`
     /// (any explicit value is left alone).
     AccountId,
@@ -172,7 +175,7 @@ fn check_one(meta: &'static Meta, doc: &Document, r: &Resource, s: &Setting) -> 
         if s.skip.is_some() && r.body.is_some() {
             return None; // a template resource whose scope depends on properties it lacks
         }
-        if matches!(s.want, Want::NotIn { .. }) {
+        if matches!(s.want, Want::NotIn { .. } | Want::NotBool(_)) {
             return None;
         }
         let (value, import) = inserted(doc, r, s)?;
@@ -198,7 +201,7 @@ fn check_one(meta: &'static Meta, doc: &Document, r: &Resource, s: &Setting) -> 
         let last = i + 1 == keys.len();
         match map.get(key) {
             None if map.has(key) => return None,
-            None if matches!(s.want, Want::NotIn { .. }) => return None,
+            None if matches!(s.want, Want::NotIn { .. } | Want::NotBool(_)) => return None,
             None => {
                 let (value, import) = inserted(doc, r, s)?;
                 let mut edits = map.set_path(&keys[i..], &value);
@@ -219,7 +222,7 @@ fn inserted(doc: &Document, r: &Resource, s: &Setting) -> Option<(Value, Option<
         Want::Bool(b) => (Value::Bool(b), None),
         Want::Str { value, .. } => (Value::str(value), None),
         Want::Int(n) => (Value::Int(n), None),
-        Want::NotIn { .. } => return None,
+        Want::NotIn { .. } | Want::NotBool(_) => return None,
         Want::AccountId => match &doc.ts {
             None => (Value::Ref("AWS::AccountId".into()), None),
             Some(ts) => {
@@ -334,6 +337,10 @@ fn check_value(
             explicit(Value::code(format!("{text_ref}.{member}")), import, text)
         }
         Want::Int(_) | Want::AccountId => None,
+        Want::NotBool(b) => match super::literal_bool(&v) {
+            Some(x) if x == b => explicit(Value::Bool(!b), None, text),
+            _ => None,
+        },
         Want::NotIn {
             forbidden,
             value,
