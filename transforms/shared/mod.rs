@@ -9,6 +9,7 @@ pub(crate) mod lambda_runtimes;
 mod names;
 mod property_tree;
 mod props;
+mod settings;
 
 pub(crate) use buckets::*;
 pub(crate) use cfn::*;
@@ -16,3 +17,4 @@ pub(crate) use companions::*;
 pub(crate) use names::*;
 pub(crate) use property_tree::*;
 pub(crate) use props::*;
+pub(crate) use settings::*;
