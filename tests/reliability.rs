@@ -988,6 +988,39 @@ fn pr_interrupted_returns_to_the_original_branch() {
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz_pipeline;
 
+/// Inputs the line-break fuzzer once stopped on (`fuzz/regressions/`) pass its checks:
+/// `yaml-lone-cr-before-blank-line-is-crlf.yaml` (a CR chosen before an empty LF line is
+/// a CRLF: the mix is not refused, and the harness must not call it a lone-CR mix) and
+/// `ts-stepfunctions-broken-embedded-json-crlf.ts` (a broken embedded definition got a
+/// `Retry` in its CRLF form only).
+#[test]
+fn line_break_fuzz_regressions_stay_fixed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
+    let mut count = 0;
+    for f in fs::read_dir(dir).unwrap() {
+        let p = f.unwrap().path();
+        let Some(syntax) = iac_fix::flavor::syntax_for_path(&p) else {
+            continue;
+        };
+        let text = fs::read_to_string(&p).unwrap();
+        if p.file_name().unwrap().to_string_lossy().contains("-deep-") || text.lines().count() > 2000 {
+            continue; // the deep-nesting crashers are tests/hostile.rs's
+        }
+        fuzz_pipeline::line_breaks(syntax, &text);
+        count += 1;
+    }
+    assert!(count >= 2, "{count} regression inputs");
+    // The lone-CR regression really is the case: the CR chosen for `Properties:` and the
+    // LF of the blank line after it form one CRLF, so the mix has no lone CR, and it is fixed rather than refused.
+    let yaml = fs::read_to_string(format!("{dir}/yaml-lone-cr-before-blank-line-is-crlf.yaml")).unwrap();
+    let mixed = fuzz_pipeline::mix_line_breaks(&yaml);
+    assert!(mixed.contains("Properties:\r\n      BucketName") && !iac_fix::files::has_lone_cr(&mixed), "{mixed:?}");
+    let path = Path::new("t.yaml");
+    let settings = iac_fix::fixer::Settings { unsafe_fixes: true, ..Default::default() };
+    let out = iac_fix::files::process_text(path, iac_fix::lang::Syntax::Yaml, &mixed, iac_fix::transforms::REGISTRY, &settings);
+    assert!(matches!(out, Ok(Some(_))), "the CRLF/LF mix is read");
+}
+
 /// The fuzzer's line-break mutation (`fuzz/src/lib.rs`) over every fixture input and
 /// seeded mutations of them: CR-only and CRLF forms fixed exactly like the LF form, a
 /// mix with lone CRs refused, other mixes parse. `IAC_FIX_LINE_FUZZ_SECS=N` keeps
