@@ -5,6 +5,11 @@
 //! Throughput is reported in bytes/s; compare (b) with (a) per flavor.
 //! (c) `large-*`: one generated stack/template of 250, 1000 and 4000 functions; the
 //! throughput must stay flat (a quadratic lookup shows up here first).
+//! (f) `mixed-cdktf-ts`: one generated CDKTF stack of 250, 500, 1000 and 2000 constructs,
+//! a third each `LambdaFunction` (DLQ, runtime), `DynamodbTable` (KMS key, PITR) and
+//! `S3Bucket`; doubling must cost at most ~2.2× (`cargo bench --bench pipeline --
+//! mixed --quick`). Per-function scans of every construct, per-fix scans of the whole
+//! text for declared names and for free construct ids showed up here.
 //! (d) `schema`: loading the vendored CloudFormation schemas (`cargo bench -- schema`).
 //! (e) `buckets-*`: one generated template/stack of 250, 500, 1000 and 2000 S3 buckets
 //! (cfn-json, cfn-yaml, cdktf-ts; each bucket gets a policy, a public access block,
@@ -195,6 +200,40 @@ fn large_buckets(c: &mut Criterion) {
     }
 }
 
+/// One generated CDKTF stack of `n` constructs: `LambdaFunction`, `DynamodbTable` and
+/// `S3Bucket` in turn, each bound to a `const` (as large stacks write them).
+fn mixed_cdktf_stack(n: usize) -> String {
+    let mut text = String::from("import { Construct } from 'constructs';\nimport { TerraformStack } from 'cdktf';\nimport { AwsProvider } from '@cdktf/provider-aws/lib/provider';\nimport { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';\nimport { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\nimport { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n\nexport class S extends TerraformStack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n    new AwsProvider(this, 'aws', { region: 'eu-west-1' });\n");
+    for i in 0..n {
+        text.push_str(&match i % 3 {
+            0 => format!("    const fn{i} = new LambdaFunction(this, 'fn{i}', {{\n      functionName: 'fn{i}',\n      role: 'arn:aws:iam::123456789012:role/r',\n      runtime: 'nodejs16.x',\n      handler: 'index.handler',\n      filename: 'fn.zip',\n    }});\n"),
+            1 => format!("    const t{i} = new DynamodbTable(this, 't{i}', {{\n      name: 't{i}',\n      billingMode: 'PAY_PER_REQUEST',\n      hashKey: 'pk',\n      attribute: [{{ name: 'pk', type: 'S' }}],\n    }});\n"),
+            _ => format!("    const b{i} = new S3Bucket(this, 'b{i}', {{ bucket: 'example-b{i}' }});\n"),
+        });
+    }
+    text.push_str("  }\n}\n");
+    text
+}
+
+fn mixed_stacks(c: &mut Criterion) {
+    let settings = Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("mixed-cdktf-ts");
+    group.sample_size(10);
+    for n in [250, 500, 1000, 2000] {
+        let text = mixed_cdktf_stack(n);
+        let path = PathBuf::from("mixed.ts");
+        let syntax = syntax_for_path(&path).unwrap();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function(format!("fix-{n}-constructs"), |b| {
+            b.iter(|| black_box(process_text(&path, syntax, &text, REGISTRY, &settings)))
+        });
+    }
+    group.finish();
+}
+
 /// (d) `schema`: what the first CloudFormation lookup costs a run — decompress and
 /// index the vendored resource schemas — and then parsing one type's model. The
 /// target is well under 50 ms.
@@ -211,5 +250,12 @@ fn schema(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, large_files, large_buckets, schema);
+criterion_group!(
+    benches,
+    pipeline,
+    large_files,
+    large_buckets,
+    mixed_stacks,
+    schema
+);
 criterion_main!(benches);

@@ -307,6 +307,63 @@ pub fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
 }
 
+/// The Unicode line separators some readers of a syntax take for line breaks: NEL
+/// (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
+const UNICODE_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+
+/// Why a file with a Unicode line separator where its consumers read a line break is
+/// refused (`None`: there is none). The tool's lines, tree-sitter's rows and every edit
+/// count LF only, so such a file cannot be edited safely:
+/// - TypeScript: ECMAScript counts U+2028 and U+2029 as line terminators (ECMA-262
+///   §12.3): they end a `//` comment and trigger automatic semicolon insertion. Inside a
+///   string or template literal they are content (ES2019) and are fine. NEL is ordinary
+///   white space there.
+/// - YAML: YAML 1.2 (tree-sitter-yaml, saphyr) reads all three as content, YAML 1.1
+///   (PyYAML, so cfn-lint; the YAML 1.1 readers behind much CloudFormation tooling) as
+///   line breaks, even inside comments and quoted scalars: the two read different
+///   templates, so any occurrence is refused.
+/// - JSON: only space, tab, LF and CR are white space (RFC 8259); inside strings the
+///   separators are content and elsewhere the strict parser already rejects them.
+fn unicode_line_separator(parsed: &Parsed) -> Option<String> {
+    let text = parsed.source.as_str();
+    let (at, c) = text.char_indices().find(|&(at, c)| {
+        UNICODE_BREAKS.contains(&c)
+            && match parsed.syntax {
+                Syntax::Json => false,
+                Syntax::Yaml => true,
+                Syntax::TypeScript => c != '\u{85}' && !in_ts_string(parsed, at, c.len_utf8()),
+            }
+    })?;
+    let line = text[..at].matches('\n').count() + 1;
+    let name = match c {
+        '\u{85}' => "NEL (U+0085)",
+        '\u{2028}' => "LINE SEPARATOR (U+2028)",
+        _ => "PARAGRAPH SEPARATOR (U+2029)",
+    };
+    Some(match parsed.syntax {
+        Syntax::Yaml => format!(
+            "line {line} holds a {name}, a line break for YAML 1.1 readers (cfn-lint's PyYAML) but not for YAML 1.2 ones; replace it (or write it as an escape in a double-quoted string); file left untouched"
+        ),
+        _ => format!(
+            "line {line} holds a {name} outside a string, a line break for TypeScript that this tool does not count; replace it with a line feed; file left untouched"
+        ),
+    })
+}
+
+/// True when the bytes `at..at + len` are the content of a TypeScript string or
+/// template literal (not a comment, not code).
+fn in_ts_string(parsed: &Parsed, at: usize, len: usize) -> bool {
+    let mut node = parsed.root().descendant_for_byte_range(at, at + len);
+    while let Some(n) = node {
+        match n.kind() {
+            "string" | "template_string" | "string_fragment" => return true,
+            "comment" | "template_substitution" => return false,
+            _ => node = n.parent(),
+        }
+    }
+    false
+}
+
 /// Longest YAML file tree-sitter-yaml reads: its scanner counts rows in a signed
 /// 16-bit integer, so from line 32,768 on its indentation bookkeeping is wrong.
 pub const MAX_YAML_LINES: usize = 32_767;
@@ -389,6 +446,9 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
     }
     // The tree-sitter parse does not recurse; the strict parsers and the transforms do.
     let parsed = Parsed::new(syntax, body.to_string());
+    if let Some(reason) = unicode_line_separator(&parsed) {
+        return Err(FileError::Parse(reason));
+    }
     let root = parsed.root();
     let depth = crate::lang::depth(root);
     if depth > MAX_TREE_DEPTH {

@@ -47,6 +47,8 @@ pub struct Document<'a> {
     by_type: HashMap<String, Vec<usize>>,
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
     words: std::cell::OnceCell<HashSet<&'a str>>,
+    /// Text between each `'` (resp. `"`) and the next one, collected once.
+    quoted: std::cell::OnceCell<[HashSet<&'a str>; 2]>,
     lines: std::cell::OnceCell<LineIndex<'a>>,
     values: std::cell::OnceCell<Vec<TemplateValue<'a>>>,
     project: Option<&'a crate::project::Project>,
@@ -65,6 +67,7 @@ impl<'a> Document<'a> {
             by_type: HashMap::new(),
             nodes: std::cell::OnceCell::new(),
             words: std::cell::OnceCell::new(),
+            quoted: std::cell::OnceCell::new(),
             lines: std::cell::OnceCell::new(),
             values: std::cell::OnceCell::new(),
             project: None,
@@ -179,6 +182,28 @@ impl<'a> Document<'a> {
             .iter()
             .filter(|w| !w.is_empty())
             .all(|w| self.has_word(w))
+    }
+
+    /// True when `'text'` or `"text"` stands in the source (anywhere: code, comments,
+    /// template literals), exactly as `source.contains` would say, but from an index
+    /// built once: the text between every quote and the next one of its kind. A `text`
+    /// holding that quote itself falls back to a search. Picking unique construct ids
+    /// with it stays linear.
+    pub fn has_quoted(&self, text: &str) -> bool {
+        let sets = self.quoted.get_or_init(|| {
+            let source: &'a str = &self.parsed.source;
+            ['\'', '"'].map(|q| {
+                let at: Vec<usize> = source.match_indices(q).map(|(i, _)| i).collect();
+                at.windows(2).map(|w| &source[w[0] + 1..w[1]]).collect()
+            })
+        });
+        ['\'', '"'].iter().zip(sets).any(|(q, set)| {
+            if text.contains(*q) {
+                self.parsed.source.contains(&format!("{q}{text}{q}"))
+            } else {
+                set.contains(text)
+            }
+        })
     }
 
     /// 1-based line of a byte offset (the line starts are indexed once).
@@ -313,6 +338,19 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod word_tests {
     use super::*;
+
+    #[test]
+    fn quoted_text_as_contains_says() {
+        let src = "new Key(this, 't1-key'); // \"x\" 'a' + 'b'\nconst s = `'it''s'`;\n";
+        let parsed = Parsed::new(crate::lang::Syntax::TypeScript, src.into());
+        let doc = Document::new(Path::new("s.ts"), Flavor::CdkTs, &parsed);
+        for t in [
+            "t1-key", "x", "a", " + ", "b", "", "it", "s", "t1", "key", "it's", "t1-key2",
+        ] {
+            let want = src.contains(&format!("'{t}'")) || src.contains(&format!("\"{t}\""));
+            assert_eq!(doc.has_quoted(t), want, "{t:?}");
+        }
+    }
 
     #[test]
     fn words_and_possible_substrings() {

@@ -10,6 +10,17 @@
 //! branch (exit 130 on a signal). A file outside the work tree or ignored by git is
 //! never written (it could not be committed or undone); a file that cannot be written
 //! is reported and left out of the commit while the run goes on.
+//!
+//! A second run on the same day updates the branch rather than failing or piling up
+//! `…-2` branches: the branch is the tool's own when every commit on it that the base
+//! lacks is an `iac-fix(…)` commit; then it is rebuilt from the current base and pushed
+//! with `--force-with-lease` (bound to the commit seen on the remote), so its pull
+//! request shows today's fixes on today's base. A branch that holds anyone else's
+//! commit (a reviewer's change, a merge) is never rewritten: the run takes the next
+//! free name (`…-2`, `…-3`). With `--push`, [`forge`] opens or updates the pull
+//! request (GitHub REST API with `GITHUB_TOKEN`, GitLab push options).
+
+pub mod forge;
 
 use crate::cli::{self, display, Selection, EXIT_CLEAN, EXIT_ERROR};
 use crate::files::{self, Processed};
@@ -36,7 +47,21 @@ pub struct PrArgs {
     #[arg(long, value_name = "FILE")]
     pub body_file: Option<PathBuf>,
     #[command(flatten)]
+    pub request: Box<RequestArgs>,
+    #[command(flatten)]
     pub selection: Selection,
+}
+
+/// How the pull request is opened (boxed in [`PrArgs`]: the CLI's command enum stays small).
+#[derive(clap::Args, Debug)]
+pub struct RequestArgs {
+    /// Branch the pull request merges into (default: the branch checked out).
+    #[arg(long, value_name = "BRANCH")]
+    pub base: Option<String>,
+    /// The forge of the push remote: opens the pull request through the GitHub API
+    /// (needs `GITHUB_TOKEN`) or GitLab push options (default: from the remote's URL).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub forge: forge::ForgeKind,
 }
 
 /// One transform's commit.
@@ -84,15 +109,28 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
             status.trim_end()
         ));
     }
-    let original = git(&["symbolic-ref", "--quiet", "--short", "HEAD"])
-        .or_else(|_| git(&["rev-parse", "HEAD"]))?
-        .trim()
-        .to_string();
-    let branch = args
+    let original_branch = git(&["symbolic-ref", "--quiet", "--short", "HEAD"])
+        .ok()
+        .map(|s| s.trim().to_string());
+    let original = match &original_branch {
+        Some(b) => b.clone(),
+        None => git(&["rev-parse", "HEAD"])?.trim().to_string(),
+    };
+    let wanted = args
         .branch
         .clone()
         .unwrap_or_else(|| format!("iac-fix/{}", today()));
-    git(&["checkout", "--quiet", "-b", &branch])?;
+    let Target {
+        name: branch,
+        local: previous,
+        remote: remote_sha,
+    } = choose_branch(&wanted, args.push.as_deref())?;
+    git(&["checkout", "--quiet", "-B", &branch])?;
+    // Back to how the branch was before this run: deleted, or at its old commit.
+    let restore_branch = || match &previous {
+        Some(sha) => git(&["branch", "--quiet", "-f", &branch, sha]).map(|_| ()),
+        None => git(&["branch", "--quiet", "-D", &branch]).map(|_| ()),
+    };
     let top = git(&["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
     let top = top.canonicalize().unwrap_or(top);
@@ -104,10 +142,15 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
             // and go back.
             let _ = git(&["reset", "--quiet", "--hard"]);
             let _ = git(&["checkout", "--quiet", &original]);
-            let _ = git(&["branch", "--quiet", "-D", &branch]);
+            let _ = restore_branch();
+            let what = if previous.is_some() {
+                "restored"
+            } else {
+                "deleted"
+            };
             return Err(match other {
                 Err(e) if e != INTERRUPTED => e,
-                _ => format!("interrupted: branch `{branch}` deleted, back on `{original}` with the work tree as it was"),
+                _ => format!("interrupted: branch `{branch}` {what}, back on `{original}` with the work tree as it was"),
             });
         }
     };
@@ -116,8 +159,15 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
     }
     if commits.is_empty() {
         git(&["checkout", "--quiet", &original])?;
-        git(&["branch", "--quiet", "-D", &branch])?;
-        eprintln!("Nothing to fix; no branch created.");
+        restore_branch()?;
+        eprintln!(
+            "Nothing to fix; {}.",
+            if previous.is_some() {
+                format!("branch `{branch}` left as it was")
+            } else {
+                "no branch created".into()
+            }
+        );
         return Ok(if errors.is_empty() {
             EXIT_CLEAN
         } else {
@@ -125,10 +175,27 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
         });
     }
     let body = describe(&commits, groups.iter().any(|g| g.settings.unsafe_fixes));
+    let base = args
+        .request
+        .base
+        .clone()
+        .or(original_branch)
+        .unwrap_or_default();
+    let forge = args.push.as_ref().map(|remote| {
+        forge::detect(&remote_url(remote), args.request.forge, &|k| {
+            std::env::var(k).ok()
+        })
+    });
     let pushed = match &args.push {
-        // In the terminal's process group: a credential prompt must be able to read it.
-        Some(remote) => run_git(&["push", "--quiet", "-u", remote, &branch], false).map(|_| true),
-        None => Ok(false),
+        Some(remote) => push(
+            remote,
+            &branch,
+            remote_sha.as_deref(),
+            forge.as_ref(),
+            &base,
+            &commits,
+        ),
+        None => Ok(()),
     };
     git(&["checkout", "--quiet", &original])?;
     match &args.body_file {
@@ -137,17 +204,176 @@ fn pr(args: &PrArgs) -> Result<i32, String> {
         }
         None => print!("{body}"),
     }
-    let pushed = pushed?;
-    eprintln!(
-        "Branch `{branch}`: {} commit(s){}. Open the pull request with: gh pr create --head {branch} --title \"iac-fix: automated fixes\" --body-file <description>",
-        commits.len(),
-        if pushed { ", pushed" } else { "" }
-    );
-    Ok(if errors.is_empty() {
-        EXIT_CLEAN
+    pushed?;
+    let updated = if previous.is_some() || remote_sha.is_some() {
+        "updated"
     } else {
-        EXIT_ERROR
-    })
+        "created"
+    };
+    let summary = format!("Branch `{branch}` {updated}: {} commit(s)", commits.len());
+    let token = std::env::var("GITHUB_TOKEN").ok().filter(|t| !t.is_empty());
+    let mut failed = !errors.is_empty();
+    match (&args.push, &forge, token) {
+        (None, _, _) => eprintln!(
+            "{summary}. Push it and open the pull request with: gh pr create --head {branch} --title \"{TITLE}\" --body-file <description>"
+        ),
+        (Some(_), Some(forge::Forge::GitHub { owner, repo }), Some(token)) => {
+            if base.is_empty() {
+                return Err(format!("{summary}, pushed; no pull request: HEAD was detached, so there is no base branch (pass --base BRANCH)"));
+            }
+            let api = std::env::var("GITHUB_API_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| "https://api.github.com".into());
+            match forge::github_pull_request(&api, &token, (owner, repo), &branch, &base, TITLE, &body) {
+                Ok(forge::PullRequest::Opened { number, url }) => {
+                    eprintln!("{summary}, pushed; opened pull request #{number} {}", escape(&url))
+                }
+                Ok(forge::PullRequest::Updated { number, url }) => {
+                    eprintln!("{summary}, pushed; updated pull request #{number} {}", escape(&url))
+                }
+                Err(e) => {
+                    eprintln!("error: {summary}, pushed, but the pull request could not be opened: {}", escape(&e));
+                    failed = true;
+                }
+            }
+        }
+        (Some(_), Some(forge::Forge::GitHub { .. }), None) => eprintln!(
+            "{summary}, pushed. Set GITHUB_TOKEN to have the pull request opened, or run: gh pr create --head {branch} --title \"{TITLE}\" --body-file <description>"
+        ),
+        (Some(_), Some(forge::Forge::GitLab), _) => {
+            eprintln!("{summary}, pushed with merge request push options (GitLab opens or updates the merge request)")
+        }
+        (Some(_), _, _) => eprintln!("{summary}, pushed. Open the pull request on your forge."),
+    }
+    Ok(if failed { EXIT_ERROR } else { EXIT_CLEAN })
+}
+
+/// Title of the pull request (and GitLab merge request).
+const TITLE: &str = "iac-fix: automated fixes";
+
+/// The branch a run commits to, and where it stood before.
+struct Target {
+    name: String,
+    /// The local branch's commit before the run (restored on failure).
+    local: Option<String>,
+    /// The branch's commit on the push remote (the lease of the forced push).
+    remote: Option<String>,
+}
+
+/// `wanted`, or `wanted-2`, `wanted-3`…: the first name that is free, or that holds
+/// only this tool's commits on top of the current base (locally and on the push
+/// remote), which the run then rebuilds.
+fn choose_branch(wanted: &str, remote: Option<&str>) -> Result<Target, String> {
+    for n in 1..=50 {
+        let name = if n == 1 {
+            wanted.to_string()
+        } else {
+            format!("{wanted}-{n}")
+        };
+        let local = git(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/heads/{name}^{{commit}}"),
+        ])
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+        let remote_sha = match remote {
+            Some(r) => {
+                // In the terminal's process group: a credential prompt must be able to read it.
+                let out = run_git(
+                    &["ls-remote", "--heads", r, &format!("refs/heads/{name}")],
+                    false,
+                )?;
+                out.split_whitespace().next().map(str::to_string)
+            }
+            None => None,
+        };
+        if let (Some(r), Some(sha)) = (remote, &remote_sha) {
+            if git(&["cat-file", "-e", &format!("{sha}^{{commit}}")]).is_err() {
+                run_git(
+                    &[
+                        "fetch",
+                        "--quiet",
+                        "--no-tags",
+                        r,
+                        &format!("refs/heads/{name}"),
+                    ],
+                    false,
+                )?;
+            }
+        }
+        let ours = [&local, &remote_sha].into_iter().flatten().all(|sha| {
+            git(&["log", "--format=%s", &format!("HEAD..{sha}")])
+                .is_ok_and(|log| log.lines().all(|s| s.starts_with("iac-fix(")))
+        });
+        if ours {
+            return Ok(Target {
+                name,
+                local,
+                remote: remote_sha,
+            });
+        }
+    }
+    Err(format!(
+        "branches `{wanted}` to `{wanted}-50` all hold commits of others; pass --branch NAME"
+    ))
+}
+
+/// The URL of `remote` as configured (push URL first), before `insteadOf` rewriting.
+fn remote_url(remote: &str) -> String {
+    for key in [
+        format!("remote.{remote}.pushurl"),
+        format!("remote.{remote}.url"),
+    ] {
+        if let Ok(url) = git(&["config", "--get", &key]) {
+            return url.trim().to_string();
+        }
+    }
+    remote.to_string() // a URL given as the remote
+}
+
+/// Push the branch: forced with a lease when it replaces the remote's `lease` commit,
+/// with merge request push options on GitLab.
+fn push(
+    remote: &str,
+    branch: &str,
+    lease: Option<&str>,
+    forge: Option<&forge::Forge>,
+    base: &str,
+    commits: &[Commit],
+) -> Result<(), String> {
+    let mut args: Vec<String> = vec![
+        "push".into(),
+        "--quiet".into(),
+        "--no-verify".into(),
+        "-u".into(),
+    ];
+    if let Some(sha) = lease {
+        args.push(format!("--force-with-lease=refs/heads/{branch}:{sha}"));
+    }
+    if forge == Some(&forge::Forge::GitLab) {
+        let total: usize = commits.iter().map(|c| applied(c).count()).sum();
+        let ids: Vec<String> = commits
+            .iter()
+            .map(|c| format!("{} ({})", c.id, applied(c).count()))
+            .collect();
+        let summary = format!(
+            "{total} fix(es) in {} commit(s), one per transform: {}. Revert a commit to drop its transform.",
+            commits.len(),
+            ids.join(", ")
+        );
+        for o in forge::gitlab_push_options((!base.is_empty()).then_some(base), TITLE, &summary) {
+            args.push("-o".into());
+            args.push(o);
+        }
+    }
+    args.push(remote.into());
+    args.push(format!("refs/heads/{branch}:refs/heads/{branch}"));
+    // In the terminal's process group: a credential prompt must be able to read it.
+    run_git(&args, false).map(|_| ())
 }
 
 /// Run each enabled transform alone over the tree, write, and commit what changed.

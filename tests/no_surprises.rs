@@ -162,7 +162,7 @@ fn git_in(dir: &Path, args: &[&str]) {
 
 /// `iac-fix pr` runs git and nothing else, and git runs nothing of the repository:
 /// no hook (`.git/hooks`, a committed `core.hooksPath` folder), no fsmonitor command
-/// (case pr-runs-repository-hooks).
+/// (case pr-runs-repository-hooks), not even when it pushes (`pre-push`).
 #[test]
 fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
     if !strace_works() {
@@ -181,6 +181,8 @@ fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
         "post-checkout",
         "reference-transaction",
         "prepare-commit-msg",
+        "pre-push",
+        "push-to-checkout",
     ] {
         for folder in [repo.join(".git/hooks"), repo.join(".githooks")] {
             let path = folder.join(name);
@@ -196,6 +198,17 @@ fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
     .unwrap();
     git_in(&repo, &["add", "-A"]);
     git_in(&repo, &["commit", "-q", "--no-verify", "-m", "init"]);
+    // A remote to push to (`pr --push`): `pre-push` must not run either.
+    git_in(dir.path(), &["init", "-q", "--bare", "remote.git"]);
+    git_in(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            dir.path().join("remote.git").to_str().unwrap(),
+        ],
+    );
     git_in(&repo, &["config", "core.hooksPath", ".githooks"]);
     git_in(
         &repo,
@@ -212,7 +225,7 @@ fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
         .args(["-f", "-qq", "-e", "trace=execve,execveat", "-o"])
         .arg(&log)
         .arg(env!("CARGO_BIN_EXE_iac-fix"))
-        .args(["pr", "--unsafe"])
+        .args(["pr", "--unsafe", "--push", "origin"])
         .current_dir(&repo)
         .output()
         .unwrap();
@@ -229,8 +242,19 @@ fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
             continue;
         };
         let name = program.file_name().unwrap().to_string_lossy().into_owned();
+        // git's own transport to a local-path remote: `sh -c "git-receive-pack '<path>'"`
+        // (on a real remote this side runs on the server).
+        let transport = |l: &str| {
+            ["git-upload-pack '", "git-receive-pack '"]
+                .iter()
+                .any(|t| l.contains(&format!("\"-c\", \"{t}")))
+        };
         assert!(
-            name == "iac-fix" || name == "git",
+            name == "iac-fix"
+                || name == "git"
+                || name == "git-upload-pack"
+                || name == "git-receive-pack"
+                || (name == "sh" && transport(line)),
             "ran something else than git: {line}"
         );
         gits += usize::from(name == "git");
@@ -245,4 +269,10 @@ fn pr_runs_git_and_git_runs_nothing_of_the_repository() {
         .unwrap();
     let status = String::from_utf8_lossy(&status.stdout);
     assert_eq!(status.trim(), "## main", "{status}");
+    let pushed = Command::new("git")
+        .args(["branch", "--list", "iac-fix/*"])
+        .current_dir(dir.path().join("remote.git"))
+        .output()
+        .unwrap();
+    assert!(!pushed.stdout.is_empty(), "the branch was pushed");
 }

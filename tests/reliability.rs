@@ -119,6 +119,99 @@ fn mixed_lone_cr_files_are_refused_untouched() {
         .contains("DependsOn"));
 }
 
+/// Unicode line separators: where a consumer of the syntax reads a line break the tool
+/// does not count, the file is refused untouched with the line and the character named
+/// (exit 2); where they are content (TypeScript and JSON strings) the file is fixed.
+#[test]
+fn unicode_line_separators_are_refused_where_they_break_lines() {
+    let refused: &[(&str, String, &str)] = &[
+        // YAML 1.1 (PyYAML, cfn-lint) breaks lines at NEL, LS and PS; YAML 1.2 does not.
+        (
+            "orders.yaml",
+            ORDERS.replace("Orders service", "Orders\u{2028}service"),
+            "line 2 holds a LINE SEPARATOR (U+2028)",
+        ),
+        (
+            "orders.yaml",
+            ORDERS.replace("  Queue:", "  # queue\u{85}Extra: 1\n  Queue:"),
+            "line 19 holds a NEL (U+0085)",
+        ),
+        (
+            "orders.yaml",
+            ORDERS.replace("'orders-${Env}'", "'orders-\u{2029}${Env}'"),
+            "PARAGRAPH SEPARATOR (U+2029)",
+        ),
+        // TypeScript: U+2028/U+2029 end a `//` comment and are line terminators in code.
+        (
+            "stack.ts",
+            STACK.replace(
+                "super(scope, id, props);",
+                "super(scope, id, props); // base\u{2028}",
+            ),
+            "line 7 holds a LINE SEPARATOR (U+2028) outside a string",
+        ),
+        (
+            "stack.ts",
+            STACK.replace("const fn =", "const fn =\u{2029}"),
+            "PARAGRAPH SEPARATOR (U+2029) outside a string",
+        ),
+        (
+            "stack.ts",
+            STACK.replace("async () => 1;')", "async () => 1;' /* a\u{2028}b */)"),
+            "U+2028",
+        ),
+    ];
+    for (name, text, why) in refused {
+        let (after, o) = fixed(name, text, &["--unsafe"]);
+        assert_eq!(&after, text, "{name}: left untouched");
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(why) && err.contains("file left untouched"),
+            "{why}: {err}"
+        );
+    }
+    // Content of strings and template literals: fixed like the same file without them.
+    let fine: &[(&str, String, &str)] = &[
+        (
+            "stack.ts",
+            STACK.replace("'index.handler'", "'index\u{2028}handler'"),
+            "index\u{2028}handler",
+        ),
+        (
+            "stack.ts",
+            STACK.replace(
+                "'exports.handler = async () => 1;'",
+                "`exports.handler = async () => 1;\u{2029}// x`",
+            ),
+            "1;\u{2029}// x`",
+        ),
+        (
+            "stack.ts",
+            STACK.replace("'index.handler'", "'index\u{85}handler'"),
+            "index\u{85}handler",
+        ),
+        (
+            "t.json",
+            JSON_BUCKET.replace(
+                "AWS::SQS::Queue\"}",
+                "AWS::SQS::Queue\", \"Metadata\": {\"Note\": \"a\u{2028}b\u{85}c\"}}",
+            ),
+            "a\u{2028}b\u{85}c",
+        ),
+    ];
+    for (name, text, kept) in fine {
+        let (after, o) = fixed(name, text, &["--unsafe"]);
+        assert_ne!(&after, text, "{name}: fixed: {}", stderr(&o));
+        assert!(after.contains(kept), "{name}: {after}");
+    }
+    // JSON outside strings: not white space, so not JSON at all (the strict parser's error).
+    let bad = JSON_BUCKET.replacen("{\n", "{\u{2028}\n", 1);
+    let (after, o) = fixed("t.json", &bad, &["--unsafe"]);
+    assert_eq!(after, bad);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
 /// yaml-cr-deep-abort: a deeply nested lone-CR YAML file is a per-file error (no
 /// SIGABRT), in its CR-only and mixed forms; the other file is fixed.
 #[test]
@@ -988,6 +1081,54 @@ fn pr_interrupted_returns_to_the_original_branch() {
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz_pipeline;
 
+/// Inputs the line-break fuzzer once stopped on (`fuzz/regressions/`) pass its checks:
+/// `yaml-lone-cr-before-blank-line-is-crlf.yaml` (a CR chosen before an empty LF line is
+/// a CRLF: the mix is not refused, and the harness must not call it a lone-CR mix) and
+/// `ts-stepfunctions-broken-embedded-json-crlf.ts` (a broken embedded definition got a
+/// `Retry` in its CRLF form only).
+#[test]
+fn line_break_fuzz_regressions_stay_fixed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
+    let mut count = 0;
+    for f in fs::read_dir(dir).unwrap() {
+        let p = f.unwrap().path();
+        let Some(syntax) = iac_fix::flavor::syntax_for_path(&p) else {
+            continue;
+        };
+        let text = fs::read_to_string(&p).unwrap();
+        if p.file_name().unwrap().to_string_lossy().contains("-deep-")
+            || text.lines().count() > 2000
+        {
+            continue; // the deep-nesting crashers are tests/hostile.rs's
+        }
+        fuzz_pipeline::line_breaks(syntax, &text);
+        count += 1;
+    }
+    assert!(count >= 2, "{count} regression inputs");
+    // The lone-CR regression really is the case: the CR chosen for `Properties:` and the
+    // LF of the blank line after it form one CRLF, so the mix has no lone CR, and it is fixed rather than refused.
+    let yaml =
+        fs::read_to_string(format!("{dir}/yaml-lone-cr-before-blank-line-is-crlf.yaml")).unwrap();
+    let mixed = fuzz_pipeline::mix_line_breaks(&yaml);
+    assert!(
+        mixed.contains("Properties:\r\n      BucketName") && !iac_fix::files::has_lone_cr(&mixed),
+        "{mixed:?}"
+    );
+    let path = Path::new("t.yaml");
+    let settings = iac_fix::fixer::Settings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let out = iac_fix::files::process_text(
+        path,
+        iac_fix::lang::Syntax::Yaml,
+        &mixed,
+        iac_fix::transforms::REGISTRY,
+        &settings,
+    );
+    assert!(matches!(out, Ok(Some(_))), "the CRLF/LF mix is read");
+}
+
 /// The fuzzer's line-break mutation (`fuzz/src/lib.rs`) over every fixture input and
 /// seeded mutations of them: CR-only and CRLF forms fixed exactly like the LF form, a
 /// mix with lone CRs refused, other mixes parse. `IAC_FIX_LINE_FUZZ_SECS=N` keeps
@@ -1027,7 +1168,7 @@ fn line_break_mutations_lose_nothing() {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     let junk = [
         "", "\n", "\n\n", "  ", "\t", "#", "- ", ": ", "{", "}", "[", "]", ",", "'", "\"", "|\n",
-        ">-\n", "//", "/*", "*/", "`",
+        ">-\n", "//", "/*", "*/", "`", "\u{2028}", "\u{85}",
     ];
     let mut seed: u64 = std::env::var("IAC_FIX_LINE_FUZZ_SEED")
         .ok()

@@ -525,8 +525,7 @@ fn key_id_expr(doc: &Document, id: Option<ValueNode>, kebab: bool) -> String {
         Some(v) => match v.as_str() {
             Some(s) => {
                 let base = format!("{s}{}", suffix(&s));
-                let src = doc.source();
-                let name = unique(&base, |c| [format!("'{c}'"), format!("\"{c}\"")].iter().any(|t| doc.may_contain(t) && src.contains(t.as_str())));
+                let name = unique(&base, |c| doc.has_quoted(c));
                 quote(&name, q)
             }
             None if v.node.kind() == "template_string" => {

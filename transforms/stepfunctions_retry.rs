@@ -64,8 +64,10 @@
 //!
 //! Not touched: states that already have `Retry`, non-`Task` states, `DefinitionS3Location`
 //! / SAM `DefinitionUri` (the definition lives in another file), folded (`>`) scalars and
-//! embedded JSON that cannot be decoded. A `Task` whose own JSON does not parse (a `${…}`
-//! token in a non-string position, a broken `Fn::Join` fragment) is reported without a fix.
+//! embedded JSON that cannot be decoded. Embedded JSON that does not parse strictly (a
+//! typo, a `${…}` token or a `Fn::Join` intrinsic standing for several entries: they are
+//! read as `0`) is one finding without a fix: tree-sitter's error recovery on it depends
+//! on byte positions (even on the line endings), so no state inside it is edited.
 //!
 //! ## Applicability
 //! safe: a retrier only re-runs a task that already failed with these errors. Note that
@@ -381,7 +383,25 @@ fn direct_findings(def: MapNode, policy: &Policy, out: &mut Vec<Finding>) {
 }
 
 /// Findings for task states of JSON embedded in host strings.
+/// Embedded JSON that does not parse strictly (a typo, a `${…}` standing for several
+/// entries) gets one finding without a fix and no per-state work: which states
+/// tree-sitter's error recovery would still find, and whether their nodes carry the
+/// error, depends on byte positions (a CRLF form recovered differently from its LF form
+/// and got a `Retry` inside broken JSON), so the broken definition is never edited.
 fn embedded_findings(emb: Embedded, host_start: usize, policy: &Policy, out: &mut Vec<Finding>) {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&emb.text) {
+        let what = e.to_string();
+        let what = what.split(" at line ").next().unwrap_or(&what);
+        out.push(META.finding(
+            host_start,
+            format!(
+                "the state machine definition is not valid JSON ({what}, line {} of the definition); its Task states were not checked for a retry policy: fix the JSON (or write it as an object), then run again",
+                e.line()
+            ),
+            None,
+        ));
+        return;
+    }
     let inner = Parsed::new(Syntax::Json, emb.text.clone());
     let Some(root) = cfn::root_map(&inner) else { return };
     let mut hits = Vec::new();

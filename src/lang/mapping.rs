@@ -166,11 +166,25 @@ impl<'a> ValueNode<'a> {
         match self.node.kind() {
             "string" if self.doc.syntax == Syntax::Json => serde_json::from_str(text).ok(),
             "string" => Some(unescape_ts(&text[1..text.len().saturating_sub(1).max(1)])),
-            "template_string" if !has_child(self.node, "template_substitution") => {
-                Some(text[1..text.len() - 1].to_string())
+            // ECMA-262 (template values): a CRLF or a lone CR in the source is an LF.
+            "template_string" if !has_child(self.node, "template_substitution") => Some(
+                text[1..text.len() - 1]
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n"),
+            ),
+            "plain_scalar" => Some(fold_yaml_lines(text.trim())),
+            "single_quote_scalar" => {
+                Some(fold_yaml_lines(&text[1..text.len() - 1]).replace("''", "'"))
             }
-            "plain_scalar" => Some(text.trim().to_string()),
-            "single_quote_scalar" => Some(text[1..text.len() - 1].replace("''", "'")),
+            "double_quote_scalar" if text.contains('\n') => {
+                // A multi-line double-quoted scalar: folded like the others, unless a line
+                // ends in an escape (`\` continues the line: not read here).
+                if text.lines().any(|l| l.trim_end().ends_with('\\')) {
+                    return None;
+                }
+                let folded = fold_yaml_lines(&text[1..text.len() - 1]);
+                serde_json::from_str(&format!("\"{}\"", folded.replace('\n', "\\n"))).ok()
+            }
             "double_quote_scalar" => serde_json::from_str(text)
                 .ok()
                 .or_else(|| Some(text[1..text.len() - 1].to_string())),
@@ -297,9 +311,11 @@ impl<'a> ValueNode<'a> {
         let doc = self.doc;
         if doc.syntax == Syntax::Yaml && inner.node.kind() == "plain_scalar" {
             let text = inner.text();
+            // The scalar's value: a multi-line plain scalar folds its line breaks.
+            let value = inner.as_str().unwrap_or_else(|| text.to_string());
             let mut r = Renderer::new(doc.syntax, &doc.style);
             r.flow = in_yaml_flow(self.outer);
-            let rendered = r.value(&Value::str(text), "");
+            let rendered = r.value(&Value::str(&value), "");
             if rendered != text {
                 return self.replace_inline(&rendered);
             }
@@ -1062,6 +1078,56 @@ fn before_suppression(
         return Some(Edit::insert(open, format!("{nl}{inner}{lines},")));
     }
     Some(Edit::insert(open, format!(" {},", texts.join(", "))))
+}
+
+/// YAML line folding of a flow scalar's content (YAML 1.2 §6.5, §7.3): each line break
+/// with the white space around it becomes one space, and each empty line a line feed
+/// (CRLF and lone CR count as line breaks).
+fn fold_yaml_lines(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last = lines.len() - 1;
+    let mut out = String::new();
+    let mut pending_space = false;
+    for (i, line) in lines.iter().enumerate() {
+        let mut l: &str = line;
+        if i > 0 {
+            l = l.trim_start_matches([' ', '\t']);
+        }
+        if i < last {
+            l = l.trim_end_matches([' ', '\t']);
+        }
+        if i > 0 && i < last && l.is_empty() {
+            out.push('\n');
+            pending_space = false;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+        }
+        out.push_str(l);
+        pending_space = true;
+        if i > 0 && out.ends_with('\n') {
+            pending_space = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod fold_tests {
+    #[test]
+    fn flow_scalars_fold_like_yaml() {
+        use super::fold_yaml_lines as f;
+        assert_eq!(f("a b"), "a b");
+        assert_eq!(f("queue.\n        Check it."), "queue. Check it.");
+        assert_eq!(f("queue.\r\n        Check it."), "queue. Check it.");
+        assert_eq!(f("a  \n\n   b"), "a\nb");
+        assert_eq!(f("a\n\n\n b"), "a\n\nb");
+    }
 }
 
 #[cfg(test)]

@@ -94,6 +94,10 @@ pub struct TsFile<'a> {
     calls_by_method: HashMap<&'a str, Vec<usize>>,
     /// Identifier and `this.x` nodes by text, for finding usages of a binding.
     names: HashMap<&'a str, Vec<Node<'a>>>,
+    /// Names written after `class `/`interface `/`type `/`enum ` anywhere in the text,
+    /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
+    /// per-fix scans made large stacks quadratic).
+    declared: std::cell::OnceCell<std::collections::HashSet<String>>,
 }
 
 impl<'a> TsFile<'a> {
@@ -169,6 +173,7 @@ impl<'a> TsFile<'a> {
             calls,
             calls_by_method,
             names,
+            declared: Default::default(),
         }
     }
 
@@ -490,14 +495,21 @@ impl<'a> TsFile<'a> {
             return true;
         }
         // Declared names the parser calls type identifiers (`class Duration {}`).
-        let src = &self.doc.source;
-        ["class ", "interface ", "type ", "enum "].iter().any(|k| {
-            let decl = format!("{k}{name}");
-            src.match_indices(&decl).any(|(i, _)| {
-                let after = src[i + decl.len()..].chars().next();
-                !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        let src = self.doc.source.as_str();
+        let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+        self.declared
+            .get_or_init(|| {
+                let mut set = std::collections::HashSet::new();
+                for k in ["class ", "interface ", "type ", "enum "] {
+                    for (i, _) in src.match_indices(k) {
+                        let rest = &src[i + k.len()..];
+                        let end = rest.find(|c: char| !ident(c)).unwrap_or(rest.len());
+                        set.insert(rest[..end].to_string());
+                    }
+                }
+                set
             })
-        })
+            .contains(name)
     }
 
     /// A CDK v1 file: it imports `@aws-cdk/*` modules and nothing from `aws-cdk-lib`.

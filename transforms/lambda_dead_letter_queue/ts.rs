@@ -63,13 +63,8 @@ pub(super) fn dlq_id(id: &str) -> String {
 /// The queue's construct id expression, unique among the file's string literals.
 pub(super) fn queue_id_expr(doc: &Document, p: &Placement, binding: Option<&str>) -> String {
     let q = doc.parsed.style.quote;
-    let src = doc.source();
     let literal = |s: &str| {
-        let s = unique(&dlq_id(s), |c| {
-            [format!("'{c}'"), format!("\"{c}\"")]
-                .iter()
-                .any(|quoted| doc.may_contain(quoted) && src.contains(quoted.as_str()))
-        });
+        let s = unique(&dlq_id(s), |c| doc.has_quoted(c));
         quote(&s, q)
     };
     match p.id {

@@ -327,6 +327,36 @@ pub(crate) fn refers(text: &str, name: &str) -> bool {
     })
 }
 
+/// A byte of a word for [`refers`] and [`words`]: ASCII letter, digit, `_` or `$`.
+pub(crate) fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
+/// The words of `text` that [`refers`] would find: maximal runs of word bytes not
+/// preceded by a word byte or `.` (so `refers(text, w)` holds exactly for the `w` made
+/// of word bytes that this yields). One pass over the text, for indexing.
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if !is_word_byte(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && is_word_byte(b[i]) {
+                i += 1;
+            }
+            if start == 0 || b[start - 1] != b'.' {
+                // Word bytes are ASCII, so both ends are character boundaries.
+                return Some(&text[start..i]);
+            }
+        }
+        None
+    })
+}
+
 /// True when an API Gateway integration's text sets `X-Amz-Invocation-Type` to `'Event'`.
 pub(crate) fn invokes_as_event(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
@@ -353,6 +383,14 @@ mod tests {
         assert!(refers("x: fn.arn", "fn"));
         assert!(!refers("x: this.fn.arn", "fn"));
         assert!(!refers("fnRole", "fn"));
+        // `words` yields exactly the names of word bytes that `refers` finds.
+        let text = "new X(this, 'a', { role: fn.arn, f: this.fn2, g: é.fn3, h: [fn4], i: `${fn5}`, fnRole })";
+        let found: Vec<&str> = words(text).collect();
+        for name in [
+            "fn", "fn2", "fn3", "fn4", "fn5", "fnRole", "arn", "this", "X", "a", "role",
+        ] {
+            assert_eq!(found.contains(&name), refers(text, name), "{name}");
+        }
         assert!(invokes_as_event(
             "'integration.request.header.X-Amz-Invocation-Type': \"'Event'\""
         ));

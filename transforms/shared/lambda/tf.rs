@@ -1,21 +1,48 @@
 //! CDKTF TypeScript: functions, the constructs that invoke them, their roles.
 
-use super::{asynchronous, function, poll, refers, synchronous, Function, Role, TsUses, Use};
+use super::{
+    asynchronous, function, is_word_byte, poll, refers, synchronous, words, Function, Role, TsUses,
+    Use,
+};
 use crate::model::{Document, Resource};
+use std::collections::HashMap;
 
 pub(crate) const TF_PREFIX: &str = "@cdktf/provider-aws/lib/";
 pub(crate) const TF_FUNCTION: &str = "@cdktf/provider-aws/lib/lambda-function.LambdaFunction";
 
 pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
     let mut out = Vec::new();
+    // Which constructs mention which words: built once, so that finding the constructs
+    // that mention a function is a lookup, not a scan of every construct per function
+    // (quadratic on large stacks).
+    let mut mentions: Option<HashMap<&str, Vec<usize>>> = None;
     for r in doc.of_type(TF_FUNCTION) {
         let mut uses = Vec::new();
         if let Some(b) = r.binding.as_deref() {
-            for o in &doc.resources {
-                if o.node.id() == r.node.id() || !refers(doc.text(o.node), b) {
-                    continue;
+            let candidates: Vec<usize> = if b.bytes().all(is_word_byte) {
+                let m = mentions.get_or_insert_with(|| {
+                    let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
+                    for (i, o) in doc.resources.iter().enumerate() {
+                        for w in words(doc.text(o.node)) {
+                            let v = m.entry(w).or_default();
+                            if v.last() != Some(&i) {
+                                v.push(i);
+                            }
+                        }
+                    }
+                    m
+                });
+                m.get(b).cloned().unwrap_or_default()
+            } else {
+                (0..doc.resources.len())
+                    .filter(|&i| refers(doc.text(doc.resources[i].node), b))
+                    .collect()
+            };
+            for i in candidates {
+                let o = &doc.resources[i];
+                if o.node.id() != r.node.id() {
+                    uses.extend(tf_use(doc, o));
                 }
-                uses.extend(tf_use(doc, o));
             }
         }
         let name = r
