@@ -48,6 +48,10 @@ pub struct Args {
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also print what is normally left unsaid: suppressions naming an id no transform
+    /// knows (a checkov skip of a check iac-fix does not fix, a typo).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Benchmark floor: read and parse every file, fix nothing (scripts/bench-corpus.sh).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -521,6 +525,15 @@ fn print_text(args: &Args, processed: &[Processed], errors: &[(String, String)])
         for (line, ids) in &p.outcome.unused_suppressions {
             if !args.quiet {
                 eprintln!("{path}:{line}: warning: unused suppression `iac-fix-ignore: {}` (nothing to suppress here)", escape(ids));
+            }
+        }
+        if args.verbose {
+            for (line, id, origin) in &p.outcome.unknown_suppressions {
+                eprintln!(
+                    "{path}:{line}: info: suppression of unknown id `{}` ({}): no transform has this id or equivalent",
+                    escape(id),
+                    escape(origin)
+                );
             }
         }
         if args.dry_run && p.changed() {

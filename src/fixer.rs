@@ -73,6 +73,9 @@ pub struct Outcome {
     pub suppressed: Vec<Reported>,
     /// Own `iac-fix-ignore` comments that suppressed nothing: (line, ids).
     pub unused_suppressions: Vec<(usize, String)>,
+    /// Ids named by a suppression (any tool's) that no transform knows as its id or an
+    /// equivalent: (line, id, the suppression). Shown with `--verbose`.
+    pub unknown_suppressions: Vec<(usize, String, String)>,
     /// Fixes dropped because their output did not parse (bugs in a transform).
     pub internal_errors: Vec<String>,
 }
@@ -164,6 +167,11 @@ pub fn fix_parsed(
                 .collect();
             outcome.unused_suppressions =
                 suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id));
+            outcome.unknown_suppressions = suppressions.unknown(|id| {
+                registry
+                    .iter()
+                    .any(|r| r.meta().id == id || r.meta().equivalents.contains(&id))
+            });
             if !chosen.is_empty() {
                 // A fix that keeps firing on its own output is broken: nothing of this
                 // run is kept for the file (every earlier pass is undone too).
