@@ -45,6 +45,11 @@ pub struct Args {
     /// the transforms that fix it, `cfn-lint` the table of rules fixed.
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
+    /// Apply no fix: write, for every finding, the file's own suppression (`// iac-fix-ignore:
+    /// ID -- REASON`, `# iac-fix-ignore: …`, JSON `Metadata.iac-fix.ignore`), so the next
+    /// run reports none of them (a baseline when adopting the tool, like ruff's `--add-noqa`).
+    #[arg(long, value_name = "REASON", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub add_ignore: Option<String>,
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -134,13 +139,16 @@ pub fn run(args: Args) -> i32 {
     } else {
         args.paths.clone()
     };
-    let groups = match configure(&args.selection, &roots) {
+    let mut groups = match configure(&args.selection, &roots) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("error: {}", escape(&e));
             return EXIT_ERROR;
         }
     };
+    if let Some(reason) = &args.add_ignore {
+        groups = groups.into_iter().map(|g| add_ignore(g, reason)).collect();
+    }
     let show_progress = args.format == Format::Text && !args.quiet;
     if !args.dry_run {
         crate::interrupt::install();
@@ -413,6 +421,22 @@ pub fn configure(args: &Selection, roots: &[PathBuf]) -> Result<Vec<Group>, Stri
         settings,
         roots: roots.to_vec(),
     }])
+}
+
+/// `g` with `--add-ignore=REASON` on: suppressions are written instead of fixes.
+fn add_ignore(g: Group, reason: &str) -> Group {
+    let cli = Settings {
+        add_ignore: Some(reason.to_string()),
+        ..g.config.command_line().clone()
+    };
+    Group {
+        config: g.config.with_command_line(cli),
+        settings: Settings {
+            add_ignore: Some(reason.to_string()),
+            ..g.settings
+        },
+        roots: g.roots,
+    }
 }
 
 /// [`scan`] over every group, results together.

@@ -27,6 +27,9 @@ pub struct Settings {
     pub options: BTreeMap<String, Options>,
     /// Facts of every file of the run (`None`: this file alone).
     pub project: Option<std::sync::Arc<crate::project::Project>>,
+    /// `--add-ignore[=REASON]`: apply no fix; write a suppression (with this reason,
+    /// empty: none) for every finding instead (see [`crate::suppress::ignore_edits`]).
+    pub add_ignore: Option<String>,
 }
 
 impl Settings {
@@ -109,6 +112,18 @@ pub fn fix_parsed(
         .iter()
         .filter(|r| settings.enabled(r.meta().id) && r.meta().flavors.contains(&flavor))
         .collect();
+    if let Some(reason) = &settings.add_ignore {
+        let parsed = first.take().expect("the first parse");
+        return add_ignores(
+            path,
+            flavor,
+            parsed,
+            &transforms,
+            registry,
+            settings,
+            reason,
+        );
+    }
     let default_options = Options::default();
     let mut current = source;
     let mut outcome = Outcome::default();
@@ -245,6 +260,103 @@ pub fn fix_parsed(
     }
     outcome.fixed = current;
     outcome
+}
+
+/// The findings of `transforms` in `doc`: (not suppressed, suppressed with what did it).
+fn check_all(
+    doc: &Document,
+    suppressions: &Suppressions,
+    transforms: &[&Registered],
+    settings: &Settings,
+) -> (Vec<Finding>, Vec<(Finding, String)>) {
+    let default_options = Options::default();
+    let mut findings = Vec::new();
+    let mut suppressed = Vec::new();
+    for t in transforms {
+        let options = settings
+            .options
+            .get(t.meta().id)
+            .unwrap_or(&default_options);
+        let mut found = t.transform.check(doc, options);
+        if let Some(ts) = &doc.ts {
+            crate::packages::refuse_unlisted_imports(doc.path, ts, &mut found);
+        }
+        for f in found {
+            match suppressions.by(f.offset, t.meta()) {
+                Some(by) => suppressed.push((f, by)),
+                None => findings.push(f),
+            }
+        }
+    }
+    (findings, suppressed)
+}
+
+/// What `text` reports, fixing nothing: every finding unapplied, the suppressed ones with
+/// what suppressed them; lines are `text`'s own.
+fn report_only(
+    path: &Path,
+    flavor: Flavor,
+    parsed: &Parsed,
+    transforms: &[&Registered],
+    registry: &[Registered],
+    settings: &Settings,
+) -> Outcome {
+    let doc = Document::new(path, flavor, parsed).with_project(settings.project.as_deref());
+    let suppressions = Suppressions::of(&doc);
+    let (findings, suppressed) = check_all(&doc, &suppressions, transforms, settings);
+    let lines = Origins::new(&parsed.source);
+    Outcome {
+        fixed: parsed.source.clone(),
+        fixes: findings.iter().map(|f| report(&lines, f, false)).collect(),
+        suppressed: suppressed
+            .iter()
+            .map(|(f, by)| Reported {
+                suppressed_by: Some(by.clone()),
+                ..report(&lines, f, false)
+            })
+            .collect(),
+        unused_suppressions: suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id)),
+        unknown_suppressions: suppressions.unknown(|id| {
+            registry
+                .iter()
+                .any(|r| r.meta().id == id || r.meta().equivalents.contains(&id))
+        }),
+        internal_errors: vec![],
+    }
+}
+
+/// `--add-ignore`: write the flavor's own suppression for every finding (no fix is
+/// applied), check that the result parses, and report what the written text reports:
+/// the new suppressions as suppressed, anything they could not reach as findings.
+fn add_ignores(
+    path: &Path,
+    flavor: Flavor,
+    parsed: Parsed,
+    transforms: &[&Registered],
+    registry: &[Registered],
+    settings: &Settings,
+    reason: &str,
+) -> Outcome {
+    let edits = {
+        let doc = Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
+        let suppressions = Suppressions::of(&doc);
+        let (findings, _) = check_all(&doc, &suppressions, transforms, settings);
+        let places: Vec<(usize, &str)> = findings.iter().map(|f| (f.offset, f.transform)).collect();
+        crate::suppress::ignore_edits(&doc, &places, reason)
+    };
+    if edits.is_empty() {
+        return report_only(path, flavor, &parsed, transforms, registry, settings);
+    }
+    let candidate = apply_edits(&parsed.source, &edits.iter().collect::<Vec<_>>());
+    if let Err(why) = verify::check(flavor.syntax(), &candidate) {
+        let mut outcome = report_only(path, flavor, &parsed, transforms, registry, settings);
+        outcome.internal_errors.push(format!(
+            "internal error: --add-ignore produced invalid output ({why}); file not written"
+        ));
+        return outcome;
+    }
+    let reparsed = Parsed::new(flavor.syntax(), candidate);
+    report_only(path, flavor, &reparsed, transforms, registry, settings)
 }
 
 /// A fix whose edits leave the text as it is would be reported as applied while

@@ -27,10 +27,12 @@
 //! that construct. An id no transform knows is collected in
 //! [`Suppressions::unknown`] (shown with `--verbose`).
 
+use crate::edit::Edit;
 use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::{descendants, named_children, Syntax};
 use crate::model::Document;
 use crate::transform::Meta;
+use crate::value::Value;
 use std::cell::Cell;
 use std::ops::Range;
 use tree_sitter::Node;
@@ -729,4 +731,224 @@ fn resource_around(doc: &Document, offset: usize) -> Option<Range<usize>> {
         .iter()
         .filter_map(|r| r.node.parent().map(|p| p.byte_range()))
         .find(|range| range.contains(&offset))
+}
+
+/// `--add-ignore`: the edits that write, for every finding, the flavor's own suppression
+/// naming its transform, so that a second run reports none of them; each finding is
+/// given as (byte offset, transform id).
+///
+/// - TypeScript: `// iac-fix-ignore: id, id -- REASON` on its own line above the
+///   statement holding the finding (the ids of one statement on one line);
+/// - CloudFormation YAML: `# iac-fix-ignore: id -- REASON` above the resource's logical
+///   id (or above the top-level key, `Outputs:`…, holding the finding);
+/// - CloudFormation JSON (no comments): the resource's
+///   `Metadata: { "iac-fix": { "ignore": [ids], "reason": REASON } }` (ids appended to
+///   an existing list), and the template's `Metadata` for a finding outside resources.
+///
+/// A finding with no such place (a statement sharing its line with other code, a flow-
+/// style YAML resource) gets a file-wide `iac-fix-ignore-file: id` comment at the top
+/// (TS, YAML); in JSON it is left out (the caller re-checks and reports what remains).
+/// Inserted text takes the file's indentation and line breaks; `reason` is one line.
+pub fn ignore_edits(doc: &Document, findings: &[(usize, &str)], reason: &str) -> Vec<Edit> {
+    let reason: String = reason
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace("*/", "* /")
+        .trim()
+        .to_string();
+    // Places (insertion offset, or a JSON mapping's start) → ids, in finding order.
+    let mut places: Vec<(Place, Vec<String>)> = Vec::new();
+    for &(offset, id) in findings {
+        let place = match doc.parsed.syntax {
+            Syntax::TypeScript => ts_place(doc, offset),
+            Syntax::Yaml => yaml_place(doc, offset),
+            Syntax::Json => json_place(doc, offset),
+        };
+        match places.iter_mut().find(|(p, _)| *p == place) {
+            Some((_, ids)) if ids.iter().any(|i| i == id) => {}
+            Some((_, ids)) => ids.push(id.to_string()),
+            None => places.push((place, vec![id.to_string()])),
+        }
+    }
+    let nl = doc.parsed.style.newline;
+    let src = doc.source();
+    let marker = if doc.parsed.syntax == Syntax::TypeScript {
+        "//"
+    } else {
+        "#"
+    };
+    let tail = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" -- {reason}")
+    };
+    let mut edits = Vec::new();
+    let mut file_wide: Vec<String> = Vec::new();
+    for (place, ids) in places {
+        match place {
+            Place::LineAbove(at) => {
+                let indent =
+                    &src[at..][..src[at..].len() - src[at..].trim_start_matches([' ', '\t']).len()];
+                edits.push(Edit::insert(
+                    at,
+                    format!(
+                        "{indent}{marker} iac-fix-ignore: {}{tail}{nl}",
+                        ids.join(", ")
+                    ),
+                ));
+            }
+            Place::FileWide => {
+                for id in ids {
+                    if !file_wide.contains(&id) {
+                        file_wide.push(id);
+                    }
+                }
+            }
+            Place::ResourceMetadata(i) => {
+                if let Some(body) = doc.resources.get(i).and_then(|r| r.body) {
+                    edits.extend(metadata_ignore_edits(&body, &ids, &reason));
+                }
+            }
+            Place::TemplateMetadata => {
+                if let Some(template) = doc.template {
+                    edits.extend(metadata_ignore_edits(&template, &ids, &reason));
+                }
+            }
+            Place::Nowhere => {}
+        }
+    }
+    if !file_wide.is_empty() {
+        // After a shebang, a BOM is not part of the parsed text.
+        let at = if src.starts_with("#!") {
+            doc.parsed.line_end(0) + nl.len().min(src.len() - doc.parsed.line_end(0))
+        } else {
+            0
+        };
+        edits.push(Edit::insert(
+            at,
+            format!(
+                "{marker} iac-fix-ignore-file: {}{tail}{nl}",
+                file_wide.join(", ")
+            ),
+        ));
+    }
+    edits
+}
+
+/// Where `--add-ignore` writes the suppression of one finding.
+#[derive(Debug, PartialEq)]
+enum Place {
+    /// A comment line inserted at this offset (the start of the governed line).
+    LineAbove(usize),
+    /// A file-wide comment at the top.
+    FileWide,
+    /// JSON: the `Metadata` of `doc.resources[i]`.
+    ResourceMetadata(usize),
+    /// JSON: the template's `Metadata`.
+    TemplateMetadata,
+    /// No place (JSON without a template mapping).
+    Nowhere,
+}
+
+/// The start of `node`'s line when only indentation precedes it there.
+fn own_line_start(doc: &Document, node: Node) -> Option<usize> {
+    let at = doc.parsed.line_start(node.start_byte());
+    doc.source()[at..node.start_byte()]
+        .trim_matches([' ', '\t'])
+        .is_empty()
+        .then_some(at)
+}
+
+fn ts_place(doc: &Document, offset: usize) -> Place {
+    let Some(mut node) = doc.parsed.root().descendant_for_byte_range(offset, offset) else {
+        return Place::FileWide;
+    };
+    loop {
+        let Some(parent) = node.parent() else {
+            return Place::FileWide;
+        };
+        if matches!(
+            parent.kind(),
+            "program" | "statement_block" | "class_body" | "switch_body"
+        ) && node.kind() != "comment"
+            && !matches!(node.kind(), "{" | "}")
+        {
+            return own_line_start(doc, node).map_or(Place::FileWide, Place::LineAbove);
+        }
+        node = parent;
+    }
+}
+
+fn yaml_place(doc: &Document, offset: usize) -> Place {
+    if let Some(r) = doc.resources.iter().find(|r| {
+        r.node
+            .parent()
+            .is_some_and(|p| p.byte_range().contains(&offset))
+    }) {
+        let pair = r.node.parent().unwrap_or(r.node);
+        return own_line_start(doc, pair).map_or(Place::FileWide, Place::LineAbove);
+    }
+    // A top-level key (`Outputs:`, `Conditions:`) holding the finding.
+    let top = doc.template.map(|t| t.node);
+    if let Some(top) = top {
+        for pair in named_children(top) {
+            if pair.byte_range().contains(&offset) && pair.kind() == "block_mapping_pair" {
+                return own_line_start(doc, pair).map_or(Place::FileWide, Place::LineAbove);
+            }
+        }
+    }
+    Place::FileWide
+}
+
+fn json_place(doc: &Document, offset: usize) -> Place {
+    if let Some(i) = doc.resources.iter().position(|r| {
+        r.body.is_some()
+            && r.node
+                .parent()
+                .is_some_and(|p| p.byte_range().contains(&offset))
+    }) {
+        return Place::ResourceMetadata(i);
+    }
+    if doc.template.is_some() {
+        Place::TemplateMetadata
+    } else {
+        Place::Nowhere
+    }
+}
+
+/// `Metadata.iac-fix.ignore` of a JSON mapping (a resource or the template) extended by
+/// `ids`, with `reason` beside it when the entry is new.
+fn metadata_ignore_edits(map: &MapNode, ids: &[String], reason: &str) -> Vec<Edit> {
+    let strings =
+        |ids: &[&String]| Value::List(ids.iter().map(|s| Value::str(s.as_str())).collect());
+    if let Some(existing) = map.get_path(&["Metadata", "iac-fix", "ignore"]) {
+        let Some(list) = existing.as_list() else {
+            return vec![];
+        };
+        let present: Vec<String> = list.items().iter().filter_map(|i| i.as_str()).collect();
+        let new: Vec<&String> = ids.iter().filter(|i| !present.contains(i)).collect();
+        return match new.len() {
+            0 => vec![],
+            1 => list.push(&Value::str(new[0].as_str())),
+            // Several: the list rewritten with all of them (pushes would share a point).
+            _ => {
+                let all: Vec<&String> = present.iter().chain(new.iter().copied()).collect();
+                vec![existing.replace(&strings(&all))]
+            }
+        };
+    }
+    let all: Vec<&String> = ids.iter().collect();
+    if let Some(own) = map.get_path(&["Metadata", "iac-fix"]) {
+        // `iac-fix` without an `ignore` list: add one (not a mapping: leave it alone).
+        return own
+            .as_map()
+            .map_or_else(Vec::new, |m| m.set("ignore", &strings(&all)));
+    }
+    let entry = if reason.is_empty() {
+        Value::map([("ignore", strings(&all))])
+    } else {
+        Value::map([("ignore", strings(&all)), ("reason", Value::str(reason))])
+    };
+    map.set_path(&["Metadata", "iac-fix"], &entry)
 }
