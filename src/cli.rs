@@ -326,6 +326,11 @@ pub fn scan<'a>(
         .filter(|id| kinds.iter().any(|(_, s)| s.enabled(id)))
         .map(str::to_string)
         .collect();
+    if union.is_empty() && !settings.select.is_empty() {
+        // A restricted scan (`-t`, `iac-fix pr`'s one transform) that no file's
+        // configuration enables: nothing to read.
+        return (Vec::new(), errors);
+    }
     let paths: Vec<PathBuf> = assigned.iter().map(|(p, _)| p.clone()).collect();
     let project = if union.is_empty() {
         crate::project::Project::default()
