@@ -62,11 +62,21 @@ templates = [(o, p) for o, p in changed if p.endswith((".yaml", ".yml", ".json",
 cfn_lint = f"{oracle}/venv/bin/cfn-lint"
 worse = 0
 if os.path.exists(cfn_lint):
+    def lint(paths):
+        """rule ids per file, one cfn-lint process per batch of files"""
+        per = {}
+        for i in range(0, len(paths), 200):
+            out = subprocess.run([cfn_lint, "--format", "parseable", "--", *paths[i:i + 200]],
+                                 capture_output=True, text=True).stdout
+            for line in out.splitlines():
+                m = re.match(r"^(.*?):\d+:\d+:\d+:\d+:([EWI]\d{4}):", line)
+                if m:
+                    per.setdefault(m.group(1), set()).add(m.group(2))
+        return per
+    before = lint([o for o, _ in templates])
+    after = lint([p for _, p in templates])
     for o, p in templates:
-        ro = subprocess.run([cfn_lint, "--format", "parseable", "--", o], capture_output=True, text=True).stdout
-        rp = subprocess.run([cfn_lint, "--format", "parseable", "--", p], capture_output=True, text=True).stdout
-        ids = lambda s: {m.group(1) for m in re.finditer(r":([EWI]\d{4}):", s)}
-        new = ids(rp) - ids(ro)
+        new = after.get(p, set()) - before.get(o, set())
         if new:
             worse += 1
             print(f"FAIL cfn-lint: {p}: new {sorted(new)}")
