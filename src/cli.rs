@@ -66,9 +66,18 @@ pub struct Args {
     /// the transforms that fix it, `cfn-lint` the table of rules fixed.
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
+    /// Apply no fix: write, for every finding, the file's own suppression (`// iac-fix-ignore:
+    /// ID -- REASON`, `# iac-fix-ignore: …`, JSON `Metadata.iac-fix.ignore`), so the next
+    /// run reports none of them (a baseline when adopting the tool, like ruff's `--add-noqa`).
+    #[arg(long, value_name = "REASON", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub add_ignore: Option<String>,
     /// Print only errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also print what is normally left unsaid: suppressions naming an id no transform
+    /// knows (a checkov skip of a check iac-fix does not fix, a typo).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Benchmark floor: read and parse every file, fix nothing (scripts/bench-corpus.sh).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -212,13 +221,16 @@ pub fn run(args: Args) -> i32 {
     } else {
         args.paths.clone()
     };
-    let groups = match configure(&args.selection, &roots) {
+    let mut groups = match configure(&args.selection, &roots) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("error: {}", escape(&e));
             return EXIT_ERROR;
         }
     };
+    if let Some(reason) = &args.add_ignore {
+        groups = groups.into_iter().map(|g| add_ignore(g, reason)).collect();
+    }
     let show_progress = args.stdout_format() == Format::Text && !args.quiet;
     if !args.dry_run {
         crate::interrupt::install();
@@ -245,6 +257,7 @@ pub fn run(args: Args) -> i32 {
         errors: &errors,
         dry_run: args.dry_run,
         quiet: args.quiet,
+        verbose: args.verbose,
     };
     let reported = emit_reports(&args, &run, false);
     exit_code(&args, &run, reported)
@@ -413,44 +426,162 @@ fn parse_only(roots: &[PathBuf]) -> i32 {
 /// Errors as (path, message).
 pub type Errors = Vec<(String, String)>;
 
-/// Walk `roots` (minus the config's excludes) and fix every file in memory, in parallel.
-pub fn scan(
+/// What governs the files of a scan: one configuration for every file, or the
+/// nearest `iac-fix.toml` of each file (a [`config::Resolver`]).
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// This configuration for every file; the scan's settings are used as given.
+    One(&'a Config),
+    /// Each file's own configuration, with the resolver's command line on top and the
+    /// scan's settings restricting which transforms run.
+    Nearest(&'a config::Resolver),
+}
+
+impl<'a> From<&'a Config> for Source<'a> {
+    fn from(c: &'a Config) -> Self {
+        Source::One(c)
+    }
+}
+
+impl<'a> From<&'a config::Resolver> for Source<'a> {
+    fn from(r: &'a config::Resolver) -> Self {
+        Source::Nearest(r)
+    }
+}
+
+/// `settings` with only the transforms that `to` enables too.
+fn restrict(settings: Settings, to: &Settings) -> Settings {
+    let ids: Vec<String> = REGISTRY
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| settings.enabled(id) && to.enabled(id))
+        .map(str::to_string)
+        .collect();
+    // An empty `select` means every transform: nothing enabled is said by skipping all.
+    let skip = if ids.is_empty() {
+        REGISTRY.iter().map(|r| r.meta().id.to_string()).collect()
+    } else {
+        vec![]
+    };
+    Settings {
+        select: ids,
+        skip,
+        unsafe_fixes: settings.unsafe_fixes,
+        ..settings
+    }
+}
+
+/// Walk `roots` (minus the configurations' excludes) and fix every file in memory, in
+/// parallel. With [`Source::Nearest`] each file gets the settings of the configuration
+/// governing it (restricted to the transforms `settings` enables); the project facts
+/// (`src/project.rs`) are gathered over every file of the scan whatever governs it. A
+/// configuration file that cannot be loaded is reported once and its files are skipped.
+pub fn scan<'a>(
     roots: &[PathBuf],
-    config: &Config,
+    config: impl Into<Source<'a>>,
     settings: &Settings,
     show_progress: bool,
 ) -> (Vec<Processed>, Errors) {
-    let (mut paths, walk_errors) = files::collect(roots);
-    paths.retain(|p| !config.exclude.is_excluded(p));
-    if !config.include_tests {
-        let before = paths.len();
-        paths.retain(|p| !files::is_test_file(&test_relative(p, roots, config)));
-        TESTS_SKIPPED.fetch_add(before - paths.len(), std::sync::atomic::Ordering::Relaxed);
+    let source = config.into();
+    let (paths, walk_errors) = files::collect(roots);
+    let mut errors: Errors = walk_errors
+        .into_iter()
+        .map(|(p, m)| (display(&p), m))
+        .collect();
+    // Each file with the index of its settings in `kinds`.
+    let mut kinds: Vec<(Option<PathBuf>, Settings)> = Vec::new();
+    let mut assigned: Vec<(PathBuf, usize)> = Vec::new();
+    let mut tests = 0;
+    for p in paths {
+        let (owned, file_settings) = match source {
+            Source::One(_) => (None, None),
+            Source::Nearest(r) => match r.config_for(&p) {
+                Ok(c) => (Some(c), Some(r)),
+                Err(e) => {
+                    let key = r.file_for(&p).map_or_else(String::new, |f| display(&f));
+                    if !errors.iter().any(|(k, m)| *k == key && *m == e) {
+                        errors.push((key, e));
+                    }
+                    continue;
+                }
+            },
+        };
+        let config: &Config = match (&owned, source) {
+            (Some(c), _) => c,
+            (None, Source::One(c)) => c,
+            (None, Source::Nearest(_)) => continue,
+        };
+        let excluded = match file_settings {
+            Some(r) => r.is_excluded(&p, config),
+            None => config.exclude.is_excluded(&p),
+        };
+        if excluded {
+            continue;
+        }
+        if !config.include_tests && files::is_test_file(&test_relative(&p, roots, config)) {
+            tests += 1;
+            continue;
+        }
+        let kind = match kinds.iter().position(|(k, _)| *k == config.path) {
+            Some(i) => i,
+            None => {
+                let s = match file_settings {
+                    Some(r) => restrict(config.settings(r.command_line()), settings),
+                    None => settings.clone(),
+                };
+                kinds.push((config.path.clone(), s));
+                kinds.len() - 1
+            }
+        };
+        assigned.push((p, kind));
     }
-    let project = crate::project::Project::index(&paths, crate::transforms::INDEXERS, settings);
-    let settings = &Settings {
-        project: Some(std::sync::Arc::new(project)),
-        ..settings.clone()
+    TESTS_SKIPPED.fetch_add(tests, std::sync::atomic::Ordering::Relaxed);
+    // Project facts over the whole scan, for every transform some file runs.
+    let union: Vec<String> = REGISTRY
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|id| kinds.iter().any(|(_, s)| s.enabled(id)))
+        .map(str::to_string)
+        .collect();
+    if union.is_empty() && !settings.select.is_empty() {
+        // A restricted scan (`-t`, `iac-fix pr`'s one transform) that no file's
+        // configuration enables: nothing to read.
+        return (Vec::new(), errors);
+    }
+    let paths: Vec<PathBuf> = assigned.iter().map(|(p, _)| p.clone()).collect();
+    let project = if union.is_empty() {
+        crate::project::Project::default()
+    } else {
+        let all = Settings {
+            select: union,
+            skip: vec![],
+            ..settings.clone()
+        };
+        crate::project::Project::index(&paths, crate::transforms::INDEXERS, &all)
     };
-    let progress = progress_bar(paths.len(), show_progress);
-    let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = paths
+    let project = std::sync::Arc::new(project);
+    let kinds: Vec<Settings> = kinds
+        .into_iter()
+        .map(|(_, s)| Settings {
+            project: Some(project.clone()),
+            ..s
+        })
+        .collect();
+    let progress = progress_bar(assigned.len(), show_progress);
+    let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = assigned
         .par_iter()
-        .map(|p| {
+        .map(|(p, kind)| {
             if crate::interrupt::interrupted() {
                 return (p.clone(), Ok(None));
             }
             // Named paths are followed; files met in a walk are opened without following
             // a symlink swapped in since.
-            let r = files::process_path(p, roots.contains(p), REGISTRY, settings);
+            let r = files::process_path(p, roots.contains(p), REGISTRY, &kinds[*kind]);
             progress.inc(1);
             (p.clone(), r)
         })
         .collect();
     progress.finish_and_clear();
-    let mut errors: Errors = walk_errors
-        .into_iter()
-        .map(|(p, m)| (display(&p), m))
-        .collect();
     let mut processed = Vec::new();
     for (path, result) in results {
         match result {
@@ -467,39 +598,67 @@ pub fn scan(
     (processed, errors)
 }
 
-/// Paths given on the command line that share one configuration.
+/// The paths of a run and what governs their files.
 pub struct Group {
-    pub config: Config,
+    /// `--config FILE` for every file, or the nearest `iac-fix.toml` of each file,
+    /// with the command line on top.
+    pub config: config::Resolver,
+    /// The command line's selection (`-t`, `--skip`, `--unsafe`, the last also on when
+    /// a root's configuration turns it on): which transforms may run at all.
     pub settings: Settings,
     pub roots: Vec<PathBuf>,
 }
 
-/// The configuration of each root: `--config` for all, else the `iac-fix.toml` found
-/// from the root itself (not from the working directory), so `iac-fix repo` from
-/// outside applies the repository's excludes and options. Roots are grouped by file.
+/// The run's configuration lookup: `--config` for every file, else the nearest
+/// `iac-fix.toml` of each file, found from the file itself (not from the working
+/// directory), so `iac-fix repo` from outside applies the repository's files. The
+/// configuration of each root is loaded now (an error stops the run before any file
+/// is read); nested ones when the scan meets their files. One group: the lookup is
+/// per file.
 pub fn configure(args: &Selection, roots: &[PathBuf]) -> Result<Vec<Group>, String> {
-    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
-    for root in roots {
-        let path = match &args.config {
-            Some(p) => Some(p.clone()),
-            None => config::find_for_root(root),
-        };
-        match groups.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, rs)) => rs.push(root.clone()),
-            None => groups.push((path, vec![root.clone()])),
+    for id in args.transform.iter().chain(&args.skip) {
+        if !REGISTRY.iter().any(|r| r.meta().id == id) {
+            return Err(format!("unknown transform `{id}` (see --list-transforms)"));
         }
     }
-    groups
-        .into_iter()
-        .map(|(path, roots)| {
-            let (config, settings) = settings_from(args, path)?;
-            Ok(Group {
-                config,
-                settings,
-                roots,
-            })
-        })
-        .collect()
+    let cli = Settings {
+        select: args.transform.clone(),
+        skip: args.skip.clone(),
+        unsafe_fixes: args.unsafe_fixes,
+        ..Settings::default()
+    };
+    let resolver = match &args.config {
+        Some(p) => config::Resolver::forced(p, REGISTRY)?,
+        None => config::Resolver::nearest(REGISTRY),
+    }
+    .with_command_line(cli.clone());
+    let mut settings = cli;
+    for root in roots {
+        if resolver.is_forced() || root.exists() {
+            settings.unsafe_fixes |= resolver.config_for(root)?.unsafe_fixes;
+        }
+    }
+    Ok(vec![Group {
+        config: resolver,
+        settings,
+        roots: roots.to_vec(),
+    }])
+}
+
+/// `g` with `--add-ignore=REASON` on: suppressions are written instead of fixes.
+fn add_ignore(g: Group, reason: &str) -> Group {
+    let cli = Settings {
+        add_ignore: Some(reason.to_string()),
+        ..g.config.command_line().clone()
+    };
+    Group {
+        config: g.config.with_command_line(cli),
+        settings: Settings {
+            add_ignore: Some(reason.to_string()),
+            ..g.settings
+        },
+        roots: g.roots,
+    }
 }
 
 /// [`scan`] over every group, results together.
@@ -589,18 +748,13 @@ pub fn settings_from(
         Some(p) => config::load(&p, REGISTRY)?,
         None => Config::default(),
     };
-    let select = if args.transform.is_empty() {
-        config.select.clone()
-    } else {
-        args.transform.clone()
+    let cli = Settings {
+        select: args.transform.clone(),
+        skip: args.skip.clone(),
+        unsafe_fixes: args.unsafe_fixes,
+        ..Settings::default()
     };
-    let settings = Settings {
-        select,
-        skip: config.skip.iter().chain(&args.skip).cloned().collect(),
-        unsafe_fixes: args.unsafe_fixes || config.unsafe_fixes,
-        options: config.options.clone(),
-        project: None,
-    };
+    let settings = config.settings(&cli);
     Ok((config, settings))
 }
 

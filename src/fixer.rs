@@ -27,6 +27,9 @@ pub struct Settings {
     pub options: BTreeMap<String, Options>,
     /// Facts of every file of the run (`None`: this file alone).
     pub project: Option<std::sync::Arc<crate::project::Project>>,
+    /// `--add-ignore[=REASON]`: apply no fix; write a suppression (with this reason,
+    /// empty: none) for every finding instead (see [`crate::suppress::ignore_edits`]).
+    pub add_ignore: Option<String>,
 }
 
 impl Settings {
@@ -73,6 +76,9 @@ pub struct Outcome {
     pub suppressed: Vec<Reported>,
     /// Own `iac-fix-ignore` comments that suppressed nothing: (line, ids).
     pub unused_suppressions: Vec<(usize, String)>,
+    /// Ids named by a suppression (any tool's) that no transform knows as its id or an
+    /// equivalent: (line, id, the suppression). Shown with `--verbose`.
+    pub unknown_suppressions: Vec<(usize, String, String)>,
     /// Fixes dropped because their output did not parse (bugs in a transform).
     pub internal_errors: Vec<String>,
 }
@@ -103,6 +109,18 @@ pub fn fix_parsed(
     let mut guard = WriteGuard::new(flavor);
     let mut first = Some(parsed);
     let transforms = enabled(registry, flavor, settings);
+    if let Some(reason) = &settings.add_ignore {
+        let parsed = first.take().expect("the first parse");
+        return add_ignores(
+            path,
+            flavor,
+            parsed,
+            &transforms,
+            registry,
+            settings,
+            reason,
+        );
+    }
     let mut current = source;
     let mut outcome = Outcome::default();
     let mut broken: HashSet<(&'static str, String)> = HashSet::new();
@@ -143,6 +161,11 @@ pub fn fix_parsed(
                 .collect();
             outcome.unused_suppressions =
                 suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id));
+            outcome.unknown_suppressions = suppressions.unknown(|id| {
+                registry
+                    .iter()
+                    .any(|r| r.meta().id == id || r.meta().equivalents.contains(&id))
+            });
             if !chosen.is_empty() {
                 // A fix that keeps firing on its own output is broken: nothing of this
                 // run is kept for the file (every earlier pass is undone too).
@@ -283,6 +306,74 @@ pub fn findings(
     let doc = Document::new(path, flavor, parsed).with_project(settings.project.as_deref());
     let suppressions = Suppressions::of(&doc);
     check_pass(&doc, &transforms, settings, &suppressions, |o| o)
+}
+
+/// What `text` reports, fixing nothing: every finding unapplied, the suppressed ones with
+/// what suppressed them; lines are `text`'s own.
+fn report_only(
+    path: &Path,
+    flavor: Flavor,
+    parsed: &Parsed,
+    transforms: &[&Registered],
+    registry: &[Registered],
+    settings: &Settings,
+) -> Outcome {
+    let doc = Document::new(path, flavor, parsed).with_project(settings.project.as_deref());
+    let suppressions = Suppressions::of(&doc);
+    let (findings, suppressed) = check_pass(&doc, transforms, settings, &suppressions, |o| o);
+    let lines = Origins::new(&parsed.source);
+    Outcome {
+        fixed: parsed.source.clone(),
+        fixes: findings.iter().map(|f| report(&lines, f, false)).collect(),
+        suppressed: suppressed
+            .iter()
+            .map(|(f, by)| Reported {
+                suppressed_by: Some(by.clone()),
+                ..report(&lines, f, false)
+            })
+            .collect(),
+        unused_suppressions: suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id)),
+        unknown_suppressions: suppressions.unknown(|id| {
+            registry
+                .iter()
+                .any(|r| r.meta().id == id || r.meta().equivalents.contains(&id))
+        }),
+        internal_errors: vec![],
+    }
+}
+
+/// `--add-ignore`: write the flavor's own suppression for every finding (no fix is
+/// applied), check that the result parses, and report what the written text reports:
+/// the new suppressions as suppressed, anything they could not reach as findings.
+fn add_ignores(
+    path: &Path,
+    flavor: Flavor,
+    parsed: Parsed,
+    transforms: &[&Registered],
+    registry: &[Registered],
+    settings: &Settings,
+    reason: &str,
+) -> Outcome {
+    let edits = {
+        let doc = Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
+        let suppressions = Suppressions::of(&doc);
+        let (findings, _) = check_pass(&doc, transforms, settings, &suppressions, |o| o);
+        let places: Vec<(usize, &str)> = findings.iter().map(|f| (f.offset, f.transform)).collect();
+        crate::suppress::ignore_edits(&doc, &places, reason)
+    };
+    if edits.is_empty() {
+        return report_only(path, flavor, &parsed, transforms, registry, settings);
+    }
+    let candidate = apply_edits(&parsed.source, &edits.iter().collect::<Vec<_>>());
+    if let Err(why) = verify::check(flavor.syntax(), &candidate) {
+        let mut outcome = report_only(path, flavor, &parsed, transforms, registry, settings);
+        outcome.internal_errors.push(format!(
+            "internal error: --add-ignore produced invalid output ({why}); file not written"
+        ));
+        return outcome;
+    }
+    let reparsed = Parsed::new(flavor.syntax(), candidate);
+    report_only(path, flavor, &reparsed, transforms, registry, settings)
 }
 
 /// A fix whose edits leave the text as it is would be reported as applied while

@@ -61,9 +61,19 @@ pub fn run(args: &Args, path: &Path) -> i32 {
         }
     };
     let group = &groups[0];
+    let (config, file_settings) = match group.config.settings_for(path) {
+        Ok(found) => found,
+        Err(e) => {
+            if !args.dry_run {
+                echo(&text);
+            }
+            eprintln!("error: {}", escape(&e));
+            return EXIT_ERROR;
+        }
+    };
     let syntax = crate::flavor::syntax_for_path(path);
-    let left_out = group.config.exclude.is_excluded(path)
-        || (!group.config.include_tests && files::is_test_file(path));
+    let left_out =
+        config.exclude.is_excluded(path) || (!config.include_tests && files::is_test_file(path));
     let (Some(syntax), false) = (syntax, left_out) else {
         // Not a file this tool reads, excluded by the configuration, or test code
         // (`include-tests`): unchanged.
@@ -76,9 +86,9 @@ pub fn run(args: &Args, path: &Path) -> i32 {
         project: Some(std::sync::Arc::new(crate::project::Project::index(
             &siblings(path),
             crate::transforms::INDEXERS,
-            &group.settings,
+            &file_settings,
         ))),
-        ..group.settings.clone()
+        ..file_settings.clone()
     };
     let mut errors: cli::Errors = Vec::new();
     let mut processed = Vec::new();
@@ -117,6 +127,7 @@ pub fn run(args: &Args, path: &Path) -> i32 {
         errors: &errors,
         dry_run: args.dry_run,
         quiet: args.quiet,
+        verbose: args.verbose,
     };
     let reported = cli::emit_reports(args, &run, true);
     cli::exit_code(args, &run, reported)

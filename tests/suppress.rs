@@ -295,3 +295,157 @@ fn comment_alone_in_props_survives_other_fixes_and_a_second_run() {
     assert_eq!(second.fixed, first.fixed);
     assert_eq!(second.suppressed.len(), 2, "{:?}", second.suppressed);
 }
+
+/// cdk-nag v3 / CDK `Validations.of(x).acknowledge(…)` with the ids as cdk-nag prints them
+/// and CDK records them (checked against cdk-nag v3.0.1 `src/nag-pack.ts` and
+/// aws-cdk-lib 2.269 `validation-id.js`): plain, namespaced (`Annotation::…`,
+/// `AwsSolutions::…`), granular (`AwsSolutions-L1[…]`), several acknowledgements in one
+/// call, on the construct, a child of it, the stack (`this`) or `cdk.Validations`.
+#[test]
+fn cdk_nag_v3_acknowledgements_in_every_id_form() {
+    for (ack, by) in [
+        ("Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: 'x' });", "acknowledgement"),
+        ("Validations.of(fn).acknowledge({ id: 'Annotation::AwsSolutions-L1', reason: 'x' });", "acknowledgement"),
+        ("Validations.of(fn).acknowledge({ id: 'AwsSolutions::AwsSolutions-L1', reason: 'x' });", "acknowledgement"),
+        ("Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1[Runtime::nodejs18.x]', reason: 'x' });", "acknowledgement"),
+        ("Validations.of(fn).acknowledge({ id: 'AwsSolutions-S1', reason: 'x' }, { id: 'AwsSolutions-L1', reason: 'y' });", "acknowledgement"),
+        ("cdk.Validations.of(fn.node.defaultChild as lambda.CfnFunction).acknowledge({ id: 'AwsSolutions-L1', reason: 'x' });", "acknowledgement"),
+        ("Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: 'whole stack' });", "acknowledgement"),
+        ("Validations.of(stack).acknowledge({ id: 'AwsSolutions-L1', reason: 'unknown scope: whole file' });", "acknowledgement"),
+    ] {
+        assert_suppressed("a.ts", &cdk(&format!("{FN}    {ack}\n")), by);
+    }
+    // Another rule, or another construct of the file, suppresses nothing.
+    let other = cdk(&format!(
+        "{FN}    const q = new lambda.Function(this, 'Q', {{ runtime: lambda.Runtime.NODEJS_22_X, handler: 'i.h', code: lambda.Code.fromInline('x') }});\n    Validations.of(q).acknowledge({{ id: 'AwsSolutions-L1', reason: 'x' }});\n    Validations.of(fn).acknowledge({{ id: 'AwsSolutions-S1', reason: 'x' }});\n"
+    ));
+    let o = run("a.ts", &other);
+    assert!(o.suppressed.is_empty(), "{:?}", o.suppressed);
+    assert_ne!(o.fixed, other);
+}
+
+/// Acknowledgements written as construct metadata: cdk-nag's `cdk_nag` key (v2 and v3's
+/// `writeSuppressionsToCloudFormation`), checkov's, and CDK's own acknowledged-rules key,
+/// through `node.addMetadata`, `CfnResource.addMetadata` or `cfnOptions.metadata`.
+#[test]
+fn construct_metadata_suppressions() {
+    for stmt in [
+        "fn.node.addMetadata('cdk_nag', { rules_to_suppress: [{ id: 'AwsSolutions-L1', reason: 'x' }] });",
+        "(fn.node.defaultChild as lambda.CfnFunction).addMetadata('checkov', { skip: [{ id: 'CKV_AWS_363', comment: 'x' }] });",
+        "fn.node.addMetadata('aws:cdk:acknowledged-rules', { 'Annotation::AwsSolutions-L1': 'pinned' });",
+        "fn.node.addMetadata(cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { 'AwsSolutions-L1': 'pinned' });",
+        "(fn.node.defaultChild as lambda.CfnFunction).cfnOptions.metadata = { cdk_nag: { rules_to_suppress: [{ id: 'AwsSolutions-L1', reason: 'x' }] } };",
+    ] {
+        assert_suppressed("a.ts", &cdk(&format!("{FN}    {stmt}\n")), "construct metadata");
+    }
+}
+
+/// cdk-nag v2 `addResourceSuppressionsByPath`: the path's deepest segment that is a
+/// construct id of this file; a path naming no construct here suppresses nothing.
+#[test]
+fn cdk_nag_suppressions_by_path() {
+    for path in [
+        "'/S/Fn/Resource'",
+        "['/S/Other', '/S/Fn']",
+        "`/S/Fn/Resource`",
+    ] {
+        let nag = format!("    NagSuppressions.addResourceSuppressionsByPath(this, {path}, [{{ id: 'AwsSolutions-L1', reason: 'x' }}]);\n");
+        assert_suppressed("a.ts", &cdk(&format!("{FN}{nag}")), "cdk-nag suppression");
+    }
+    let nag = "    NagSuppressions.addResourceSuppressionsByPath(this, '/S/BucketNotificationsHandler/Role/Resource', [{ id: 'AwsSolutions-L1', reason: 'x' }]);\n";
+    let src = cdk(&format!("{FN}{nag}"));
+    let o = run("a.ts", &src);
+    assert!(o.suppressed.is_empty(), "{:?}", o.suppressed);
+}
+
+/// An own comment may carry a reason after ` -- ` (what `--add-ignore=REASON` writes).
+#[test]
+fn own_comment_with_a_reason() {
+    let src = cdk(&format!(
+        "    // iac-fix-ignore: lambda-runtime-upgrade -- legacy, pinned by the vendor\n{FN}"
+    ));
+    assert_suppressed("a.ts", &src, "iac-fix-ignore at line 6");
+    let o = run("a.ts", &src);
+    assert!(
+        o.unknown_suppressions.is_empty(),
+        "{:?}",
+        o.unknown_suppressions
+    );
+}
+
+/// Ids no transform knows are collected (the CLI shows them with `--verbose` only).
+#[test]
+fn unknown_ids_are_collected_for_verbose() {
+    let src = cdk(&format!(
+        "    // iac-fix-ignore: no-such-transform\n    // checkov:skip=CKV_AWS_999999: not ours\n{FN}"
+    ));
+    let o = run("a.ts", &src);
+    let ids: Vec<&str> = o
+        .unknown_suppressions
+        .iter()
+        .map(|(_, id, _)| id.as_str())
+        .collect();
+    assert_eq!(ids, ["no-such-transform", "CKV_AWS_999999"]);
+    assert_eq!(o.unknown_suppressions[0].0, 6);
+}
+
+#[test]
+fn unknown_ids_are_printed_with_verbose_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = cdk(&format!("    // iac-fix-ignore: no-such-transform\n{FN}"));
+    std::fs::write(dir.path().join("a.ts"), src).unwrap();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_iac-fix"))
+            .current_dir(dir.path())
+            .args(["--dry-run", "-t", "lambda-runtime-upgrade"])
+            .args(extra)
+            .arg("a.ts")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(!run(&[]).contains("unknown id"));
+    let verbose = run(&["--verbose"]);
+    assert!(
+        verbose.contains("a.ts:6: info: suppression of unknown id `no-such-transform`"),
+        "{verbose}"
+    );
+}
+
+/// Ids a transform fixes that it did not declare before the audit against checkov's and
+/// cdk-nag's sources (checkov `DynamodbGlobalTableRecovery.py` is CKV_AWS_165 on
+/// `AWS::DynamoDB::GlobalTable` replicas; cdk-nag's HIPAA/NIST/PCI packs name rules
+/// `<Pack>-<Rule>`): a skip of them keeps the finding unfixed.
+#[test]
+fn audited_equivalents_suppress() {
+    let global = "Resources:\n  T:\n    Type: AWS::DynamoDB::GlobalTable\n    Metadata:\n      checkov:\n        skip:\n          - id: CKV_AWS_165\n    Properties:\n      AttributeDefinitions: [{AttributeName: k, AttributeType: S}]\n      KeySchema: [{AttributeName: k, KeyType: HASH}]\n      BillingMode: PAY_PER_REQUEST\n      StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}\n      Replicas:\n        - Region: us-east-1\n";
+    let path = Path::new("t.yaml");
+    let settings = Settings {
+        select: vec!["dynamodb-point-in-time-recovery".into()],
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let (_, o) = process_text(
+        path,
+        syntax_for_path(path).unwrap(),
+        global,
+        REGISTRY,
+        &settings,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(o.fixed, global);
+    assert_eq!(o.suppressed.len(), 1, "{:?}", o.suppressed);
+    let meta = |id: &str| REGISTRY.iter().find(|r| r.meta().id == id).unwrap().meta();
+    assert!(meta("lambda-dead-letter-queue")
+        .equivalents
+        .contains(&"NIST.800.53.R5-LambdaDLQ"));
+    assert!(meta("lambda-runtime-upgrade")
+        .equivalents
+        .contains(&"Serverless-LambdaLatestVersion"));
+    assert_suppressed(
+        "a.ts",
+        &cdk(&format!("{FN}    Validations.of(fn).acknowledge({{ id: 'Serverless-LambdaLatestVersion', reason: 'x' }});\n")),
+        "acknowledgement",
+    );
+}

@@ -69,7 +69,7 @@ static META: Meta = Meta {
     applicability: Applicability::Safe,
     equivalents: &[
         "CKV_AWS_36",
-        "CKV_AWS_67",
+        "CKV_AWS_67", "NIST.800.53.R4-CloudTrailLogFileValidationEnabled",
         "NIST.800.53.R5-CloudTrailLogFileValidationEnabled",
         "HIPAA.Security-CloudTrailLogFileValidationEnabled",
         "PCI.DSS.321-CloudTrailLogFileValidationEnabled",

@@ -84,7 +84,7 @@ static META: Meta = Meta {
         Flavor::CfnYaml,
     ],
     applicability: Applicability::Review,
-    equivalents: &["NIST.800.53.R5-CloudWatchAlarmAction"],
+    equivalents: &["NIST.800.53.R5-CloudWatchAlarmAction", "HIPAA.Security-CloudWatchAlarmAction", "NIST.800.53.R4-CloudWatchAlarmAction"],
     options: &[],
 };
 

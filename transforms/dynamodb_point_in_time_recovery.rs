@@ -75,7 +75,7 @@ static META: Meta = Meta {
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Safe,
     equivalents: &[
-        "CKV_AWS_28",
+        "CKV_AWS_28", "CKV_AWS_165", "NIST.800.53.R4-DynamoDBPITREnabled",
         "AwsSolutions-DDB3",
         "NIST.800.53.R5-DynamoDBPITREnabled",
         "HIPAA.Security-DynamoDBPITREnabled",

@@ -60,7 +60,7 @@ static META: Meta = Meta {
     title: "Turn on automatic rotation of symmetric KMS keys",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Safe,
-    equivalents: &["CKV_AWS_7", "AwsSolutions-KMS5", "CMK_BACKING_KEY_ROTATION_ENABLED"],
+    equivalents: &["CKV_AWS_7", "NIST.800.53.R4-KMSBackingKeyRotationEnabled", "NIST.800.53.R5-KMSBackingKeyRotationEnabled", "PCI.DSS.321-KMSBackingKeyRotationEnabled", "AwsSolutions-KMS5", "CMK_BACKING_KEY_ROTATION_ENABLED"],
     options: &[],
 };
 

@@ -159,7 +159,7 @@ static META: Meta = Meta {
     title: "Give asynchronously invoked Lambda functions a dead-letter queue",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Safe,
-    equivalents: &["CKV_AWS_116", "Serverless-LambdaDLQ", "LAMBDA_DLQ_CHECK"],
+    equivalents: &["CKV_AWS_116", "HIPAA.Security-LambdaDLQ", "NIST.800.53.R5-LambdaDLQ", "Serverless-LambdaDLQ", "LAMBDA_DLQ_CHECK"],
     options: &[(
         "report-skipped",
         "false",

@@ -82,7 +82,7 @@ static META: Meta = Meta {
     title: "Upgrade deprecated Lambda runtimes to a successor their handler code can run on",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["W2531", "E2531", "E2533", "CKV_AWS_363", "AwsSolutions-L1"],
+    equivalents: &["W2531", "E2531", "E2533", "CKV_AWS_363", "Serverless-LambdaLatestVersion", "AwsSolutions-L1"],
     options: &[
         ("as-of", "today", "the day deprecation is judged on, YYYY-MM-DD (`today`: the system clock's date, UTC)"),
         ("nodejs", "successor", "target for Node.js functions (`successor`: the lifecycle data's successor)"),

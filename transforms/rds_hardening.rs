@@ -98,7 +98,7 @@ static META: Meta = Meta {
         "CKV_AWS_161",
         "CKV_AWS_162",
         "CKV_AWS_133",
-        "AwsSolutions-RDS2",
+        "AwsSolutions-RDS2", "HIPAA.Security-RDSStorageEncrypted", "NIST.800.53.R4-RDSStorageEncrypted", "NIST.800.53.R5-RDSStorageEncrypted", "PCI.DSS.321-RDSStorageEncrypted",
         "AwsSolutions-RDS6",
         "AwsSolutions-RDS13",
     ],

@@ -87,7 +87,7 @@ static META: Meta = Meta {
     title: "Block all public access to S3 buckets",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AwsSolutions-S2", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"],
+    equivalents: &["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AwsSolutions-S2", "HIPAA.Security-S3BucketLevelPublicAccessProhibited", "NIST.800.53.R5-S3BucketLevelPublicAccessProhibited", "PCI.DSS.321-S3BucketLevelPublicAccessProhibited", "HIPAA.Security-S3BucketPublicReadProhibited", "NIST.800.53.R4-S3BucketPublicReadProhibited", "NIST.800.53.R5-S3BucketPublicReadProhibited", "PCI.DSS.321-S3BucketPublicReadProhibited", "HIPAA.Security-S3BucketPublicWriteProhibited", "NIST.800.53.R4-S3BucketPublicWriteProhibited", "NIST.800.53.R5-S3BucketPublicWriteProhibited", "PCI.DSS.321-S3BucketPublicWriteProhibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"],
     options: &[],
 };
 

@@ -157,7 +157,7 @@ static META: Meta = Meta {
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Safe,
     equivalents: &[
-        "AwsSolutions-S10",
+        "AwsSolutions-S10", "NIST.800.53.R4-S3BucketSSLRequestsOnly",
         "NIST.800.53.R5-S3BucketSSLRequestsOnly",
         "HIPAA.Security-S3BucketSSLRequestsOnly",
         "PCI.DSS.321-S3BucketSSLRequestsOnly",

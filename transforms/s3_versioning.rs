@@ -85,7 +85,7 @@ static META: Meta = Meta {
     title: "Enable versioning on S3 buckets",
     flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
-    equivalents: &["CKV_AWS_21", "S3BucketVersioningEnabled", "S3_BUCKET_VERSIONING_ENABLED"],
+    equivalents: &["CKV_AWS_21", "HIPAA.Security-S3BucketVersioningEnabled", "NIST.800.53.R4-S3BucketVersioningEnabled", "NIST.800.53.R5-S3BucketVersioningEnabled", "PCI.DSS.321-S3BucketVersioningEnabled", "S3BucketVersioningEnabled", "S3_BUCKET_VERSIONING_ENABLED"],
     options: &[],
 };
 

@@ -29,6 +29,9 @@ pub struct Run<'a> {
     pub dry_run: bool,
     /// `--quiet`: only errors (text and concise).
     pub quiet: bool,
+    /// `--verbose`: the text report also lists suppressions naming an id no transform
+    /// knows.
+    pub verbose: bool,
 }
 
 impl Run<'_> {

@@ -22,6 +22,15 @@ pub fn render(run: &Run, colour: bool, tests_skipped: usize) -> (String, String)
                 err.push_str(&format!("{path}:{line}: warning: unused suppression `iac-fix-ignore: {}` (nothing to suppress here)\n", escape(ids)));
             }
         }
+        if run.verbose {
+            for (line, id, origin) in &p.outcome.unknown_suppressions {
+                err.push_str(&format!(
+                    "{path}:{line}: info: suppression of unknown id `{}` ({}): no transform has this id or equivalent\n",
+                    escape(id),
+                    escape(origin)
+                ));
+            }
+        }
         if run.dry_run && p.changed() {
             // The path escaped before it goes into the header: a newline in it must not
             // start a line of its own.
