@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 const OLD_RUNTIME: &str = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs16.x\n";
-const ATHENA: &str = "Resources:\n  WG:\n    Type: AWS::Athena::WorkGroup\n    Properties:\n      WorkGroupConfiguration:\n        ResultConfigurationUpdates:\n          OutputLocation: s3://b/\n";
+const ATHENA: &str = "Resources:\n  WG:\n    Type: AWS::Athena::WorkGroup\n    Properties:\n      WorkGroupConfiguration:\n        EnforceWorkGroupConfiguration: true\n        ResultConfigurationUpdates:\n          OutputLocation: s3://b/\n";
 
 fn iac_fix(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("iac-fix").unwrap();
@@ -39,7 +39,7 @@ fn dry_run_prints_a_diff_writes_nothing_and_exits_1() {
 fn write_mode_applies_safe_fixes_only_unless_unsafe() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.yaml");
-    fs::write(&path, format!("{OLD_RUNTIME}  WG:\n    Type: AWS::Athena::WorkGroup\n    Properties:\n      WorkGroupConfiguration:\n        ResultConfigurationUpdates: {{}}\n")).unwrap();
+    fs::write(&path, format!("{OLD_RUNTIME}  WG:\n    Type: AWS::Athena::WorkGroup\n    Properties:\n      WorkGroupConfiguration:\n        EnforceWorkGroupConfiguration: true\n        ResultConfigurationUpdates: {{}}\n")).unwrap();
     // The review fix (runtime) is left: a finding remains, exit 1 (ruff's convention).
     iac_fix(dir.path()).arg("t.yaml").assert().code(1);
     let text = fs::read_to_string(&path).unwrap();

@@ -341,6 +341,9 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
     let graph = ts_graph(doc);
     let targets = targets(bound, &dependents);
     let mut out = Vec::new();
+    // `const` names given in this pass: the fixes of one pass apply together, so each
+    // needs a name of its own (the text does not hold them yet).
+    let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
     for r in dependents {
         if depends(doc, &graph, r, &targets) {
             continue;
@@ -360,7 +363,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             out.push(report("the recorder already depends on it, so the dependency would be a cycle"));
             continue;
         }
-        match cdk_edits(doc, ts, r, rec, rec_name) {
+        match cdk_edits(doc, ts, r, rec, rec_name, &mut named) {
             Ok((edits, stmt)) => {
                 let message = format!("{}; added `{stmt}`", head(r, &name, Some(rec_name)));
                 out.push(META.finding(at, message, Some(edits)));
@@ -379,6 +382,7 @@ fn cdk_edits(
     r: &Resource,
     rec: &Resource,
     rec_name: &str,
+    named: &mut std::collections::HashSet<String>,
 ) -> Result<(Vec<Edit>, String), &'static str> {
     let (Some(stmt), Some(rec_stmt)) = (r.statement, rec.statement) else {
         return Err("it is not part of a statement");
@@ -391,7 +395,8 @@ fn cdk_edits(
     let target = match r.binding.as_deref() {
         Some(b) => b.to_string(),
         None if r.node.parent().is_some_and(|p| p.id() == stmt.id()) && stmt.kind() == "expression_statement" => {
-            let name = fresh_const(doc, r.logical_id.as_deref().unwrap_or("configRule"));
+            let name = fresh_const(doc, r.logical_id.as_deref().unwrap_or("configRule"), named);
+            named.insert(name.clone());
             edits.push(Edit::insert(r.node.start_byte(), format!("const {name} = ")));
             name
         }
@@ -409,11 +414,11 @@ fn cdk_edits(
 }
 
 /// A `const` name from a construct id (`'EncryptedVolumes'` → `encryptedVolumes`),
-/// numbered when the file already uses it.
-fn fresh_const(doc: &Document, id: &str) -> String {
+/// numbered when the file already uses it or another fix of this pass took it.
+fn fresh_const(doc: &Document, id: &str, named: &std::collections::HashSet<String>) -> String {
     let base = super::lower_camel(id);
     let base = if base.is_empty() { "configRule".into() } else { base };
-    super::unique(&base, |n| doc.has_word(n))
+    super::unique(&base, |n| doc.has_word(n) || named.contains(n))
 }
 
 fn check_cdktf(doc: &Document) -> Vec<Finding> {
