@@ -26,7 +26,7 @@
 //! ```ts
 //! const recorder = new config.CfnConfigurationRecorder(this, 'Recorder', { … });
 //! const channel = new config.CfnDeliveryChannel(this, 'Channel', { … });
-//! channel.addDependency(recorder);                 // L1: CfnResource.addDependency
+//! channel.addResourceDependency(recorder);         // L1: CfnResource.addResourceDependency
 //! const rule = new config.ManagedRule(this, 'Rule', { … });
 //! rule.node.addDependency(recorder);               // L2 rules: construct dependency
 //! ```
@@ -46,7 +46,7 @@
 //! `CloudFormationStackNotificationCheck`; CDKTF `ConfigDeliveryChannel` and
 //! `ConfigConfigRule`. Left alone: resources that already depend on the recorder,
 //! directly or through other dependencies or references (`DependsOn`, `Ref`,
-//! `Fn::GetAtt`, `Fn::Sub`; CDK `addDependency`/`node.addDependency`/`addDependsOn`;
+//! `Fn::GetAtt`, `Fn::Sub`; CDK `addResourceDependency`/`addDependency`/`node.addDependency`/`addDependsOn`;
 //! CDKTF `dependsOn` and attribute references), and files without a recorder.
 //! Reported without a fix: several recorders in one file (which one is meant?), a
 //! recorder that itself depends on the resource (the dependency would be a cycle), a
@@ -246,7 +246,7 @@ fn refers(text: &str, name: &str) -> bool {
 }
 
 /// Bindings each bound construct refers to in its arguments (attribute references,
-/// CDKTF `dependsOn`), plus the `addDependency`/`addDependsOn` calls of the file.
+/// CDKTF `dependsOn`), plus the `addResourceDependency`/`addDependency`/`addDependsOn` calls of the file.
 fn ts_graph(doc: &Document) -> Graph {
     let mut graph = Graph::new();
     let bound: Vec<&str> = doc.resources.iter().filter_map(|r| r.binding.as_deref()).collect();
@@ -259,7 +259,7 @@ fn ts_graph(doc: &Document) -> Graph {
     let Some(ts) = &doc.ts else { return graph };
     let aliases = default_child_aliases(doc);
     for call in &ts.calls {
-        if !matches!(doc.text(call.method), "addDependency" | "addDependsOn") {
+        if !matches!(doc.text(call.method), "addDependency" | "addDependsOn" | "addResourceDependency") {
             continue;
         }
         let receiver = doc.text(call.receiver);
@@ -404,7 +404,7 @@ fn cdk_edits(
     };
     let l1 = CDK_L1_DEPENDENTS.contains(&r.type_name.as_ref());
     let call = if l1 {
-        format!("{target}.addDependency({rec_name})")
+        format!("{target}.addResourceDependency({rec_name})")
     } else {
         format!("{target}.node.addDependency({rec_name})")
     };
