@@ -16,7 +16,8 @@ const CLEAN: &str = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n";
 /// The transforms whose findings on [`TEMPLATE`] these tests expect; new transforms
 /// that also fire on it (Athena work-group enforcement, encryption) are left out so
 /// each test keeps counting what it was written for.
-const TRANSFORMS: &str = "athena-result-configuration,lambda-runtime-upgrade,lambda-dead-letter-queue";
+const TRANSFORMS: &str =
+    "athena-result-configuration,lambda-runtime-upgrade,lambda-dead-letter-queue";
 
 fn iac_fix(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("iac-fix").unwrap();
