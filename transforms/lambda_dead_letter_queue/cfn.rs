@@ -44,7 +44,9 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
     let mut taken: HashSet<String> = keys.iter().cloned().collect();
     let key_index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let mut out: Vec<Pending> = Vec::new();
-    let mut grants: BTreeMap<(String, Option<String>), RoleGrant> = BTreeMap::new();
+    // One role statement per (role, condition, applicability): a safe fix's statement
+    // must not name the queue of a review fix that may not be applied with it.
+    let mut grants: BTreeMap<(String, Option<String>, bool), RoleGrant> = BTreeMap::new();
     for (f, want) in wanted {
         let r = f.resource;
         let Some(id) = r.logical_id.as_deref() else { continue };
@@ -102,7 +104,7 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
         match &f.role {
             Role::Generated(_) => message.push_str(" (SAM grants sqs:SendMessage to the role it generates)"),
             Role::InFile(role_id) => {
-                let key = (role_id.clone(), condition.clone());
+                let key = (role_id.clone(), condition.clone(), want.unknown);
                 let idx = out.len();
                 grants
                     .entry(key)
@@ -121,7 +123,7 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
         }
         out.push(Pending { finding: META.finding(at, message, None), edits, want, role_ok });
     }
-    for ((role_id, condition), grant) in grants {
+    for ((role_id, condition, _), grant) in grants {
         let Some(role) = doc.of_type("AWS::IAM::Role").find(|r| r.logical_id.as_deref() == Some(role_id.as_str())) else {
             continue;
         };
