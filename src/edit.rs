@@ -55,6 +55,11 @@ impl Applicability {
 pub struct Fix {
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// The fix changes names other fixes of the same pass may have used (a rename of a
+    /// logical id and its references): it is applied only with other such fixes, never
+    /// with the rest of a pass, whose edits were computed on the old names. The rest
+    /// waits for the next pass, which sees the new names.
+    pub alone: bool,
 }
 
 impl Fix {
@@ -63,7 +68,14 @@ impl Fix {
         Fix {
             applicability,
             edits,
+            alone: false,
         }
+    }
+
+    /// This fix with [`Fix::alone`] set.
+    pub fn alone(mut self) -> Self {
+        self.alone = true;
+        self
     }
     pub fn safe(edits: Vec<Edit>) -> Self {
         Self::new(Applicability::Safe, edits)

@@ -398,7 +398,13 @@ fn drop_noop_fixes(source: &str, findings: &mut [Finding]) {
 }
 
 /// Greedy choice in source order of fixes that do not conflict with one already taken.
+///
+/// When any candidate is a rename ([`crate::edit::Fix::alone`]), only such fixes are
+/// chosen in this pass: the others' edits may name what the renames change.
 fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
+    if candidates.iter().any(|f| f.fix.as_ref().is_some_and(|fx| fx.alone)) {
+        candidates.retain(|f| f.fix.as_ref().is_some_and(|fx| fx.alone));
+    }
     candidates.sort_by_key(|f| {
         let s = f.fix.as_ref().unwrap().span();
         (s.start, s.end, f.transform)

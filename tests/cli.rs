@@ -288,3 +288,21 @@ fn explain_cfn_lint_rules() {
         .assert()
         .code(2);
 }
+
+/// A logical-id rename goes in a pass of its own: a bucket policy another transform adds
+/// in the same run names the new id, not the old one (it named `my_bucket`, which the
+/// rename had just removed, and the template failed).
+#[test]
+fn a_rename_and_a_new_resource_naming_it_do_not_share_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    fs::write(&path, "Resources:\n  my_bucket:\n    Type: AWS::S3::Bucket\n").unwrap();
+    iac_fix(dir.path())
+        .args(["-t", "cfn-logical-id,s3-enforce-ssl", "t.yaml"])
+        .assert()
+        .code(0);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("my_bucket"), "{text}");
+    assert!(text.contains("  MyBucket:\n") && text.contains("Ref: MyBucket"), "{text}");
+    assert_eq!(text.matches("AWS::S3::BucketPolicy").count(), 1, "{text}");
+}

@@ -226,7 +226,8 @@ impl Transform for CfnLogicalId {
                 transform: META.id,
                 message,
                 offset: r.key_at,
-                fix: Some(Fix::new(applicability, r.edits)),
+                // Other fixes of this pass may add text that names the old id.
+                fix: Some(Fix::new(applicability, r.edits).alone()),
             });
         }
         out
