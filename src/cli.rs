@@ -646,7 +646,7 @@ pub fn configure(args: &Selection, roots: &[PathBuf]) -> Result<Vec<Group>, Stri
 }
 
 /// `g` with `--add-ignore=REASON` on: suppressions are written instead of fixes.
-fn add_ignore(g: Group, reason: &str) -> Group {
+pub(crate) fn add_ignore(g: Group, reason: &str) -> Group {
     let cli = Settings {
         add_ignore: Some(reason.to_string()),
         ..g.config.command_line().clone()

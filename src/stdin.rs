@@ -60,6 +60,11 @@ pub fn run(args: &Args, path: &Path) -> i32 {
             return EXIT_ERROR;
         }
     };
+    // `--add-ignore` writes suppressions into the buffer instead of fixing it.
+    let groups: Vec<cli::Group> = match &args.add_ignore {
+        Some(reason) => groups.into_iter().map(|g| cli::add_ignore(g, reason)).collect(),
+        None => groups,
+    };
     let group = &groups[0];
     let (config, file_settings) = match group.config.settings_for(path) {
         Ok(found) => found,

@@ -697,3 +697,17 @@ fn stdin_filename_fixes_a_buffer() {
         .assert()
         .code(2);
 }
+
+/// `--add-ignore` on a buffer writes suppressions, like on a file, and fixes nothing.
+#[test]
+fn stdin_filename_with_add_ignore_writes_suppressions() {
+    let dir = dir_with(&[]);
+    let out = iac_fix(dir.path())
+        .args(["--stdin-filename", "t.yaml", "--add-ignore=legacy"])
+        .write_stdin(TEMPLATE)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("# iac-fix-ignore: ") && text.contains("-- legacy"), "{text}");
+    assert!(text.contains("nodejs16.x") && text.contains("ResultConfigurationUpdates"), "{text}");
+}
