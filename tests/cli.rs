@@ -296,13 +296,41 @@ fn explain_cfn_lint_rules() {
 fn a_rename_and_a_new_resource_naming_it_do_not_share_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.yaml");
-    fs::write(&path, "Resources:\n  my_bucket:\n    Type: AWS::S3::Bucket\n").unwrap();
+    fs::write(
+        &path,
+        "Resources:\n  my_bucket:\n    Type: AWS::S3::Bucket\n",
+    )
+    .unwrap();
     iac_fix(dir.path())
         .args(["-t", "cfn-logical-id,s3-enforce-ssl", "t.yaml"])
         .assert()
         .code(0);
     let text = fs::read_to_string(&path).unwrap();
     assert!(!text.contains("my_bucket"), "{text}");
-    assert!(text.contains("  MyBucket:\n") && text.contains("Ref: MyBucket"), "{text}");
+    assert!(
+        text.contains("  MyBucket:\n") && text.contains("Ref: MyBucket"),
+        "{text}"
+    );
     assert_eq!(text.matches("AWS::S3::BucketPolicy").count(), 1, "{text}");
+}
+
+/// Encryption a deploy or another account may not survive is never safe: a stream shared
+/// by a resource policy, domains on the Elasticsearch engine (left as review findings).
+#[test]
+fn encryption_of_shared_streams_and_old_domains_is_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/encryption-at-rest/cfn-review-kinesis-es.yaml"),
+    )
+    .unwrap();
+    fs::write(dir.path().join("t.yaml"), &input).unwrap();
+    iac_fix(dir.path())
+        .args(["-t", "encryption-at-rest", "t.yaml"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("t.yaml")).unwrap(),
+        input
+    );
 }

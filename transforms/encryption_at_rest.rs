@@ -376,6 +376,18 @@ fn check_resource(
         applicability = Applicability::Review;
         message.push_str(&format!("; review: {why}"));
     }
+    if let Some(why) = elasticsearch_engine(r) {
+        applicability = Applicability::Review;
+        message.push_str(&format!("; review: {why}"));
+    }
+    if row.cfn == "AWS::Kinesis::Stream" && has_resource_policy(doc, KINESIS_POLICIES) {
+        applicability = Applicability::Review;
+        message.push_str(
+            "; review: a Kinesis resource policy in this file shares streams with other principals, and \
+             other accounts cannot use the AWS managed key `alias/aws/kinesis`: a cross-account consumer \
+             or producer would need a customer managed key whose key policy allows it",
+        );
+    }
     if row.publishers {
         let publishers = service_publishers(doc, r);
         if !publishers.is_empty() {
@@ -396,6 +408,48 @@ fn check_resource(
         );
     }
     Some(finding_with(&META, applicability, at, message, plan.edits))
+}
+
+/// Kinesis resource policies (CFN, CDK L1, CDKTF): a stream they share with another
+/// account cannot use an AWS managed key.
+const KINESIS_POLICIES: &[&str] = &[
+    "AWS::Kinesis::ResourcePolicy",
+    "aws-cdk-lib/aws-kinesis.CfnResourcePolicy",
+    "aws-cdk-lib/aws-kinesis.ResourcePolicy",
+    "@cdktf/provider-aws/lib/kinesis-resource-policy.KinesisResourcePolicy",
+];
+
+fn has_resource_policy(doc: &Document, types: &[&str]) -> bool {
+    !doc.of_types(types).is_empty()
+        || doc.has_word("addToResourcePolicy") && doc.has_word("Stream")
+}
+
+/// Why encrypting an OpenSearch Service or Elasticsearch domain at rest needs review: the
+/// Elasticsearch engine supports it from 5.1, and an existing domain can only turn it on
+/// from 6.7 (<https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html>);
+/// the legacy `AWS::Elasticsearch::Domain` defaults to Elasticsearch 1.5 when no version is
+/// given. OpenSearch engines support it everywhere: `None`.
+fn elasticsearch_engine(r: &Resource) -> Option<String> {
+    let version = |keys: &[&str]| {
+        let props = r.props?;
+        keys.iter().find_map(|k| props.get(k)).map(|v| v.text().trim().to_string())
+    };
+    let legacy = r.type_name == "AWS::Elasticsearch::Domain"
+        || r.type_name.ends_with("elasticsearch-domain.ElasticsearchDomain")
+        || r.type_name.ends_with("aws-elasticsearch.CfnDomain")
+        || r.type_name.ends_with("aws-elasticsearch.Domain");
+    let written = version(&["EngineVersion", "engineVersion", "ElasticsearchVersion", "elasticsearchVersion", "version"]);
+    let es_engine = written
+        .as_deref()
+        .is_some_and(|v| v.contains("Elasticsearch_") || v.contains("ELASTICSEARCH"));
+    if !legacy && !es_engine {
+        return None;
+    }
+    let shown = written.map_or_else(|| "no version (Elasticsearch 1.5 by default)".to_string(), |v| format!("`{v}`"));
+    Some(format!(
+        "the domain runs the Elasticsearch engine ({shown}): encryption at rest needs Elasticsearch 5.1 or \
+         later, and an existing domain can only turn it on from 6.7; check the version first"
+    ))
 }
 
 /// CDK `sns.Topic` without `masterKey`: the fix needs a key object (a customer managed
