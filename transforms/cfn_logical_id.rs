@@ -175,6 +175,16 @@ impl Transform for CfnLogicalId {
                 out.push(META.finding(key_at, format!("{rejected}; rename it by hand: {why}"), None));
                 continue;
             }
+            if old.contains('.') {
+                // `!GetAtt a.b.Attr` and `${a.b.Attr}` cannot be split into id and attribute
+                // unambiguously, so some references could be missed.
+                let message = format!(
+                    "{rejected}; its name holds a `.`, so `GetAtt`/`Sub` references such as `{old}.Arn` cannot \
+                     be told from an attribute path: rename it and its references by hand"
+                );
+                out.push(META.finding(key_at, message, None));
+                continue;
+            }
             let Some(new) = fresh_name(&old, &taken) else {
                 let message = format!("{rejected}; it has no letter or digit to keep: choose a name by hand");
                 out.push(META.finding(key_at, message, None));
