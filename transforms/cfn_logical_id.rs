@@ -44,7 +44,8 @@
 //!
 //! Left alone: entries that define nothing (`"/* ===== NETWORK ===== */": {}`, a
 //! divider some drafts put in `Resources`: no `Type`). Reported without a fix: a name
-//! with no letter or digit; a template with an
+//! with no letter or digit; a name holding a `.` (`!GetAtt a.b.Attr` cannot be split
+//! into id and attribute with certainty); a template with an
 //! unmodelled `Transform` macro, an `Fn::Transform` (`AWS::Include`), a pre-processor
 //! tag or an `Fn::ForEach` loop (they may name the id in text the tool cannot read or
 //! generate ids from it); and a name that also stands as a plain string somewhere the
