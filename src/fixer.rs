@@ -402,7 +402,10 @@ fn drop_noop_fixes(source: &str, findings: &mut [Finding]) {
 /// When any candidate is a rename ([`crate::edit::Fix::alone`]), only such fixes are
 /// chosen in this pass: the others' edits may name what the renames change.
 fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
-    if candidates.iter().any(|f| f.fix.as_ref().is_some_and(|fx| fx.alone)) {
+    if candidates
+        .iter()
+        .any(|f| f.fix.as_ref().is_some_and(|fx| fx.alone))
+    {
         candidates.retain(|f| f.fix.as_ref().is_some_and(|fx| fx.alone));
     }
     candidates.sort_by_key(|f| {

@@ -62,7 +62,10 @@ pub fn run(args: &Args, path: &Path) -> i32 {
     };
     // `--add-ignore` writes suppressions into the buffer instead of fixing it.
     let groups: Vec<cli::Group> = match &args.add_ignore {
-        Some(reason) => groups.into_iter().map(|g| cli::add_ignore(g, reason)).collect(),
+        Some(reason) => groups
+            .into_iter()
+            .map(|g| cli::add_ignore(g, reason))
+            .collect(),
         None => groups,
     };
     let group = &groups[0];

@@ -181,9 +181,15 @@ fn report_skipped_names_the_invokers() {
 fn a_shared_role_grants_only_the_applied_fixes_queues() {
     let path = dir("dlq-shared-role-mixed.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let (_, outcome) = process_text(&path, syntax_for_path(&path).unwrap(), &text, REGISTRY, &settings(false))
-        .unwrap()
-        .unwrap();
+    let (_, outcome) = process_text(
+        &path,
+        syntax_for_path(&path).unwrap(),
+        &text,
+        REGISTRY,
+        &settings(false),
+    )
+    .unwrap()
+    .unwrap();
     assert!(outcome.fixed.contains("ADLQ:"), "{}", outcome.fixed);
     assert!(!outcome.fixed.contains("BDLQ"), "{}", outcome.fixed);
 }

@@ -708,6 +708,12 @@ fn stdin_filename_with_add_ignore_writes_suppressions() {
         .output()
         .unwrap();
     let text = stdout(&out);
-    assert!(text.contains("# iac-fix-ignore: ") && text.contains("-- legacy"), "{text}");
-    assert!(text.contains("nodejs16.x") && text.contains("ResultConfigurationUpdates"), "{text}");
+    assert!(
+        text.contains("# iac-fix-ignore: ") && text.contains("-- legacy"),
+        "{text}"
+    );
+    assert!(
+        text.contains("nodejs16.x") && text.contains("ResultConfigurationUpdates"),
+        "{text}"
+    );
 }
