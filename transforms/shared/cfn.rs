@@ -315,33 +315,42 @@ pub(crate) fn cfn_references_in<'a>(
     v: crate::lang::mapping::ValueNode<'a>,
     out: &mut std::collections::HashSet<String>,
 ) {
-    use crate::lang::mapping::ValueNode;
     walk_template(doc, v, &mut |t, _| {
-        let Some((name, arg)) = &t.intrinsic else {
-            return;
-        };
-        match name.as_str() {
-            "Ref" => out.extend(arg.as_str()),
-            "Fn::GetAtt" => match arg.as_list() {
-                Some(list) => out.extend(list.items().first().and_then(ValueNode::as_str)),
-                None => out.extend(
-                    arg.as_str()
-                        .and_then(|s| s.split('.').next().map(str::to_string)),
-                ),
-            },
-            "Fn::Sub" => {
-                let text = match arg.as_list() {
-                    Some(list) => list.items().first().and_then(ValueNode::as_str),
-                    None => arg.as_str(),
-                };
-                for part in text.unwrap_or_default().split("${").skip(1) {
-                    let name = part.split(['}', '.']).next().unwrap_or_default();
-                    out.insert(name.to_string());
-                }
-            }
-            _ => {}
+        if let Some((name, arg)) = &t.intrinsic {
+            names_of(name, arg, out);
         }
     });
+}
+
+/// The logical ids one intrinsic (`name`, its argument `arg`) names: `Ref`, both
+/// `Fn::GetAtt` forms, `Fn::Sub` `${A}`/`${A.B}`.
+fn names_of(
+    name: &str,
+    arg: &crate::lang::mapping::ValueNode,
+    out: &mut std::collections::HashSet<String>,
+) {
+    use crate::lang::mapping::ValueNode;
+    match name {
+        "Ref" => out.extend(arg.as_str()),
+        "Fn::GetAtt" => match arg.as_list() {
+            Some(list) => out.extend(list.items().first().and_then(ValueNode::as_str)),
+            None => out.extend(
+                arg.as_str()
+                    .and_then(|s| s.split('.').next().map(str::to_string)),
+            ),
+        },
+        "Fn::Sub" => {
+            let text = match arg.as_list() {
+                Some(list) => list.items().first().and_then(ValueNode::as_str),
+                None => arg.as_str(),
+            };
+            for part in text.unwrap_or_default().split("${").skip(1) {
+                let name = part.split(['}', '.']).next().unwrap_or_default();
+                out.insert(name.to_string());
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Logical ids named by `Ref`, `Fn::GetAtt` and `Fn::Sub` anywhere inside `v`.
@@ -349,39 +358,11 @@ pub(crate) fn cfn_references(
     v: crate::lang::mapping::ValueNode,
     out: &mut std::collections::HashSet<String>,
 ) {
-    use crate::lang::mapping::ValueNode;
-    if let Some((name, arg)) = v.intrinsic() {
-        match name.as_str() {
-            "Ref" => out.extend(arg.as_str()),
-            "Fn::GetAtt" => match arg.as_list() {
-                Some(list) => out.extend(list.items().first().and_then(ValueNode::as_str)),
-                None => out.extend(
-                    arg.as_str()
-                        .and_then(|s| s.split('.').next().map(str::to_string)),
-                ),
-            },
-            "Fn::Sub" => {
-                let text = match arg.as_list() {
-                    Some(list) => list.items().first().and_then(ValueNode::as_str),
-                    None => arg.as_str(),
-                };
-                for part in text.unwrap_or_default().split("${").skip(1) {
-                    let name = part.split(['}', '.']).next().unwrap_or_default();
-                    out.insert(name.to_string());
-                }
-            }
-            _ => {}
+    walk_cfn(v, &mut vec![], &mut |value, _| {
+        if let Some((name, arg)) = value.intrinsic() {
+            names_of(&name, &arg, out);
         }
-        cfn_references(arg, out);
-    } else if let Some(map) = v.as_map() {
-        for value in map.entries().into_iter().filter_map(|e| e.value) {
-            cfn_references(value, out);
-        }
-    } else if let Some(list) = v.as_list() {
-        for item in list.items() {
-            cfn_references(item, out);
-        }
-    }
+    });
 }
 
 #[cfg(test)]
