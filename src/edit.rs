@@ -130,6 +130,7 @@ pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
 }
 
 /// Line starts of a text, for many `line_col` lookups without rescanning from the top.
+#[derive(Clone)]
 pub struct LineIndex<'s> {
     source: &'s str,
     starts: Vec<usize>,

@@ -132,7 +132,14 @@ pub fn fix_parsed(
         let parsed = first
             .take()
             .unwrap_or_else(|| Parsed::new(flavor.syntax(), current.clone()));
-        let doc = Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
+        // Lines in messages name the original file (earlier passes may have moved them).
+        let snapshot = (pass > 0).then(|| origins.clone());
+        let original_line = |o: usize| snapshot.as_ref().map_or(0, |s| s.line_col(o).0);
+        let mut doc =
+            Document::new(path, flavor, &parsed).with_project(settings.project.as_deref());
+        if snapshot.is_some() {
+            doc = doc.with_original_lines(&original_line);
+        }
         let suppressions = &*suppressions.get_or_insert_with(|| Suppressions::of(&doc));
         let (findings, suppressed) = check_pass(&doc, &transforms, settings, suppressions, |o| {
             origins.to_original(o)

@@ -52,6 +52,9 @@ pub struct Document<'a> {
     lines: std::cell::OnceCell<LineIndex<'a>>,
     values: std::cell::OnceCell<Vec<TemplateValue<'a>>>,
     project: Option<&'a crate::project::Project>,
+    /// Maps an offset of this text to its 1-based line in the file as the user wrote it
+    /// (set by the fixer for passes after the first; see [`Document::with_original_lines`]).
+    original_line: Option<&'a dyn Fn(usize) -> usize>,
     memo: std::cell::RefCell<HashMap<(std::any::TypeId, String), std::rc::Rc<dyn std::any::Any>>>,
 }
 
@@ -71,6 +74,7 @@ impl<'a> Document<'a> {
             lines: std::cell::OnceCell::new(),
             values: std::cell::OnceCell::new(),
             project: None,
+            original_line: None,
             memo: std::cell::RefCell::new(HashMap::new()),
         };
         if flavor.is_cfn() {
@@ -117,6 +121,14 @@ impl<'a> Document<'a> {
     /// This document as part of a run's project (see [`crate::project`]).
     pub fn with_project(mut self, project: Option<&'a crate::project::Project>) -> Self {
         self.project = project;
+        self
+    }
+
+    /// Lines in messages name the file as the user wrote it: after an earlier fixer pass
+    /// changed the text, `line` maps an offset of this text to its line in the original
+    /// (the fixer passes [`crate::origin::Origins`]'s mapping). [`Document::line_of`] uses it.
+    pub fn with_original_lines(mut self, line: &'a dyn Fn(usize) -> usize) -> Self {
+        self.original_line = Some(line);
         self
     }
 
@@ -206,8 +218,14 @@ impl<'a> Document<'a> {
         })
     }
 
-    /// 1-based line of a byte offset (the line starts are indexed once).
+    /// 1-based line of a byte offset (the line starts are indexed once), in the file as
+    /// the user wrote it: after earlier fixer passes the offset is mapped back to the
+    /// original text (text a fix inserted maps to where it was inserted). Every line a
+    /// message or report names comes from here.
     pub fn line_of(&self, offset: usize) -> usize {
+        if let Some(original) = self.original_line {
+            return original(offset);
+        }
         let source: &'a str = &self.parsed.source;
         self.lines
             .get_or_init(|| LineIndex::new(source))

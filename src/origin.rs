@@ -21,6 +21,7 @@ struct Shift {
 }
 
 /// The edits of every applied pass, oldest first, with the original text's lines.
+#[derive(Clone)]
 pub struct Origins<'s> {
     original: &'s str,
     lines: LineIndex<'s>,

@@ -682,6 +682,7 @@ fn target(doc: &Document, comment: Node) -> Range<usize> {
     let Some(mut node) = descendants_at(doc, at) else {
         return 0..0;
     };
+    let first_code = node;
     while let Some(parent) = node.parent() {
         let container = matches!(
             parent.kind(),
@@ -706,7 +707,82 @@ fn target(doc: &Document, comment: Node) -> Range<usize> {
             node = pair;
         }
     }
+    // An own-line comment that is the first line inside a body (before the first entry of
+    // a mapping or object) governs what the body belongs to, as a comment above it would.
+    if !trailing {
+        if let Some(owner) = body_owner(doc, comment, first_code, node) {
+            return owner;
+        }
+    } else if let Some(last) = src[line_start..comment.start_byte()]
+        .trim_end()
+        .len()
+        .checked_sub(1)
+        .and_then(|i| descendants_at(doc, line_start + i))
+    {
+        // A trailing comment also governs the outermost node that starts on its line and
+        // holds the line's last code (`.next(new Task(this, 'T', { // iac-fix-ignore`).
+        let outer = std::iter::successors(Some(last), |n| n.parent())
+            .take_while(|n| n.start_byte() >= line_start)
+            .last()
+            .unwrap_or(last);
+        return node.start_byte().min(outer.start_byte())..node.end_byte().max(outer.end_byte());
+    }
     node.start_byte()..node.end_byte()
+}
+
+/// When `comment` stands before the first entry `entry` of a resource's body (inside the
+/// body, after its key or brace), the range of the resource: a CloudFormation YAML
+/// resource's whole pair (its logical id's mapping or its `Properties`), or the TS call or
+/// `new` that takes the object as an argument (a construct's props). `first_code` is the
+/// first node after the comment.
+fn body_owner(
+    doc: &Document,
+    comment: Node,
+    first_code: Node,
+    entry: Node,
+) -> Option<Range<usize>> {
+    let container = std::iter::successors(Some(first_code), |n| n.parent())
+        .take_while(|n| n.start_byte() >= comment.end_byte() || n.kind() == "object")
+        .find(|n| matches!(n.kind(), "block_mapping" | "flow_mapping" | "object"))?;
+    let first = named_children(container)
+        .into_iter()
+        .find(|c| c.kind() != "comment")?;
+    if first.start_byte() < comment.end_byte() || !first.byte_range().contains(&entry.start_byte())
+    {
+        return None;
+    }
+    if container.kind() == "object" {
+        // TS: the comment must sit inside the braces.
+        if comment.start_byte() <= container.start_byte() {
+            return None;
+        }
+        let parent = container.parent()?;
+        return match parent.kind() {
+            "arguments" => parent
+                .parent()
+                .filter(|c| matches!(c.kind(), "new_expression" | "call_expression"))
+                .map(|c| c.byte_range()),
+            _ => None,
+        };
+    }
+    // YAML: the pair whose value is the mapping, its key before the comment: a
+    // CloudFormation resource (its logical id's pair) or a resource's `Properties`.
+    let pair =
+        ancestor(container, "block_mapping_pair").or_else(|| ancestor(container, "flow_pair"))?;
+    let key = pair.child_by_field_name("key")?;
+    if key.end_byte() > comment.start_byte() || !doc.flavor.is_cfn() {
+        return None;
+    }
+    doc.resources.iter().find_map(|r| {
+        let whole = r.node.parent()?;
+        let properties = r.props.map(|p| p.node.id());
+        let is_properties = properties.is_some_and(|id| {
+            std::iter::successors(Some(container), |n| n.parent())
+                .take_while(|n| n.start_byte() >= pair.start_byte())
+                .any(|n| n.id() == id)
+        }) && doc.text(key).trim_matches(['"', '\'']) == "Properties";
+        (whole.id() == pair.id() || is_properties).then(|| whole.byte_range())
+    })
 }
 
 fn descendants_at<'t>(doc: &'t Document, at: usize) -> Option<Node<'t>> {

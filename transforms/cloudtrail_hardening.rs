@@ -96,20 +96,20 @@ impl Transform for CloudtrailHardening {
         match doc.flavor {
             Flavor::CdkTs => {
                 for r in doc.of_type(CDK_TRAIL) {
-                    out.extend(check_trail(r, L2_KEYS, false));
+                    out.extend(check_trail(doc, r, L2_KEYS, false));
                 }
                 for r in doc.of_type(CDK_CFN_TRAIL) {
-                    out.extend(check_trail(r, L1_KEYS, true));
+                    out.extend(check_trail(doc, r, L1_KEYS, true));
                 }
             }
             Flavor::CdktfTs => {
                 for r in doc.of_type(CDKTF_TRAIL) {
-                    out.extend(check_trail(r, L1_KEYS, true));
+                    out.extend(check_trail(doc, r, L1_KEYS, true));
                 }
             }
             Flavor::CfnJson | Flavor::CfnYaml => {
                 for r in doc.of_type("AWS::CloudTrail::Trail") {
-                    out.extend(check_trail(r, CFN_KEYS, true));
+                    out.extend(check_trail(doc, r, CFN_KEYS, true));
                 }
             }
         }
@@ -119,7 +119,7 @@ impl Transform for CloudtrailHardening {
 
 /// One finding per trail: the missing settings added (when they default to off)
 /// and literal `false`s turned on, in one fix so the trail is fixed at once.
-fn check_trail(r: &Resource, keys: [&str; 2], add_missing: bool) -> Vec<Finding> {
+fn check_trail(doc: &Document, r: &Resource, keys: [&str; 2], add_missing: bool) -> Vec<Finding> {
     let Some(props) = r.props else { return vec![] };
     let what = r.logical_id.as_deref().map_or_else(|| "CloudTrail trail".to_string(), |id| format!("CloudTrail trail `{id}`"));
     let mut missing = Vec::new();
@@ -144,7 +144,7 @@ fn check_trail(r: &Resource, keys: [&str; 2], add_missing: bool) -> Vec<Finding>
             Switch::Off(v) => {
                 let head = format!("{what} sets `{key}: false`");
                 let done = format!("turned it on (review: confirm the trail should {}{})", purpose(key), if key == keys[0] { STACKSET_CAVEAT } else { "" });
-                out.push(turn_on(&META, Applicability::Review, &v, &head, &done));
+                out.push(turn_on(doc, &META, Applicability::Review, &v, &head, &done));
             }
             _ => {}
         }

@@ -104,14 +104,14 @@ impl Transform for DynamodbPointInTimeRecovery {
                 // CDK v1 has only the boolean; it is deprecated in v2 alone.
                 let v1 = doc.source().contains("@aws-cdk/aws-dynamodb");
                 for r in doc.of_types(CDK_TABLES) {
-                    out.extend(if v1 { check_v1(r) } else { check_l2(doc, r) });
+                    out.extend(if v1 { check_v1(doc, r) } else { check_l2(doc, r) });
                 }
                 out.extend(check_cfn_like(doc, CDK_CFN_TABLE, CDK_CFN_GLOBAL_TABLE));
             }
             Flavor::CdktfTs => {
                 for r in doc.of_type(CDKTF_TABLE) {
                     let Some(props) = r.props else { continue };
-                    out.extend(spec(props, DEPRECATED, "enabled", &describe(r), r.node.start_byte()));
+                    out.extend(spec(doc, props, DEPRECATED, "enabled", &describe(r), r.node.start_byte()));
                 }
             }
             Flavor::CfnJson | Flavor::CfnYaml => {
@@ -133,7 +133,7 @@ fn check_cfn_like(doc: &Document, table: &str, global: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in doc.of_type(table) {
         let Some(props) = r.props else { continue };
-        out.extend(spec(props, &spec_key, &enabled, &describe(r), r.node.start_byte()));
+        out.extend(spec(doc, props, &spec_key, &enabled, &describe(r), r.node.start_byte()));
     }
     for r in doc.of_type(global) {
         let Some(replicas) = r.props.and_then(|p| p.get(&name("Replicas"))).and_then(|v| v.as_list()) else { continue };
@@ -141,14 +141,14 @@ fn check_cfn_like(doc: &Document, table: &str, global: &str) -> Vec<Finding> {
             let Some(map) = replica.as_map() else { continue };
             let region = map.get(&name("Region")).filter(|v| v.intrinsic().is_none()).and_then(|v| v.as_str()).unwrap_or_else(|| format!("#{}", i + 1));
             let what = format!("{} replica {region}", describe(r));
-            out.extend(spec(map, &spec_key, &enabled, &what, replica.start()));
+            out.extend(spec(doc, map, &spec_key, &enabled, &what, replica.start()));
         }
     }
     out
 }
 
 /// `spec_key: { enabled_key: true }`: added when missing, a literal `false` turned on.
-fn spec(map: MapNode, spec_key: &str, enabled_key: &str, what: &str, at: usize) -> Option<Finding> {
+fn spec(doc: &Document, map: MapNode, spec_key: &str, enabled_key: &str, what: &str, at: usize) -> Option<Finding> {
     let Some(value) = map.get(spec_key) else {
         if map.has_spread() || map.has(spec_key) {
             return None;
@@ -162,7 +162,7 @@ fn spec(map: MapNode, spec_key: &str, enabled_key: &str, what: &str, at: usize) 
             let edits = inner.insert(enabled_key, &Value::Bool(true), Position::End);
             Some(META.finding(value.start(), format!("{what}: `{spec_key}` does not enable point-in-time recovery; enabled it"), Some(edits)))
         }
-        Switch::Off(v) => Some(turn_on(&META, Applicability::Review, &v, &format!("{what} turns point-in-time recovery off"), OFF_DONE)),
+        Switch::Off(v) => Some(turn_on(doc, &META, Applicability::Review, &v, &format!("{what} turns point-in-time recovery off"), OFF_DONE)),
         Switch::Left => None,
     }
 }
@@ -242,7 +242,7 @@ fn check_l2(doc: &Document, r: &Resource) -> Vec<Finding> {
     let Some(old) = props.entry(DEPRECATED) else {
         // Adding a table-level specification outranks the replicas' booleans too.
         let adds = !props.has(SPEC);
-        return spec(props, SPEC, ENABLED, &what, r.node.start_byte())
+        return spec(doc, props, SPEC, ENABLED, &what, r.node.start_byte())
             .map(|f| if adds { with_replicas(doc, r, props, f) } else { f })
             .into_iter()
             .collect();
@@ -251,7 +251,7 @@ fn check_l2(doc: &Document, r: &Resource) -> Vec<Finding> {
     if props.has(SPEC) {
         let message = format!("{what} sets both `{DEPRECATED}` and `{SPEC}` (aws-cdk-lib throws PitrConfigurationConflict); removed the deprecated `{DEPRECATED}`");
         let mut out = vec![META.finding(at, message, Some(props.remove(DEPRECATED)))];
-        out.extend(spec(props, SPEC, ENABLED, &what, r.node.start_byte()));
+        out.extend(spec(doc, props, SPEC, ENABLED, &what, r.node.start_byte()));
         return out;
     }
     let Some(value) = old.value else { return vec![] };
@@ -270,7 +270,7 @@ fn check_l2(doc: &Document, r: &Resource) -> Vec<Finding> {
 }
 
 /// CDK v1 `Table`: only the boolean exists.
-fn check_v1(r: &Resource) -> Vec<Finding> {
+fn check_v1(doc: &Document, r: &Resource) -> Vec<Finding> {
     let Some(props) = r.props else { return vec![] };
     let what = describe(r);
     match switch(&props, DEPRECATED) {
@@ -278,7 +278,7 @@ fn check_v1(r: &Resource) -> Vec<Finding> {
             let edits = props.insert(DEPRECATED, &Value::Bool(true), Position::End);
             vec![META.finding(r.node.start_byte(), format!("{what} has no point-in-time recovery; enabled it"), Some(edits))]
         }
-        Switch::Off(v) => vec![turn_on(&META, Applicability::Review, &v, &format!("{what} turns point-in-time recovery off"), OFF_DONE)],
+        Switch::Off(v) => vec![turn_on(doc, &META, Applicability::Review, &v, &format!("{what} turns point-in-time recovery off"), OFF_DONE)],
         Switch::Left => vec![],
     }
 }

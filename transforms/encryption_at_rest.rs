@@ -350,7 +350,7 @@ fn check_resource(
     if let Some((path, value)) = plan.off.first() {
         let line = doc.line_of(value.start());
         let why = recorded_decision(value)
-            .map(|(text, l)| format!(" (the comment at line {l} says \"{text}\")"))
+            .map(|(text, at)| format!(" (the comment at line {} says \"{text}\")", doc.line_of(at)))
             .unwrap_or_default();
         let message = format!(
             "{what}{name} sets `{path}: {}` at line {line}{why}: an explicit choice not to encrypt, left \
@@ -487,7 +487,7 @@ fn check_l2_queue(doc: &Document, r: &Resource) -> Option<Finding> {
         return None;
     }
     let why = recorded_decision(&v)
-        .map(|(text, l)| format!(" (the comment at line {l} says \"{text}\")"))
+        .map(|(text, at)| format!(" (the comment at line {} says \"{text}\")", doc.line_of(at)))
         .unwrap_or_default();
     let message = format!(
         "SQS queue{} sets `encryption: QueueEncryption.UNENCRYPTED` at line {}{why}: an explicit choice not \

@@ -256,7 +256,7 @@ fn explicit_choice(doc: &Document, r: &Resource, what: &str, off: &[(String, Val
     let (path, value) = off.first()?;
     let line = doc.line_of(value.start());
     let why = recorded_decision(value)
-        .map(|(text, l)| format!(" (the comment at line {l} says \"{text}\")"))
+        .map(|(text, at)| format!(" (the comment at line {} says \"{text}\")", doc.line_of(at)))
         .unwrap_or_default();
     let message = format!(
         "{what}{} sets `{path}: {}` at line {line}{why}: an explicit choice against encryption in transit, \

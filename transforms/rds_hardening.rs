@@ -302,21 +302,21 @@ fn check_database(doc: &Document, r: &Resource, spec: &Spec) -> Vec<Finding> {
     }
     if let Some(key) = spec.encrypted.filter(|_| !replica && !spec.encryption_decided.iter().any(|k| props.has(k))) {
         let why = "(review: on a database that already exists this replaces it with a new, empty one; migrate through an encrypted snapshot copy first)";
-        out.extend(flag(&props, key, at, || format!("{what} stores its data unencrypted; turned on `{key}` {why}")));
+        out.extend(flag(doc, &props, key, at, || format!("{what} stores its data unencrypted; turned on `{key}` {why}")));
     }
     let copy_tags = spec.copy_tags;
     let tags_message = || format!("{what} does not copy its tags to snapshots; turned on `{copy_tags}`");
     if spec.copy_tags_default_on {
         if let Switch::Off(v) = switch(&props, copy_tags) {
-            out.push(off(&v, tags_message()));
+            out.push(off(doc, &v, tags_message()));
         }
     } else {
-        out.extend(flag(&props, copy_tags, at, tags_message));
+        out.extend(flag(doc, &props, copy_tags, at, tags_message));
     }
     let serverless_v1 = spec.engine_mode.and_then(|k| props.get(k)).and_then(|v| literal_str(&v)).is_some_and(|m| m == "serverless");
     if engine.as_deref().and_then(iam_supported) == Some(true) && !serverless_v1 {
         let key = spec.iam;
-        out.extend(flag(&props, key, at, || {
+        out.extend(flag(doc, &props, key, at, || {
             format!("{what} does not allow IAM database authentication; turned on `{key}` (passwords keep working; applications can connect with short-lived IAM tokens)")
         }));
     }
@@ -330,18 +330,18 @@ fn describe(r: &Resource, spec: &Spec) -> String {
 }
 
 /// A boolean that should be on: added when missing, a literal `false` turned on.
-fn flag(props: &MapNode, key: &str, at: usize, message: impl Fn() -> String) -> Option<Finding> {
+fn flag(doc: &Document, props: &MapNode, key: &str, at: usize, message: impl Fn() -> String) -> Option<Finding> {
     match switch(props, key) {
         Switch::Missing => Some(META.finding(at, message(), Some(props.insert(key, &Value::Bool(true), Position::End)))),
-        Switch::Off(v) => Some(off(&v, message())),
+        Switch::Off(v) => Some(off(doc, &v, message())),
         Switch::Left => None,
     }
 }
 
 /// A literal `false` turned on, unless a comment records the decision (then reported).
-fn off(v: &crate::lang::mapping::ValueNode, message: String) -> Finding {
+fn off(doc: &Document, v: &crate::lang::mapping::ValueNode, message: String) -> Finding {
     let (head, done) = message.split_once("; ").unwrap_or((message.as_str(), "turned it on"));
-    crate::transforms::turn_on(&META, META.applicability, v, head, done)
+    crate::transforms::turn_on(doc, &META, META.applicability, v, head, done)
 }
 
 /// The engine, lower-cased: a string literal, or the factory a CDK engine object

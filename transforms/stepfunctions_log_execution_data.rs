@@ -161,7 +161,7 @@ fn check_machine(doc: &Document, r: &Resource, keys: &Keys, level_all: &LevelAll
         Switch::Missing => entries.push((keys.include, Value::Bool(true))),
         Switch::Off(v) => {
             let head = format!("{what} sets `{}: false`", keys.include);
-            out.push(turn_on(&META, Applicability::Review, &v, &head, "turned it on (review: execution data can hold personal data or secrets)"));
+            out.push(turn_on(doc, &META, Applicability::Review, &v, &head, "turned it on (review: execution data can hold personal data or secrets)"));
         }
         Switch::Left => {}
     }

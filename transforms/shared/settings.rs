@@ -298,7 +298,7 @@ fn check_value(
     let explicit = |replacement: Value, import: Option<Edit>, shown: &str| -> Option<Finding> {
         let head = format!("{head} (`{shown}`)");
         if let Some((why, at)) = super::recorded_decision(&v) {
-            let message = format!("{head}; left alone: the comment at line {at} records the decision (\"{why}\"); change it by hand if the reason no longer holds");
+            let message = format!("{head}; left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds", doc.line_of(at));
             return Some(meta.finding(v.start(), message, None));
         }
         let mut edits = vec![v.replace(&replacement)];
@@ -411,7 +411,7 @@ fn check_value(
                     return None;
                 }
                 if let Some((why, at)) = super::recorded_decision(&got) {
-                    let message = format!("{head}; left alone: the comment at line {at} records the decision (\"{why}\"); change it by hand if the reason no longer holds");
+                    let message = format!("{head}; left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds", doc.line_of(at));
                     return Some(meta.finding(got.start(), message, None));
                 }
                 let head = format!("{head} (`{name}` is `{got_text}`)");
