@@ -21,8 +21,10 @@
 //!
 //! Left alone: a log group with any retention (a parameter, an intrinsic, any number); CDK
 //! `logs.LogGroup` (defaults to two years; `retention: logs.RetentionDays.INFINITE` is an
-//! explicit decision); a log group whose definition carries a comment about its retention
-//! (`# keep forever: audit evidence`; reported without a fix); props with a `...spread`;
+//! explicit decision); a log group with a comment about its retention (`# keep forever:
+//! audit evidence`) above its logical id or statement, as the first line of its body or
+//! trailing one of its lines (reported without a fix, naming the comment's line; the
+//! lookup is the shared `resource_comments`); props with a `...spread`;
 //! CDK constructs configured by a Mixin.
 //!
 //! ## Applicability
@@ -54,19 +56,24 @@ static META: Meta = Meta {
 /// The retention periods CloudWatch Logs accepts (PutRetentionPolicy `retentionInDays`).
 const ALLOWED_DAYS: &[i64] = &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-/// `Some(why)` when the resource's text carries a comment about keeping its events.
+/// `Some(why)` when a comment of the resource ([`crate::transforms::resource_comments`]:
+/// above its logical id or statement, the first line of its body, trailing a line of it)
+/// talks about keeping its events.
 fn retention_comment(doc: &Document, r: &Resource) -> Option<String> {
-    let node = r.body.map(|b| b.node).or(r.statement).unwrap_or(r.node);
-    let text = &doc.source()[r.node.start_byte()..node.end_byte().max(r.node.end_byte())];
-    text.lines().find_map(|l| {
-        let t = l.trim_start();
-        let c = t.find('#').or_else(|| t.find("//")).map(|i| &t[i..])?;
-        let lower = c.to_ascii_lowercase();
-        ["retention", "retain", "forever", "never expire", "infinite", "keep"]
-            .iter()
-            .any(|w| lower.contains(w))
-            .then(|| format!("its definition has the comment \"{}\"; retention may have been left out on purpose", c.trim()))
-    })
+    crate::transforms::resource_comments(doc, r)
+        .into_iter()
+        .find_map(|(text, at)| {
+            let lower = text.to_ascii_lowercase();
+            ["retention", "retain", "forever", "never expire", "infinite", "keep"]
+                .iter()
+                .any(|w| lower.contains(w))
+                .then(|| {
+                    format!(
+                        "the comment at line {} says \"{text}\"; retention may have been left out on purpose",
+                        doc.line_of(at)
+                    )
+                })
+        })
 }
 
 impl Transform for LogGroupRetention {

@@ -54,11 +54,11 @@ pub(crate) fn switch<'a>(map: &crate::lang::mapping::MapNode<'a>, key: &str) -> 
 /// comment line right above it. An explicit value with such a comment was chosen on
 /// purpose, so a transform reports it without a fix instead of overruling it. A comment
 /// that asks for a change (`TODO`, `FIXME`, `XXX`) records no decision. Returns the
-/// comment's text (markers stripped) and its 1-based line.
+/// comment's text (markers stripped) and its byte offset: name its line with
+/// [`crate::model::Document::line_of`], which gives the line of the file as the user wrote it.
 pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(String, usize)> {
     let parsed = v.doc;
     let src: &str = &parsed.source;
-    let line_no = |at: usize| src[..at].matches('\n').count() + 1;
     let comment = |t: &str| {
         let t = t.trim();
         let body = ["//", "/*", "#"].iter().find_map(|m| t.strip_prefix(m))?;
@@ -71,14 +71,96 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
     };
     let after = &src[v.end()..parsed.line_end(v.end())];
     if let Some(text) = comment(after.trim_start_matches([',', ' ', '\t', '}'])) {
-        return Some((text, line_no(v.end())));
+        return Some((text, v.end()));
     }
     let start = parsed.line_start(v.start());
     if start == 0 {
         return None;
     }
     let above_start = parsed.line_start(start - 1);
-    comment(&src[above_start..start]).map(|text| (text, line_no(above_start)))
+    comment(&src[above_start..start]).map(|text| (text, above_start))
+}
+
+/// The comments that belong to a resource as a whole: the block of comment lines directly
+/// above its logical id (CloudFormation) or its statement (TypeScript), and every comment
+/// inside its text (the first line of its body, a comment trailing a property line). With
+/// [`recorded_decision`] (a comment at one explicit value) this is the one lookup of
+/// decisions written as comments; a transform that fixes an *absent* setting asks it for
+/// a comment about that setting (`# keep logs forever: audit` above `AuditLogs:`) and
+/// reports the resource without a fix when one is found. Returns each comment's text
+/// (markers stripped) and byte offset (name its line with `Document::line_of`).
+pub(crate) fn resource_comments(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+) -> Vec<(String, usize)> {
+    let whole = if doc.flavor.is_cfn() {
+        r.node.parent().unwrap_or(r.node)
+    } else {
+        r.statement.unwrap_or(r.node)
+    };
+    let src = doc.source();
+    let parsed = doc.parsed;
+    let strip = |t: &str| {
+        let t = t.trim();
+        ["//", "/*", "#"]
+            .iter()
+            .find_map(|m| t.strip_prefix(m))
+            .map(|b| b.trim().trim_end_matches("*/").trim().to_string())
+            .filter(|b| !b.is_empty())
+    };
+    let mut out = Vec::new();
+    // The comment lines directly above (no blank line between).
+    let mut start = parsed.line_start(whole.start_byte());
+    let own_line = src[start..whole.start_byte()]
+        .trim_start_matches([' ', '\t', '-'])
+        .is_empty();
+    while own_line && start > 0 {
+        let above = parsed.line_start(start - 1);
+        match strip(&src[above..start]) {
+            Some(text) => {
+                out.insert(0, (text, above));
+                start = above;
+            }
+            None => break,
+        }
+    }
+    // The comments inside the resource's text.
+    let inner = whole.byte_range();
+    let comments = crate::lang::descendants(whole)
+        .into_iter()
+        .filter(|n| n.kind() == "comment")
+        .map(|n| n.byte_range());
+    // YAML comments before a body's first entry lie outside the mapping node: add the
+    // lines between the key and the end of the resource.
+    let mut seen: Vec<usize> = Vec::new();
+    for range in comments {
+        if let Some(text) = strip(&src[range.clone()]) {
+            seen.push(range.start);
+            out.push((text, range.start));
+        }
+    }
+    if doc.parsed.syntax == crate::lang::Syntax::Yaml {
+        let mut at = inner.start;
+        while at < inner.end {
+            let end = parsed.line_end(at);
+            let line = &src[at..end];
+            if let Some(i) = line.find('#') {
+                let offset = at + i;
+                let in_comment = doc
+                    .parsed
+                    .root()
+                    .descendant_for_byte_range(offset, offset)
+                    .is_some_and(|n| n.kind() == "comment");
+                if in_comment && !seen.contains(&offset) {
+                    if let Some(text) = strip(&line[i..]) {
+                        out.push((text, offset));
+                    }
+                }
+            }
+            at = end + 1;
+        }
+    }
+    out
 }
 
 /// A literal `false` (or another explicit value) that should be `true`: turned on with
@@ -86,6 +168,7 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
 /// reported without a fix that quotes the comment. `head` says what was found
 /// (`CloudTrail trail `T` sets `isMultiRegionTrail: false``), `done` what the fix does.
 pub(crate) fn turn_on(
+    doc: &crate::model::Document,
     meta: &'static crate::transform::Meta,
     applicability: crate::edit::Applicability,
     v: &crate::lang::mapping::ValueNode,
@@ -93,9 +176,9 @@ pub(crate) fn turn_on(
     done: &str,
 ) -> crate::edit::Finding {
     match recorded_decision(v) {
-        Some((why, line)) => crate::edit::Finding {
+        Some((why, at)) => crate::edit::Finding {
             transform: meta.id,
-            message: format!("{head}; left alone: the comment at line {line} records the decision (\"{why}\"); change it by hand if the reason no longer holds"),
+            message: format!("{head}; left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds", doc.line_of(at)),
             offset: v.start(),
             fix: None,
         },
