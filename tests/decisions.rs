@@ -256,3 +256,41 @@ Resources:
         queue.message
     );
 }
+
+/// `encryption-at-rest` makes a Kinesis stream `review` only when a resource policy of the
+/// file shares that stream (its `ResourceArn`, or `addToResourcePolicy` on its own
+/// binding); the other streams of the file stay `safe` (fixtures
+/// `encryption-at-rest/kinesis-policy-for-another-stream.{yaml,ts}`).
+#[test]
+fn kinesis_review_follows_the_streams_own_policy() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/encryption-at-rest");
+    for (file, shared, private) in [
+        (
+            "kinesis-policy-for-another-stream.yaml",
+            "`Shared`",
+            "`Private`",
+        ),
+        (
+            "kinesis-policy-for-another-stream.ts",
+            "`Shared`",
+            "`Events`",
+        ),
+    ] {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let safe_only = Settings {
+            select: vec!["encryption-at-rest".into()],
+            ..Default::default()
+        };
+        let (_, o) = run(&path, &text, &safe_only).unwrap();
+        let of = |name: &str| {
+            o.fixes
+                .iter()
+                .find(|f| f.message.contains(name))
+                .unwrap_or_else(|| panic!("{file}: no finding for {name}: {:?}", o.fixes))
+        };
+        assert!(of(private).applied, "{file}: {private} is safe");
+        assert!(!of(shared).applied, "{file}: {shared} is review");
+        assert!(of(shared).message.contains("shares this stream"), "{file}");
+    }
+}

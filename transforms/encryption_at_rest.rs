@@ -85,6 +85,11 @@
 //!   the author's own, a snapshot or source cluster to restore from: its encryption
 //!   decides), values we cannot read (intrinsics, parameters, expressions), and props with
 //!   a `...spread`.
+//! - **Shared Kinesis streams.** Other accounts cannot use the AWS managed key
+//!   `alias/aws/kinesis`, so a stream that a Kinesis resource policy of the file shares
+//!   (its `ResourceArn` names the stream, or its ARN cannot be tied to a stream of the
+//!   file; TypeScript also `addToResourcePolicy` on the stream's own binding) is
+//!   `review`; the file's other streams stay `safe`.
 //! - **CDK Mixins.** A construct with `.with(…)` or a `Mixins.of(…).apply(…)` in the file
 //!   whose arguments mention encryption is left alone: the Mixin may already apply it.
 //! - **Defaults.** L2 constructs that encrypt by default are not touched: `sqs.Queue`
@@ -380,10 +385,10 @@ fn check_resource(
         applicability = Applicability::Review;
         message.push_str(&format!("; review: {why}"));
     }
-    if row.cfn == "AWS::Kinesis::Stream" && has_resource_policy(doc, KINESIS_POLICIES) {
+    if row.cfn == "AWS::Kinesis::Stream" && shared_by_policy(doc, r) {
         applicability = Applicability::Review;
         message.push_str(
-            "; review: a Kinesis resource policy in this file shares streams with other principals, and \
+            "; review: a Kinesis resource policy in this file shares this stream with other principals, and \
              other accounts cannot use the AWS managed key `alias/aws/kinesis`: a cross-account consumer \
              or producer would need a customer managed key whose key policy allows it",
         );
@@ -419,9 +424,65 @@ const KINESIS_POLICIES: &[&str] = &[
     "@cdktf/provider-aws/lib/kinesis-resource-policy.KinesisResourcePolicy",
 ];
 
-fn has_resource_policy(doc: &Document, types: &[&str]) -> bool {
-    !doc.of_types(types).is_empty()
-        || doc.has_word("addToResourcePolicy") && doc.has_word("Stream")
+/// True when a Kinesis resource policy of this file may share the stream `r`: a policy
+/// resource whose `ResourceArn` (CDK L2: `stream`) refers to it, or one whose ARN we
+/// cannot tie to any stream of the file (a parameter, a literal ARN: it may be this one);
+/// in TypeScript also `x.addToResourcePolicy(…)` on the stream's own binding. A policy for
+/// another stream of the file, or `addToResourcePolicy` on another construct, does not
+/// count.
+fn shared_by_policy(doc: &Document, r: &Resource) -> bool {
+    let streams: Vec<&Resource> = doc.of_types(&[
+        "AWS::Kinesis::Stream",
+        "aws-cdk-lib/aws-kinesis.CfnStream",
+        "aws-cdk-lib/aws-kinesis.Stream",
+        "@cdktf/provider-aws/lib/kinesis-stream.KinesisStream",
+    ]);
+    // The names a stream is known by in this flavor: CFN logical id, TS binding.
+    let name = |s: &Resource| -> Option<String> {
+        if doc.flavor.is_cfn() {
+            s.logical_id.as_deref().map(str::to_string)
+        } else {
+            s.binding.as_deref().map(str::to_string)
+        }
+    };
+    let own = name(r);
+    for p in doc.of_types(KINESIS_POLICIES) {
+        let refs = policy_target_names(doc, p);
+        let names_a_stream = streams
+            .iter()
+            .filter_map(|s| name(s))
+            .any(|n| refs.iter().any(|x| x == &n));
+        if !names_a_stream || own.as_ref().is_some_and(|o| refs.contains(o)) {
+            return true;
+        }
+    }
+    match (&doc.ts, r.binding.as_deref()) {
+        (Some(ts), Some(binding)) => ts.calls_on(binding, "addToResourcePolicy").next().is_some(),
+        _ => false,
+    }
+}
+
+/// What a Kinesis resource policy's target refers to: CFN the logical ids `Ref` /
+/// `Fn::GetAtt` / `Fn::Sub` name in `ResourceArn`; TypeScript the expression of
+/// `resourceArn` / `stream` with its last member dropped (`this.stream.streamArn` →
+/// `this.stream`, `stream.attrArn` → `stream`, `stream` → `stream`).
+fn policy_target_names(doc: &Document, p: &Resource) -> Vec<String> {
+    let Some(props) = p.props else { return vec![] };
+    if doc.flavor.is_cfn() {
+        let Some(arn) = props.get("ResourceArn") else { return vec![] };
+        let mut out = std::collections::HashSet::new();
+        crate::transforms::cfn_references(arn, &mut out);
+        return out.into_iter().collect();
+    }
+    ["resourceArn", "stream"]
+        .iter()
+        .filter_map(|k| props.get(k))
+        .flat_map(|v| {
+            let text = v.text().trim().to_string();
+            let parent = text.rsplit_once('.').map(|(a, _)| a.to_string());
+            [Some(text), parent].into_iter().flatten()
+        })
+        .collect()
 }
 
 /// Why encrypting an OpenSearch Service or Elasticsearch domain at rest needs review: the
