@@ -294,3 +294,39 @@ fn kinesis_review_follows_the_streams_own_policy() {
         assert!(of(shared).message.contains("shares this stream"), "{file}");
     }
 }
+
+/// An explicit opposite value is a decision (`explicit_value`'s rule, shared by the
+/// settings engine, the encryption engine and the hand-written transforms): without
+/// `--unsafe` nothing changes, and a value with a comment that records why is reported
+/// without a fix (fixtures `<id>/explicit-values.yaml`).
+#[test]
+fn explicit_opposite_values_are_never_safe_fixes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for id in [
+        "ecr-repository-hardening",
+        "kms-key-rotation",
+        "encryption-at-rest",
+    ] {
+        let path = root.join(id).join("explicit-values.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let safe_only = Settings {
+            select: vec![id.to_string()],
+            ..Default::default()
+        };
+        let (_, o) = run(&path, &text, &safe_only).unwrap();
+        assert_eq!(o.fixed, text, "{id}: a safe fix changed an explicit value");
+        assert_eq!(o.fixes.len(), 2, "{id}: {:?}", o.fixes);
+        let kept = o.fixes.iter().filter(|f| !f.fixable).count();
+        assert_eq!(
+            kept, 1,
+            "{id}: the commented value is reported without a fix"
+        );
+        assert!(
+            o.fixes
+                .iter()
+                .any(|f| !f.fixable && f.message.contains("records the decision")),
+            "{id}: {:?}",
+            o.fixes
+        );
+    }
+}

@@ -80,8 +80,9 @@
 //!   (publishers in other stacks or accounts cannot be seen).
 //! - **Explicit choices.** A property written with the opposite value
 //!   (`Encrypted: false`, `SqsManagedSseEnabled: false`, `CatalogEncryptionMode:
-//!   DISABLED`) is a recorded decision: reported without a fix (quoting a comment next to
-//!   it when there is one). So are the properties of a row's `unless` column (a key of
+//!   DISABLED`, CDK `QueueEncryption.UNENCRYPTED`) is a decision: turned as a `review` fix
+//!   (with the create-only warnings above), or reported without a fix when a comment next
+//!   to it records why (quoted) (the shared rule for explicit values, `explicit_value`). Left alone: the properties of a row's `unless` column (a key of
 //!   the author's own, a snapshot or source cluster to restore from: its encryption
 //!   decides), values we cannot read (intrinsics, parameters, expressions), and props with
 //!   a `...spread`.
@@ -118,7 +119,7 @@ use crate::flavor::Flavor;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
 use crate::transforms::{
-    camel_tree, cdk_camel, finding_with, l1_class, merge, mixin_applies, recorded_decision, to_value, Plan,
+    camel_tree, cdk_camel, decision_note, finding_with, l1_class, merge, mixin_applies, to_value, Plan,
 };
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -352,24 +353,32 @@ fn check_resource(
             plan.added.push(key.clone());
         }
     }
+    // Explicit opposite values are decisions: kept (reported) when a comment says why,
+    // else turned as `review` with the rest of the fix (see `explicit_value`).
+    let mut explicit = String::new();
     if let Some((path, value)) = plan.off.first() {
         let line = doc.line_of(value.start());
-        let why = recorded_decision(value)
-            .map(|(text, at)| format!(" (the comment at line {} says \"{text}\")", doc.line_of(at)))
-            .unwrap_or_default();
-        let message = format!(
-            "{what}{name} sets `{path}: {}` at line {line}{why}: an explicit choice not to encrypt, left \
-             alone; encrypt it by hand if the reason no longer holds",
-            value.text().trim()
+        let shown = format!("{what}{name} sets `{path}: {}` at line {line}", value.text().trim());
+        if let Some(note) = plan.off.iter().find_map(|(_, v)| decision_note(doc, v)) {
+            return Some(META.finding(at, format!("{shown}: an explicit choice not to encrypt; {note}"), None));
+        }
+        explicit = format!(
+            "{shown}, written explicitly: turned it on (review: find out why it was switched off; nothing in the file records a reason)"
         );
-        return Some(META.finding(at, message, None));
+        plan.edits.append(&mut plan.off_edits);
     }
     if plan.edits.is_empty() {
         return None;
     }
     let added = plan.added.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
-    let mut message = format!("{what}{name} is not encrypted at rest; set {added}");
-    let mut applicability = Applicability::Safe;
+    let mut message = if explicit.is_empty() {
+        format!("{what}{name} is not encrypted at rest; set {added}")
+    } else if added.is_empty() {
+        explicit.clone()
+    } else {
+        format!("{explicit}; set {added}")
+    };
+    let mut applicability = if explicit.is_empty() { Applicability::Safe } else { Applicability::Review };
     if replaces {
         applicability = Applicability::Review;
         message.push_str(&format!(
@@ -540,24 +549,32 @@ fn check_l2_topic(doc: &Document, r: &Resource) -> Option<Finding> {
 }
 
 /// CDK `sqs.Queue` encrypts by default (SSE-SQS); `encryption: QueueEncryption.UNENCRYPTED`
-/// is an explicit choice: reported, not changed.
+/// is an explicit choice: reported with the comment that records why, else turned into
+/// `QueueEncryption.SQS_MANAGED` as `review` (`explicit_value`'s rule).
 fn check_l2_queue(doc: &Document, r: &Resource) -> Option<Finding> {
     let v = r.props?.get("encryption")?;
-    let name = doc.ts.as_ref()?.resolve(v.node)?;
+    let ts = doc.ts.as_ref()?;
+    let name = ts.resolve(v.node)?;
     if name != "aws-cdk-lib/aws-sqs.QueueEncryption.UNENCRYPTED" {
         return None;
     }
-    let why = recorded_decision(&v)
-        .map(|(text, at)| format!(" (the comment at line {} says \"{text}\")", doc.line_of(at)))
-        .unwrap_or_default();
-    let message = format!(
-        "SQS queue{} sets `encryption: QueueEncryption.UNENCRYPTED` at line {}{why}: an explicit choice not \
-         to encrypt, left alone; `QueueEncryption.SQS_MANAGED` encrypts it without KMS permissions if the \
-         reason no longer holds",
+    let head = format!(
+        "SQS queue{} sets `encryption: QueueEncryption.UNENCRYPTED` at line {}, written explicitly",
         name_of(r),
         doc.line_of(v.start())
     );
-    Some(META.finding(r.node.start_byte(), message, None))
+    let (enum_ref, import) = ts.reference("aws-cdk-lib/aws-sqs", "QueueEncryption", "sqs");
+    let mut edits = vec![v.replace(&crate::value::Value::code(format!("{enum_ref}.SQS_MANAGED")))];
+    edits.extend(import);
+    Some(crate::transforms::explicit_value(
+        doc,
+        &META,
+        &v,
+        &head,
+        "encrypted it with `QueueEncryption.SQS_MANAGED` (review: find out why it was left unencrypted; \
+         SSE-SQS needs no KMS permissions and works with every publisher)",
+        edits,
+    ))
 }
 
 /// CloudFormation types whose service publishes to an SNS topic named in their properties.

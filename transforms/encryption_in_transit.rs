@@ -12,10 +12,11 @@
 //!   that accepts TLS 1.0/1.1;
 //! - Redshift cluster parameter groups without `require_ssl`.
 //!
-//! Reported without a fix, because they are explicit choices: `require_ssl: false`, a
-//! DocumentDB cluster parameter group with `tls: disabled`, an MSK cluster with
-//! `ClientBroker: PLAINTEXT`/`TLS_PLAINTEXT` or `InCluster: false`, and any wanted
-//! switch written as `false` (`EnforceHTTPS: false`).
+//! Explicit choices (`require_ssl: false`, a DocumentDB cluster parameter group with
+//! `tls: disabled`, any wanted switch written as `false`, `EnforceHTTPS: false`) are
+//! turned on as `review` fixes, or reported without a fix when a comment records why
+//! (the shared rule for explicit values, `explicit_value`); an MSK cluster with `ClientBroker: PLAINTEXT`/`TLS_PLAINTEXT` or
+//! `InCluster: false` is reported only.
 //!
 //! ## Why
 //! Without TLS, credentials and data cross the network readable by anyone on the path;
@@ -65,8 +66,8 @@
 //!   `TransitEncryptionMode: preferred`; older engines need a new group); a new
 //!   CloudFront minimum or load balancer policy refuses old browsers and SDKs;
 //!   `require_ssl` refuses clients without SSL after the cluster reboots.
-//! - A wanted switch written as `false` and the explicit choices above: no fix, reported
-//!   (quoting a comment next to the value when there is one). Values we cannot read
+//! - A wanted switch written as `false` and the explicit choices above: `review`, or no
+//!   fix when a comment next to the value records why (quoted). Values we cannot read
 //!   (intrinsics, parameters, expressions), props with a `...spread`, CloudFront's default
 //!   certificate (its minimum protocol cannot be changed) and CDK Mixins that mention
 //!   encryption or TLS are left alone.
@@ -83,7 +84,7 @@ use crate::lang::mapping::ValueNode;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
 use crate::transforms::{
-    camel_tree, cdk_camel, finding_with, l1_class, merge_upgrading, mixin_applies, recorded_decision, Plan,
+    camel_tree, cdk_camel, decision_note, finding_with, l1_class, merge_upgrading, mixin_applies, Plan,
 };
 use crate::value::Value;
 use serde_json::Value as Json;
@@ -251,20 +252,37 @@ fn key(doc: &Document, cfn: &str) -> String {
     }
 }
 
-/// The report for an opposite literal the merge found, if any.
-fn explicit_choice(doc: &Document, r: &Resource, what: &str, off: &[(String, ValueNode)]) -> Option<Finding> {
-    let (path, value) = off.first()?;
+/// An opposite literal the merge found (`TransitEncryptionEnabled: false`): an explicit
+/// decision. With a comment that records why, the report without a fix (`Err`); else the
+/// text that opens the message of the `review` fix that turns it (`Ok(Some)`), following
+/// `explicit_value`'s rule. `Ok(None)`: no opposite literal.
+fn explicit_choice(doc: &Document, r: &Resource, what: &str, off: &[(String, ValueNode)]) -> Result<Option<String>, Finding> {
+    let Some((path, value)) = off.first() else { return Ok(None) };
     let line = doc.line_of(value.start());
-    let why = recorded_decision(value)
-        .map(|(text, at)| format!(" (the comment at line {} says \"{text}\")", doc.line_of(at)))
-        .unwrap_or_default();
-    let message = format!(
-        "{what}{} sets `{path}: {}` at line {line}{why}: an explicit choice against encryption in transit, \
-         left alone; change it by hand if the reason no longer holds",
-        name_of(r),
-        value.text().trim()
-    );
-    Some(META.finding(r.node.start_byte(), message, None))
+    let shown = format!("{what}{} sets `{path}: {}` at line {line}", name_of(r), value.text().trim());
+    if let Some(note) = off.iter().find_map(|(_, v)| decision_note(doc, v)) {
+        let message = format!("{shown}: an explicit choice against encryption in transit; {note}");
+        return Err(META.finding(r.node.start_byte(), message, None));
+    }
+    Ok(Some(format!(
+        "{shown}, written explicitly: turned it on (review: find out why it was switched off; nothing in \
+         the file records a reason, and clients that cannot use TLS stop connecting)"
+    )))
+}
+
+/// A parameter group that turns TLS off explicitly (`require_ssl: false`, `tls: disabled`):
+/// reported with the comment that records why, else turned on as `review`
+/// (`explicit_value`'s rule).
+fn explicit_parameter(doc: &Document, r: &Resource, what: &str, path: &str, v: &ValueNode, turned: Value) -> Finding {
+    let head = format!("{what}{} sets `{path}: {}` at line {}, written explicitly", name_of(r), v.text().trim(), doc.line_of(v.start()));
+    crate::transforms::explicit_value(
+        doc,
+        &META,
+        v,
+        &head,
+        "turned TLS on (review: find out why it was switched off; clients that connect without TLS are refused once the clusters reboot)",
+        vec![v.replace(&turned)],
+    )
 }
 
 /// Merge one setting into a resource and turn the plan into a finding.
@@ -276,15 +294,23 @@ fn check_setting(doc: &Document, r: &Resource, s: &Setting, want: &Json) -> Opti
     let weaker = |k: &str, v: &str| k.eq_ignore_ascii_case("TLSSecurityPolicy") && v == "Policy-Min-TLS-1-0-2019-07";
     let mut plan = Plan::default();
     merge_upgrading(props, want, "", &mut plan, &weaker);
-    if let Some(f) = explicit_choice(doc, r, s.what, &plan.off) {
-        return Some(f);
+    let explicit = match explicit_choice(doc, r, s.what, &plan.off) {
+        Err(report) => return Some(report),
+        Ok(explicit) => explicit,
+    };
+    if explicit.is_some() {
+        plan.edits.append(&mut plan.off_edits);
     }
     if plan.edits.is_empty() {
         return None;
     }
     let mut changes: Vec<String> = plan.added.iter().map(|p| format!("set `{p}`")).collect();
     changes.extend(plan.upgraded.iter().map(|u| format!("raise `{u}`")));
-    let mut message = format!("{}{} {}; {}", s.what, name_of(r), s.wrong, changes.join(", "));
+    let mut message = match &explicit {
+        Some(head) if changes.is_empty() => head.clone(),
+        Some(head) => format!("{head}; {}", changes.join(", ")),
+        None => format!("{}{} {}; {}", s.what, name_of(r), s.wrong, changes.join(", ")),
+    };
     let elasticsearch = r.type_name.contains("lasticsearch")
         || props
             .get(&key(doc, "EngineVersion"))
@@ -447,7 +473,8 @@ fn check_parameter_groups(doc: &Document) -> Vec<Finding> {
                 let off = crate::transforms::literal_bool(&v) == Some(false)
                     || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"));
                 if off {
-                    out.extend(explicit_choice(doc, r, "Redshift parameter group", &[("require_ssl".to_string(), v)]));
+                    let turned = if crate::transforms::literal_bool(&v).is_some() && v.as_str().is_none() { Value::Bool(true) } else { Value::str("true") };
+                    out.push(explicit_parameter(doc, r, "Redshift parameter group", "require_ssl", &v, turned));
                 }
             }
             None if readable && !items.is_empty() => {
@@ -471,7 +498,7 @@ fn check_parameter_groups(doc: &Document) -> Vec<Finding> {
             continue;
         };
         if v.as_str().as_deref() == Some("disabled") {
-            out.extend(explicit_choice(doc, r, "DocumentDB parameter group", &[("Parameters.tls".to_string(), v)]));
+            out.push(explicit_parameter(doc, r, "DocumentDB parameter group", "Parameters.tls", &v, Value::str("enabled")));
         }
     }
     out
@@ -500,7 +527,16 @@ fn check_msk(doc: &Document) -> Vec<Finding> {
                 off.push(("EncryptionInfo.EncryptionInTransit.InCluster".to_string(), v));
             }
         }
-        out.extend(explicit_choice(doc, r, "MSK cluster", &off));
+        // Reported only: what MSK allows to change on a running cluster is not modelled here.
+        match explicit_choice(doc, r, "MSK cluster", &off) {
+            Err(report) => out.push(report),
+            Ok(Some(head)) => out.push(META.finding(
+                r.node.start_byte(),
+                format!("{}: an explicit choice against encryption in transit, not changed automatically; change it by hand if the reason no longer holds (clients that connect in plaintext stop working)", head.split(", written explicitly").next().unwrap_or(&head)),
+                None,
+            )),
+            Ok(None) => {}
+        }
     }
     out
 }

@@ -19,7 +19,8 @@
 //! ```
 //! A key created without props gets them (`new kms.Key(this, 'K')` →
 //! `new kms.Key(this, 'K', { enableKeyRotation: true })`); `enableKeyRotation: false`
-//! becomes `true`.
+//! becomes `true` as a `review` fix, and is reported without a fix when a comment records
+//! why (the shared rule for explicit values, `explicit_value`).
 //! CDKTF TypeScript: `new KmsKey(this, 'key', { description: 'data' })` gets
 //! `enableKeyRotation: true`.
 //! CloudFormation YAML (JSON alike):
@@ -227,17 +228,18 @@ fn finding(props: MapNode, rules: &Rules, at: usize, name: &str, doc: &Document)
             // Authors put the flag right after the description (or else last).
             props.insert(rules.flag, &Value::Bool(true), Position::After(rules.description)),
         ),
-        Verdict::Disabled(v) if crate::transforms::recorded_decision(&v).is_some() => {
-            let message = format!(
-                "KMS key{name} has automatic rotation turned off, with a comment that may say why; \
-                 turn it on unless the reason holds"
-            );
-            return Some(META.finding(at, message, None));
+        // An explicit `false` is a decision: `review`, or reported with its comment.
+        Verdict::Disabled(v) => {
+            let head = format!("KMS key{name} has automatic rotation turned off (`{}`, written explicitly)", v.text().trim());
+            return Some(crate::transforms::explicit_value(
+                doc,
+                &META,
+                &v,
+                &head,
+                "turned it on (review: find out why it was turned off; rotation keeps old key material for decryption, and each rotation of a customer managed key is billed)",
+                vec![v.replace(&Value::Bool(true))],
+            ));
         }
-        Verdict::Disabled(v) => (
-            format!("KMS key{name} has automatic rotation turned off; turn it on"),
-            vec![v.replace(&Value::Bool(true))],
-        ),
     };
     Some(META.finding(at, message, Some(edits)))
 }

@@ -16,7 +16,8 @@
 //! // becomes
 //! new s3.Bucket(this, 'Data', { versioned: true, enforceSSL: true });
 //! ```
-//! An explicit `enforceSSL: false` is turned to `true` as a review fix.
+//! An explicit `enforceSSL: false` is turned to `true` as a review fix, or reported without
+//! a fix when a comment records why (the shared rule for explicit values, `explicit_value`).
 //!
 //! CDK L1 `s3.CfnBucket` has no `enforceSSL`: like in CloudFormation, the statement
 //! (`Resource: [raw.attrArn, `${raw.attrArn}/*`]`) is appended to the literal
@@ -143,7 +144,7 @@ use crate::lang::ts::{MethodCall, TsFile};
 use crate::model::{Document, Resource};
 use crate::style::Style;
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{blank_line_between_resources, cfn_logical_id, finding_with, data_policy_document, has_string_literal, log_writers_of, macro_hazard, placement, policies_of, targeting, switch, tf_policy_statements, unique, Naming, Switch};
+use crate::transforms::{blank_line_between_resources, cfn_logical_id, data_policy_document, has_string_literal, log_writers_of, macro_hazard, placement, policies_of, targeting, switch, tf_policy_statements, unique, Naming, Switch};
 use crate::value::{quote, Renderer, Value};
 use crate::lang::Syntax;
 use tree_sitter::Node;
@@ -292,10 +293,14 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource, denied: &Denials) -> Opti
         return Some(META.finding(at, format!("{head}; set `enforceSSL: true`"), Some(vec![edit])));
     };
     match off {
-        Some(v) => {
-            let message = format!("{head}: it sets `enforceSSL: false`; turned it on (review: clients using `http://` S3 endpoints will be refused)");
-            Some(finding_with(&META, Applicability::Review, v.start(), message, vec![v.replace(&Value::Bool(true))]))
-        }
+        Some(v) => Some(crate::transforms::explicit_value(
+            doc,
+            &META,
+            &v,
+            &format!("{head}: it sets `enforceSSL: false`, written explicitly"),
+            "turned it on (review: clients using `http://` S3 endpoints will be refused)",
+            vec![v.replace(&Value::Bool(true))],
+        )),
         None => {
             let edits = props.insert("enforceSSL", &Value::Bool(true), Position::End);
             Some(META.finding(at, format!("{head}; set `enforceSSL: true`"), Some(edits)))

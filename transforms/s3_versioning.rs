@@ -44,7 +44,9 @@
 //!   Status: Enabled
 //! ```
 //! An explicit choice against versioning (`versioned: false`, `Status: Suspended`,
-//! CDKTF `enabled: false` or `status: 'Suspended'`) is turned on as well. Left alone:
+//! CDKTF `enabled: false` or `status: 'Suspended'`) is turned on as well (review, as every
+//! fix here), unless a comment records why: then it is reported without a fix
+//! (the shared rule for explicit values, `explicit_value`). Left alone:
 //! values written as expressions, parameters or intrinsics; props with a `...spread`.
 //!
 //! On a versioned bucket an expiration only adds a delete marker and the object stays
@@ -145,6 +147,15 @@ fn finding(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
     let noun = if r.type_name.starts_with(TF_VERSIONING) { "S3BucketVersioningA" } else { "S3 bucket" };
     let message = format!("{noun}{} does not keep object versions: {what}", name_of(r));
     Some(META.finding(r.node.start_byte(), message, Some(edits)))
+}
+
+/// An explicit `false` / `Suspended` with a comment that records why: reported without a
+/// fix (the shared rule of `explicit_value`; without a comment the fix is `review`, as
+/// every fix of this transform).
+fn kept(doc: &Document, r: &Resource, v: &ValueNode) -> Option<Finding> {
+    let note = crate::transforms::decision_note(doc, v)?;
+    let message = format!("S3 bucket{} does not keep object versions (`{}`, written explicitly); {note}", name_of(r), v.text().trim());
+    Some(META.finding(v.start(), message, None))
 }
 
 /// A `status` that is a literal other than `Enabled` (`Suspended`, `Disabled`).
@@ -276,6 +287,9 @@ fn check_l1(doc: &Document, r: &Resource) -> Option<Finding> {
         Some(v) => {
             let current = v.as_map().filter(|_| v.intrinsic().is_none())?.get(&status)?;
             off_status(&current).then_some(())?;
+            if let Some(kept) = kept(doc, r, &current) {
+                return Some(kept);
+            }
             let what = format!("its status `{}` turned to `Enabled`", current.as_str().unwrap_or_default());
             with_rules(r, rules, &what, vec![current.replace(&Value::str("Enabled"))])
         }
@@ -291,7 +305,7 @@ fn check_l2(doc: &Document, r: &Resource) -> Option<Finding> {
     let rules = in_step(doc, props.get("lifecycleRules"), Rules::L2);
     match switch(&props, "versioned") {
         Switch::Missing => with_rules(r, rules, "set `versioned: true`", props.insert("versioned", &Value::Bool(true), Position::End)),
-        Switch::Off(v) => with_rules(r, rules, "turned `versioned: false` on", vec![v.replace(&Value::Bool(true))]),
+        Switch::Off(v) => kept(doc, r, &v).or_else(|| with_rules(r, rules, "turned `versioned: false` on", vec![v.replace(&Value::Bool(true))])),
         Switch::Left => None,
     }
 }
@@ -310,7 +324,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
         }
         let rules = tf_rules(doc, bucket);
         match bucket.props {
-            Some(p) if p.has("versioning") => out.extend(fix_inline(bucket, p, rules)),
+            Some(p) if p.has("versioning") => out.extend(fix_inline(doc, bucket, p, rules)),
             Some(p) if p.has_spread() => {}
             Some(p) if !split => out.extend(with_rules(
                 bucket,
@@ -324,6 +338,10 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     for r in resources {
         let Some(status) = r.props.and_then(|p| p.get_path(&["versioningConfiguration", "status"])) else { continue };
         if off_status(&status) {
+            if let Some(kept) = kept(doc, r, &status) {
+                out.push(kept);
+                continue;
+            }
             let what = format!("its status `{}` turned to `Enabled`", status.as_str().unwrap_or_default());
             out.extend(finding(r, &what, vec![status.replace(&Value::str("Enabled"))]));
         }
@@ -344,11 +362,11 @@ fn tf_rules(doc: &Document, bucket: &Resource) -> Result<Vec<Edit>, String> {
 }
 
 /// Inline `versioning: { enabled: false }` (or without `enabled`) on an `S3Bucket`.
-fn fix_inline(bucket: &Resource, props: MapNode, rules: Result<Vec<Edit>, String>) -> Option<Finding> {
+fn fix_inline(doc: &Document, bucket: &Resource, props: MapNode, rules: Result<Vec<Edit>, String>) -> Option<Finding> {
     let block = props.get("versioning")?.as_map()?;
     match switch(&block, "enabled") {
         Switch::Missing => with_rules(bucket, rules, "added `enabled: true` to its `versioning`", block.insert("enabled", &Value::Bool(true), Position::End)),
-        Switch::Off(v) => with_rules(bucket, rules, "turned `versioning.enabled` on", vec![v.replace(&Value::Bool(true))]),
+        Switch::Off(v) => kept(doc, bucket, &v).or_else(|| with_rules(bucket, rules, "turned `versioning.enabled` on", vec![v.replace(&Value::Bool(true))])),
         Switch::Left => None,
     }
 }

@@ -102,8 +102,12 @@ pub(crate) struct Plan<'a> {
     pub edits: Vec<crate::edit::Edit>,
     /// Property names added (for the message).
     pub added: Vec<String>,
-    /// Values written with the opposite choice (`false`, `DISABLED`).
+    /// Values written with the opposite choice (`false`, `DISABLED`): explicit decisions.
     pub off: Vec<(String, ValueNode<'a>)>,
+    /// The edits that would replace each `off` value with the wanted one; an engine applies
+    /// them only as `review`, and not at all when a comment records the decision (the rule
+    /// of [`crate::transforms::explicit_value`]).
+    pub off_edits: Vec<crate::edit::Edit>,
     /// Weaker values replaced (`Key: old`).
     pub upgraded: Vec<String>,
 }
@@ -111,7 +115,8 @@ pub(crate) struct Plan<'a> {
 /// Merge `want` into `map`: absent keys are inserted (all of one mapping in one edit),
 /// mappings are entered, a `*` key walks the items of an existing list (never creating
 /// one, nor the item's first-level keys), equal leaves are fine, opposite literals are
-/// recorded, anything else (another key, an intrinsic) is the author's.
+/// recorded with the edit that would replace them (`off`, `off_edits`), anything else
+/// (another key, an intrinsic) is the author's.
 pub(crate) fn merge<'a>(map: MapNode<'a>, want: &Json, path: &str, plan: &mut Plan<'a>) {
     merge_upgrading(map, want, path, plan, &|_, _| false);
 }
@@ -179,6 +184,7 @@ pub(crate) fn merge_upgrading<'a>(
                         matches!(s.to_ascii_uppercase().as_str(), "DISABLED" | "NONE")
                     });
                 if !same && opposite {
+                    plan.off_edits.push(value.replace(&to_value(leaf)));
                     plan.off.push((here, value));
                 } else if let (false, Some(current), Json::String(_)) = (same, value.as_str(), leaf)
                 {

@@ -163,33 +163,68 @@ pub(crate) fn resource_comments(
     out
 }
 
-/// A literal `false` (or another explicit value) that should be `true`: turned on with
-/// `applicability`, or, when a comment records the decision ([`recorded_decision`]),
-/// reported without a fix that quotes the comment. `head` says what was found
-/// (`CloudTrail trail `T` sets `isMultiRegionTrail: false``), `done` what the fix does.
+/// The one rule for an explicit value a transform would change (a literal `false`, an
+/// opposite enum member, `DISABLED`): the value records a decision, so
+/// - with a comment that records why ([`recorded_decision`]) it is reported without a fix
+///   that quotes the comment and names its line;
+/// - otherwise the fix is `review`, never `safe` (the project's rule: a safe fix never
+///   overrules a decision the code records), and the message says the value was written
+///   explicitly. The text cannot tell a leftover default from a deliberate choice, so
+///   both get the same treatment: a person confirms.
+///
+/// `head` says what was found, `done` what the fix does and what to check.
+pub(crate) fn explicit_value(
+    doc: &crate::model::Document,
+    meta: &'static crate::transform::Meta,
+    v: &crate::lang::mapping::ValueNode,
+    head: &str,
+    done: &str,
+    edits: Vec<crate::edit::Edit>,
+) -> crate::edit::Finding {
+    match decision_note(doc, v) {
+        Some(note) => meta.finding(v.start(), format!("{head}; {note}"), None),
+        None => finding_with(
+            meta,
+            crate::edit::Applicability::Review,
+            v.start(),
+            format!("{head}; {done}"),
+            edits,
+        ),
+    }
+}
+
+/// "left alone: the comment at line N records the decision (…)" when a comment records
+/// why the explicit value `v` was chosen ([`recorded_decision`]), for messages of findings
+/// reported without a fix.
+pub(crate) fn decision_note(
+    doc: &crate::model::Document,
+    v: &crate::lang::mapping::ValueNode,
+) -> Option<String> {
+    let (why, at) = recorded_decision(v)?;
+    Some(format!(
+        "left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds",
+        doc.line_of(at)
+    ))
+}
+
+/// A literal `false` that should be `true`: [`explicit_value`] with the literal turned on
+/// (`review` whatever `applicability` says: an explicit value is a decision).
 pub(crate) fn turn_on(
     doc: &crate::model::Document,
     meta: &'static crate::transform::Meta,
-    applicability: crate::edit::Applicability,
+    _applicability: crate::edit::Applicability,
     v: &crate::lang::mapping::ValueNode,
     head: &str,
     done: &str,
 ) -> crate::edit::Finding {
-    match recorded_decision(v) {
-        Some((why, at)) => crate::edit::Finding {
-            transform: meta.id,
-            message: format!("{head}; left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds", doc.line_of(at)),
-            offset: v.start(),
-            fix: None,
-        },
-        None => finding_with(
-            meta,
-            applicability,
-            v.start(),
-            format!("{head}; {done}"),
-            vec![v.replace(&crate::value::Value::Bool(true))],
-        ),
-    }
+    explicit_value(
+        doc,
+        meta,
+        v,
+        head,
+        done,
+        vec![v.replace(&crate::value::Value::Bool(true))],
+    )
 }
 
 /// A finding whose fix has its own applicability (an explicit `false` turned on is

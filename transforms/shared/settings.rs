@@ -9,8 +9,10 @@
 //!   `absent` applicability, or reported without a fix when that is `None`;
 //! * the value is written as the opposite literal (`false`, `MUTABLE`, `optional`, an enum member
 //!   of the same enum): it is replaced with the `opposite` applicability (a choice was written
-//!   down, so normally `review`), or reported without a fix when a comment records the decision
-//!   ([`super::recorded_decision`]) or `opposite` is `None`;
+//!   down: `review` at most, whatever the row says), or reported without a fix when a comment
+//!   records the decision ([`super::recorded_decision`]) or `opposite` is `None`; the rule
+//!   is [`super::explicit_value`]'s, shared with the encryption engine and the hand-written
+//!   transforms;
 //! * anything else (the wanted value, an intrinsic, a parameter, a variable) is left alone.
 //!
 //! Paths are written in CloudFormation's PascalCase; for CDK L1 classes (`….Cfn*`) each key is
@@ -282,6 +284,11 @@ fn found(
     }
 }
 
+/// A fix that replaces an explicit value is never `safe` (it overrules a written decision).
+fn at_most_review(a: Option<Applicability>) -> Option<Applicability> {
+    a.map(|a| a.max(Applicability::Review))
+}
+
 /// The setting is present: is it the opposite of what is wanted?
 fn check_value(
     meta: &'static Meta,
@@ -295,15 +302,24 @@ fn check_value(
     if v.tag.is_some() || v.intrinsic().is_some() {
         return None;
     }
+    // An explicit opposite value: `review` at most, none with a recorded reason or a hold
+    // (see `super::explicit_value`, the rule every engine shares).
     let explicit = |replacement: Value, import: Option<Edit>, shown: &str| -> Option<Finding> {
-        let head = format!("{head} (`{shown}`)");
-        if let Some((why, at)) = super::recorded_decision(&v) {
-            let message = format!("{head}; left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds", doc.line_of(at));
-            return Some(meta.finding(v.start(), message, None));
+        let head = format!("{head} (`{shown}`, written explicitly)");
+        if let Some(note) = super::decision_note(doc, &v) {
+            return Some(meta.finding(v.start(), format!("{head}; {note}"), None));
         }
         let mut edits = vec![v.replace(&replacement)];
         edits.extend(import);
-        Some(found(meta, hold, v.start(), &head, s, s.opposite, edits))
+        Some(found(
+            meta,
+            hold,
+            v.start(),
+            &head,
+            s,
+            at_most_review(s.opposite),
+            edits,
+        ))
     };
     let text = v.text().trim();
     match s.want {
@@ -383,7 +399,7 @@ fn check_value(
                 if items.is_empty() {
                     s.absent
                 } else {
-                    s.opposite
+                    at_most_review(s.opposite)
                 },
                 edits,
             ))
@@ -410,18 +426,17 @@ fn check_value(
                 if got_text == value || accepted.contains(&got_text.as_str()) {
                     return None;
                 }
-                if let Some((why, at)) = super::recorded_decision(&got) {
-                    let message = format!("{head}; left alone: the comment at line {} records the decision (\"{why}\"); change it by hand if the reason no longer holds", doc.line_of(at));
-                    return Some(meta.finding(got.start(), message, None));
+                let head = format!("{head} (`{name}` is `{got_text}`, written explicitly)");
+                if let Some(note) = super::decision_note(doc, &got) {
+                    return Some(meta.finding(got.start(), format!("{head}; {note}"), None));
                 }
-                let head = format!("{head} (`{name}` is `{got_text}`)");
                 return Some(found(
                     meta,
                     hold,
                     got.start(),
                     &head,
                     s,
-                    s.opposite,
+                    at_most_review(s.opposite),
                     vec![got.replace(&Value::str(value))],
                 ));
             }
