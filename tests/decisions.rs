@@ -306,6 +306,7 @@ fn explicit_opposite_values_are_never_safe_fixes() {
         "ecr-repository-hardening",
         "kms-key-rotation",
         "encryption-at-rest",
+        "tracing-and-log-exports",
     ] {
         let path = root.join(id).join("explicit-values.yaml");
         let text = std::fs::read_to_string(&path).unwrap();
@@ -315,11 +316,10 @@ fn explicit_opposite_values_are_never_safe_fixes() {
         };
         let (_, o) = run(&path, &text, &safe_only).unwrap();
         assert_eq!(o.fixed, text, "{id}: a safe fix changed an explicit value");
-        assert_eq!(o.fixes.len(), 2, "{id}: {:?}", o.fixes);
-        let kept = o.fixes.iter().filter(|f| !f.fixable).count();
-        assert_eq!(
-            kept, 1,
-            "{id}: the commented value is reported without a fix"
+        assert!(
+            o.fixes.iter().any(|f| f.fixable && !f.applied),
+            "{id}: the unexplained explicit value gets a review fix: {:?}",
+            o.fixes
         );
         assert!(
             o.fixes

@@ -73,7 +73,24 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
     if let Some(text) = comment(after.trim_start_matches([',', ' ', '\t', '}'])) {
         return Some((text, v.end()));
     }
-    let start = parsed.line_start(v.start());
+    // A value on the lines below its key (a YAML block list or mapping, a TS object
+    // opened on the key's line): the key's line and the line above the key count.
+    let entry = v
+        .outer
+        .parent()
+        .filter(|p| matches!(p.kind(), "block_mapping_pair" | "pair" | "flow_pair"))
+        .map_or(v.start(), |p| p.start_byte());
+    if parsed.line_start(entry) < parsed.line_start(v.start()) {
+        let key_end = parsed.line_end(entry);
+        let last = parsed
+            .root()
+            .descendant_for_byte_range(key_end.saturating_sub(1), key_end.saturating_sub(1))
+            .filter(|n| n.kind() == "comment");
+        if let Some(text) = last.and_then(|n| comment(&src[n.byte_range()])) {
+            return Some((text, last.map_or(entry, |n| n.start_byte())));
+        }
+    }
+    let start = parsed.line_start(entry.min(v.start()));
     if start == 0 {
         return None;
     }

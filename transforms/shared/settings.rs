@@ -388,6 +388,13 @@ fn check_value(
             if strs.iter().any(|x| accepted.contains(&x.as_str())) {
                 return None;
             }
+            // A list written without the wanted item is an explicit value too.
+            if !items.is_empty() {
+                if let Some(note) = super::decision_note(doc, &v) {
+                    let head = format!("{head} (`{text}`, written explicitly)");
+                    return Some(meta.finding(v.start(), format!("{head}; {note}"), None));
+                }
+            }
             // A list that names other items: the first wanted one joins them.
             let edits = list.push(&Value::str(*insert.first()?));
             Some(found(
