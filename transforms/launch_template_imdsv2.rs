@@ -25,6 +25,12 @@
 //! `{ machineImage, requireImdsv2: true }`; CDKTF `LaunchTemplate` gets
 //! `metadataOptions: { httpTokens: 'required' }`.
 //!
+//! Reported without a fix: a launch template whose instances run containers (its user
+//! data, or in TypeScript the file, mentions `ECS_CLUSTER`, `docker`, `containerd`, the EKS
+//! bootstrap) and that sets no hop limit: with IMDSv2 required and the default
+//! `HttpPutResponseHopLimit` of 1 the token never reaches a container, so the message asks
+//! for IMDSv2 with a hop limit of 2.
+//!
 //! Left alone: `HttpEndpoint: disabled` (no metadata service at all); an explicit
 //! `HttpTokens: optional` with a comment that records why (reported without a fix);
 //! parameters, intrinsics, variables, `...spread`; CDK constructs configured by a Mixin.
@@ -63,10 +69,40 @@ const FIX: &str = "required IMDSv2 session tokens (review: software that reads t
 const TOKENS: Want = Want::Str { value: "required", accepted: &[] };
 
 static TABLE: &[Setting] = &[
-    Setting { types: &["AWS::EC2::LaunchTemplate", "aws-cdk-lib/aws-ec2.CfnLaunchTemplate"], path: &["LaunchTemplateData", "MetadataOptions", "HttpTokens"], want: TOKENS, absent: REVIEW, opposite: REVIEW, subject: SUBJECT, lacks: LACKS, fix: FIX, skip: Some(endpoint_disabled), hold: None },
-    Setting { types: &["@cdktf/provider-aws/lib/launch-template.LaunchTemplate"], path: &["metadataOptions", "httpTokens"], want: TOKENS, absent: REVIEW, opposite: REVIEW, subject: SUBJECT, lacks: LACKS, fix: FIX, skip: Some(endpoint_disabled), hold: None },
-    Setting { types: &["aws-cdk-lib/aws-ec2.LaunchTemplate"], path: &["requireImdsv2"], want: Want::Bool(true), absent: REVIEW, opposite: REVIEW, subject: SUBJECT, lacks: LACKS, fix: FIX, skip: Some(endpoint_disabled), hold: None },
+    Setting { types: &["AWS::EC2::LaunchTemplate", "aws-cdk-lib/aws-ec2.CfnLaunchTemplate"], path: &["LaunchTemplateData", "MetadataOptions", "HttpTokens"], want: TOKENS, absent: REVIEW, opposite: REVIEW, subject: SUBJECT, lacks: LACKS, fix: FIX, skip: Some(endpoint_disabled), hold: Some(runs_containers) },
+    Setting { types: &["@cdktf/provider-aws/lib/launch-template.LaunchTemplate"], path: &["metadataOptions", "httpTokens"], want: TOKENS, absent: REVIEW, opposite: REVIEW, subject: SUBJECT, lacks: LACKS, fix: FIX, skip: Some(endpoint_disabled), hold: Some(runs_containers) },
+    Setting { types: &["aws-cdk-lib/aws-ec2.LaunchTemplate"], path: &["requireImdsv2"], want: Want::Bool(true), absent: REVIEW, opposite: REVIEW, subject: SUBJECT, lacks: LACKS, fix: FIX, skip: Some(endpoint_disabled), hold: Some(runs_containers) },
 ];
+
+/// Words that say the instances run containers: the ECS agent's configuration, Docker,
+/// containerd, the EKS node bootstrap (`bootstrap.sh`, `nodeadm`).
+const CONTAINER_MARKERS: &[&str] = &["ecs_cluster", "ecs.config", "docker", "containerd", "/etc/eks/bootstrap.sh", "nodeadm", "kubelet"];
+
+/// `Some(why)` when the launch template's instances run containers and no hop limit is
+/// written: with IMDSv2 required, the token's PUT response is limited to
+/// `HttpPutResponseHopLimit` hops (default 1), and a container behind a bridge network is
+/// one hop further, so containers that read the instance's credentials from the metadata
+/// service lose them; AWS recommends a hop limit of 2 for containers
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html>,
+/// "Instance metadata access considerations"). Looked for in the resource's text
+/// (CloudFormation: its `UserData`) and, in TypeScript, the whole file (user data is
+/// usually built beside the construct).
+fn runs_containers(doc: &Document, r: &Resource) -> Option<String> {
+    let whole = if doc.flavor.is_cfn() { r.node.parent().unwrap_or(r.node) } else { r.statement.unwrap_or(r.node) };
+    if doc.text(whole).to_ascii_lowercase().contains("putresponsehoplimit") {
+        return None;
+    }
+    let (text, base) = if doc.flavor.is_cfn() { (doc.text(whole), whole.start_byte()) } else { (doc.source(), 0) };
+    let lower = text.to_ascii_lowercase();
+    let (at, marker) = CONTAINER_MARKERS.iter().filter_map(|m| lower.find(m).map(|i| (i, *m))).min()?;
+    let shown = &text[at..at + marker.len()];
+    Some(format!(
+        "the instances run containers (`{shown}` at line {}): with IMDSv2 required and the default hop limit of 1, \
+         the token never reaches a container, so containers lose the instance's credentials; require IMDSv2 \
+         together with a hop limit of 2 (`HttpPutResponseHopLimit: 2`) by hand",
+        doc.line_of(base + at)
+    ))
+}
 
 /// `HttpEndpoint: disabled` (CDK L2 `httpEndpoint: false`): the metadata service is off.
 fn endpoint_disabled(doc: &Document, r: &Resource, props: &MapNode) -> bool {
