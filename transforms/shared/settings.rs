@@ -15,6 +15,10 @@
 //!   transforms;
 //! * anything else (the wanted value, an intrinsic, a parameter, a variable) is left alone.
 //!
+//! A resource whose comment names the setting's property (above it, first in its body,
+//! trailing one of its lines; see [`super::resource_comments`]) is reported without a fix:
+//! someone thought about that setting.
+//!
 //! Paths are written in CloudFormation's PascalCase; for CDK L1 classes (`….Cfn*`) each key is
 //! camel-cased as aws-cdk-lib does ([`super::prop_name`]); for L2 and CDKTF rows they are used as
 //! written. CDK constructs that a Mixin configures (`new X(…).with(…)`, or a file that applies
@@ -166,7 +170,13 @@ fn name_of(r: &Resource) -> String {
 }
 
 fn check_one(meta: &'static Meta, doc: &Document, r: &Resource, s: &Setting) -> Option<Finding> {
-    let hold = &s.hold.and_then(|h| h(doc, r));
+    // Computed only for a resource that gets a finding.
+    let hold_fn = || {
+        s.hold
+            .and_then(|h| h(doc, r))
+            .or_else(|| comment_names_setting(doc, r, s))
+    };
+    let hold: &dyn Fn() -> Option<String> = &hold_fn;
     let keys = s.keys(&r.type_name);
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let head = format!("{}{} {}", s.subject, name_of(r), s.lacks);
@@ -264,14 +274,14 @@ fn inserted(doc: &Document, r: &Resource, s: &Setting) -> Option<(Value, Option<
 
 fn found(
     meta: &'static Meta,
-    hold: &Option<String>,
+    hold: &dyn Fn() -> Option<String>,
     at: usize,
     head: &str,
     s: &Setting,
     applicability: Option<Applicability>,
     edits: Vec<Edit>,
 ) -> Finding {
-    if let Some(why) = hold {
+    if let Some(why) = hold() {
         return meta.finding(at, format!("{head}; not fixed: {why}"), None);
     }
     match applicability {
@@ -284,6 +294,34 @@ fn found(
     }
 }
 
+/// `Some(why)` when a comment of the resource (above it, first in its body, trailing one of
+/// its lines: [`super::resource_comments`]) names the setting's property (`# no
+/// ScanOnPush: Inspector scans this registry`; spaces, `-` and `_` ignored, case-insensitive):
+/// whoever wrote it thought about the setting, so it is reported, not changed.
+fn comment_names_setting(doc: &Document, r: &Resource, s: &Setting) -> Option<String> {
+    // A short last key (`Audit`) is too common a word: the whole path then (`LogsAudit`).
+    let last = s.path.last()?;
+    let key = if last.len() < 8 {
+        s.path.concat()
+    } else {
+        last.to_string()
+    }
+    .to_ascii_lowercase();
+    super::resource_comments(doc, r).into_iter().find_map(|(text, at)| {
+        let squeezed: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        squeezed.contains(&key).then(|| {
+            format!(
+                "the comment at line {} names the setting (\"{text}\"); it may have been left as it is on purpose",
+                doc.line_of(at)
+            )
+        })
+    })
+}
+
 /// A fix that replaces an explicit value is never `safe` (it overrules a written decision).
 fn at_most_review(a: Option<Applicability>) -> Option<Applicability> {
     a.map(|a| a.max(Applicability::Review))
@@ -292,7 +330,7 @@ fn at_most_review(a: Option<Applicability>) -> Option<Applicability> {
 /// The setting is present: is it the opposite of what is wanted?
 fn check_value(
     meta: &'static Meta,
-    hold: &Option<String>,
+    hold: &dyn Fn() -> Option<String>,
     doc: &Document,
     r: &Resource,
     s: &Setting,
