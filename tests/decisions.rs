@@ -249,7 +249,7 @@ Resources:
         .iter()
         .find(|f| f.transform == "encryption-at-rest")
         .expect("the queue is reported");
-    assert_eq!(queue.line, 7, "{queue:?}");
+    assert_eq!(queue.line, 11, "{queue:?}");
     assert!(
         queue.message.contains("at line 11") && queue.message.contains("comment at line 10"),
         "{}",
@@ -328,5 +328,21 @@ fn explicit_opposite_values_are_never_safe_fixes() {
             "{id}: {:?}",
             o.fixes
         );
+    }
+}
+
+/// A suppression trailing an explicit value's line suppresses the finding about that value
+/// in the encryption engines too (their findings stand at the value, as the settings
+/// engine's do): fixtures `encryption-at-rest/suppressed-explicit-value.yaml`,
+/// `encryption-in-transit/suppressed-explicit-value.yaml`.
+#[test]
+fn a_suppression_trailing_an_explicit_value_covers_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for id in ["encryption-at-rest", "encryption-in-transit"] {
+        let path = root.join(id).join("suppressed-explicit-value.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (_, o) = run(&path, &text, &settings(id)).unwrap();
+        assert!(o.fixes.is_empty(), "{id}: {:?}", o.fixes);
+        assert_eq!(o.suppressed.len(), 1, "{id}: {:?}", o.suppressed);
     }
 }

@@ -360,7 +360,7 @@ fn check_resource(
         let line = doc.line_of(value.start());
         let shown = format!("{what}{name} sets `{path}: {}` at line {line}", value.text().trim());
         if let Some(note) = plan.off.iter().find_map(|(_, v)| decision_note(doc, v)) {
-            return Some(META.finding(at, format!("{shown}: an explicit choice not to encrypt; {note}"), None));
+            return Some(META.finding(value.start(), format!("{shown}: an explicit choice not to encrypt; {note}"), None));
         }
         explicit = format!(
             "{shown}, written explicitly: turned it on (review: find out why it was switched off; nothing in the file records a reason)"
@@ -370,6 +370,9 @@ fn check_resource(
     if plan.edits.is_empty() {
         return None;
     }
+    // A finding about an explicit value stands at that value (a suppression trailing its
+    // line covers it, as for every other transform).
+    let at = plan.off.first().map_or(at, |(_, v)| v.start());
     let added = plan.added.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
     let mut message = if explicit.is_empty() {
         format!("{what}{name} is not encrypted at rest; set {added}")

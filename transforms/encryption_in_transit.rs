@@ -262,7 +262,7 @@ fn explicit_choice(doc: &Document, r: &Resource, what: &str, off: &[(String, Val
     let shown = format!("{what}{} sets `{path}: {}` at line {line}", name_of(r), value.text().trim());
     if let Some(note) = off.iter().find_map(|(_, v)| decision_note(doc, v)) {
         let message = format!("{shown}: an explicit choice against encryption in transit; {note}");
-        return Err(META.finding(r.node.start_byte(), message, None));
+        return Err(META.finding(value.start(), message, None));
     }
     Ok(Some(format!(
         "{shown}, written explicitly: turned it on (review: find out why it was switched off; nothing in \
@@ -332,7 +332,8 @@ fn check_setting(doc: &Document, r: &Resource, s: &Setting, want: &Json) -> Opti
         }
         None => Applicability::Safe,
     };
-    Some(finding_with(&META, applicability, r.node.start_byte(), message, plan.edits))
+    let at = plan.off.first().map_or(r.node.start_byte(), |(_, v)| v.start());
+    Some(finding_with(&META, applicability, at, message, plan.edits))
 }
 
 /// ALB/NLB listeners with protocol HTTPS or TLS: `SslPolicy` absent or accepting TLS 1.0/1.1.
