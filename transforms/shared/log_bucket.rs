@@ -199,6 +199,8 @@ pub(crate) fn cfn_log_bucket(doc: &Document) -> Result<LogBucket, String> {
                         .contains("logging.s3.amazonaws.com")
                 })
         });
+        // The policy this helper writes admits every bucket of the account.
+        let own = doc.source().contains("AllowS3ServerAccessLogs");
         let acl = doc.of_type("AWS::S3::Bucket").any(|b| {
             b.logical_id.as_deref() == Some(id.as_str())
                 && b.props
@@ -208,7 +210,8 @@ pub(crate) fn cfn_log_bucket(doc: &Document) -> Result<LogBucket, String> {
                     == Some("LogDeliveryWrite")
         });
         let admits = match (by_policy, acl) {
-            (true, _) => "its bucket policy admits S3 log delivery",
+            (true, _) if own => "its bucket policy admits S3 log delivery for this account",
+            (true, _) => "its bucket policy names S3 log delivery: check that its conditions (`aws:SourceArn`) admit this bucket",
             (false, true) => "its `LogDeliveryWrite` ACL admits S3 log delivery",
             _ => "check that its bucket policy lets S3 log delivery write for this bucket",
         };
