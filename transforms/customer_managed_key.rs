@@ -169,7 +169,7 @@ fn fix(doc: &Document, r: &Resource, usage: KeyUse, prop: &str, head: &str, effe
         Ok(k) => k,
         Err(why) => return Some(META.finding(offset, format!("{head}; not fixed: {why}"), None)),
     };
-    let mut edits = set_property(r, prop, &Value::GetAtt(key.id.clone(), "Arn".into()))?;
+    let mut edits = set_property(doc, r, prop, &Value::GetAtt(key.id.clone(), "Arn".into()))?;
     edits.extend(key.edits);
     let message = format!("{head}: set `{prop}` to {} ({effect}; {COST})", key.how);
     Some(META.finding(offset, message, Some(edits)))

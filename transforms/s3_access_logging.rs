@@ -120,7 +120,7 @@ impl Transform for S3AccessLogging {
                 ("DestinationBucketName", Value::Ref(bucket.id.clone())),
                 ("LogFilePrefix", Value::str(format!("{id}/"))),
             ]);
-            let Some(mut edits) = set_property(r, "LoggingConfiguration", &config) else { continue };
+            let Some(mut edits) = set_property(doc, r, "LoggingConfiguration", &config) else { continue };
             edits.extend(bucket.edits);
             let message = format!(
                 "{head}: it now logs under `{id}/` into {} (review: the logs cost storage until a lifecycle rule expires them, and the log bucket is kept when the stack is deleted)",

@@ -296,19 +296,17 @@ pub(crate) fn reason_comment(
     })
 }
 
-/// The mapping a new property goes into: `Properties`, created when the resource has none.
+/// The edits that give CloudFormation resource `r` the property `key`: appended to its
+/// `Properties`, or a new `Properties` after `Type` ([`super::add_props`], where other
+/// transforms put it too, so two such fixes conflict instead of writing it twice).
 pub(crate) fn set_property(
+    doc: &Document,
     r: &crate::model::Resource,
     key: &str,
     value: &Value,
 ) -> Option<Vec<Edit>> {
-    match (r.props, r.body) {
-        (Some(p), _) => Some(p.insert(key, value, Position::End)),
-        (None, Some(body)) => Some(body.insert(
-            "Properties",
-            &Value::map([(key, value.clone())]),
-            Position::End,
-        )),
-        _ => None,
+    match r.props {
+        Some(p) => Some(p.insert(key, value, Position::End)),
+        None => super::add_props(doc, r, key, value.clone()),
     }
 }
