@@ -261,40 +261,77 @@ pub(crate) fn cfn_stack_key(doc: &Document, usage: KeyUse) -> Result<StackKey, S
     Ok(StackKey { id, edits, how })
 }
 
-/// `Some(why)` when the resource's text, or the comment lines right above it, carry a
-/// comment with one of `words` (a reason recorded for leaving something out, e.g.
-/// `# no KMS: public data`). Suppression comments (`iac-fix-ignore`, checkov's) are the
-/// fixer's business, not a reason.
+/// `Some(why)` when a comment inside the resource's definition, or in the comment lines
+/// right above it, records a decision against what `topics` name: it mentions one of
+/// `topics` and a negation (`# no KMS: public data`, `// access logging disabled: …`).
+/// Comments that only describe (`# S3 bucket for ALB access logs`) are not decisions, and
+/// suppression comments (`iac-fix-ignore`, checkov's) are the fixer's business. Only
+/// comment nodes count: `#` lines of inline function code are not comments of the template.
 pub(crate) fn reason_comment(
     doc: &Document,
     r: &crate::model::Resource,
-    words: &[&str],
+    topics: &[&str],
 ) -> Option<String> {
+    let comments = doc.memo("comment-ranges", |doc| {
+        doc.nodes()
+            .iter()
+            .filter(|n| n.kind() == "comment")
+            .map(|n| (n.start_byte(), n.end_byte()))
+            .collect::<Vec<_>>()
+    });
     let source = doc.source();
     let node = r.body.map(|b| b.node).or(r.statement).unwrap_or(r.node);
-    let line_start = source[..r.node.start_byte()]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let above: Vec<&str> = source[..line_start]
-        .lines()
-        .rev()
-        .take_while(|l| {
-            let t = l.trim_start();
-            t.starts_with('#') || t.starts_with("//")
-        })
-        .collect();
-    let own = &source[r.node.start_byte()..node.end_byte().max(r.node.end_byte())];
-    above.into_iter().chain(own.lines()).find_map(|l| {
-        let t = l.trim_start();
-        let c = t.find('#').or_else(|| t.find("//")).map(|i| &t[i..])?;
-        let lower = c.to_ascii_lowercase();
-        let suppression = lower.contains("iac-fix-ignore")
+    let (from, to) = (r.node.start_byte(), node.end_byte().max(r.node.end_byte()));
+    let top = r.statement.map_or(from, |s| s.start_byte().min(from));
+    let first_inside = comments.partition_point(|c| c.0 < top);
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    // The comment lines right above (only blanks between them and the resource).
+    let mut next = top;
+    for c in comments[..first_inside].iter().rev() {
+        if c.1 > next || !source[c.1..next].trim().is_empty() {
+            break;
+        }
+        chosen.push(*c);
+        next = c.0;
+    }
+    chosen.extend(comments[first_inside..].iter().take_while(|c| c.0 < to));
+    chosen.into_iter().find_map(|(a, b)| {
+        let text = &source[a..b];
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("iac-fix-ignore")
             || lower.contains("checkov:skip")
-            || lower.contains("cfn-lint");
-        (!suppression && words.iter().any(|w| lower.contains(w)))
-            .then(|| format!("its definition has the comment \"{}\"", c.trim()))
+            || lower.contains("cfn-lint")
+        {
+            return None;
+        }
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\''))
+            .collect();
+        let negated = lower.contains("on purpose")
+            || lower.contains("n't")
+            || words.iter().any(|w| NEGATIONS.contains(w));
+        (negated && topics.iter().any(|t| lower.contains(t)))
+            .then(|| format!("its definition has the comment \"{}\"", text.trim()))
     })
 }
+
+/// Words that turn a comment about a setting into a decision against it.
+const NEGATIONS: &[&str] = &[
+    "no",
+    "not",
+    "without",
+    "disable",
+    "disabled",
+    "skip",
+    "skipped",
+    "never",
+    "none",
+    "intentionally",
+    "deliberately",
+    "purposely",
+    "unencrypted",
+    "unlogged",
+];
 
 /// The edits that give CloudFormation resource `r` the property `key`: appended to its
 /// `Properties`, or a new `Properties` after `Type` ([`super::add_props`], where other
@@ -308,5 +345,38 @@ pub(crate) fn set_property(
     match r.props {
         Some(p) => Some(p.insert(key, value, Position::End)),
         None => super::add_props(doc, r, key, value.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flavor::Flavor;
+    use crate::lang::{Parsed, Syntax};
+    use std::path::Path;
+
+    fn reasons(syntax: Syntax, flavor: Flavor, code: &str, topics: &[&str]) -> Vec<Option<String>> {
+        let parsed = Parsed::new(syntax, code.into());
+        let doc = Document::new(Path::new("t"), flavor, &parsed);
+        doc.resources
+            .iter()
+            .map(|r| reason_comment(&doc, r, topics))
+            .collect()
+    }
+
+    #[test]
+    fn only_comments_that_decide_against_the_topic_hold_a_fix() {
+        let yaml = "Resources:\n  # No KMS: public build output\n  A:\n    Type: AWS::Logs::LogGroup\n  # Log group for the API (KMS added later)\n  B:\n    Type: AWS::Logs::LogGroup\n  C:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: |\n          # no kms client needed here\n          def handler(e, c): return 1\n";
+        let got = reasons(Syntax::Yaml, Flavor::CfnYaml, yaml, &["kms"]);
+        assert!(got[0].is_some(), "{got:?}");
+        assert_eq!(got[1], None, "a describing comment is no decision");
+        assert_eq!(got[2], None, "a `#` line of inline code is not a comment");
+    }
+
+    #[test]
+    fn a_comment_between_the_binding_and_the_construct_is_read_without_panicking() {
+        let ts = "import * as s3 from 'aws-cdk-lib/aws-s3';\n// a helper\nconst b = // access logging disabled: scratch data\n  new s3.Bucket(this, 'B');\n";
+        let got = reasons(Syntax::TypeScript, Flavor::CdkTs, ts, &["access log"]);
+        assert!(got[0].is_some(), "{got:?}");
     }
 }
