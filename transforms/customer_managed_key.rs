@@ -71,8 +71,9 @@
 //!
 //! Left alone: a log group or function that names any key (a parameter, an import, an
 //! intrinsic), functions without environment variables, SAM functions when
-//! `Globals.Function.KmsKeyArn` is set, resources whose definition carries a comment about
-//! encryption or keys (`# no KMS: nothing sensitive`; reported without a fix), resources
+//! `Globals.Function.KmsKeyArn` is set, resources whose definition (or the comment lines right
+//! above it) carries a comment deciding against a key (`# no KMS: nothing sensitive`: a
+//! negation and `kms`/`encrypt`/`cmk`; reported without a fix), resources
 //! inside `Fn::ForEach`, templates with an unmodelled macro (reported without a fix).
 //! Suppressions (`iac-fix: ignore[customer-managed-key]`, or checkov's ids) apply per
 //! resource.

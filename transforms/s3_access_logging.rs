@@ -66,8 +66,10 @@
 //! Left alone: buckets that receive server access logs themselves (a bucket does not log
 //! into itself, and a log bucket logging into another log bucket only moves the question),
 //! buckets that set `LoggingConfiguration` at all, buckets inside `Fn::ForEach`, and
-//! buckets whose definition carries a comment about logging (`# no access logs: public
-//! website assets`; reported without a fix). Templates with an unmodelled macro are
+//! buckets whose definition (or the comment lines right above it) carries a comment deciding
+//! against logging (`# no access logging: public website assets`: a negation and `logging` /
+//! `access log`; reported without a fix; `# bucket for ALB access logs` describes, it decides
+//! nothing). Templates with an unmodelled macro are
 //! reported without a fix. Suppressions apply per bucket.
 //!
 //! ## Applicability
