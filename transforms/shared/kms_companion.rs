@@ -17,7 +17,7 @@ use crate::value::Value;
 /// The `Description` of the key this helper creates; a key with it is reused by later
 /// passes and runs.
 pub(crate) const STACK_KEY_DESCRIPTION: &str =
-    "Customer managed key for this template's CloudWatch log groups and Lambda environment variables";
+    "Customer managed key for the log groups and Lambda environment variables of this stack";
 
 /// What the key is wanted for: decides which existing key of the template may be reused
 /// and which service statement the key policy needs.
