@@ -233,6 +233,9 @@ pub fn fix_parsed(
             .all(|f| !broken.contains(&(f.transform, f.message.clone())))
         {
             // Each fix is fine alone but not together: keep only the first this pass.
+            // The write guard's template of the current text is stale from here on: it
+            // is read again from the next pass's text.
+            guard.current = None;
             let first = chosen[0];
             let alone = apply_edits(
                 &current,

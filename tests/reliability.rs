@@ -1202,3 +1202,26 @@ fn line_break_mutations_lose_nothing() {
         eprintln!("{runs} mutated inputs in {secs} s");
     }
 }
+
+/// Two fixes of one pass that are each fine but not together (two transforms give the same
+/// bucket without `Properties` a `Properties` mapping at different places) leave the fixer
+/// keeping only the first; the CloudFormation write guard must then read the template again,
+/// not compare the next pass against the template before that fallback (it reported a
+/// change to a bucket no edit touched and wrote nothing).
+#[test]
+fn write_guard_follows_the_one_fix_fallback() {
+    let template = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n  Reports:\n    Type: AWS::S3::Bucket\n  Archive:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n";
+    let args = [
+        "--unsafe",
+        "-t",
+        "s3-access-logging",
+        "-t",
+        "removal-policy",
+        "-t",
+        "s3-versioning",
+    ];
+    let (text, out) = fixed("template.yaml", template, &args);
+    assert!(!stderr(&out).contains("internal error"), "{}", stderr(&out));
+    assert!(text.contains("LogFilePrefix: Reports/"), "{text}");
+    assert!(text.contains("AccessLogsBucket:"), "{text}");
+}
