@@ -67,6 +67,7 @@ registry! {
     s3_ownership_controls,
     s3_public_acl,
     s3_versioning,
+    security_group_rule_description,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
     tracing_and_log_exports,
