@@ -68,6 +68,7 @@ registry! {
     s3_public_acl,
     s3_versioning,
     security_group_rule_description,
+    sns_sqs_enforce_ssl,
     stepfunctions_log_execution_data,
     stepfunctions_retry,
     tracing_and_log_exports,
