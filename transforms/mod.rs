@@ -55,6 +55,7 @@ registry! {
     lambda_dead_letter_queue,
     lambda_permission_source_account,
     lambda_runtime_upgrade,
+    lambda_tracing,
     launch_template_imdsv2,
     least_privilege_grants = "least_privilege_grants",
     log_group_retention,
