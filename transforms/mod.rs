@@ -47,6 +47,7 @@ registry! {
     config_recorder_dependencies,
     dynamodb_customer_managed_key,
     dynamodb_point_in_time_recovery,
+    ec2_detailed_monitoring,
     ecr_repository_hardening,
     encryption_at_rest,
     encryption_in_transit,
