@@ -74,6 +74,14 @@
 //! CDK TypeScript L2 `sns.Topic` / `sqs.Queue`: `enforceSSL: true` (aws-cdk-lib 2.269,
 //! pinned: `Topic` adds a `TopicPolicy` denying `sns:Publish`, `Queue` one denying `sqs:*`).
 //!
+//! CDKTF: an `SnsTopic`/`SqsQueue` whose policy is written as `JSON.stringify({ Statement:
+//! [...] })` or a `DataAwsIamPolicyDocument` of the file (an
+//! `SnsTopicPolicy`/`SqsQueuePolicy` naming it) gets the statement appended (not an inline
+//! `policy`: a construct's props cannot refer to its own ARN); one without
+//! gets a new policy after it (with its `provider`), the topic's keeping the default
+//! statement with `'AWS:SourceOwner': topic.owner`. Reported: an inline `policy` together
+//! with a policy resource, a policy written otherwise, `count`/`forEach`, class fields.
+//!
 //! ## Left alone or reported
 //! - Already compliant: a policy of the resource that mentions `aws:SecureTransport`; CDK
 //!   `enforceSSL: true` or an expression, an `addToResourcePolicy(…)` of a statement that
@@ -86,7 +94,6 @@
 //!   queue that a separate `TopicPolicy`/`QueuePolicy`/`Cfn*Policy` of the file names
 //!   (`enforceSSL` would create a second policy); CDK L1 `CfnTopic`/`CfnQueue`; an explicit
 //!   `enforceSSL: false` with a comment that records why.
-//! - Not claimed: CDKTF (no fix yet).
 //!
 //! ## Do services that publish still work?
 //! The deny only matches requests whose `aws:SecureTransport` is `false`. AWS services
@@ -133,7 +140,7 @@ pub static TRANSFORM: SnsSqsEnforceSsl = SnsSqsEnforceSsl;
 static META: Meta = Meta {
     id: "sns-sqs-enforce-ssl",
     title: "Deny plain-HTTP requests to SNS topics and SQS queues",
-    flavors: &[Flavor::CdkTs, Flavor::CfnJson, Flavor::CfnYaml],
+    flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
     equivalents: &["AwsSolutions-SNS3", "AwsSolutions-SQS4"],
     options: &[],
@@ -150,6 +157,11 @@ struct Service {
     cfn_list: &'static str,
     cdk_l2: &'static str,
     cdk_l1: &'static str,
+    /// CDKTF resource, policy class (module file, export), the policy's resource key and
+    /// the resource's attribute for it.
+    tf: &'static str,
+    tf_policy: (&'static str, &'static str),
+    tf_key: (&'static str, &'static str),
     what: &'static str,
     sid: &'static str,
     action: &'static str,
@@ -163,6 +175,9 @@ static SERVICES: &[Service] = &[
         cfn_list: "Topics",
         cdk_l2: "aws-cdk-lib/aws-sns.Topic",
         cdk_l1: "aws-cdk-lib/aws-sns.CfnTopic",
+        tf: "@cdktf/provider-aws/lib/sns-topic.SnsTopic",
+        tf_policy: ("sns-topic-policy", "SnsTopicPolicy"),
+        tf_key: ("arn", "arn"),
         what: "SNS topic",
         sid: "AllowPublishThroughSSLOnly",
         action: "sns:Publish",
@@ -174,6 +189,9 @@ static SERVICES: &[Service] = &[
         cfn_list: "Queues",
         cdk_l2: "aws-cdk-lib/aws-sqs.Queue",
         cdk_l1: "aws-cdk-lib/aws-sqs.CfnQueue",
+        tf: "@cdktf/provider-aws/lib/sqs-queue.SqsQueue",
+        tf_policy: ("sqs-queue-policy", "SqsQueuePolicy"),
+        tf_key: ("queueUrl", "url"),
         what: "SQS queue",
         sid: "DenyInsecureTransport",
         action: "sqs:*",
@@ -202,7 +220,7 @@ impl Transform for SnsSqsEnforceSsl {
         let mut out = match doc.flavor {
             Flavor::CdkTs => check_cdk(doc),
             Flavor::CfnJson | Flavor::CfnYaml => check_cfn(doc),
-            Flavor::CdktfTs => vec![],
+            Flavor::CdktfTs => check_cdktf(doc),
         };
         out.sort_by_key(|f| f.offset);
         out
@@ -461,4 +479,131 @@ fn check_l2(doc: &Document, ts: &crate::lang::ts::TsFile, s: &Service, r: &Resou
         }
     };
     Some(finding_with(&META, applicability, at, format!("{head}; set `enforceSSL: true`{note}"), edits))
+}
+
+// ---------------------------------------------------------------- CDKTF
+
+fn check_cdktf(doc: &Document) -> Vec<Finding> {
+    let Some(ts) = &doc.ts else { return vec![] };
+    let mut out = Vec::new();
+    for s in SERVICES {
+        for r in doc.of_type(s.tf) {
+            out.extend(check_tf(doc, ts, s, r));
+        }
+    }
+    out
+}
+
+/// A policy construct's text, with its `DataAwsIamPolicyDocument` when it uses one.
+fn tf_policy_text(doc: &Document, v: &crate::lang::mapping::ValueNode) -> String {
+    let mut text = v.text().to_string();
+    if let Some(data) = v.text().strip_suffix(".json") {
+        text.extend(crate::transforms::data_policy_document(doc, data).map(|r| doc.text(r.node)));
+    }
+    text
+}
+
+fn tf_deny(s: &Service, arn: &str, json: bool) -> Value {
+    if json {
+        return Value::map([
+            ("Sid", Value::str(s.sid)),
+            ("Effect", Value::str("Deny")),
+            ("Principal", Value::str("*")),
+            ("Action", Value::str(s.action)),
+            ("Resource", Value::code(arn)),
+            ("Condition", Value::map([("Bool", Value::map([(CONDITION_KEY, Value::str("false"))]))])),
+        ]);
+    }
+    let strings = |items: &[&str]| Value::List(items.iter().map(|x| Value::str(*x)).collect());
+    Value::map([
+        ("sid", Value::str(s.sid)),
+        ("effect", Value::str("Deny")),
+        ("principals", Value::List(vec![Value::map([("type", Value::str("*")), ("identifiers", strings(&["*"]))])])),
+        ("actions", strings(&[s.action])),
+        ("resources", Value::List(vec![Value::code(arn)])),
+        ("condition", Value::List(vec![Value::map([("test", Value::str("Bool")), ("variable", Value::str(CONDITION_KEY)), ("values", strings(&["false"]))])])),
+    ])
+}
+
+fn check_tf<'a>(doc: &Document<'a>, ts: &crate::lang::ts::TsFile<'a>, s: &Service, r: &Resource<'a>) -> Option<Finding> {
+    let at = r.node.start_byte();
+    let head = format!("{}{} accepts plain-HTTP requests", s.what, name_of(r));
+    let report = |why: &str| Some(META.finding(at, format!("{head}; add a statement denying `{CONDITION_KEY}: false` to its policy (not fixed: {why})"), None));
+    if r.props.is_some_and(|p| p.has_spread()) {
+        return None;
+    }
+    let binding = r.binding.as_deref();
+    let arn = binding.map(|b| format!("{b}.arn"));
+    let own = resource_policies_of(doc, s.kind, r);
+    let inline = r.props.and_then(|p| p.get("policy"));
+    let texts: Vec<String> = own.iter().filter_map(|(p, _)| p.props.and_then(|m| m.get("policy"))).chain(inline).map(|v| tf_policy_text(doc, &v)).collect();
+    if texts.iter().any(|t| mentions_secure_transport(t)) {
+        return None;
+    }
+    if let Some(why) = undecided(doc, s, &own) {
+        return report(&why);
+    }
+    let Some(arn) = arn else { return report("it is not bound to a variable the statement could refer to") };
+    let target = match (inline, own.as_slice()) {
+        // The resource's own props cannot name it (`const q = new SqsQueue(…, { policy: … q.arn … })`
+        // reads `q` before it is initialized).
+        (Some(_), []) => return report("its policy is the inline `policy`, whose statement cannot refer to the resource's own ARN; add the deny there with the ARN written out, or move the policy into a separate policy resource"),
+        (None, [(p, _)]) => p.props.and_then(|m| m.get("policy"))?,
+        (Some(_), [_, ..]) => return report("it has an inline `policy` and a policy resource, which overwrite each other: keep one"),
+        (None, [_, (second, _), ..]) => return report(&format!("it already has more than one policy (line {} too), which overwrite each other: keep one", doc.line_of(second.node.start_byte()))),
+        (None, []) => return new_tf_policy(doc, ts, s, r, binding?, &head),
+    };
+    let Some((list, json)) = crate::transforms::tf_policy_statements(doc, ts, target) else {
+        return report("the policy is not written as `JSON.stringify({ Statement: [...] })` or a `DataAwsIamPolicyDocument` of this file");
+    };
+    let message = format!("{head}; appended the statement `{}` to its policy", s.sid);
+    Some(finding_with(&META, Applicability::Safe, target.start(), message, list.push(&tf_deny(s, &arn, json))))
+}
+
+/// A new `SnsTopicPolicy`/`SqsQueuePolicy` after the resource's statement.
+fn new_tf_policy(doc: &Document, ts: &crate::lang::ts::TsFile, s: &Service, r: &Resource, binding: &str, head: &str) -> Option<Finding> {
+    let at = r.node.start_byte();
+    let report = |why: String| Some(META.finding(at, format!("{head}; add a `{}` denying `{CONDITION_KEY}: false` (not fixed: {why})", s.tf_policy.1), None));
+    let Some(stmt) = r.statement.filter(|st| st.parent().is_some_and(|p| matches!(p.kind(), "statement_block" | "program"))) else {
+        return report("it is a class field, where no statement can follow it".into());
+    };
+    let placement = match crate::transforms::placement(r) {
+        Ok(p) => p,
+        Err(why) => return report(why),
+    };
+    let args = ts.args(r.node.child_by_field_name("arguments")?);
+    let (scope, id) = (args.first()?.text(), args.get(1)?);
+    let (class, import) = ts.reference(&format!("@cdktf/provider-aws/lib/{}", s.tf_policy.0), s.tf_policy.1, &crate::transforms::lower_camel(s.tf_policy.1));
+    let arn = format!("{binding}.arn");
+    let mut statements = vec![];
+    let topic = s.cfn_type == "AWS::SNS::Topic";
+    if topic {
+        statements.push(Value::map([
+            ("Sid", Value::str("DefaultAccountAccess")),
+            ("Effect", Value::str("Allow")),
+            ("Principal", Value::map([("AWS", Value::str("*"))])),
+            ("Action", Value::List(SNS_DEFAULT_ACTIONS.iter().map(|a| Value::str(*a)).collect())),
+            ("Resource", Value::code(arn.clone())),
+            ("Condition", Value::map([("StringEquals", Value::map([("AWS:SourceOwner", Value::code(format!("{binding}.owner")))]))])),
+        ]));
+    }
+    statements.push(tf_deny(s, &arn, true));
+    let mut props: Vec<(&str, Value)> = placement.into_iter().map(|(k, v)| (k, Value::code(v))).collect();
+    props.push((s.tf_key.0, Value::code(format!("{binding}.{}", s.tf_key.1))));
+    props.push(("policy", Value::Call("JSON.stringify".into(), vec![Value::map([("Version", Value::str("2012-10-17")), ("Statement", Value::List(statements))])])));
+    let policy_id = match id.as_str() {
+        Some(text) => {
+            let suffix = if text.chars().any(|c| c.is_ascii_uppercase()) { "Policy" } else { "-policy" };
+            crate::value::quote(&crate::transforms::unique(&format!("{text}{suffix}"), |c| crate::transforms::has_string_literal(doc, c)), doc.parsed.style.quote)
+        }
+        None => format!("`${{{}}}-policy`", id.text()),
+    };
+    let call = Value::Call(format!("new {class}"), vec![Value::code(scope), Value::code(policy_id), Value::map(props)]);
+    let style = crate::style::Style { indent: "  ".into(), newline: "\n", ..doc.parsed.style.clone() };
+    let text = crate::value::Renderer::new(crate::lang::Syntax::TypeScript, &style).value(&call, "");
+    let mut edits = vec![ts.insert_after(stmt, &ts.statement_text(&text))];
+    edits.extend(import);
+    let kept = if topic { " (with SNS's default statement, which a topic policy replaces)" } else { "" };
+    let message = format!("{head}; added a `{}` denying `{CONDITION_KEY}: false`{kept}", s.tf_policy.1);
+    Some(finding_with(&META, Applicability::Safe, at, message, edits))
 }
