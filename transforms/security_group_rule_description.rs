@@ -259,8 +259,9 @@ fn describe(doc: &Document, rule: &MapNode, inbound: bool, keys: Keys) -> String
         Some(p) => p.to_ascii_lowercase(),
         None => "traffic".into(),
     };
-    let from = get(from_key).map(|v| word(doc, &v));
-    let to = get(to_key).map(|v| word(doc, &v));
+    // An unreadable port (an expression) is left out rather than written empty.
+    let from = get(from_key).map(|v| word(doc, &v)).filter(|w| !w.is_empty());
+    let to = get(to_key).map(|v| word(doc, &v)).filter(|w| !w.is_empty());
     let ports = if protocol == "all traffic" {
         String::new()
     } else if protocol.starts_with("icmp") {
@@ -270,7 +271,9 @@ fn describe(doc: &Document, rule: &MapNode, inbound: bool, keys: Keys) -> String
         }
     } else {
         match (from.as_deref(), to.as_deref()) {
-            (Some("-1"), _) | (None, None) => " all ports".into(),
+            (Some("-1"), _) => " all ports".into(),
+            (None, None) if get(from_key).is_none() && get(to_key).is_none() => " all ports".into(),
+            (None, None) => String::new(),
             (Some("0"), Some("65535")) => " all ports".into(),
             (Some(a), Some(b)) if a != b => format!(" {a}-{b}"),
             (Some(a), _) | (None, Some(a)) => format!(" {a}"),
