@@ -59,7 +59,11 @@ pub(crate) static BUCKET_POLICIES: PolicyKind = PolicyKind {
         ("AWS::S3::BucketPolicy", "Bucket", false),
         ("aws-cdk-lib/aws-s3.BucketPolicy", "bucket", false),
         ("aws-cdk-lib/aws-s3.CfnBucketPolicy", "bucket", false),
-        ("@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy", "bucket", false),
+        (
+            "@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy",
+            "bucket",
+            false,
+        ),
     ],
     by_arn: false,
 };
@@ -79,8 +83,16 @@ pub(crate) static TOPIC_POLICIES: PolicyKind = PolicyKind {
         ("AWS::SNS::TopicInlinePolicy", "TopicArn", false),
         ("aws-cdk-lib/aws-sns.TopicPolicy", "topics", true),
         ("aws-cdk-lib/aws-sns.CfnTopicPolicy", "topics", true),
-        ("aws-cdk-lib/aws-sns.CfnTopicInlinePolicy", "topicArn", false),
-        ("@cdktf/provider-aws/lib/sns-topic-policy.SnsTopicPolicy", "arn", false),
+        (
+            "aws-cdk-lib/aws-sns.CfnTopicInlinePolicy",
+            "topicArn",
+            false,
+        ),
+        (
+            "@cdktf/provider-aws/lib/sns-topic-policy.SnsTopicPolicy",
+            "arn",
+            false,
+        ),
     ],
     by_arn: true,
 };
@@ -101,7 +113,11 @@ pub(crate) static QUEUE_POLICIES: PolicyKind = PolicyKind {
         ("aws-cdk-lib/aws-sqs.QueuePolicy", "queues", true),
         ("aws-cdk-lib/aws-sqs.CfnQueuePolicy", "queues", true),
         ("aws-cdk-lib/aws-sqs.CfnQueueInlinePolicy", "queue", false),
-        ("@cdktf/provider-aws/lib/sqs-queue-policy.SqsQueuePolicy", "queueUrl", false),
+        (
+            "@cdktf/provider-aws/lib/sqs-queue-policy.SqsQueuePolicy",
+            "queueUrl",
+            false,
+        ),
     ],
     by_arn: true,
 };
@@ -705,7 +721,11 @@ mod tests {
         let parsed = Parsed::new(Syntax::Yaml, src.into());
         let doc = Document::new(Path::new("t"), Flavor::CfnYaml, &parsed);
         let of = |id: &str| {
-            let t = doc.resources.iter().find(|r| r.logical_id.as_deref() == Some(id)).unwrap();
+            let t = doc
+                .resources
+                .iter()
+                .find(|r| r.logical_id.as_deref() == Some(id))
+                .unwrap();
             resource_policies_of(&doc, &TOPIC_POLICIES, t)
                 .into_iter()
                 .map(|(p, n)| (p.logical_id.as_deref().unwrap_or_default().to_string(), n))
@@ -715,8 +735,14 @@ mod tests {
         // A generated name: only references reach it.
         assert_eq!(of("A"), vec![e("PAB", Naming::Exact)]);
         // `named-b` is not the ARN pattern's last segment (`named-c`); the parameter may be it.
-        assert_eq!(of("B"), vec![e("PAB", Naming::Exact), e("PI", Naming::Undecidable)]);
-        assert_eq!(of("C"), vec![e("PARN", Naming::Undecidable), e("PI", Naming::Undecidable)]);
+        assert_eq!(
+            of("B"),
+            vec![e("PAB", Naming::Exact), e("PI", Naming::Undecidable)]
+        );
+        assert_eq!(
+            of("C"),
+            vec![e("PARN", Naming::Undecidable), e("PI", Naming::Undecidable)]
+        );
     }
 
     #[test]
