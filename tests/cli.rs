@@ -183,7 +183,12 @@ fn unrelated_empty_and_huge_files() {
     );
     fs::write(dir.path().join("huge.yaml"), &huge).unwrap();
     let out = iac_fix(dir.path())
-        .args(["--unsafe", "--skip", "lambda-dead-letter-queue,lambda-tracing", "."])
+        .args([
+            "--unsafe",
+            "--skip",
+            "lambda-dead-letter-queue,lambda-tracing",
+            ".",
+        ])
         .output()
         .unwrap();
     assert_eq!(
