@@ -138,7 +138,7 @@ fn json_report_has_files_errors_and_summary() {
             "--format",
             "json",
             "--skip",
-            "lambda-dead-letter-queue",
+            "lambda-dead-letter-queue,lambda-tracing",
             ".",
         ])
         .output()
@@ -183,7 +183,12 @@ fn unrelated_empty_and_huge_files() {
     );
     fs::write(dir.path().join("huge.yaml"), &huge).unwrap();
     let out = iac_fix(dir.path())
-        .args(["--unsafe", "--skip", "lambda-dead-letter-queue", "."])
+        .args([
+            "--unsafe",
+            "--skip",
+            "lambda-dead-letter-queue,lambda-tracing",
+            ".",
+        ])
         .output()
         .unwrap();
     assert_eq!(

@@ -73,13 +73,14 @@ fn pr_commits_per_transform_pushes_and_returns_clean() {
     let (tmp, remote, work) = repo();
     let body = tmp.path().join("body.md");
     let out = iac_fix(&work)
-        // removal-policy would give the key of keys.yaml a `DeletionPolicy`: the
-        // expectations below are about the other transforms' commits.
+        // removal-policy would give the key of keys.yaml a `DeletionPolicy`, lambda-tracing
+        // the functions X-Ray and sns-sqs-enforce-ssl the new dead-letter queues a policy:
+        // the expectations below are about the other transforms' commits.
         .args([
             "pr",
             "--unsafe",
             "--skip",
-            "removal-policy",
+            "removal-policy,lambda-tracing,sns-sqs-enforce-ssl",
             "--branch",
             "iac-fix/test",
             "--push",
@@ -265,7 +266,7 @@ fn config_file_selects_skips_sets_options_and_excludes() {
     // A subfolder finds the file upward; --config names another one.
     fs::write(
         tmp.path().join("skip.toml"),
-        "[transforms]\nskip = [\"lambda-runtime-upgrade\", \"lambda-dead-letter-queue\"]\n",
+        "[transforms]\nskip = [\"lambda-runtime-upgrade\", \"lambda-dead-letter-queue\", \"lambda-tracing\"]\n",
     )
     .unwrap();
     let out = iac_fix(tmp.path())

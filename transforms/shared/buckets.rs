@@ -1,31 +1,47 @@
-//! S3 facts several transforms ask about every bucket, indexed once per document
-//! (`Document::memo`) so that asking for each bucket stays linear in the file:
-//! which bucket policies name a bucket ([`policies_of`]), which resources write
-//! logs into it ([`log_writers_of`]), and which string literals a file holds
-//! ([`has_string_literal`], for unique construct ids).
+//! Resource-policy facts several transforms ask about every bucket, topic and queue,
+//! indexed once per document (`Document::memo`) so that asking for each resource stays
+//! linear in the file: which policy resources name a resource ([`policies_of`] for S3
+//! buckets, [`resource_policies_of`] with a [`PolicyKind`] for SNS topics and SQS queues),
+//! which resources write logs into a bucket ([`log_writers_of`]), and which string
+//! literals a file holds ([`has_string_literal`], for unique construct ids).
 //!
-//! A bucket has exactly one bucket policy; two policy resources on it overwrite each
-//! other. So "which policies name this bucket" must recognise every way a template
-//! names a bucket, and say when it cannot tell:
-//! - CloudFormation: `!Ref B`, `!GetAtt B.<attr>`, `!Sub '${B}'`, the bucket's literal
-//!   `BucketName`, or the same expression as its `BucketName` (`!Sub`/`!Join`/`!Ref P`
-//!   compared as data, short and long forms alike) name it exactly; an expression that
-//!   merely contains `B` (`Fn::If`, a longer `Fn::Sub`) mentions it; an expression
-//!   that names no bucket of the template and cannot be evaluated (a parameter, an
-//!   `Fn::ImportValue`, a `Fn::Sub` over parameters) may hold the name of any bucket
-//!   that has one, unless its literal parts rule that name out; a literal names only
-//!   a bucket whose name can be that literal.
-//! - CDK / CDKTF: `bucket: b`, `b.id`, `b.bucket`, `b.ref`, `this.b.bucketName` (any
-//!   attribute of the binding), the bucket's literal name (`bucketName` / CDKTF
-//!   `bucket`), or the same expression as its name; other expressions as above.
+//! A bucket, a topic and a queue each have exactly one resource policy; two policy
+//! resources on it overwrite each other (the last write wins). So "which policies name
+//! this resource" must recognise every way a template names it, and say when it cannot
+//! tell. One policy may name several resources (`AWS::SNS::TopicPolicy` `Topics`,
+//! `AWS::SQS::QueuePolicy` `Queues`, CDK `topics: [...]`): each item is read alone.
+//! - CloudFormation: `!Ref B`, `!GetAtt B.<attr>`, `!Sub '${B}'`, the resource's literal
+//!   name (`BucketName`, `TopicName`, `QueueName`), or the same expression as its name
+//!   (`!Sub`/`!Join`/`!Ref P` compared as data, short and long forms alike) name it
+//!   exactly; an expression that merely contains `B` (`Fn::If`, a longer `Fn::Sub`)
+//!   mentions it; an expression that names no resource of the template and cannot be
+//!   evaluated (a parameter, an `Fn::ImportValue`, a `Fn::Sub` over parameters) may hold
+//!   the name of any resource that has one, unless its literal parts rule that name out;
+//!   a literal names only a resource whose name can be that literal (topics and queues are
+//!   named by ARN or URL: the part after the last `:` or `/` is compared).
+//! - CDK / CDKTF: `bucket: b`, `b.id`, `b.bucket`, `b.ref`, `this.b.bucketName`,
+//!   `topics: [t]`, `arn: t.arn`, `queueUrl: q.url` (any attribute of the binding), the
+//!   literal name, or the same expression as its name; other expressions as above.
 //!
-//! A bucket without a name of its own (a generated name) can only be named through a
+//! A resource without a name of its own (a generated name) can only be named through a
 //! reference to it, so undecidable expressions never concern it.
 
 use crate::lang::mapping::ValueNode;
 use crate::model::{Document, Resource};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+
+/// One family of resources with a resource policy: the resource types with the property
+/// holding the resource's own name, and the policy types with the property naming their
+/// resource(s) (`true`: a list of them).
+pub(crate) struct PolicyKind {
+    /// `Document::memo` key of the family's index.
+    memo: &'static str,
+    pub targets: &'static [(&'static str, &'static str)],
+    pub policies: &'static [(&'static str, &'static str, bool)],
+    /// Policies name the resource by ARN or URL, whose last `:`/`/` segment is its name.
+    by_arn: bool,
+}
 
 /// Bucket types and the property holding the bucket's own name, per flavor.
 const BUCKETS: &[(&str, &str)] = &[
@@ -35,16 +51,76 @@ const BUCKETS: &[(&str, &str)] = &[
     ("@cdktf/provider-aws/lib/s3-bucket.S3Bucket", "bucket"),
 ];
 
-/// Bucket policy types and the property naming their bucket.
-const POLICIES: &[(&str, &str)] = &[
-    ("AWS::S3::BucketPolicy", "Bucket"),
-    ("aws-cdk-lib/aws-s3.BucketPolicy", "bucket"),
-    ("aws-cdk-lib/aws-s3.CfnBucketPolicy", "bucket"),
-    (
-        "@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy",
-        "bucket",
-    ),
-];
+/// S3 buckets and their bucket policies.
+pub(crate) static BUCKET_POLICIES: PolicyKind = PolicyKind {
+    memo: "bucket-policies",
+    targets: BUCKETS,
+    policies: &[
+        ("AWS::S3::BucketPolicy", "Bucket", false),
+        ("aws-cdk-lib/aws-s3.BucketPolicy", "bucket", false),
+        ("aws-cdk-lib/aws-s3.CfnBucketPolicy", "bucket", false),
+        (
+            "@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy",
+            "bucket",
+            false,
+        ),
+    ],
+    by_arn: false,
+};
+
+/// SNS topics and their topic policies (`AWS::SNS::TopicPolicy` covers many topics,
+/// `TopicInlinePolicy` one; CDK `sns.TopicPolicy({ topics })`; CDKTF `SnsTopicPolicy`).
+pub(crate) static TOPIC_POLICIES: PolicyKind = PolicyKind {
+    memo: "topic-policies",
+    targets: &[
+        ("AWS::SNS::Topic", "TopicName"),
+        ("aws-cdk-lib/aws-sns.Topic", "topicName"),
+        ("aws-cdk-lib/aws-sns.CfnTopic", "topicName"),
+        ("@cdktf/provider-aws/lib/sns-topic.SnsTopic", "name"),
+    ],
+    policies: &[
+        ("AWS::SNS::TopicPolicy", "Topics", true),
+        ("AWS::SNS::TopicInlinePolicy", "TopicArn", false),
+        ("aws-cdk-lib/aws-sns.TopicPolicy", "topics", true),
+        ("aws-cdk-lib/aws-sns.CfnTopicPolicy", "topics", true),
+        (
+            "aws-cdk-lib/aws-sns.CfnTopicInlinePolicy",
+            "topicArn",
+            false,
+        ),
+        (
+            "@cdktf/provider-aws/lib/sns-topic-policy.SnsTopicPolicy",
+            "arn",
+            false,
+        ),
+    ],
+    by_arn: true,
+};
+
+/// SQS queues and their queue policies (`AWS::SQS::QueuePolicy` covers many queues,
+/// `QueueInlinePolicy` one; CDK `sqs.QueuePolicy({ queues })`; CDKTF `SqsQueuePolicy`).
+pub(crate) static QUEUE_POLICIES: PolicyKind = PolicyKind {
+    memo: "queue-policies",
+    targets: &[
+        ("AWS::SQS::Queue", "QueueName"),
+        ("aws-cdk-lib/aws-sqs.Queue", "queueName"),
+        ("aws-cdk-lib/aws-sqs.CfnQueue", "queueName"),
+        ("@cdktf/provider-aws/lib/sqs-queue.SqsQueue", "name"),
+    ],
+    policies: &[
+        ("AWS::SQS::QueuePolicy", "Queues", true),
+        ("AWS::SQS::QueueInlinePolicy", "Queue", false),
+        ("aws-cdk-lib/aws-sqs.QueuePolicy", "queues", true),
+        ("aws-cdk-lib/aws-sqs.CfnQueuePolicy", "queues", true),
+        ("aws-cdk-lib/aws-sqs.CfnQueueInlinePolicy", "queue", false),
+        (
+            "@cdktf/provider-aws/lib/sqs-queue-policy.SqsQueuePolicy",
+            "queueUrl",
+            false,
+        ),
+    ],
+    by_arn: true,
+};
 
 /// How a policy (or a log writer) names a bucket.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -107,8 +183,18 @@ pub(crate) fn policies_of<'d, 'a>(
     doc: &'d Document<'a>,
     bucket: &Resource,
 ) -> Vec<(&'d Resource<'a>, Naming)> {
-    let index = doc.memo("bucket-policies", build);
-    let Some((i, name)) = index.buckets.get(&bucket.node.start_byte()) else {
+    resource_policies_of(doc, &BUCKET_POLICIES, bucket)
+}
+
+/// The policies of `kind` in the file that name `target` (a bucket, topic or queue),
+/// with how they name it, in source order; indexed once per file and kind.
+pub(crate) fn resource_policies_of<'d, 'a>(
+    doc: &'d Document<'a>,
+    kind: &'static PolicyKind,
+    target: &Resource,
+) -> Vec<(&'d Resource<'a>, Naming)> {
+    let index = doc.memo(kind.memo, |doc| build(doc, kind));
+    let Some((i, name)) = index.buckets.get(&target.node.start_byte()) else {
         return vec![];
     };
     let mut out: Vec<(usize, Naming)> = index.named.get(i).cloned().unwrap_or_default();
@@ -120,22 +206,23 @@ pub(crate) fn policies_of<'d, 'a>(
             .map(|(p, _)| (*p, Naming::Undecidable)),
     );
     out.sort_by_key(|(p, _)| *p);
+    out.dedup_by_key(|(p, _)| *p);
     out.into_iter()
         .map(|(p, n)| (&doc.resources[p], n))
         .collect()
 }
 
-fn build(doc: &Document) -> Index {
+fn build(doc: &Document, kind: &PolicyKind) -> Index {
     let mut index = Index {
         named: HashMap::new(),
         open: vec![],
         buckets: HashMap::new(),
     };
-    // Ways to name a bucket: its reference word, its name expression, its literal name.
+    // Ways to name a resource: its reference word, its name expression, its literal name.
     let mut by_ref: HashMap<String, usize> = HashMap::new();
     let mut by_expr: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in doc.resources.iter().enumerate() {
-        let Some((_, name_key)) = BUCKETS.iter().find(|(t, _)| *t == r.type_name) else {
+        let Some((_, name_key)) = kind.targets.iter().find(|(t, _)| *t == r.type_name) else {
             continue;
         };
         let reference = if doc.flavor.is_cfn() {
@@ -154,50 +241,79 @@ fn build(doc: &Document) -> Index {
         index.buckets.insert(r.node.start_byte(), (i, name));
     }
     for (p, r) in doc.resources.iter().enumerate() {
-        let Some((_, key)) = POLICIES.iter().find(|(t, _)| *t == r.type_name) else {
+        let Some((_, key, many)) = kind.policies.iter().find(|(t, _, _)| *t == r.type_name) else {
             continue;
         };
         let Some(v) = r.props.and_then(|m| m.get(key)) else {
             continue;
         };
-        let mut found: Vec<(usize, Naming)> = vec![];
-        if let Some(b) =
-            reference(doc, &v).and_then(|w| prefixes(&w).find_map(|p| by_ref.get(p)).copied())
-        {
-            found.push((b, Naming::Exact));
-        }
-        if found.is_empty() {
-            found.extend(
-                by_expr
-                    .get(&canon(doc, &v))
-                    .into_iter()
-                    .flatten()
-                    .map(|b| (*b, Naming::Exact)),
-            );
-        }
-        if found.is_empty() {
-            let mut seen = HashSet::new();
-            for word in chains(v.text()) {
-                if let Some(b) = prefixes(word).find_map(|w| by_ref.get(w)) {
-                    if seen.insert(*b) {
-                        found.push((*b, Naming::Mentioned));
-                    }
-                }
+        // A list of resources: each item names one (a list given as an intrinsic or a
+        // variable is read as one expression).
+        let items = match v.as_list() {
+            Some(list) if *many && v.intrinsic().is_none() => list.items(),
+            _ => vec![v],
+        };
+        for v in items {
+            for (b, n) in naming(doc, kind, &by_ref, &by_expr, &v, p, &mut index.open) {
+                index.named.entry(b).or_default().push((p, n));
             }
-        }
-        if found.is_empty() {
-            let open = match name_of(doc, &v) {
-                Name::Literal(s) => Open::Literal(s),
-                Name::Pattern(s) => Open::Pattern(s),
-                _ => Open::Opaque,
-            };
-            index.open.push((p, open));
-        }
-        for (b, n) in found {
-            index.named.entry(b).or_default().push((p, n));
         }
     }
     index
+}
+
+/// The resources one expression of policy `p` names; an expression naming none of the
+/// file is recorded in `open`.
+fn naming(
+    doc: &Document,
+    kind: &PolicyKind,
+    by_ref: &HashMap<String, usize>,
+    by_expr: &HashMap<String, Vec<usize>>,
+    v: &ValueNode,
+    p: usize,
+    open: &mut Vec<(usize, Open)>,
+) -> Vec<(usize, Naming)> {
+    let mut found: Vec<(usize, Naming)> = vec![];
+    if let Some(b) =
+        reference(doc, v).and_then(|w| prefixes(&w).find_map(|p| by_ref.get(p)).copied())
+    {
+        found.push((b, Naming::Exact));
+    }
+    if found.is_empty() {
+        found.extend(
+            by_expr
+                .get(&canon(doc, v))
+                .into_iter()
+                .flatten()
+                .map(|b| (*b, Naming::Exact)),
+        );
+    }
+    if found.is_empty() {
+        let mut seen = HashSet::new();
+        for word in chains(v.text()) {
+            if let Some(b) = prefixes(word).find_map(|w| by_ref.get(w)) {
+                if seen.insert(*b) {
+                    found.push((*b, Naming::Mentioned));
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        let last = |s: String| {
+            if kind.by_arn {
+                s.rsplit([':', '/']).next().unwrap_or_default().to_string()
+            } else {
+                s
+            }
+        };
+        let o = match name_of(doc, v) {
+            Name::Literal(s) => Open::Literal(last(s)),
+            Name::Pattern(s) => Open::Pattern(last(s)),
+            _ => Open::Opaque,
+        };
+        open.push((p, o));
+    }
+    found
 }
 
 /// The word a value refers to a bucket by: CFN `Ref`/`GetAtt`/`Sub '${B}'`; TS the
@@ -596,6 +712,36 @@ mod tests {
                 "D".into(),
                 vec![e("PI", Naming::Undecidable), e("PL", Naming::Undecidable)]
             )
+        );
+    }
+
+    #[test]
+    fn topic_policies_name_many_topics_by_reference_or_arn() {
+        let src = "Parameters:\n  P:\n    Type: String\nResources:\n  A:\n    Type: AWS::SNS::Topic\n  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: named-b\n  C:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: named-c\n  PAB:\n    Type: AWS::SNS::TopicPolicy\n    Properties:\n      Topics:\n        - !Ref A\n        - !Ref B\n  PARN:\n    Type: AWS::SNS::TopicPolicy\n    Properties:\n      Topics:\n        - !Sub arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:named-c\n  PI:\n    Type: AWS::SNS::TopicInlinePolicy\n    Properties:\n      TopicArn: !Ref P\n";
+        let parsed = Parsed::new(Syntax::Yaml, src.into());
+        let doc = Document::new(Path::new("t"), Flavor::CfnYaml, &parsed);
+        let of = |id: &str| {
+            let t = doc
+                .resources
+                .iter()
+                .find(|r| r.logical_id.as_deref() == Some(id))
+                .unwrap();
+            resource_policies_of(&doc, &TOPIC_POLICIES, t)
+                .into_iter()
+                .map(|(p, n)| (p.logical_id.as_deref().unwrap_or_default().to_string(), n))
+                .collect::<Vec<_>>()
+        };
+        let e = |p: &str, n: Naming| (p.to_string(), n);
+        // A generated name: only references reach it.
+        assert_eq!(of("A"), vec![e("PAB", Naming::Exact)]);
+        // `named-b` is not the ARN pattern's last segment (`named-c`); the parameter may be it.
+        assert_eq!(
+            of("B"),
+            vec![e("PAB", Naming::Exact), e("PI", Naming::Undecidable)]
+        );
+        assert_eq!(
+            of("C"),
+            vec![e("PARN", Naming::Undecidable), e("PI", Naming::Undecidable)]
         );
     }
 
