@@ -272,6 +272,10 @@ fn check_pass(
     let mut findings: Vec<Finding> = Vec::new();
     let mut suppressed: SuppressedFindings = Vec::new();
     for t in transforms {
+        // A transform whose declared needs the document does not meet finds nothing here.
+        if !t.transform.interest().met_by(doc) {
+            continue;
+        }
         let options = settings
             .options
             .get(t.meta().id)
