@@ -557,7 +557,7 @@ pub fn scan<'a>(
             skip: vec![],
             ..settings.clone()
         };
-        crate::project::Project::index(&paths, crate::transforms::INDEXERS, &all)
+        crate::project::Project::index_run(&paths, crate::transforms::INDEXERS, &all)
     };
     let project = std::sync::Arc::new(project);
     let kinds: Vec<Settings> = kinds
