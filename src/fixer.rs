@@ -115,8 +115,9 @@ pub fn fix_parsed(
             .expect("a careful run always ends");
     }
     let again = parsed.clone();
-    run(path, flavor, parsed, registry, settings, false)
-        .unwrap_or_else(|| run(path, flavor, again, registry, settings, true).expect("a careful run always ends"))
+    run(path, flavor, parsed, registry, settings, false).unwrap_or_else(|| {
+        run(path, flavor, again, registry, settings, true).expect("a careful run always ends")
+    })
 }
 
 /// The fix loop. `careful`: verify the output of every pass (a pass whose output does not

@@ -24,7 +24,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn a_skipped_transform_would_have_found_nothing() {
     let mut all = Vec::new();
-    files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut all);
+    files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut all,
+    );
     let declared: Vec<_> = REGISTRY
         .iter()
         .filter(|r| r.transform.interest() != Interest::Everything)
