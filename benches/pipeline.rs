@@ -2,7 +2,9 @@
 //! beat — and (b) the full fixer (every transform, review fixes included) per
 //! flavor, on representative files: the shipped fixtures, plus up to 40 of the
 //! largest `before/` files per flavor of `../shared/corpus` when it is present.
-//! Throughput is reported in bytes/s; compare (b) with (a) per flavor.
+//! Throughput is reported in bytes/s; compare (b) with (a) per flavor. (b') `fix-one-transform`:
+//! the same files with one transform selected; the difference to (b) is the cost of the
+//! other transforms (per-transform cost = difference / (transforms − 1)).
 //! (c) `large-*`: one generated stack/template of 250, 1000 and 4000 functions; the
 //! throughput must stay flat (a quadratic lookup shows up here first).
 //! (f) `mixed-cdktf-ts`: one generated CDKTF stack of 250, 500, 1000 and 2000 constructs,
@@ -93,6 +95,21 @@ fn pipeline(c: &mut Criterion) {
                 for (path, text) in &files {
                     let syntax = syntax_for_path(path).unwrap();
                     let _ = black_box(process_text(path, syntax, text, REGISTRY, &settings));
+                }
+            })
+        });
+        // The same files with one transform: (fix − fix-one-transform) / (transforms − 1)
+        // is what one more transform costs (issue 20: the next 20 must not move the
+        // fix/parse ratio by more than 10 %).
+        let one = Settings {
+            select: vec!["s3-versioning".into()],
+            ..settings.clone()
+        };
+        group.bench_function("fix-one-transform", |b| {
+            b.iter(|| {
+                for (path, text) in &files {
+                    let syntax = syntax_for_path(path).unwrap();
+                    let _ = black_box(process_text(path, syntax, text, REGISTRY, &one));
                 }
             })
         });

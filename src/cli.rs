@@ -557,7 +557,7 @@ pub fn scan<'a>(
             skip: vec![],
             ..settings.clone()
         };
-        crate::project::Project::index(&paths, crate::transforms::INDEXERS, &all)
+        crate::project::Project::index_run(&paths, crate::transforms::INDEXERS, &all)
     };
     let project = std::sync::Arc::new(project);
     let kinds: Vec<Settings> = kinds
@@ -568,19 +568,33 @@ pub fn scan<'a>(
         })
         .collect();
     let progress = progress_bar(assigned.len(), show_progress);
-    let results: Vec<(PathBuf, Result<Option<Processed>, FileError>)> = assigned
-        .par_iter()
-        .map(|(p, kind)| {
+    // Largest files first: one large stack started last would leave the other cores idle
+    // at the end of the run. The results keep the scan's order.
+    let mut order: Vec<(u64, usize)> = assigned
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (std::fs::metadata(p).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_unstable_by_key(|&(len, i)| (std::cmp::Reverse(len), i));
+    // `par_bridge` hands the files out in this order as threads come free (a split of
+    // the slice would give one thread all the large files).
+    let mut results: Vec<(usize, PathBuf, Result<Option<Processed>, FileError>)> = order
+        .into_iter()
+        .par_bridge()
+        .map(|(_, i)| {
+            let (p, kind) = &assigned[i];
             if crate::interrupt::interrupted() {
-                return (p.clone(), Ok(None));
+                return (i, p.clone(), Ok(None));
             }
             // Named paths are followed; files met in a walk are opened without following
             // a symlink swapped in since.
             let r = files::process_path(p, roots.contains(p), REGISTRY, &kinds[*kind]);
             progress.inc(1);
-            (p.clone(), r)
+            (i, p.clone(), r)
         })
         .collect();
+    results.sort_unstable_by_key(|r| r.0);
+    let results = results.into_iter().map(|(_, p, r)| (p, r));
     progress.finish_and_clear();
     let mut processed = Vec::new();
     for (path, result) in results {

@@ -96,6 +96,13 @@ pub fn fix(
 }
 
 /// `fix` on a source already parsed (the caller's parse serves the first pass).
+///
+/// Passes are verified once, at the end: the strict parse ([`verify::check`]) of the
+/// final text, plus the free check that every incremental reparse is free of syntax
+/// errors. When that final verification fails (or a CloudFormation write-guard check
+/// fails), the run is repeated with every pass verified as before, so that a broken
+/// fix is found, dropped and reported while the others still apply: nothing unverified
+/// is ever returned. A source whose own tree has errors is verified pass by pass.
 pub fn fix_parsed(
     path: &Path,
     flavor: Flavor,
@@ -103,6 +110,27 @@ pub fn fix_parsed(
     registry: &[Registered],
     settings: &Settings,
 ) -> Outcome {
+    if parsed.root().has_error() || settings.add_ignore.is_some() {
+        return run(path, flavor, parsed, registry, settings, true)
+            .expect("a careful run always ends");
+    }
+    let again = parsed.clone();
+    run(path, flavor, parsed, registry, settings, false).unwrap_or_else(|| {
+        run(path, flavor, again, registry, settings, true).expect("a careful run always ends")
+    })
+}
+
+/// The fix loop. `careful`: verify the output of every pass (a pass whose output does not
+/// parse is taken apart fix by fix); otherwise verify at the end and return `None` when
+/// any check fails, for the caller to run again carefully.
+fn run(
+    path: &Path,
+    flavor: Flavor,
+    parsed: Parsed,
+    registry: &[Registered],
+    settings: &Settings,
+    careful: bool,
+) -> Option<Outcome> {
     let source = parsed.source.clone();
     let original = source.clone();
     let mut origins = Origins::new(&original);
@@ -111,7 +139,7 @@ pub fn fix_parsed(
     let transforms = enabled(registry, flavor, settings);
     if let Some(reason) = &settings.add_ignore {
         let parsed = first.take().expect("the first parse");
-        return add_ignores(
+        return Some(add_ignores(
             path,
             flavor,
             parsed,
@@ -119,7 +147,7 @@ pub fn fix_parsed(
             registry,
             settings,
             reason,
-        );
+        ));
     }
     let mut current = source;
     let mut outcome = Outcome::default();
@@ -189,8 +217,11 @@ pub fn fix_parsed(
             .flat_map(|f| &f.fix.as_ref().unwrap().edits)
             .collect();
         let candidate = apply_edits(&current, &edits);
-        if verify::check(flavor.syntax(), &candidate).is_ok() {
+        if !careful || verify::check(flavor.syntax(), &candidate).is_ok() {
             if let Err(why) = guard.check(&parsed, &candidate, &chosen) {
+                if !careful {
+                    return None;
+                }
                 // A fix changed the template outside its own edits: write nothing.
                 outcome.internal_errors.push(format!(
                     "internal error: {why} (CloudFormation write guard); file not written"
@@ -210,7 +241,11 @@ pub fn fix_parsed(
                 .extend(chosen.iter().map(|f| applied(lines, f, &current)));
             origins.push(&edits, &current);
             // The next pass reads a tree updated where the edits changed the text.
-            first = Some(parsed.reparse(candidate.clone(), &edits));
+            let next = parsed.reparse(candidate.clone(), &edits);
+            if !careful && next.root().has_error() {
+                return None;
+            }
+            first = Some(next);
             current = candidate;
             continue;
         }
@@ -249,8 +284,11 @@ pub fn fix_parsed(
             current = alone;
         }
     }
+    if !careful && current != original && verify::check(flavor.syntax(), &current).is_err() {
+        return None;
+    }
     outcome.fixed = current;
-    outcome
+    Some(outcome)
 }
 
 /// The transforms of `registry` that run on `flavor` with these settings.
@@ -282,6 +320,10 @@ fn check_pass(
     let mut findings: Vec<Finding> = Vec::new();
     let mut suppressed: SuppressedFindings = Vec::new();
     for t in transforms {
+        // A transform whose declared needs the document does not meet finds nothing here.
+        if !t.transform.interest().met_by(doc) {
+            continue;
+        }
         let options = settings
             .options
             .get(t.meta().id)

@@ -1,6 +1,6 @@
 //! Which kind of infrastructure code a file is, decided from its name and content.
 
-use crate::lang::{cfn, ts::TsFile, Parsed, Syntax};
+use crate::lang::{cfn, Parsed, Syntax};
 use serde::Serialize;
 use std::path::Path;
 
@@ -84,10 +84,12 @@ pub fn may_be_ours(syntax: Syntax, text: &str) -> bool {
 pub fn detect(parsed: &Parsed) -> Option<Flavor> {
     match parsed.syntax {
         Syntax::TypeScript => {
-            let ts = TsFile::new(parsed);
-            if ts.imports_from("cdktf") || ts.imports_from("@cdktf/") {
+            // The imports alone (top-level statements): no walk of the whole tree.
+            let imports = crate::lang::ts::imports_of(parsed);
+            let imports_from = |prefix: &str| imports.iter().any(|i| i.module.starts_with(prefix));
+            if imports_from("cdktf") || imports_from("@cdktf/") {
                 Some(Flavor::CdktfTs)
-            } else if ts.imports_from("aws-cdk-lib") || ts.imports_from("@aws-cdk/") {
+            } else if imports_from("aws-cdk-lib") || imports_from("@aws-cdk/") {
                 Some(Flavor::CdkTs)
             } else {
                 None

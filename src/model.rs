@@ -250,6 +250,15 @@ impl<'a> Document<'a> {
         value
     }
 
+    /// True when the document meets `need`: it has a resource or construct of that type
+    /// (the type index is built once per parse), or the word stands in its source.
+    pub fn holds(&self, need: &crate::transform::Need) -> bool {
+        match need {
+            crate::transform::Need::Type(t) => self.by_type.contains_key(t.as_ref()),
+            crate::transform::Need::Word(w) => self.has_word(w),
+        }
+    }
+
     /// Resources of one type, in source order.
     pub fn of_type(&self, type_name: &str) -> impl Iterator<Item = &Resource<'a>> + '_ {
         self.by_type

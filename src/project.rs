@@ -82,6 +82,55 @@ impl Project {
         Project::from_files(indexed)
     }
 
+    /// [`Project::index`] for a run whose files are all known now (a command-line run):
+    /// a file that no other file of the run is related to can serve its facts to no one
+    /// (a file's own facts are not served back to it), so it is not parsed for indexing.
+    /// Relations come from the text alone ([`links`]), so only files of related groups
+    /// (a CDK app and its stacks, templates sharing a folder) are parsed twice. Not for a
+    /// project that later takes in other files ([`Project::with_file`]).
+    pub fn index_run(paths: &[PathBuf], indexers: &[&dyn Indexer], settings: &Settings) -> Project {
+        use rayon::prelude::*;
+        let wanted = wanted(indexers, settings);
+        if wanted.is_empty() {
+            return Project::default();
+        }
+        // First the relations (text only), then the facts of files that have company.
+        let related: Vec<Indexed> = paths
+            .par_iter()
+            .filter_map(|p| {
+                let syntax = flavor::syntax_for_path(p)?;
+                let text = crate::files::read_text_file(p, 4 << 20)?;
+                let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                if !flavor::may_be_ours(syntax, body) {
+                    return None;
+                }
+                let links = links(p, syntax, body);
+                let wants = wanted.iter().any(|i| i.wants(syntax, body));
+                (wants || !links.is_empty()).then(|| (p.clone(), vec![], links))
+            })
+            .collect();
+        let alone = Project::from_files(related);
+        let mut size: HashMap<usize, usize> = HashMap::new();
+        for f in &alone.files {
+            *size.entry(f.group).or_default() += 1;
+        }
+        let indexed: Vec<Indexed> = alone
+            .files
+            .into_par_iter()
+            .map(|f| {
+                if size[&f.group] > 1 {
+                    let facts = crate::files::read_text_file(&f.path, 4 << 20)
+                        .and_then(|text| index_file(&f.path, &text, &wanted))
+                        .map_or_else(Vec::new, |i| i.1);
+                    (f.path, facts, f.links)
+                } else {
+                    (f.path, vec![], f.links)
+                }
+            })
+            .collect();
+        Project::from_files(indexed)
+    }
+
     /// This project with the facts of `path` read from `text` instead (an editor's
     /// buffer; `None`: the file is gone), the other files' facts reused as they are:
     /// one file is parsed, not the workspace.

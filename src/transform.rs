@@ -45,6 +45,65 @@ pub trait Transform: Send + Sync {
         let _ = (name, value);
         Ok(())
     }
+    /// What this transform looks at, so that the fixer can skip it on a document that
+    /// holds none of it (the pre-filter ruff gets from its rule selection). The default,
+    /// [`Interest::Everything`], always runs: a transform that declares nothing works
+    /// unchanged. Declare [`Interest::Any`] only when `check` returns no finding on a
+    /// document that has none of the listed needs (the fixture, cfn_effect and corpus
+    /// tests are the proof that the declaration is complete).
+    fn interest(&self) -> Interest {
+        Interest::Everything
+    }
+}
+
+/// What a transform needs a document to hold before its `check` can find anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Interest {
+    /// Run on every document.
+    Everything,
+    /// Run only on documents that meet one of these needs.
+    Any(Vec<Need>),
+}
+
+/// One thing a document may hold (see [`Document::holds`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// A resource or construct of this type, as [`Document::of_type`] knows type names
+    /// (`AWS::S3::Bucket`, `aws-cdk-lib/aws-s3.Bucket`,
+    /// `@cdktf/provider-aws/lib/s3-bucket.S3Bucket`); a document only holds its own flavor's.
+    Type(std::borrow::Cow<'static, str>),
+    /// This word (identifier characters) anywhere in the source ([`Document::has_word`]).
+    Word(&'static str),
+}
+
+impl Interest {
+    /// Needs of resource types only: `types` as [`Need::Type`]s.
+    pub fn types<I, S>(types: I) -> Interest
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<std::borrow::Cow<'static, str>>,
+    {
+        Interest::Any(types.into_iter().map(|t| Need::Type(t.into())).collect())
+    }
+
+    /// This interest with `more` needs added (`Everything` stays everything).
+    pub fn or(self, more: Interest) -> Interest {
+        match (self, more) {
+            (Interest::Any(mut a), Interest::Any(b)) => {
+                a.extend(b);
+                Interest::Any(a)
+            }
+            _ => Interest::Everything,
+        }
+    }
+
+    /// True when `doc` may give this transform something to find.
+    pub fn met_by(&self, doc: &Document) -> bool {
+        match self {
+            Interest::Everything => true,
+            Interest::Any(needs) => needs.iter().any(|n| doc.holds(n)),
+        }
+    }
 }
 
 /// A transform as compiled into the registry, with the source it was written in

@@ -76,6 +76,11 @@ impl Transform for AthenaResultConfiguration {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(["AWS::Athena::WorkGroup", "aws-cdk-lib/aws-athena.CfnWorkGroup"])
+    }
 }
 
 /// Move what only `old` sets into `new`, then remove `old`.

@@ -160,6 +160,11 @@ impl Transform for CdktfSeparateRoutes {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([ROUTE_TABLE.class, SECURITY_GROUP.class])
+    }
 }
 
 /// One standalone resource to declare: its attributes as (key, value text) and the

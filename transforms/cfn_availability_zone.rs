@@ -106,6 +106,11 @@ impl Transform for CfnAvailabilityZone {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(PROPERTIES.iter().map(|p| p.0))
+    }
 }
 
 /// The finding for one literal zone, `None` when it is not a hard-coded regional zone.

@@ -115,6 +115,11 @@ impl Transform for CloudtrailHardening {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([CDK_TRAIL, CDK_CFN_TRAIL, CDKTF_TRAIL, "AWS::CloudTrail::Trail"])
+    }
 }
 
 /// One finding per trail: the missing settings added (when they default to off)

@@ -120,6 +120,11 @@ impl Transform for DynamodbPointInTimeRecovery {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(CDK_TABLES.iter().copied().chain([CDK_CFN_TABLE, CDK_CFN_GLOBAL_TABLE, CDKTF_TABLE, "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"]))
+    }
 }
 
 fn describe(r: &Resource) -> String {

@@ -74,6 +74,11 @@ impl Transform for KmsAliasSplit {
             }
         }
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([CDK_CFN_ALIAS, CDKTF_ALIAS, CFN_ALIAS])
+    }
 }
 
 /// CFN/CDKTF: add `alias/` to names written as literals (or `Fn::Sub`/`Fn::Join` pieces).

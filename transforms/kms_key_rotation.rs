@@ -131,6 +131,11 @@ impl Transform for KmsKeyRotation {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([CDK_KEY, CDK_CFN_KEY, CDKTF_KEY, CFN_KEY])
+    }
 }
 
 /// The prop names of one flavor.

@@ -309,11 +309,16 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
         facts_of(cdk_code(doc, ts, f), f.props.and_then(|p| p.get("handler")).and_then(|h| h.as_str()), bundled)
     };
     // (runtime node, constant) of every whole `Runtime.<CONSTANT>`.
-    let runtimes: Vec<(Node, &str)> = doc
-        .nodes()
+    // `Runtime` is written wherever a constant resolves to it (`lambda.Runtime.X`, the
+    // import of `Runtime`, a destructuring): without the word no node needs resolving.
+    let nodes: &[Node] = if doc.has_word("Runtime") { doc.nodes() } else { &[] };
+    let runtimes: Vec<(Node, &str)> = nodes
         .iter()
         .filter(|n| n.kind() == "member_expression")
         .filter_map(|&n| {
+            // The constant's name first (cheap): resolving every member expression is not.
+            let written = n.child_by_field_name("property")?;
+            runtime_of_constant(&doc.source()[written.byte_range()])?;
             let name = ts.resolve(n)?;
             let constant = name.strip_prefix(CDK_RUNTIME)?;
             let property = n.child_by_field_name("property")?;

@@ -102,6 +102,11 @@ impl Transform for LogGroupRetention {
         check_settings(&META, doc, &table)
     }
 
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(["AWS::Logs::LogGroup", "aws-cdk-lib/aws-logs.CfnLogGroup", "@cdktf/provider-aws/lib/cloudwatch-log-group.CloudwatchLogGroup"])
+    }
+
     fn check_option(&self, name: &str, value: &str) -> Result<(), String> {
         match (name, value.parse::<i64>()) {
             ("days", Ok(d)) if ALLOWED_DAYS.contains(&d) => Ok(()),

@@ -120,6 +120,11 @@ impl Transform for RdsEngineVersion {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([GLOBAL, "AWS::RDS::DBInstance", "AWS::RDS::DBCluster"])
+    }
 }
 
 const GLOBAL: &str = "AWS::RDS::GlobalCluster";

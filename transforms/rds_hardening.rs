@@ -279,6 +279,11 @@ impl Transform for RdsHardening {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(CDK_SPECS.iter().chain(CDKTF_SPECS).chain(CFN_SPECS).map(|s| s.type_name))
+    }
 }
 
 /// The findings for one database, one per setting.

@@ -108,6 +108,11 @@ impl Transform for S3BucketKey {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([CDK_BUCKET, CDK_CFN_BUCKET, CFN_BUCKET].into_iter().chain(CDKTF_CONFIGS.iter().copied()))
+    }
 }
 
 /// `new s3.Bucket(…, { encryption: KMS | KMS_MANAGED, encryptionKey })`.

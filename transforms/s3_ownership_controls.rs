@@ -89,6 +89,11 @@ impl Transform for S3OwnershipControls {
             .filter_map(|r| check_bucket(doc, r))
             .collect()
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(["AWS::S3::Bucket", "aws-cdk-lib/aws-s3.CfnBucket"])
+    }
 }
 
 fn check_bucket(doc: &Document, r: &Resource) -> Option<Finding> {

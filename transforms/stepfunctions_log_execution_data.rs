@@ -119,6 +119,11 @@ impl Transform for StepfunctionsLogExecutionData {
         }
         out
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types([CDK_STATE_MACHINE, CDK_CFN_STATE_MACHINE, CDKTF_STATE_MACHINE, "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"])
+    }
 }
 
 /// `sfn.LogLevel.ALL` through the file's import of aws-stepfunctions (and the import

@@ -65,6 +65,7 @@ impl Syntax {
 }
 
 /// A source text with its concrete syntax tree and inferred style.
+#[derive(Clone)]
 pub struct Parsed {
     pub syntax: Syntax,
     pub source: String,

@@ -7,7 +7,7 @@
 //! `@aws-cdk/aws-lambda`'s `Function` all become `aws-cdk-lib/aws-lambda.Function`.
 
 use super::mapping::{MapNode, ValueNode};
-use super::{descendants, named_children, Parsed};
+use super::{named_children, Parsed};
 use crate::edit::Edit;
 use crate::value::{quote, reindent};
 use std::collections::HashMap;
@@ -94,6 +94,8 @@ pub struct TsFile<'a> {
     calls_by_method: HashMap<&'a str, Vec<usize>>,
     /// Identifier and `this.x` nodes by text, for finding usages of a binding.
     names: HashMap<&'a str, Vec<Node<'a>>>,
+    /// The statement of each `new` expression (by node id), found during the walk.
+    statements: HashMap<usize, Node<'a>>,
     /// Names written after `class `/`interface `/`type `/`enum ` anywhere in the text,
     /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
     /// per-fix scans made large stacks quadratic).
@@ -120,24 +122,37 @@ impl<'a> TsFile<'a> {
         let mut calls = Vec::new();
         let mut calls_by_method: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut names: HashMap<&str, Vec<Node>> = HashMap::new();
-        for node in descendants(doc.root()) {
-            match node.kind() {
-                "new_expression" => {
-                    if let Some(arguments) = node.child_by_field_name("arguments") {
-                        news.push(ConstructCall { node, arguments });
+        let mut statements: HashMap<usize, Node> = HashMap::new();
+        let k = kinds(doc);
+        // One walk with the path from the root at hand: kinds and fields compared by id,
+        // and the statement of each `new` read off the path (`Node::parent` searches
+        // down from the root each time).
+        let mut path: Vec<Node> = Vec::with_capacity(64);
+        let mut cursor = doc.root().walk();
+        'walk: loop {
+            let node = cursor.node();
+            path.push(node);
+            let kind = node.kind_id();
+            if is(&k.new_expression, kind) {
+                if let Some(arguments) = node.child_by_field_id(k.arguments) {
+                    news.push(ConstructCall { node, arguments });
+                    if let Some(stmt) = (1..path.len())
+                        .rev()
+                        .find(|&j| is(&k.block, path[j - 1].kind_id()))
+                        .map(|j| path[j])
+                    {
+                        statements.insert(node.id(), stmt);
                     }
                 }
-                "call_expression" => {
-                    let (Some(f), Some(arguments)) = (
-                        node.child_by_field_name("function"),
-                        node.child_by_field_name("arguments"),
-                    ) else {
-                        continue;
-                    };
-                    if f.kind() == "member_expression" {
+            } else if is(&k.call_expression, kind) {
+                if let (Some(f), Some(arguments)) = (
+                    node.child_by_field_id(k.function),
+                    node.child_by_field_id(k.arguments),
+                ) {
+                    if is(&k.member_expression, f.kind_id()) {
                         if let (Some(receiver), Some(method)) = (
-                            f.child_by_field_name("object"),
-                            f.child_by_field_name("property"),
+                            f.child_by_field_id(k.object),
+                            f.child_by_field_id(k.property),
                         ) {
                             calls_by_method
                                 .entry(doc.text(method))
@@ -152,17 +167,25 @@ impl<'a> TsFile<'a> {
                         }
                     }
                 }
-                "identifier" | "shorthand_property_identifier" => {
-                    names.entry(doc.text(node)).or_default().push(node)
+            } else if is(&k.name, kind)
+                || (is(&k.member_expression, kind)
+                    && node
+                        .child_by_field_id(k.object)
+                        .is_some_and(|o| is(&k.this, o.kind_id())))
+            {
+                names.entry(doc.text(node)).or_default().push(node)
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                path.pop();
+                if cursor.goto_next_sibling() {
+                    break;
                 }
-                "member_expression"
-                    if node
-                        .child_by_field_name("object")
-                        .is_some_and(|o| o.kind() == "this") =>
-                {
-                    names.entry(doc.text(node)).or_default().push(node)
+                if !cursor.goto_parent() {
+                    break 'walk;
                 }
-                _ => {}
             }
         }
         TsFile {
@@ -173,6 +196,7 @@ impl<'a> TsFile<'a> {
             calls,
             calls_by_method,
             names,
+            statements,
             declared: Default::default(),
         }
     }
@@ -258,6 +282,9 @@ impl<'a> TsFile<'a> {
 
     /// The statement (or class member) that holds `node`.
     pub fn statement_of(&self, node: Node<'a>) -> Option<Node<'a>> {
+        if let Some(stmt) = self.statements.get(&node.id()) {
+            return Some(*stmt);
+        }
         let mut cur = node;
         loop {
             let parent = cur.parent()?;
@@ -559,6 +586,72 @@ impl<'a> TsFile<'a> {
             None => Edit::insert(0, format!("{line}{nl}")),
         }
     }
+}
+
+/// Kind and field ids of the TypeScript grammar that [`TsFile::new`] looks for: a kind
+/// name can stand for several symbols, so each kind is a table by id of "has this name".
+struct Kinds {
+    new_expression: Vec<bool>,
+    call_expression: Vec<bool>,
+    member_expression: Vec<bool>,
+    this: Vec<bool>,
+    /// `identifier`, `shorthand_property_identifier`.
+    name: Vec<bool>,
+    /// Where a statement ends its climb (see [`TsFile::statement_of`]).
+    block: Vec<bool>,
+    arguments: u16,
+    function: u16,
+    object: u16,
+    property: u16,
+}
+
+/// True when kind `id` is in `table` (the error node's id lies past every table).
+fn is(table: &[bool], id: u16) -> bool {
+    table.get(usize::from(id)).copied().unwrap_or(false)
+}
+
+fn kinds(doc: &Parsed) -> &'static Kinds {
+    static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let lang = doc.tree.language();
+        let table = |names: &[&str]| -> Vec<bool> {
+            (0..lang.node_kind_count())
+                .map(|id| {
+                    lang.node_kind_for_id(id as u16)
+                        .is_some_and(|k| names.contains(&k))
+                })
+                .collect()
+        };
+        let field = |name: &str| {
+            lang.field_id_for_name(name)
+                .expect("a field of the TypeScript grammar")
+                .get()
+        };
+        Kinds {
+            new_expression: table(&["new_expression"]),
+            call_expression: table(&["call_expression"]),
+            member_expression: table(&["member_expression"]),
+            this: table(&["this"]),
+            name: table(&["identifier", "shorthand_property_identifier"]),
+            block: table(&[
+                "statement_block",
+                "program",
+                "class_body",
+                "switch_case",
+                "switch_default",
+            ]),
+            arguments: field("arguments"),
+            function: field("function"),
+            object: field("object"),
+            property: field("property"),
+        }
+    })
+}
+
+/// The file's imports as [`TsFile::imports`] lists them, without indexing the rest of
+/// the file (what [`crate::flavor::detect`] needs).
+pub fn imports_of(doc: &Parsed) -> Vec<ImportDecl<'_>> {
+    collect_imports(doc)
 }
 
 fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {

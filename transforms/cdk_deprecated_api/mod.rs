@@ -155,9 +155,18 @@ fn finding(offset: usize, message: String, fix: Option<Fix>) -> Finding {
 /// Deprecated classes, enums, enum members and statics named through the imports.
 fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], out: &mut Vec<Finding>) {
     let t = table();
+    // A name node's text is a whole word of the source: without any deprecated name among
+    // the file's words (indexed once per pass) there is nothing to walk the tree for.
+    if !t.names.iter().any(|n| doc.has_word(n)) {
+        return;
+    }
+    // Field ids looked up once (by name, each lookup is a search of the grammar's fields).
+    let lang = doc.parsed.tree.language();
+    let field = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
+    let (property, name_field) = (field("property"), field("name"));
     for &node in doc.nodes() {
         let last = match node.kind() {
-            "member_expression" | "nested_type_identifier" | "nested_identifier" => node.child_by_field_name("property").or_else(|| node.child_by_field_name("name")),
+            "member_expression" | "nested_type_identifier" | "nested_identifier" => node.child_by_field_id(property).or_else(|| node.child_by_field_id(name_field)),
             "identifier" | "type_identifier" => Some(node),
             _ => continue,
         };

@@ -122,6 +122,12 @@ fn key_for(type_name: &str, key: &str) -> String {
     }
 }
 
+/// What a table-driven transform looks at: the types of its rows ([`check_settings`]
+/// finds nothing in a document without a resource of one of them).
+pub(crate) fn table_interest(table: &[Setting]) -> crate::transform::Interest {
+    crate::transform::Interest::types(table.iter().flat_map(|s| s.types.iter().copied()))
+}
+
 /// The findings of a table for one document, in source order of the resources.
 pub(crate) fn check_settings(
     meta: &'static Meta,
