@@ -59,6 +59,7 @@ registry! {
     least_privilege_grants = "least_privilege_grants",
     log_group_retention,
     rds_engine_version,
+    rds_enhanced_monitoring,
     rds_hardening,
     removal_policy,
     s3_block_public_access,
