@@ -1,9 +1,9 @@
 //! ## What it fixes
 //! RDS DB instances without Enhanced Monitoring (no `MonitoringInterval`, or `0`):
 //! CloudFormation `AWS::RDS::DBInstance` (Aurora cluster members included: Enhanced
-//! Monitoring is collected per instance) and the CDK L2 constructs `rds.DatabaseInstance`,
+//! Monitoring is collected per instance), the CDK L2 constructs `rds.DatabaseInstance`,
 //! `DatabaseInstanceFromSnapshot`, `DatabaseInstanceReadReplica`, `DatabaseCluster` and
-//! `DatabaseClusterFromSnapshot`.
+//! `DatabaseClusterFromSnapshot`, and CDKTF `DbInstance`.
 //!
 //! ## Why
 //! Without Enhanced Monitoring an RDS instance publishes only hypervisor-level CloudWatch
@@ -48,6 +48,19 @@
 //! new rds.DatabaseInstance(this, 'Db', { engine, vpc, monitoringInterval: Duration.seconds(60) });
 //! ```
 //!
+//! CDKTF TypeScript: `monitoringInterval: 60` and `monitoringRoleArn: <role>.arn`, with an
+//! `IamRole` of the file that trusts the service (declared before the instance), or a new one
+//! declared before the first instance (namespace or named import, in the file's style):
+//! ```ts
+//! const rdsMonitoringRole = new IamRole(this, "rds-monitoring-role", {
+//!   assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow",
+//!     Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+//!   managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"],
+//! });
+//! new DbInstance(this, "db", { engine: "postgres", /* … */ monitoringInterval: 60, monitoringRoleArn: rdsMonitoringRole.arn });
+//! ```
+//! (the policy ARN names the commercial `aws` partition: CDKTF has no `${AWS::Partition}`).
+//!
 //! Left alone:
 //! - an instance with `MonitoringRoleArn` (CDK `monitoringRole`) but no interval: someone
 //!   wired monitoring by hand; an interval that is not a literal (a parameter, an
@@ -57,8 +70,9 @@
 //! - RDS Custom engines (`custom-*`: Enhanced Monitoring does not apply), an Aurora member
 //!   whose cluster in the same template sets `MonitoringInterval` (cluster-level
 //!   monitoring), instances inside `Fn::ForEach` loops, CDK props with a `...spread`;
-//! - `CfnDBInstance` (CDK L1) and CDKTF `DbInstance`: they need a role companion, not
-//!   built yet.
+//! - `CfnDBInstance` (CDK L1): it needs a role companion, not built yet;
+//! - CDKTF instances in another block than the first one fixed (the new role's `const`
+//!   cannot be named there): reported without a fix.
 //!
 //! Facts: valid intervals 0, 1, 5, 10, 15, 30, 60 seconds, and `MonitoringRoleArn` is
 //! required when the interval is not 0 (RDS API `CreateDBInstance`/`ModifyDBInstance`);
@@ -66,8 +80,8 @@
 //! reference); the role trusts `monitoring.rds.amazonaws.com` with the managed policy
 //! `AmazonRDSEnhancedMonitoringRole` (RDS User Guide, "Setting up and enabling Enhanced
 //! Monitoring"). checkov CKV_AWS_118 passes for `MonitoringInterval` in 1, 5, 10, 15, 30, 60
-//! (int or string) on `AWS::RDS::DBInstance` and, for CDK, a `monitoringInterval` on
-//! `DatabaseInstance`.
+//! (int or string) on `AWS::RDS::DBInstance`, `monitoring_interval` in 1–60 on Terraform
+//! `aws_db_instance`, and, for CDK, a `monitoringInterval` on `DatabaseInstance`.
 //!
 //! ## Applicability
 //! review: Enhanced Monitoring is billed: the OS metrics go to the CloudWatch Logs log
@@ -92,7 +106,7 @@ pub static TRANSFORM: RdsEnhancedMonitoring = RdsEnhancedMonitoring;
 static META: Meta = Meta {
     id: "rds-enhanced-monitoring",
     title: "Turn on RDS Enhanced Monitoring (60 s) with a monitoring role",
-    flavors: &[Flavor::CdkTs, Flavor::CfnJson, Flavor::CfnYaml],
+    flavors: &[Flavor::CdkTs, Flavor::CdktfTs, Flavor::CfnJson, Flavor::CfnYaml],
     applicability: Applicability::Review,
     equivalents: &[
         "CKV_AWS_118",
@@ -129,7 +143,7 @@ impl Transform for RdsEnhancedMonitoring {
         match doc.flavor {
             Flavor::CfnJson | Flavor::CfnYaml => check_cfn(doc),
             Flavor::CdkTs => CDK_TYPES.iter().flat_map(|t| doc.of_type(t)).filter_map(|r| check_cdk(doc, r)).collect(),
-            Flavor::CdktfTs => vec![],
+            Flavor::CdktfTs => check_cdktf(doc),
         }
     }
 }
@@ -336,6 +350,114 @@ fn check_cdk(doc: &Document, r: &Resource) -> Option<Finding> {
         }
         Interval::Off(_) => None,
     }
+}
+
+// ---------------------------------------------------------------- CDKTF
+
+const TF_INSTANCE: &str = "@cdktf/provider-aws/lib/db-instance.DbInstance";
+const TF_ROLE: &str = "@cdktf/provider-aws/lib/iam-role.IamRole";
+/// CDKTF has no `${AWS::Partition}`: the commercial partition, as the provider's examples write it.
+const TF_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+
+fn check_cdktf(doc: &Document) -> Vec<Finding> {
+    let Some(ts) = doc.ts.as_ref() else { return vec![] };
+    let candidates: Vec<&Resource> = doc
+        .of_type(TF_INSTANCE)
+        .filter(|r| {
+            let Some(props) = r.props else { return false };
+            let engine = props.get("engine").and_then(|v| v.as_str());
+            !props.has("monitoringRoleArn") && !engine.is_some_and(|e| e.to_ascii_lowercase().starts_with("custom-")) && !matches!(interval(&props, "monitoringInterval"), Interval::Left)
+        })
+        .collect();
+    let Some(first) = candidates.first() else { return vec![] };
+    // A role of the file that trusts the service and is declared before the instances.
+    let existing = doc.of_type(TF_ROLE).find_map(|r| {
+        let trusts = r.props.and_then(|p| p.get("assumeRolePolicy")).is_some_and(|v| v.text().contains(TRUSTED));
+        let binding = r.binding.as_deref()?;
+        let stmt = r.statement?;
+        let before = stmt.start_byte() < first.statement?.start_byte();
+        (trusts && (binding.starts_with("this.") || (before && stmt.parent() == first.statement?.parent()))).then(|| binding.to_string())
+    });
+    let mut role_edits = Vec::new();
+    let (role, role_note, block) = match existing {
+        Some(b) => (b.clone(), format!("the role `{b}` (it trusts {TRUSTED})"), None),
+        None => {
+            let Ok(p) = crate::transforms::placement_before(ts, first) else {
+                return candidates.iter().map(|r| report_tf(r, "the monitoring role cannot be declared next to it")).collect();
+            };
+            let ctor = doc.text(first.node.child_by_field_name("constructor").unwrap_or(first.node));
+            let class = match ctor.strip_suffix(".dbInstance.DbInstance") {
+                Some(ns) => format!("{ns}.iamRole.IamRole"),
+                None => {
+                    let (c, e) = ts.reference("@cdktf/provider-aws/lib/iam-role", "IamRole", "iamRole");
+                    role_edits.extend(e);
+                    c
+                }
+            };
+            let name = unique("rdsMonitoringRole", |c| doc.has_word(c));
+            let q = |s: &str| crate::value::quote(s, doc.parsed.style.quote);
+            let id = q(&unique("rds-monitoring-role", |c| doc.has_quoted(c)));
+            let tc = if doc.parsed.style.trailing_comma { "," } else { "" };
+            let code = ts.statement_text(&format!(
+                "const {name} = new {class}({scope}, {id}, {{\n  assumeRolePolicy: JSON.stringify({{\n    Version: {v},\n    Statement: [{{ Effect: {allow}, Principal: {{ Service: {svc} }}, Action: {act} }}]{tc}\n  }}),\n  managedPolicyArns: [{pol}]{tc}\n}})",
+                scope = p.scope,
+                v = q("2012-10-17"),
+                allow = q("Allow"),
+                svc = q(TRUSTED),
+                act = q("sts:AssumeRole"),
+                pol = q(TF_POLICY),
+            ));
+            // Every fix carries the role: they conflict on it, one applies per pass.
+            role_edits.insert(0, ts.insert_before(p.stmt, &code));
+            let note = format!("the new `IamRole` `{name}` (trusts {TRUSTED}, managed policy AmazonRDSEnhancedMonitoringRole)");
+            (name, note, first.statement.and_then(|s| s.parent()))
+        }
+    };
+    let mut out = Vec::new();
+    for r in candidates {
+        let Some(props) = r.props else { continue };
+        let what = name(r);
+        // A new `const` can only be named by instances after it in the same block.
+        let reachable = block.is_none_or(|b| r.statement.is_some_and(|s| s.parent() == Some(b)));
+        if !reachable {
+            out.push(report_tf(r, "it is declared in another block than the first database, where the new role cannot be named; run the fix again after moving it or set `monitoringRoleArn` by hand"));
+            continue;
+        }
+        let arn = Value::code(format!("{role}.arn"));
+        let mut edits = Vec::new();
+        let v = match interval(&props, "monitoringInterval") {
+            Interval::Missing => {
+                edits.extend(props.insert("monitoringInterval", &Value::Int(INTERVAL), Position::End));
+                None
+            }
+            Interval::Off(v) => {
+                edits.push(v.replace(&Value::Int(INTERVAL)));
+                Some(v)
+            }
+            Interval::Left => continue,
+        };
+        edits.extend(props.insert("monitoringRoleArn", &arn, Position::End));
+        edits.extend(role_edits.iter().cloned());
+        match v {
+            Some(v) => {
+                let head = format!("{what} has Enhanced Monitoring turned off (`monitoringInterval: 0` written explicitly)");
+                let done = format!("set it to {INTERVAL} seconds with `monitoringRoleArn` from {role_note}; confirm 0 was not chosen on purpose {BILLED}");
+                out.push(explicit_value(doc, &META, &v, &head, &done, edits));
+            }
+            None => {
+                let message = format!(
+                    "{what} has no Enhanced Monitoring (no OS-level metrics); set `monitoringInterval: {INTERVAL}` and `monitoringRoleArn` from {role_note}; updates with no interruption {BILLED}"
+                );
+                out.push(META.finding(r.node.start_byte(), message, Some(edits)));
+            }
+        }
+    }
+    out
+}
+
+fn report_tf(r: &Resource, why: &str) -> Finding {
+    let message = format!("{} has no Enhanced Monitoring (no OS-level metrics); not fixed: {why}", name(r));
+    META.finding(r.node.start_byte(), message, None)
 }
 
 #[cfg(test)]
