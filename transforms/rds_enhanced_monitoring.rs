@@ -70,7 +70,8 @@
 //! - RDS Custom engines (`custom-*`: Enhanced Monitoring does not apply), an Aurora member
 //!   whose cluster in the same template sets `MonitoringInterval` (cluster-level
 //!   monitoring), instances inside `Fn::ForEach` loops, CDK props with a `...spread`;
-//! - `CfnDBInstance` (CDK L1): it needs a role companion, not built yet;
+//! - `CfnDBInstance` (CDK L1): reported without a fix (it needs a role companion, not
+//!   built yet);
 //! - CDKTF instances in another block than the first one fixed (the new role's `const`
 //!   cannot be named there): reported without a fix.
 //!
@@ -142,7 +143,10 @@ impl Transform for RdsEnhancedMonitoring {
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         match doc.flavor {
             Flavor::CfnJson | Flavor::CfnYaml => check_cfn(doc),
-            Flavor::CdkTs => CDK_TYPES.iter().flat_map(|t| doc.of_type(t)).filter_map(|r| check_cdk(doc, r)).collect(),
+            Flavor::CdkTs => {
+                let l2 = CDK_TYPES.iter().flat_map(|t| doc.of_type(t)).filter_map(|r| check_cdk(doc, r));
+                l2.chain(doc.of_type(CDK_L1).filter_map(check_cdk_l1)).collect()
+            }
             Flavor::CdktfTs => check_cdktf(doc),
         }
     }
@@ -458,6 +462,26 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
 fn report_tf(r: &Resource, why: &str) -> Finding {
     let message = format!("{} has no Enhanced Monitoring (no OS-level metrics); not fixed: {why}", name(r));
     META.finding(r.node.start_byte(), message, None)
+}
+
+const CDK_L1: &str = "aws-cdk-lib/aws-rds.CfnDBInstance";
+
+/// `CfnDBInstance` without monitoring: reported, not fixed (the role it needs is a companion
+/// construct this transform does not write yet).
+fn check_cdk_l1(r: &Resource) -> Option<Finding> {
+    let props = r.props?;
+    if props.has("monitoringRoleArn") || matches!(interval(&props, "monitoringInterval"), Interval::Left) {
+        return None;
+    }
+    let engine = props.get("engine").and_then(|v| v.as_str());
+    if engine.is_some_and(|e| e.to_ascii_lowercase().starts_with("custom-")) {
+        return None;
+    }
+    let message = format!(
+        "{} has no Enhanced Monitoring (no OS-level metrics); not fixed: set `monitoringInterval: {INTERVAL}` and `monitoringRoleArn` to an `iam.Role` assumed by {TRUSTED} with the managed policy `service-role/AmazonRDSEnhancedMonitoringRole` {BILLED}",
+        name(r)
+    );
+    Some(META.finding(r.node.start_byte(), message, None))
 }
 
 #[cfg(test)]
