@@ -62,6 +62,7 @@ registry! {
     least_privilege_grants = "least_privilege_grants",
     log_group_retention,
     rds_engine_version,
+    rds_enhanced_monitoring,
     rds_hardening,
     removal_policy,
     s3_access_logging,
