@@ -32,6 +32,7 @@ registry! {
     athena_enforce_workgroup_configuration,
     athena_result_configuration,
     cdk_deprecated_api = "cdk_deprecated_api",
+    cdktf_provider_upgrade,
     cdktf_separate_routes,
     cfn_availability_zone,
     cfn_enum_value,
