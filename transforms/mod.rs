@@ -40,6 +40,7 @@ registry! {
     cfn_needless_sub,
     cfn_property_name,
     cfn_redundant_depends_on,
+    cfn_security_group_cycle,
     cfn_unused_condition,
     cfn_unused_parameter,
     cloudtrail_hardening,
