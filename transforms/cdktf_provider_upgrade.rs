@@ -10,7 +10,10 @@
 //!   (`lib/db-security-group`, `lib/data-aws-subnet-ids`): reported with the last provider
 //!   version that had it and, where the module name says so (`x-v2` → `x`), its replacement;
 //! - a config attribute an older major's resource took and the pinned one does not
-//!   (`stageName` of `ApiGatewayDeployment`): reported with that version;
+//!   (`stageName` of `ApiGatewayDeployment`): reported with that version, or renamed where
+//!   the provider only renamed it (`replicationGroupDescription` → `description` of
+//!   `ElasticacheReplicationGroup`, `name` → `dbName` of `DbInstance`, `vpc: true` →
+//!   `domain: "vpc"` of `Eip`; fixed unless the new name is set too);
 //! - the inline `S3Bucket` blocks the Terraform AWS provider deprecated in 4.0 when it split
 //!   the bucket into separate resources (`versioning`, `serverSideEncryptionConfiguration`,
 //!   `logging`, `lifecycleRule`, `acl`…): reported with the resource that replaces each.
@@ -382,6 +385,10 @@ fn attributes(doc: &Document, out: &mut Vec<Finding>) {
             let at = entry.key_node.start_byte();
             let line = doc.line_of(at);
             if let Some(last) = removed.and_then(|m| m.get(key)) {
+                if let Some(f) = renamed_attribute(doc, &props, &entry, module, class, key, last) {
+                    out.push(f);
+                    continue;
+                }
                 out.push(META.finding(
                     at,
                     format!(
@@ -405,6 +412,55 @@ fn attributes(doc: &Document, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Config attributes the Terraform AWS provider renamed without changing what they hold
+/// (its 4.0, 5.0 and 6.0 upgrade guides): module, class, old name, new name, and the value
+/// the old one must have when the new one takes a different value (`vpc: true` →
+/// `domain: "vpc"`).
+const RENAMED: &[(&str, &str, &str, &str, Option<(&str, &str)>)] = &[
+    ("db-instance", "DbInstance", "name", "dbName", None),
+    ("elasticache-replication-group", "ElasticacheReplicationGroup", "replicationGroupDescription", "description", None),
+    ("eip", "Eip", "vpc", "domain", Some(("true", "vpc"))),
+];
+
+/// The rename of a removed attribute to its successor, when [`RENAMED`] has one.
+fn renamed_attribute(
+    doc: &Document,
+    props: &crate::lang::mapping::MapNode,
+    entry: &crate::lang::mapping::Entry,
+    module: &str,
+    class: &str,
+    key: &str,
+    last: &str,
+) -> Option<Finding> {
+    let &(_, _, _, new, value) = RENAMED.iter().find(|(m, c, k, _, _)| *m == module && *c == class && *k == key)?;
+    let at = entry.key_node.start_byte();
+    let line = doc.line_of(at);
+    let head = format!(
+        "`{key}` of `{class}` (line {line}) was a config attribute up to @cdktf/provider-aws {} and is gone in the pinned {}: the provider renamed it `{new}`",
+        release(last),
+        pinned()
+    );
+    let report = |why: String| META.finding(at, format!("{head}; not fixed: {why}"), None);
+    if props.has(new) {
+        return Some(report(format!("`{new}` is set too: keep one")));
+    }
+    if entry.node.kind() != "pair" {
+        return Some(report("it is written as a shorthand or spread: rename it by hand".into()));
+    }
+    let edit = match value {
+        None => Edit::replace(entry.key_node.byte_range(), new),
+        Some((old_value, new_value)) => {
+            let v = entry.value?;
+            if v.text().trim() != old_value {
+                return Some(report(format!("its value is not `{old_value}`: set `{new}` by hand")));
+            }
+            let q = doc.parsed.style.quote;
+            Edit::replace(entry.key_node.start_byte()..v.node.end_byte(), format!("{new}: {q}{new_value}{q}"))
+        }
+    };
+    Some(META.finding(at, format!("{head}; renamed, the setting is the same (Terraform migrates the state, the plan does not change)"), Some(vec![edit])))
 }
 
 #[cfg(test)]
@@ -479,6 +535,18 @@ mod tests {
     fn same_name_from_the_bucket_module_is_left_alone() {
         let src = "import { S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket';\nconst v: S3BucketVersioning = { enabled: true };\n";
         assert!(findings(src).is_empty());
+    }
+
+    /// A removed attribute with a plain successor is renamed; with a value it cannot map, reported.
+    #[test]
+    fn renamed_attributes() {
+        let f = findings("import { Eip } from '@cdktf/provider-aws/lib/eip';\nnew Eip(this, 'ip', { vpc: true });\nnew Eip(this, 'ip2', { vpc: false });\n");
+        let [a, b] = f.as_slice() else { panic!("{f:?}") };
+        assert_eq!(a.fix.as_ref().unwrap().edits[0].text, "domain: 'vpc'");
+        assert!(b.fix.is_none() && b.message.contains("not `true`"), "{}", b.message);
+        let f = findings("import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';\nnew DbInstance(this, 'db', { name: 'app', dbName: 'app' });\n");
+        let [a] = f.as_slice() else { panic!("{f:?}") };
+        assert!(a.fix.is_none() && a.message.contains("set too"), "{}", a.message);
     }
 
     #[test]
