@@ -71,7 +71,7 @@ use crate::lang::ts::TsFile;
 use crate::model::Document;
 use crate::transform::{Meta, Options, Transform};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use tree_sitter::Node;
 
@@ -337,16 +337,13 @@ fn qualified_uses(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
         }
         found.entry((module.to_string(), name.to_string())).or_default().push(prop);
     }
-    let mut seen = HashSet::new();
     for ((module, name), props) in found {
         let at = props[0].start_byte();
         let line = doc.line_of(at);
         match verdict(&module, &name) {
             None => {}
             Some(Verdict::Gone(why)) => {
-                if seen.insert((module.clone(), name.clone())) {
-                    out.push(META.finding(at, format!("{why} (line {line}); not fixed: pick the replacement by hand"), None));
-                }
+                out.push(META.finding(at, format!("{why} (line {line}); not fixed: pick the replacement by hand"), None));
             }
             Some(Verdict::Alias(class)) => {
                 let edits = props.iter().map(|p| Edit::replace(p.byte_range(), class)).collect::<Vec<_>>();
@@ -418,11 +415,14 @@ fn attributes(doc: &Document, out: &mut Vec<Finding>) {
 /// (its 4.0, 5.0 and 6.0 upgrade guides): module, class, old name, new name, and the value
 /// the old one must have when the new one takes a different value (`vpc: true` →
 /// `domain: "vpc"`).
-const RENAMED: &[(&str, &str, &str, &str, Option<(&str, &str)>)] = &[
+const RENAMED: &[Renamed] = &[
     ("db-instance", "DbInstance", "name", "dbName", None),
     ("elasticache-replication-group", "ElasticacheReplicationGroup", "replicationGroupDescription", "description", None),
     ("eip", "Eip", "vpc", "domain", Some(("true", "vpc"))),
 ];
+
+/// Module, class, old name, new name, and the (old, new) value when the value changes too.
+type Renamed = (&'static str, &'static str, &'static str, &'static str, Option<(&'static str, &'static str)>);
 
 /// The rename of a removed attribute to its successor, when [`RENAMED`] has one.
 fn renamed_attribute(
