@@ -13,7 +13,9 @@
 //!   (`stageName` of `ApiGatewayDeployment`): reported with that version, or renamed where
 //!   the provider only renamed it (`replicationGroupDescription` → `description` of
 //!   `ElasticacheReplicationGroup`, `name` → `dbName` of `DbInstance`, `vpc: true` →
-//!   `domain: "vpc"` of `Eip`; fixed unless the new name is set too);
+//!   `domain: "vpc"` of `Eip`; a `review` fix unless the new name is set too: a synth that
+//!   does not type-check drops the unknown old name silently, so a deployed stack never had
+//!   the setting, and adding `dbName` or `domain` replaces the resource);
 //! - the inline `S3Bucket` blocks the Terraform AWS provider deprecated in 4.0 when it split
 //!   the bucket into separate resources (`versioning`, `serverSideEncryptionConfiguration`,
 //!   `logging`, `lifecycleRule`, `acl`…): reported with the resource that replaces each.
@@ -58,8 +60,8 @@
 //! checked against the pinned provider's module names by a unit test.
 //!
 //! ## Applicability
-//! safe: a renamed class is the same Terraform resource type under the name the module
-//! exports (the code did not compile before; the plan of code that did is unchanged).
+//! safe for the class renames; review for the attribute renames (above). A renamed class is the same Terraform resource type under the name the module
+//! exports; the old name is undefined at run time, so the code could not even synthesize before.
 //!
 //! ## Equivalent checks
 //! None in cfn-lint, checkov or cdk-nag (tsc reports the missing name; the Terraform AWS
@@ -460,7 +462,15 @@ fn renamed_attribute(
             Edit::replace(entry.key_node.start_byte()..v.node.end_byte(), format!("{new}: {q}{new_value}{q}"))
         }
     };
-    Some(META.finding(at, format!("{head}; renamed, the setting is the same (Terraform migrates the state, the plan does not change)"), Some(vec![edit])))
+    // Review: a transpile-only synth (ts-node, `cdktf synth` without type checking) drops the
+    // unknown attribute silently, so a stack deployed from this code never had the setting;
+    // adding it may replace the resource (`db_name` and `domain` force a new resource).
+    Some(Finding {
+        transform: META.id,
+        message: format!("{head}; renamed (review: if this code was deployed, the old name was dropped at synth and the setting never reached Terraform; `terraform plan` shows whether adding it replaces the resource, as a new `dbName` or `domain` does)"),
+        offset: at,
+        fix: Some(crate::edit::Fix::review(vec![edit])),
+    })
 }
 
 #[cfg(test)]

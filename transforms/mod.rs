@@ -41,6 +41,7 @@ registry! {
     cfn_property_name,
     cfn_redundant_depends_on,
     cfn_security_group_cycle,
+    cfn_sub_policy_variable,
     cfn_unused_condition,
     cfn_unused_parameter,
     cloudtrail_hardening,
