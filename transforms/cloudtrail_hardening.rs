@@ -29,6 +29,10 @@
 //!   IsMultiRegionTrail: true        # added
 //!   EnableLogFileValidation: true   # added
 //! ```
+//! A CloudFormation trail without `IsLogging`, which CloudFormation requires (cfn-lint
+//! E3003), gets `IsLogging: true` in the same fix: such a trail never deployed, and a trail
+//! is declared to log.
+//!
 //! Left alone (reported without a fix): an explicit `false` whose comment on the same
 //! line or the line above records why (`isMultiRegionTrail: false, // one trail per
 //! region`), and an `isMultiRegionTrail: false` on a trail whose name is built per region
@@ -154,11 +158,20 @@ fn check_trail(doc: &Document, r: &Resource, keys: [&str; 2], add_missing: bool)
             _ => {}
         }
     }
-    if !missing.is_empty() {
-        let entries: Vec<(&str, Value)> = missing.iter().map(|k| (*k, Value::Bool(true))).collect();
+    // CloudFormation requires `IsLogging` (cfn-lint E3003): a trail without it never deployed,
+    // and a trail is declared to log.
+    let not_logging = keys == CFN_KEYS && !props.has("IsLogging");
+    if !missing.is_empty() || not_logging {
+        let mut entries: Vec<(&str, Value)> = missing.iter().map(|k| (*k, Value::Bool(true))).collect();
+        let mut names: Vec<String> = missing.iter().map(|k| format!("`{k}: true`")).collect();
+        let mut message = if missing.is_empty() { what.clone() } else { format!("{what} leaves {} off (the default)", missing.join(" and ")) };
+        if not_logging {
+            entries.insert(0, ("IsLogging", Value::Bool(true)));
+            names.insert(0, "`IsLogging: true`".into());
+            message.push_str(if missing.is_empty() { " has no `IsLogging`, which CloudFormation requires (the trail cannot deploy without it)" } else { ", and has no `IsLogging`, which CloudFormation requires" });
+        }
         let edits = insert_entries(props, &entries);
-        let names: Vec<String> = missing.iter().map(|k| format!("`{k}: true`")).collect();
-        let message = format!("{what} leaves {} off (the default); added {}", missing.join(" and "), names.join(", "));
+        let message = format!("{message}; added {}", names.join(", "));
         out.insert(0, META.finding(r.node.start_byte(), message, Some(edits)));
     }
     out
