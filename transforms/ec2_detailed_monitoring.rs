@@ -80,4 +80,8 @@ impl Transform for Ec2DetailedMonitoring {
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         check_settings(&META, doc, TABLE)
     }
+
+    fn interest(&self) -> crate::transform::Interest {
+        crate::transforms::table_interest(TABLE)
+    }
 }
