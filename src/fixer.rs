@@ -333,7 +333,18 @@ fn check_pass(
             crate::packages::refuse_unlisted_imports(doc.path, ts, &mut found);
         }
         for f in found {
-            match suppressions.by(to_original(f.offset), t.meta()) {
+            // A suppression keeps the transform away from its place: a finding there, and a
+            // fix anchored elsewhere that would edit there (a rename that reaches into a
+            // suppressed construct), are both kept as that suppression's.
+            let by = suppressions
+                .by(to_original(f.offset), t.meta())
+                .or_else(|| {
+                    f.fix.as_ref()?.edits.iter().find_map(|e| {
+                        let span = to_original(e.range.start)..to_original(e.range.end);
+                        suppressions.by_within(span, t.meta())
+                    })
+                });
+            match by {
                 Some(by) => suppressed.push((f, by)),
                 None => findings.push(f),
             }

@@ -78,8 +78,23 @@ impl Suppressions {
     /// What suppresses a finding of the transform `meta` at `offset` (a byte offset in the
     /// text these suppressions were read from), if anything.
     pub fn by(&self, offset: usize, meta: &Meta) -> Option<String> {
+        self.by_within(offset..offset + 1, meta)
+    }
+
+    /// What suppresses the transform `meta` over all of `span` (byte offsets, half-open;
+    /// an empty span is a point between two bytes), if anything: a suppression whose range
+    /// holds every byte of `span`, or for an empty span the bytes on both sides of it, so an
+    /// insertion at the edge of a suppressed block (a new resource right before or after
+    /// it) is not inside it.
+    pub fn by_within(&self, span: Range<usize>, meta: &Meta) -> Option<String> {
+        let (first, last) = if span.is_empty() {
+            (span.start.checked_sub(1)?, span.start)
+        } else {
+            (span.start, span.end - 1)
+        };
         let rule = self.rules.iter().find(|r| {
-            r.range.contains(&offset)
+            r.range.contains(&first)
+                && r.range.contains(&last)
                 && (r.ids.is_empty()
                     || r.ids.iter().any(|id| {
                         let id = rule_of(id);
