@@ -82,6 +82,43 @@ pub fn declared_packages(file: &Path) -> Option<(PathBuf, HashSet<String>)> {
     None
 }
 
+/// The version range the nearest `package.json` at or above `file` declares for
+/// `package` (under `dependencies`, `devDependencies`, `peerDependencies` or
+/// `optionalDependencies`, first found), with that manifest's path: `("^19.0.0", path)`.
+/// `None` when there is no manifest, it cannot be read, or it does not list `package`.
+pub fn declared_version(file: &Path, package: &str) -> Option<(PathBuf, String)> {
+    let start = std::path::absolute(file).ok()?;
+    for dir in start.ancestors().skip(1) {
+        let candidate = dir.join("package.json");
+        if !candidate.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&candidate).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let version = [
+            "dependencies",
+            "devDependencies",
+            "peerDependencies",
+            "optionalDependencies",
+        ]
+        .iter()
+        .find_map(|key| json.get(key)?.get(package)?.as_str())?;
+        return Some((candidate, version.to_string()));
+    }
+    None
+}
+
+/// The major version a range like `^19.0.0`, `~19.1`, `>=19`, `19.x` or `v19` starts
+/// from; `None` for ranges without a leading number (`*`, `latest`, a git URL).
+pub fn major_of(range: &str) -> Option<u64> {
+    let digits: String = range
+        .trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | 'v' | ' '))
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
 /// Turn every fix that imports a package the project does not list into a finding
 /// without a fix that names the package. Packages the file already imports from count
 /// as listed. The `package.json` is read only when some fix adds an import.

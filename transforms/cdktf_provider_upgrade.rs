@@ -62,6 +62,9 @@
 //! ## Applicability
 //! safe for the class renames; review for the attribute renames (above). A renamed class is the same Terraform resource type under the name the module
 //! exports; the old name is undefined at run time, so the code could not even synthesize before.
+//! That holds for the pinned provider only: when the nearest `package.json` declares
+//! `@cdktf/provider-aws` at another major version, every finding is reported without a fix,
+//! naming both versions (the code's own provider may still export the old names).
 //!
 //! ## Equivalent checks
 //! None in cfn-lint, checkov or cdk-nag (tsc reports the missing name; the Terraform AWS
@@ -173,11 +176,40 @@ impl Transform for CdktfProviderUpgrade {
         named_imports(doc, ts, &mut out);
         qualified_uses(doc, ts, &mut out);
         attributes(doc, &mut out);
+        if !out.is_empty() {
+            other_major(doc, &mut out);
+        }
         out
     }
 }
 
 /// "@cdktf/provider-aws 21.22.1 (Terraform AWS provider 6.25.0)".
+/// When the project's `package.json` declares `@cdktf/provider-aws` at another major
+/// version than the pinned one, these facts (made by comparing the pinned release with
+/// older ones) may not hold for the code's own provider: every fix becomes a finding
+/// without a fix that names both versions.
+fn other_major(doc: &Document, out: &mut [Finding]) {
+    let Some((manifest, range)) = crate::packages::declared_version(doc.path, ROOT) else {
+        return;
+    };
+    let pinned_major = crate::packages::major_of(&data().pinned.version);
+    let Some(major) = crate::packages::major_of(&range) else {
+        return;
+    };
+    if Some(major) == pinned_major {
+        return;
+    }
+    let shown = manifest.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    for f in out.iter_mut() {
+        f.message = format!(
+            "{}; not fixed: the project's {shown} declares `{ROOT}` {range} (major {major}), and these facts are for the pinned {}: upgrade the provider package first, then run again",
+            f.message,
+            pinned()
+        );
+        f.fix = None;
+    }
+}
+
 fn pinned() -> String {
     let d = data();
     format!("@cdktf/provider-aws {} (Terraform AWS provider {})", d.pinned.version, d.pinned.terraform)
@@ -500,6 +532,29 @@ mod tests {
         let parsed = crate::lang::Parsed::new(crate::lang::Syntax::TypeScript, src.into());
         let doc = Document::new(std::path::Path::new("main.ts"), Flavor::CdktfTs, &parsed);
         TRANSFORM.check(&doc, &Options::default())
+    }
+
+    /// A project on another provider major gets findings without fixes that name both
+    /// versions; the pinned major (or no manifest) keeps the fix.
+    #[test]
+    fn another_provider_major_in_package_json_is_reported_not_fixed() {
+        let src = "import { S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';\nnew S3BucketVersioning(this, 'v', { bucket: b.id, versioningConfiguration: { status: 'Enabled' } });\n";
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("main.ts");
+        let check = |manifest: &str| {
+            std::fs::write(dir.path().join("package.json"), manifest).unwrap();
+            let parsed = crate::lang::Parsed::new(crate::lang::Syntax::TypeScript, src.into());
+            let doc = Document::new(&file, Flavor::CdktfTs, &parsed);
+            TRANSFORM.check(&doc, &Options::default())
+        };
+        let f = check(r#"{"dependencies": {"@cdktf/provider-aws": "^19.2.0"}}"#);
+        let [f] = f.as_slice() else { panic!("{f:?}") };
+        assert!(f.fix.is_none(), "{}", f.message);
+        assert!(f.message.contains("^19.2.0 (major 19)") && f.message.contains("21.22.1"), "{}", f.message);
+        let pinned_major = crate::packages::major_of(&data().pinned.version).unwrap();
+        let f = check(&format!(r#"{{"dependencies": {{"@cdktf/provider-aws": "~{pinned_major}.1.0"}}}}"#));
+        let [f] = f.as_slice() else { panic!("{f:?}") };
+        assert!(f.fix.is_some(), "{}", f.message);
     }
 
     /// A module the pinned provider dropped is reported with the last release that had it.
