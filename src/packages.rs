@@ -112,7 +112,7 @@ pub fn declared_version(file: &Path, package: &str) -> Option<(PathBuf, String)>
 /// from; `None` for ranges without a leading number (`*`, `latest`, a git URL).
 pub fn major_of(range: &str) -> Option<u64> {
     let digits: String = range
-        .trim_start_matches(|c: char| matches!(c, '^' | '~' | '>' | '=' | 'v' | ' '))
+        .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
         .chars()
         .take_while(|c| c.is_ascii_digit())
         .collect();
