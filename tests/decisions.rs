@@ -103,7 +103,13 @@ fn with_suppressions(
                 let end = parsed.line_end(r.node.start_byte());
                 let line = &text[parsed.line_start(end)..end];
                 // Not inside a template literal or a string that goes on.
-                if line.contains('`') || line.trim_end().ends_with(['\'', '"', '+']) {
+                // Nor after a comment already trailing the line (`}); // cost`): the
+                // suppression would be part of that comment's text.
+                if line.contains('`')
+                    || line.contains("//")
+                    || line.contains(" #")
+                    || line.trim_end().ends_with(['\'', '"', '+'])
+                {
                     continue;
                 }
                 edits.push(Edit::insert(end, format!(" {comment}")));

@@ -32,8 +32,11 @@
 //!     ManagedPolicyArns:
 //!       - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole
 //! ```
-//! A role of the template that trusts `monitoring.rds.amazonaws.com` (and has no
-//! `Condition`) is reused instead of adding one. The role goes right after the first
+//! A role of the template that trusts `monitoring.rds.amazonaws.com`, carries the managed
+//! policy `AmazonRDSEnhancedMonitoringRole` in `ManagedPolicyArns` (any partition, literal or
+//! `Fn::Sub`) and has no `Condition` is reused instead of adding one; a role that only trusts
+//! the service (made for S3 export, say) is not: RDS rejects it ("does not include the
+//! required permissions for: ENHANCED_MONITORING"). The role goes right after the first
 //! instance fixed; every fix carries it, so the fixer applies one per pass and the next
 //! pass reuses the role the first one added.
 //!
@@ -49,7 +52,8 @@
 //! ```
 //!
 //! CDKTF TypeScript: `monitoringInterval: 60` and `monitoringRoleArn: <role>.arn`, with an
-//! `IamRole` of the file that trusts the service (declared before the instance), or a new one
+//! `IamRole` of the file that trusts the service and lists the managed policy in
+//! `managedPolicyArns` (declared before the instance), or a new one
 //! declared before the first instance (namespace or named import, in the file's style):
 //! ```ts
 //! const rdsMonitoringRole = new IamRole(this, "rds-monitoring-role", {
@@ -66,7 +70,11 @@
 //!   wired monitoring by hand; an interval that is not a literal (a parameter, an
 //!   intrinsic, a variable) or is already 1–60;
 //! - an explicit `MonitoringInterval: 0`: a `review` fix, or, with a comment that records
-//!   why, a finding without a fix that quotes the comment;
+//!   why (also after the `});` of a one-line construct), a finding without a fix that quotes
+//!   the comment;
+//! - an instance without an interval with a comment about Enhanced Monitoring above it,
+//!   first in its body, trailing one of its lines or after its `});` (`# enhanced monitoring
+//!   not needed: dev database`; the shared `resource_comments`): reported without a fix;
 //! - RDS Custom engines (`custom-*`: Enhanced Monitoring does not apply), an Aurora member
 //!   whose cluster in the same template sets `MonitoringInterval` (cluster-level
 //!   monitoring), instances inside `Fn::ForEach` loops, CDK props with a `...spread`;
@@ -98,7 +106,7 @@ use crate::flavor::Flavor;
 use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{blank_line_between_resources, explicit_value, unique};
+use crate::transforms::{blank_line_between_resources, explicit_value, resource_comments, unique};
 use crate::value::Value;
 
 pub struct RdsEnhancedMonitoring;
@@ -122,6 +130,8 @@ static META: Meta = Meta {
 const INTERVAL: i64 = 60;
 const TRUSTED: &str = "monitoring.rds.amazonaws.com";
 const POLICY: &str = "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+/// The managed policy's path and name, the same in every partition.
+const POLICY_NAME: &str = "policy/service-role/AmazonRDSEnhancedMonitoringRole";
 const ROLE_ID: &str = "RDSEnhancedMonitoringRole";
 const CFN_INSTANCE: &str = "AWS::RDS::DBInstance";
 const CFN_CLUSTER: &str = "AWS::RDS::DBCluster";
@@ -196,7 +206,7 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     // insertion, so they conflict and the next pass reuses the role.
     let added_role = if role.is_none() { new_role(doc, candidates[0]) } else { None };
     let (arn_id, role_note) = match (&role, &added_role) {
-        (Some(id), _) => (id.clone(), format!("role `{id}` (it trusts {TRUSTED})")),
+        (Some(id), _) => (id.clone(), format!("role `{id}` (it trusts {TRUSTED} and has the managed policy AmazonRDSEnhancedMonitoringRole)")),
         (None, Some((id, _))) => (id.clone(), format!("the new role `{id}` (trusts {TRUSTED}, managed policy AmazonRDSEnhancedMonitoringRole)")),
         (None, None) => return vec![],
     };
@@ -205,6 +215,10 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     for r in candidates {
         let Some(props) = r.props else { continue };
         let what = name(r);
+        if let (Interval::Missing, Some(f)) = (interval(&props, "MonitoringInterval"), declined(doc, r)) {
+            out.push(f);
+            continue;
+        }
         let mut edits = match interval(&props, "MonitoringInterval") {
             Interval::Missing => props.insert("MonitoringInterval", &Value::Int(INTERVAL), Position::End),
             Interval::Off(v) => {
@@ -263,16 +277,27 @@ fn ref_target(v: &ValueNode) -> Option<String> {
     (name == "Ref").then(|| arg.as_str()).flatten()
 }
 
-/// An unconditional role of the template that trusts the Enhanced Monitoring service.
+/// An unconditional role of the template that trusts the Enhanced Monitoring service and
+/// carries its managed policy (RDS rejects a role without the permissions:
+/// "IAM role ARN value is invalid or does not include the required permissions for:
+/// ENHANCED_MONITORING"). A role that only trusts the service (one made for S3 export, say)
+/// is not reused: the fix adds its own.
 fn monitoring_role(doc: &Document) -> Option<String> {
     doc.of_type("AWS::IAM::Role")
         .filter(|r| r.in_loop.is_none() && !r.body.is_some_and(|b| b.has("Condition")))
         .find(|r| {
-            r.props
-                .and_then(|p| p.get("AssumeRolePolicyDocument"))
-                .is_some_and(|d| d.text().contains(TRUSTED))
+            r.props.is_some_and(|p| {
+                p.get("AssumeRolePolicyDocument").is_some_and(|d| d.text().contains(TRUSTED))
+                    && p.get("ManagedPolicyArns").is_some_and(|m| has_policy(m.text()))
+            })
         })
         .and_then(|r| r.logical_id.as_deref().map(str::to_string))
+}
+
+/// Whether the text of a role's managed policies names `AmazonRDSEnhancedMonitoringRole`
+/// (any partition, literal or `Fn::Sub`, CDKTF string).
+fn has_policy(text: &str) -> bool {
+    text.contains(POLICY_NAME)
 }
 
 /// A new monitoring role right after `after`: its logical id and the edits.
@@ -317,6 +342,9 @@ fn check_cdk(doc: &Document, r: &Resource) -> Option<Finding> {
     let what = name(r);
     let (class, import) = ts.reference("aws-cdk-lib", "Duration", "cdk");
     let value = Value::code(format!("{class}.seconds({INTERVAL})"));
+    if let (Interval::Missing, Some(f)) = (interval(&props, "monitoringInterval"), declined(doc, r)) {
+        return Some(f);
+    }
     match interval(&props, "monitoringInterval") {
         Interval::Missing => {
             let mut edits = props.insert("monitoringInterval", &value, Position::End);
@@ -376,7 +404,10 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
     let Some(first) = candidates.first() else { return vec![] };
     // A role of the file that trusts the service and is declared before the instances.
     let existing = doc.of_type(TF_ROLE).find_map(|r| {
-        let trusts = r.props.and_then(|p| p.get("assumeRolePolicy")).is_some_and(|v| v.text().contains(TRUSTED));
+        let trusts = r.props.is_some_and(|p| {
+            p.get("assumeRolePolicy").is_some_and(|v| v.text().contains(TRUSTED))
+                && p.get("managedPolicyArns").is_some_and(|v| has_policy(v.text()))
+        });
         let binding = r.binding.as_deref()?;
         let stmt = r.statement?;
         let before = stmt.start_byte() < first.statement?.start_byte();
@@ -384,7 +415,7 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
     });
     let mut role_edits = Vec::new();
     let (role, role_note, block) = match existing {
-        Some(b) => (b.clone(), format!("the role `{b}` (it trusts {TRUSTED})"), None),
+        Some(b) => (b.clone(), format!("the role `{b}` (it trusts {TRUSTED} and has the managed policy AmazonRDSEnhancedMonitoringRole)"), None),
         None => {
             let Ok(p) = crate::transforms::placement_before(ts, first) else {
                 return candidates.iter().map(|r| report_tf(r, "the monitoring role cannot be declared next to it")).collect();
@@ -429,6 +460,10 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
         }
         let arn = Value::code(format!("{role}.arn"));
         let mut edits = Vec::new();
+        if let (Interval::Missing, Some(f)) = (interval(&props, "monitoringInterval"), declined(doc, r)) {
+            out.push(f);
+            continue;
+        }
         let v = match interval(&props, "monitoringInterval") {
             Interval::Missing => {
                 edits.extend(props.insert("monitoringInterval", &Value::Int(INTERVAL), Position::End));
@@ -457,6 +492,23 @@ fn check_cdktf(doc: &Document) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A finding without a fix when a comment of the resource (above it, first in its body,
+/// trailing one of its lines: the shared `resource_comments`) talks about Enhanced
+/// Monitoring (`# enhanced monitoring not needed: dev database`): whoever wrote it decided,
+/// and the fix would overrule a recorded (often cost) decision.
+fn declined(doc: &Document, r: &Resource) -> Option<Finding> {
+    let (text, at) = resource_comments(doc, r).into_iter().find(|(text, _)| {
+        let squeezed: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '_')).collect::<String>().to_ascii_lowercase();
+        ["enhancedmonitoring", "monitoringinterval"].iter().any(|w| squeezed.contains(w))
+    })?;
+    let message = format!(
+        "{} has no Enhanced Monitoring (no OS-level metrics); left alone: the comment at line {} records the decision (\"{text}\"); set the monitoring interval and role by hand if the reason no longer holds",
+        name(r),
+        doc.line_of(at)
+    );
+    Some(META.finding(r.node.start_byte(), message, None))
 }
 
 fn report_tf(r: &Resource, why: &str) -> Finding {

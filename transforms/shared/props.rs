@@ -50,7 +50,8 @@ pub(crate) fn switch<'a>(map: &crate::lang::mapping::MapNode<'a>, key: &str) -> 
 }
 
 /// The comment that records a decision about an explicit value: a comment after the
-/// value on its own line (`isMultiRegionTrail: false, // one trail per region`) or a
+/// value on its own line (`isMultiRegionTrail: false, // one trail per region`, also after
+/// the `});` that closes a one-line construct) or a
 /// comment line right above it. An explicit value with such a comment was chosen on
 /// purpose, so a transform reports it without a fix instead of overruling it. A comment
 /// that asks for a change (`TODO`, `FIXME`, `XXX`) records no decision. Returns the
@@ -62,6 +63,12 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
     let comment = |t: &str| {
         let t = t.trim();
         let body = ["//", "/*", "#"].iter().find_map(|m| t.strip_prefix(m))?;
+        // A block comment ends at its `*/` (`}) /* scratch */;`).
+        let body = if t.starts_with("/*") {
+            body.split("*/").next().unwrap_or(body)
+        } else {
+            body
+        };
         let body = body.trim().trim_end_matches("*/").trim();
         let lower = body.to_ascii_lowercase();
         let asks_change = ["todo", "fixme", "xxx"]
@@ -69,8 +76,10 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
             .any(|w| lower.starts_with(w) || lower.contains(&format!(" {w}")));
         (!body.is_empty() && !asks_change).then(|| body.to_string())
     };
+    // The rest of the value's line up to a comment: closing brackets and the end of the
+    // statement count (`new X(this, 'id', { monitoring: false }); // cost`).
     let after = &src[v.end()..parsed.line_end(v.end())];
-    if let Some(text) = comment(after.trim_start_matches([',', ' ', '\t', '}'])) {
+    if let Some(text) = comment(after.trim_start_matches([',', ' ', '\t', '}', ')', ';'])) {
         return Some((text, v.end()));
     }
     // A value on the lines below its key (a YAML block list or mapping, a TS object
@@ -100,7 +109,8 @@ pub(crate) fn recorded_decision(v: &crate::lang::mapping::ValueNode) -> Option<(
 
 /// The comments that belong to a resource as a whole: the block of comment lines directly
 /// above its logical id (CloudFormation) or its statement (TypeScript), and every comment
-/// inside its text (the first line of its body, a comment trailing a property line). With
+/// inside its text (the first line of its body, a comment trailing a property line, a
+/// comment after the `});` that ends a TypeScript statement on its last line). With
 /// [`recorded_decision`] (a comment at one explicit value) this is the one lookup of
 /// decisions written as comments; a transform that fixes an *absent* setting asks it for
 /// a comment about that setting (`# keep logs forever: audit` above `AuditLogs:`) and
@@ -154,6 +164,19 @@ pub(crate) fn resource_comments(
         if let Some(text) = strip(&src[range.clone()]) {
             seen.push(range.start);
             out.push((text, range.start));
+        }
+    }
+    // A comment after the end of the statement on its last line (`new X(this, 'id', {
+    // … }); // cost`): outside the statement's node, on a line of it.
+    if doc.parsed.syntax == crate::lang::Syntax::TypeScript {
+        let end = inner.end;
+        let tail = &src[end..parsed.line_end(end)];
+        let lead = tail.len() - tail.trim_start().len();
+        let t = tail.trim_start();
+        if t.starts_with("//") || t.starts_with("/*") {
+            if let Some(text) = strip(t) {
+                out.push((text, end + lead));
+            }
         }
     }
     if doc.parsed.syntax == crate::lang::Syntax::Yaml {
