@@ -352,3 +352,40 @@ fn a_suppression_trailing_an_explicit_value_covers_it() {
         assert_eq!(o.suppressed.len(), 1, "{id}: {:?}", o.suppressed);
     }
 }
+
+/// lambda-tracing: Lambda rejects active tracing when the execution role lacks the X-Ray
+/// writes, so a role the run cannot give them is reported without a fix (naming the role
+/// and the actions), and so is a function whose comment says tracing is off on purpose.
+#[test]
+fn lambda_tracing_reports_roles_it_cannot_edit_and_recorded_decisions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lambda-tracing");
+    for (file, count, needle) in [
+        (
+            "role-not-editable.yaml",
+            4,
+            "xray:PutTraceSegments and xray:PutTelemetryRecords",
+        ),
+        ("cdktf-role-without-xray.ts", 1, "role `role`"),
+        (
+            "cdk-immutable-import.ts",
+            1,
+            "InvalidParameterValueException",
+        ),
+        (
+            "cdk-role-not-editable.ts",
+            2,
+            "InvalidParameterValueException",
+        ),
+        ("off-comment-placements.yaml", 3, "on purpose"),
+        ("off-comment-placements.ts", 2, "on purpose"),
+    ] {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (_, o) = run(&path, &text, &settings("lambda-tracing")).unwrap();
+        assert_eq!(o.fixes.len(), count, "{file}: {:?}", o.fixes);
+        for f in &o.fixes {
+            assert!(!f.fixable, "{file}: {}", f.message);
+            assert!(f.message.contains(needle), "{file}: {}", f.message);
+        }
+    }
+}

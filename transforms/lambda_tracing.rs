@@ -30,8 +30,10 @@
 //!               Action: [xray:PutTraceSegments, xray:PutTelemetryRecords]
 //!               Resource: '*'
 //! ```
-//! SAM `AWS::Serverless::Function`: `Tracing: Active` (SAM attaches `AWSXrayWriteOnlyAccess`
-//! to the role it generates; a role of the template gets the statement as above). CDK L2
+//! SAM `AWS::Serverless::Function`: `Tracing: Active` (SAM attaches the managed policy
+//! `AWSXRayDaemonWriteAccess` to the role it generates when `Tracing` is set:
+//! serverless-application-model `sam_resources.py` `_construct_role`; a role of the
+//! template gets the statement as above). CDK L2
 //! `lambda.Function` (and `NodejsFunction`, `PythonFunction`, `GoFunction`,
 //! `DockerImageFunction`, `SingletonFunction`): `tracing: lambda.Tracing.ACTIVE`, for which
 //! aws-cdk-lib adds `xray:PutTraceSegments`/`xray:PutTelemetryRecords` to the function's role
@@ -39,16 +41,30 @@
 //! `tracingConfig: { mode: 'Active' }`.
 //!
 //! ## Left alone or reported
+//! Lambda checks the execution role when `Active` tracing is set: CreateFunction and
+//! UpdateFunctionConfiguration fail with `InvalidParameterValueException: The provided
+//! execution role does not have permissions to call PutTraceSegments on XRAY` (the stack
+//! rolls back, `terraform apply` fails). So the fix is offered only where the permission is
+//! certain to be there: CloudFormation/SAM, a role `AWS::IAM::Role` of the template that
+//! already allows the writes (a statement, `AWSXRayDaemonWriteAccess`,
+//! `AWSXrayWriteOnlyAccess`) or whose `Policies` the fix extends, and SAM without `Role`;
+//! CDK without a `role` prop or with a `new iam.Role(...)` of the file (CDK adds the
+//! statement); CDKTF when the `IamRole` of the file already allows the writes (the fix does
+//! not attach a policy). Any other role (an ARN string, a parameter, `Fn::ImportValue`,
+//! `iam.Role.fromRoleArn`, a CDKTF role without the permission, a template role whose
+//! `Policies` is an intrinsic) is reported without a fix naming the role and the two
+//! actions to give it first.
+//! A comment about tracing being off on purpose (`# X-Ray tracing off: called 50M times a
+//! day`, `# no tracing: cost`; it mentions tracing or X-Ray and a negation) above the
+//! resource, first in its body or trailing one of its lines (the shared
+//! `resource_comments`) is a decision: reported without a fix, quoting the comment.
 //! An explicit `TracingConfig`/`Tracing`/`tracing` (also `PassThrough`, a parameter or an
 //! intrinsic), SAM `Globals.Function.Tracing`, CDK L1 `CfnFunction` and props with a
-//! `...spread` are left alone. A role the run cannot edit (an ARN, a parameter, a role of
-//! another stack, a CDK immutable import) gets no statement: the fix says which role needs
-//! the two actions (without them the function runs, but no trace arrives).
+//! `...spread` are left alone.
 //!
 //! ## Applicability
-//! review: X-Ray traces are billed (beyond the free tier), Lambda does not check the role
-//! when tracing is turned on (a missing permission only loses traces), and functions fed
-//! by MSK, self-managed Kafka, Amazon MQ or DocumentDB event-source mappings are not traced
+//! review: X-Ray traces are billed (beyond the free tier), and functions fed by MSK,
+//! self-managed Kafka, Amazon MQ or DocumentDB event-source mappings are not traced
 //! (Lambda developer guide). The role statement is added only where the role is declared.
 //!
 //! ## Equivalent checks
@@ -112,7 +128,10 @@ impl Transform for LambdaTracing {
                 k if CDK_L2.contains(&k) => cdk(doc, r, &f.name, &f.role),
                 _ => None,
             };
-            out.extend(finding);
+            out.extend(finding.map(|found| match off_comment(doc, r) {
+                Some(why) => META.finding(found.offset, format!("{}; not fixed: {why}", head(&f.name)), None),
+                None => found,
+            }));
         }
         out.sort_by_key(|f| f.offset);
         out
@@ -121,6 +140,44 @@ impl Transform for LambdaTracing {
 
 fn head(name: &str) -> String {
     format!("Lambda function `{name}` is not traced with X-Ray")
+}
+
+/// `Some(why)` when a comment of the resource ([`crate::transforms::resource_comments`]:
+/// above its logical id or statement, the first line of its body, trailing a line of it)
+/// says tracing is off on purpose: it mentions tracing or X-Ray together with a negation
+/// (`# X-Ray tracing off: cost`, `// no tracing here`, `# tracing disabled on purpose`).
+fn off_comment(doc: &Document, r: &Resource) -> Option<String> {
+    crate::transforms::resource_comments(doc, r).into_iter().find_map(|(text, at)| {
+        off_on_purpose(&text).then(|| {
+            format!(
+                "the comment at line {} says \"{text}\"; tracing may have been left off on purpose",
+                doc.line_of(at)
+            )
+        })
+    })
+}
+
+/// A comment text that names tracing/X-Ray and negates it.
+fn off_on_purpose(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    let topic = lower.contains("x-ray") || words.iter().any(|w| w.starts_with("trac") || *w == "xray");
+    let negated = words.iter().any(|w| {
+        matches!(*w, "no" | "not" | "off" | "without" | "never" | "disable" | "disabled" | "skip" | "skipped" | "untraced" | "dont")
+            || w.ends_with("n't")
+    });
+    topic && negated
+}
+
+/// The finding without a fix for a function whose role the run cannot give the X-Ray
+/// actions (Lambda rejects active tracing then).
+fn unfixed(r: &Resource, name: &str, role: &str, setting: &str) -> Finding {
+    let message = format!(
+        "{}; not fixed: Lambda rejects active tracing (InvalidParameterValueException: the execution role does not have permissions to call PutTraceSegments on XRAY) unless the role already allows {}; give {role} these actions (e.g. the managed policy AWSXRayDaemonWriteAccess) first, then set `{setting}`",
+        head(name),
+        ACTIONS.join(" and ")
+    );
+    META.finding(r.node.start_byte(), message, None)
 }
 
 /// The statement CloudFormation roles get, as an entry of `Policies`.
@@ -144,7 +201,7 @@ fn role_policy(name: String) -> Value {
     ])
 }
 
-/// A role of the template already allows the X-Ray writes (a statement or the managed policy).
+/// A role of the file already allows the X-Ray writes (a statement or the managed policy).
 fn role_allows_xray(doc: &Document, role: &Resource) -> bool {
     let text = doc.text(role.body.map_or(role.node, |b| b.node)).to_ascii_lowercase();
     text.contains("xray:puttracesegments") || text.contains("xray:*") || text.contains("awsxraydaemonwriteaccess") || text.contains("awsxraywriteonlyaccess")
@@ -165,33 +222,31 @@ fn grant_cfn(role: &Resource) -> Option<Vec<Edit>> {
 }
 
 fn cfn(doc: &Document, r: &Resource, name: &str, role: &Role, sam: bool) -> Option<Finding> {
-    let (key, value) = if sam {
-        ("Tracing", Value::str("Active"))
+    let (key, value, setting) = if sam {
+        ("Tracing", Value::str("Active"), "Tracing: Active")
     } else {
-        ("TracingConfig", Value::map([("Mode", Value::str("Active"))]))
+        ("TracingConfig", Value::map([("Mode", Value::str("Active"))]), "TracingConfig: Mode: Active")
     };
     if r.props.is_some_and(|p| p.has(key)) {
         return None;
     }
+    let (grant, role_note) = match role {
+        Role::Generated(_) => (Vec::new(), "SAM attaches AWSXRayDaemonWriteAccess to the role it generates".to_string()),
+        Role::InFile(id) => match doc.of_types(&["AWS::IAM::Role"]).into_iter().find(|x| x.logical_id.as_deref() == Some(id.as_str())) {
+            Some(x) if role_allows_xray(doc, x) => (Vec::new(), format!("role `{id}` already allows the X-Ray writes")),
+            Some(x) => match grant_cfn(x) {
+                Some(e) => (e, format!("allowed {} in role `{id}`, which the function's update waits for", ACTIONS.join(" and "))),
+                None => return Some(unfixed(r, name, &format!("role `{id}` (its `Policies` is not written out)"), setting)),
+            },
+            None => return Some(unfixed(r, name, &format!("the role `{id}`"), setting)),
+        },
+        Role::Outside(text) | Role::Imported(text) => return Some(unfixed(r, name, &format!("the role `{text}`, not declared in this template,"), setting)),
+    };
     let mut edits = match r.props {
         Some(p) => insert_entries(p, &[(key, value)]),
         None => add_props(doc, r, key, value)?,
     };
-    let role_note = match role {
-        Role::Generated(_) => "SAM grants the X-Ray write actions to the role it generates".to_string(),
-        Role::InFile(id) => match doc.of_types(&["AWS::IAM::Role"]).into_iter().find(|x| x.logical_id.as_deref() == Some(id.as_str())) {
-            Some(x) if role_allows_xray(doc, x) => format!("role `{id}` already allows the X-Ray writes"),
-            Some(x) => match grant_cfn(x) {
-                Some(e) => {
-                    edits.extend(e);
-                    format!("allowed {} in role `{id}`", ACTIONS.join(" and "))
-                }
-                None => format!("role `{id}` needs {} (its `Policies` is not written out), or no trace arrives", ACTIONS.join(" and ")),
-            },
-            None => format!("role `{id}` needs {}, or no trace arrives", ACTIONS.join(" and ")),
-        },
-        Role::Outside(text) | Role::Imported(text) => format!("the role `{text}` is not declared here: give it {} (AWSXRayDaemonWriteAccess), or no trace arrives", ACTIONS.join(" and ")),
-    };
+    edits.extend(grant);
     let message = format!("{}; turned on active tracing ({COST}; {role_note})", head(name));
     Some(finding_with(&META, Applicability::Review, r.node.start_byte(), message, edits))
 }
@@ -202,16 +257,17 @@ fn cdk(doc: &Document, r: &Resource, name: &str, role: &Role) -> Option<Finding>
         return None;
     }
     let (tracing, import) = ts.reference("aws-cdk-lib/aws-lambda", "Tracing", "lambda");
+    if let Role::Imported(t) | Role::Outside(t) = role {
+        let who = format!("the role `{t}` (CDK adds statements only to a role created in this app or a mutable import of its account)");
+        return Some(unfixed(r, name, &who, &format!("tracing: {tracing}.ACTIVE")));
+    }
     let value = Value::code(format!("{tracing}.ACTIVE"));
     let mut edits = match r.props {
         Some(p) => p.insert("tracing", &value, Position::End),
         None => add_props(doc, r, "tracing", value)?,
     };
     edits.extend(import);
-    let role_note = match role {
-        Role::Generated(_) | Role::InFile(_) => "CDK adds xray:PutTraceSegments and xray:PutTelemetryRecords to the function's role".to_string(),
-        Role::Imported(t) | Role::Outside(t) => format!("CDK adds the X-Ray actions to the role `{t}` only when it is a mutable role of this account: check it, or no trace arrives"),
-    };
+    let role_note = "CDK adds xray:PutTraceSegments and xray:PutTelemetryRecords to the function's role";
     let message = format!("{}; set `tracing: {tracing}.ACTIVE` ({COST}; {role_note})", head(name));
     Some(finding_with(&META, Applicability::Review, r.node.start_byte(), message, edits))
 }
@@ -220,16 +276,41 @@ fn cdktf(doc: &Document, r: &Resource, name: &str, role: &Role) -> Option<Findin
     if r.props.is_some_and(|p| p.has("tracingConfig")) {
         return None;
     }
+    let setting = "tracingConfig: { mode: 'Active' }";
+    let role_note = match role {
+        Role::InFile(b) => match doc.resources.iter().find(|x| x.binding.as_deref() == Some(b.as_str()) && x.type_name.ends_with(".IamRole")) {
+            Some(x) if role_allows_xray(doc, x) => format!("role `{b}` already allows the X-Ray writes"),
+            _ => return Some(unfixed(r, name, &format!("role `{b}`"), setting)),
+        },
+        Role::Generated(_) => return None,
+        Role::Imported(t) | Role::Outside(t) => return Some(unfixed(r, name, &format!("the role `{t}`"), setting)),
+    };
     let value = Value::map([("mode", Value::str("Active"))]);
     let edits = match r.props {
         Some(p) => p.insert("tracingConfig", &value, Position::End),
         None => add_props(doc, r, "tracingConfig", value)?,
     };
-    let who = match role {
-        Role::InFile(b) => format!("role `{b}`"),
-        Role::Generated(_) => "the function's role".to_string(),
-        Role::Imported(t) | Role::Outside(t) => format!("the role `{t}`"),
-    };
-    let message = format!("{}; set `tracingConfig: {{ mode: 'Active' }}` ({COST}; {who} needs {} (AWSXRayDaemonWriteAccess), or no trace arrives)", head(name), ACTIONS.join(" and "));
+    let message = format!("{}; set `{setting}` ({COST}; {role_note})", head(name));
     Some(finding_with(&META, Applicability::Review, r.node.start_byte(), message, edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::off_on_purpose;
+
+    #[test]
+    fn comments_that_turn_tracing_off() {
+        for on in [
+            "X-Ray tracing off: called 50M times a day",
+            "tracing disabled on purpose (cost)",
+            "no xray: latency budget",
+            "We don't trace this one",
+            "tracing: not wanted",
+        ] {
+            assert!(off_on_purpose(on), "{on}");
+        }
+        for off in ["No VPC: public APIs only", "traces help here", "trace ids go to the logs", "not public"] {
+            assert!(!off_on_purpose(off), "{off}");
+        }
+    }
 }
