@@ -77,12 +77,17 @@
 //! without `environment`, constructs a Mixin configures; props with a spread, constructs in a
 //! loop, a callback or a class field are reported without a fix.
 //!
-//! Which key: the one this transform added before (recognised by its `Description`), or a
-//! key other log groups (for a log group) or functions (for a function) of the template
-//! already name in `KmsKeyId`/`KmsKeyArn` (it serves that use already, so its policy
-//! admits it); otherwise a new one at the end of `Resources`. A key of the template used
-//! for anything else (a table, a bucket) is not taken over: its policy and its
-//! administrators are another matter.
+//! Which key: the one this transform added before (recognised by its `Description`); for a
+//! function also a key other functions of the template already name in `KmsKeyArn` when no
+//! statement of its key policy has a `Condition` (Lambda uses the key through a grant made
+//! with the deployer's permissions, which an unconditioned policy gives for every function
+//! alike); otherwise a new one at the end of `Resources`. A log group never reuses another
+//! key: CloudWatch Logs uses it with the encryption context `aws:logs:arn`, and a policy
+//! written for other log groups often admits only them (`ArnEquals …:log-group:/audit`), so
+//! associating it fails. A key under a `Condition` other than the resource's own, or named
+//! only inside `Fn::If`, is never reused (an unconditional reference to it breaks the
+//! template when the condition is false). A key of the template used for anything else (a
+//! table, a bucket) is not taken over: its policy and its administrators are another matter.
 //!
 //! ## Applicability
 //! review: a customer managed key costs money ($1 a month plus requests, AWS KMS pricing);
@@ -94,7 +99,9 @@
 //!
 //! Left alone: a log group or function that names any key (a parameter, an import, an
 //! intrinsic), functions without environment variables, SAM functions when
-//! `Globals.Function.KmsKeyArn` is set, resources whose definition (or the comment lines right
+//! `Globals.Function.KmsKeyArn` is set, log groups a Cognito user pool delivers its logs to
+//! (`AWS::Cognito::LogDeliveryConfiguration` / CDK `CfnLogDeliveryConfiguration` naming them:
+//! Cognito requires an unencrypted log group; reported without a fix), resources whose definition (or the comment lines right
 //! above it) carries a comment deciding against a key (`# no KMS: nothing sensitive`: a
 //! negation and `kms`/`encrypt`/`cmk`; reported without a fix), resources
 //! inside `Fn::ForEach`, templates with an unmodelled macro (reported without a fix).
@@ -152,11 +159,16 @@ impl Transform for CustomerManagedKey {
             return check_cdk(doc);
         }
         let mut out = Vec::new();
+        let unencrypted_targets = cfn_unencrypted_destinations(doc);
         for r in doc.of_type("AWS::Logs::LogGroup") {
             if r.props.is_some_and(|p| p.has("KmsKeyId")) || r.in_loop.is_some() {
                 continue;
             }
             let head = format!("CloudWatch log group `{}` is encrypted only with the service's own key", name(r));
+            if let Some((consumer, at)) = r.logical_id.as_deref().and_then(|id| unencrypted_targets.iter().find(|(_, _, g)| g == id)).map(|(c, at, _)| (c, at)) {
+                out.push(META.finding(r.node.start_byte(), format!("{head}; not fixed: {consumer} (line {}) delivers its logs here, and {NO_KMS_DESTINATION}", doc.line_of(*at)), None));
+                continue;
+            }
             out.extend(fix(doc, r, KeyUse::Logs, "KmsKeyId", &head, "CloudWatch Logs encrypts the events ingested from then on (associating takes up to five minutes; no replacement)"));
         }
         let globals_key = doc
@@ -181,6 +193,29 @@ impl Transform for CustomerManagedKey {
     }
 }
 
+/// Why a log delivery destination stays unencrypted: the CloudFormation reference of
+/// `AWS::Cognito::LogDeliveryConfiguration` `CloudWatchLogsConfiguration.LogGroupArn` (and the
+/// Cognito API's `CloudWatchLogsConfigurationType`): "The log group must not be encrypted with
+/// AWS Key Management Service".
+const NO_KMS_DESTINATION: &str = "Cognito requires that log group not be encrypted with AWS KMS (`CloudWatchLogsConfiguration.LogGroupArn` of `AWS::Cognito::LogDeliveryConfiguration`): a key would stop the user pool's log delivery";
+
+/// The log groups of the template that a service which refuses KMS-encrypted destinations
+/// writes to: (what delivers, its offset, the log group's logical id). Today Cognito user
+/// pool log delivery (`AWS::Cognito::LogDeliveryConfiguration`, any reference inside its
+/// `LogConfigurations`).
+fn cfn_unencrypted_destinations(doc: &Document) -> Vec<(String, usize, String)> {
+    let mut out = Vec::new();
+    for d in doc.of_type("AWS::Cognito::LogDeliveryConfiguration") {
+        let Some(v) = d.props.and_then(|p| p.get("LogConfigurations")) else { continue };
+        let mut names = std::collections::HashSet::new();
+        crate::transforms::cfn_references(v, &mut names);
+        for g in names {
+            out.push((format!("Cognito log delivery `{}`", name(d)), d.node.start_byte(), g));
+        }
+    }
+    out
+}
+
 fn name<'a>(r: &'a Resource) -> &'a str {
     r.logical_id.as_deref().unwrap_or("?")
 }
@@ -191,7 +226,7 @@ fn fix(doc: &Document, r: &Resource, usage: KeyUse, prop: &str, head: &str, effe
     if let Some(why) = reason_comment(doc, r, REASON_WORDS) {
         return Some(META.finding(offset, format!("{head}; not fixed: {why}, so its encryption may have been chosen on purpose"), None));
     }
-    let key = match cfn_stack_key(doc, usage) {
+    let key = match cfn_stack_key(doc, usage, r) {
         Ok(k) => k,
         Err(why) => return Some(META.finding(offset, format!("{head}; not fixed: {why}"), None)),
     };
@@ -274,7 +309,19 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
                 if props.is_some_and(|p| p.has("encryptionKey")) {
                     continue;
                 }
-                format!("CloudWatch log group `{name}` is encrypted only with the service's own key")
+                let head = format!("CloudWatch log group `{name}` is encrypted only with the service's own key");
+                // Cognito log delivery (L1 `CfnLogDeliveryConfiguration`) naming this group.
+                let delivery = r.binding.as_deref().and_then(|b| {
+                    doc.of_type("aws-cdk-lib/aws-cognito.CfnLogDeliveryConfiguration").find(|d| {
+                        doc.text(d.node).split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.')).any(|w| w == b || w.starts_with(&format!("{b}.")))
+                    })
+                });
+                if let Some(d) = delivery {
+                    let what = d.binding.as_deref().or(d.logical_id.as_deref()).unwrap_or("CfnLogDeliveryConfiguration");
+                    out.push(META.finding(at, format!("{head}; not fixed: Cognito log delivery `{what}` (line {}) delivers its logs here, and {NO_KMS_DESTINATION}", doc.line_of(d.node.start_byte())), None));
+                    continue;
+                }
+                head
             }
             KeyUse::LambdaEnvironment => {
                 let Some(p) = props else { continue };

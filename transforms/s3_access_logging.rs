@@ -66,10 +66,13 @@
 //! Left alone: buckets that receive server access logs themselves (a bucket does not log
 //! into itself, and a log bucket logging into another log bucket only moves the question),
 //! buckets that set `LoggingConfiguration` at all, buckets inside `Fn::ForEach`, and
-//! buckets whose definition (or the comment lines right above it) carries a comment deciding
-//! against logging (`# no access logging: public website assets`: a negation and `logging` /
-//! `access log`; reported without a fix; `# bucket for ALB access logs` describes, it decides
-//! nothing). Templates with an unmodelled macro are
+//! buckets with a comment deciding against logging above them, first in their body or
+//! trailing one of their lines (the shared `resource_comments`; one clause names `logging` /
+//! `access log(s)` / `server log` with a negation such as `off`, `no`, `disabled`, `not
+//! needed`: `# access logs off: CloudFront logs these`; reported without a fix;
+//! `# bucket for ALB access logs, not public` describes, it decides nothing). An existing
+//! log bucket is reused only when it exists whenever the bucket does (no `Condition`, or
+//! the same one) and is not chosen inside `Fn::If`; otherwise the new one is added. Templates with an unmodelled macro are
 //! reported without a fix. Suppressions apply per bucket.
 //!
 //! ## Applicability
@@ -91,7 +94,7 @@ use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{cfn_log_bucket, cfn_log_targets, reason_comment, set_property};
+use crate::transforms::{cfn_log_bucket, cfn_log_targets, set_property};
 use crate::value::Value;
 
 pub struct S3AccessLogging;
@@ -117,6 +120,34 @@ static META: Meta = Meta {
 /// Words of a comment that records a decision about the bucket's logging.
 const REASON_WORDS: &[&str] = &["logging", "access log", "access-log", "server log"];
 
+/// Words that, in the same clause as one of [`REASON_WORDS`], make the comment a decision
+/// against logging (`# access logs off: CloudFront logs these`).
+const NEGATIONS: &[&str] = &[
+    "no", "not", "off", "without", "disable", "disabled", "skip", "skipped", "never", "none",
+    "unneeded", "unnecessary", "intentionally", "deliberately", "purposely", "unlogged",
+];
+
+/// `Some(why)` when a comment of the bucket (above its logical id or statement, first in
+/// its body, trailing one of its lines: the shared [`crate::transforms::resource_comments`])
+/// decides against access logging: one clause of it (split at `,;:.()`) names the logs
+/// (`access log(s)`, `logging`, `server log`) and a negation (`off`, `no`, `disabled`,
+/// `not needed`, `on purpose`, `n't`). A describing comment (`# bucket for ALB access logs,
+/// not public`) has no such clause. Suppression comments are the fixer's business.
+fn logging_comment(doc: &Document, r: &Resource) -> Option<String> {
+    crate::transforms::resource_comments(doc, r).into_iter().find_map(|(text, at)| {
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("iac-fix") || lower.contains("checkov:skip") || lower.contains("cfn-lint") {
+            return None;
+        }
+        let decides = lower.split(|c: char| ",;:.()".contains(c)).any(|clause| {
+            let words: Vec<&str> = clause.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'')).collect();
+            let negated = clause.contains("on purpose") || clause.contains("n't") || words.iter().any(|w| NEGATIONS.contains(w));
+            negated && REASON_WORDS.iter().any(|t| clause.contains(t))
+        });
+        decides.then(|| format!("the comment at line {} says \"{text}\"", doc.line_of(at)))
+    })
+}
+
 impl Transform for S3AccessLogging {
     fn meta(&self) -> &'static Meta {
         &META
@@ -141,11 +172,11 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             }
             let offset = r.node.start_byte();
             let head = format!("S3 bucket `{id}` has no server access logging");
-            if let Some(why) = reason_comment(doc, r, REASON_WORDS) {
+            if let Some(why) = logging_comment(doc, r) {
                 out.push(META.finding(offset, format!("{head}; not fixed: {why}, so logging may have been left out on purpose"), None));
                 continue;
             }
-            let bucket = match cfn_log_bucket(doc) {
+            let bucket = match cfn_log_bucket(doc, r) {
                 Ok(b) => b,
                 Err(why) => {
                     out.push(META.finding(offset, format!("{head}; not fixed: {why}"), None));
@@ -230,7 +261,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             out.push(report("its props are not an object literal"));
             continue;
         }
-        if let Some(why) = reason_comment(doc, r, REASON_WORDS) {
+        if let Some(why) = logging_comment(doc, r) {
             out.push(report(&format!("{why}, so logging may have been left out on purpose")));
             continue;
         }

@@ -365,6 +365,25 @@ pub(crate) fn cfn_references(
     });
 }
 
+/// Logical ids named inside `v` as [`cfn_references`] finds them, but not inside an
+/// `Fn::If`: a resource chosen by a condition is a conditional choice, not a use of it that
+/// another resource may build on.
+pub(crate) fn cfn_references_outside_if(
+    v: crate::lang::mapping::ValueNode,
+    out: &mut std::collections::HashSet<String>,
+) {
+    walk_cfn(v, &mut vec![], &mut |value, within| {
+        if within.iter().any(|w| w == "Fn::If") {
+            return;
+        }
+        if let Some((name, arg)) = value.intrinsic() {
+            if name != "Fn::If" {
+                names_of(&name, &arg, out);
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

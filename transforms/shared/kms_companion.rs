@@ -45,17 +45,6 @@ pub(crate) struct StackKey {
     pub how: String,
 }
 
-/// The logical id a `KmsKeyId`/`KmsKeyArn` value names when it is `!GetAtt K.Arn` or
-/// `!Ref K` of an `AWS::KMS::Key` of the template.
-fn key_named_by(doc: &Document, v: ValueNode) -> Option<String> {
-    let mut names = std::collections::HashSet::new();
-    super::cfn_references(v, &mut names);
-    doc.of_type("AWS::KMS::Key")
-        .filter_map(|k| k.logical_id.as_deref())
-        .find(|id| names.contains(*id))
-        .map(str::to_string)
-}
-
 /// True when `policy` (a `KeyPolicy`) has a statement whose `Principal.Service` names
 /// CloudWatch Logs.
 fn admits_logs(policy: Option<ValueNode>) -> bool {
@@ -169,17 +158,64 @@ fn new_key(logs: bool) -> Value {
     ])
 }
 
-/// The template's key for `usage`, reusing one when the template clearly means it for
-/// that use:
+/// The `Condition` attribute of CloudFormation resource `r` (the condition's name), if any.
+pub(crate) fn cfn_condition(r: &crate::model::Resource) -> Option<String> {
+    let v = r.body?.get("Condition")?;
+    Some(v.as_str().unwrap_or_else(|| v.text().trim().to_string()))
+}
+
+/// True when resource `candidate` exists whenever `user` does, so `user` may reference it:
+/// it has no `Condition`, or the same one as `user`. A resource under another condition is
+/// not created for some parameter sets, and an unconditional reference to it then fails
+/// ("Unresolved resource dependencies", cfn-lint W1001; CloudFormation `Condition`
+/// attribute reference).
+pub(crate) fn exists_with(
+    candidate: &crate::model::Resource,
+    user: &crate::model::Resource,
+) -> bool {
+    match cfn_condition(candidate) {
+        None => true,
+        Some(c) => cfn_condition(user).as_deref() == Some(c.as_str()),
+    }
+}
+
+/// True when `policy` (a `KeyPolicy`) is a literal statement list in which no statement has
+/// a `Condition`: nothing narrows the key to particular resources (an encryption context, a
+/// calling service), so whoever may use it for one function may for another.
+fn unconditional_policy(policy: Option<ValueNode>) -> bool {
+    let Some(list) = policy
+        .and_then(|p| p.as_map())
+        .and_then(|p| p.get("Statement"))
+        .and_then(|s| s.as_list())
+    else {
+        return false;
+    };
+    list.items()
+        .iter()
+        .all(|s| s.as_map().is_some_and(|m| !m.has("Condition")))
+}
+
+/// The template's key for `usage` by resource `user`, reusing one when the template clearly
+/// means it for that use and it exists whenever `user` does ([`exists_with`]):
 /// 1. the key this helper created (its `Description` is [`STACK_KEY_DESCRIPTION`]); for
 ///    log groups its policy gets the Logs statement when it lacks one;
-/// 2. a key another resource of the same kind already names (`KmsKeyId` of a log group,
-///    `KmsKeyArn` of a function, as `!GetAtt K.Arn` or `!Ref K`): it serves that use
-///    already, so its policy admits it;
+/// 2. for a function only: a key another function already names in `KmsKeyArn` (`!GetAtt
+///    K.Arn` or `!Ref K`, outside `Fn::If`) whose key policy has no statement with a
+///    `Condition`. Lambda uses the key through a grant it creates with the deployer's
+///    permissions, which an unconditioned policy gives for every function alike; a
+///    condition (`kms:EncryptionContext:…`, `kms:ViaService`) may scope it to the other
+///    function. Log groups never reuse another key: its policy admits CloudWatch Logs
+///    with `kms:EncryptionContext:aws:logs:arn`, often for its own log groups only
+///    (`ArnEquals …:log-group:/audit`), and associating a key the context does not match
+///    fails;
 /// 3. otherwise a new key at the end of `Resources` (see [`new_key`]).
 ///
 /// `Err` says why no key can be added: an unmodelled macro, no `Resources` mapping.
-pub(crate) fn cfn_stack_key(doc: &Document, usage: KeyUse) -> Result<StackKey, String> {
+pub(crate) fn cfn_stack_key(
+    doc: &Document,
+    usage: KeyUse,
+    user: &crate::model::Resource,
+) -> Result<StackKey, String> {
     if let Some(why) = super::macro_hazard(doc) {
         return Err(why);
     }
@@ -195,6 +231,7 @@ pub(crate) fn cfn_stack_key(doc: &Document, usage: KeyUse) -> Result<StackKey, S
             .and_then(|d| d.as_str())
             .as_deref()
             == Some(STACK_KEY_DESCRIPTION)
+            && exists_with(k, user)
     });
     if let (Some(key), Some(id)) = (own, own.and_then(|k| k.logical_id.as_deref())) {
         let policy = key.props.and_then(|p| p.get("KeyPolicy"));
@@ -221,26 +258,31 @@ pub(crate) fn cfn_stack_key(doc: &Document, usage: KeyUse) -> Result<StackKey, S
             how,
         });
     }
-    // 2. A key already used for the same purpose.
-    let (types, prop): (&[&str], &str) = match usage {
-        KeyUse::Logs => (&["AWS::Logs::LogGroup"], "KmsKeyId"),
-        KeyUse::LambdaEnvironment => (
-            &["AWS::Lambda::Function", "AWS::Serverless::Function"],
-            "KmsKeyArn",
-        ),
-    };
-    let used = doc
-        .of_types(types)
-        .into_iter()
-        .filter_map(|r| r.props?.get(prop))
-        .find_map(|v| key_named_by(doc, v));
-    if let Some(id) = used {
-        let how = format!("key `{id}`, which other resources of the template already use for this");
-        return Ok(StackKey {
-            id,
-            edits: vec![],
-            how,
+    // 2. A key other functions already use, with nothing in its policy scoping it to them.
+    if usage == KeyUse::LambdaEnvironment {
+        let used: std::collections::HashSet<String> = doc
+            .of_types(&["AWS::Lambda::Function", "AWS::Serverless::Function"])
+            .into_iter()
+            .filter_map(|r| r.props?.get("KmsKeyArn"))
+            .flat_map(|v| {
+                let mut names = std::collections::HashSet::new();
+                super::cfn_references_outside_if(v, &mut names);
+                names
+            })
+            .collect();
+        let reusable = doc.of_type("AWS::KMS::Key").find(|k| {
+            k.logical_id.as_deref().is_some_and(|id| used.contains(id))
+                && exists_with(k, user)
+                && unconditional_policy(k.props.and_then(|p| p.get("KeyPolicy")))
         });
+        if let Some(id) = reusable.and_then(|k| k.logical_id.as_deref()) {
+            let how = format!("key `{id}`, which other functions of the template already use for their environment variables (its key policy has no conditions that could scope it to them)");
+            return Ok(StackKey {
+                id: id.to_string(),
+                edits: vec![],
+                how,
+            });
+        }
     }
     // 3. A new key.
     let entries = resources.entries();

@@ -175,16 +175,38 @@ fn new_policy(bucket: &str) -> Value {
     ])
 }
 
-/// The template's server access log bucket: the first bucket that already receives
-/// server access logs ([`cfn_log_targets`]: it is clearly meant for them), else a new
-/// `AccessLogsBucket` and its policy at the end of `Resources`. Every fix that needs a new
-/// one carries the same insertion, so the fixer applies one per pass and the others find
-/// the bucket in the next pass. `Err` says why none can be added.
-pub(crate) fn cfn_log_bucket(doc: &Document) -> Result<LogBucket, String> {
+/// The template's server access log bucket for bucket `user`: the first bucket that
+/// already receives server access logs ([`cfn_log_targets`]: it is clearly meant for them)
+/// and exists whenever `user` does (no `Condition`, or `user`'s own:
+/// [`super::exists_with`]; a bucket named only inside an `Fn::If` does not count either),
+/// else a new `AccessLogsBucket` and its policy at the end of `Resources`. Every fix that
+/// needs a new one carries the same insertion, so the fixer applies one per pass and the
+/// others find the bucket in the next pass. `Err` says why none can be added.
+pub(crate) fn cfn_log_bucket(doc: &Document, user: &Resource) -> Result<LogBucket, String> {
     if let Some(why) = super::macro_hazard(doc) {
         return Err(why);
     }
-    if let Some(id) = cfn_log_targets(doc).into_iter().next() {
+    let mut plain = HashSet::new();
+    for b in doc.of_type("AWS::S3::Bucket") {
+        if let Some(v) = b
+            .props
+            .and_then(|p| p.get_path(&["LoggingConfiguration", "DestinationBucketName"]))
+        {
+            super::cfn_references_outside_if(v, &mut plain);
+        }
+    }
+    let reusable = |id: &String| {
+        doc.of_type("AWS::S3::Bucket").any(|b| {
+            b.logical_id.as_deref() == Some(id.as_str())
+                && super::exists_with(b, user)
+                && (plain.contains(id)
+                    || b.props
+                        .and_then(|p| p.get("AccessControl"))
+                        .and_then(|v| v.as_str())
+                        .is_some_and(|a| a == "LogDeliveryWrite"))
+        })
+    };
+    if let Some(id) = cfn_log_targets(doc).into_iter().find(reusable) {
         let by_policy = doc.of_type("AWS::S3::BucketPolicy").any(|p| {
             let names = |v: crate::lang::mapping::ValueNode| {
                 let mut n = HashSet::new();
@@ -246,6 +268,15 @@ pub(crate) fn cfn_log_bucket(doc: &Document) -> Result<LogBucket, String> {
         ([b], [p]) if b.range == p.range => b.text.push_str(&p.text),
         _ => return Err("the new bucket and its policy cannot be inserted together here".into()),
     }
-    let how = format!("a new bucket `{id}` (SSE-S3, public access blocked, versioned, `BucketOwnerEnforced`, `Retain`) whose policy `{id}Policy` lets S3 log delivery write for this account and denies requests without TLS");
+    let skipped = cfn_log_targets(doc)
+        .iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let skipped = match skipped.is_empty() {
+        true => String::new(),
+        false => format!("; the template's log bucket {skipped} is not reused: it exists only under a `Condition` this bucket does not share, or is chosen inside `Fn::If`"),
+    };
+    let how = format!("a new bucket `{id}` (SSE-S3, public access blocked, versioned, `BucketOwnerEnforced`, `Retain`) whose policy `{id}Policy` lets S3 log delivery write for this account and denies requests without TLS{skipped}");
     Ok(LogBucket { id, edits, how })
 }
