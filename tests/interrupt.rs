@@ -156,6 +156,7 @@ fn a_symlink_leading_outside_the_roots_is_reported_and_not_written() {
         .current_dir(root.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // 1: findings without a fix remain (ruff's convention); what matters is no error.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
     assert_eq!(fs::read_to_string(&target).unwrap(), fixed_text());
 }
