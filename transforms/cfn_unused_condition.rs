@@ -87,7 +87,7 @@ impl Transform for CfnUnusedCondition {
                 (doc.line_of(root.get("Transform").map_or(0, |t| t.start())), format!("the template's `Transform` ({names})"))
             })
         });
-        let metadata = metadata_values(doc, root);
+        let metadata = crate::transforms::shared::metadata_values(doc, root);
         let unused: Vec<(String, usize)> = entries
             .iter()
             .map(|e| (conditions.key_text(e), e.key_node.start_byte()))
@@ -101,7 +101,7 @@ impl Transform for CfnUnusedCondition {
                      use it: check what it stands for before removing the condition"
                 ))
             } else {
-                metadata.iter().find_map(|(v, section)| word_at(v.text(), name).map(|i| (v.node.start_byte() + i, section))).map(
+                metadata.iter().find_map(|(v, section)| crate::transforms::shared::word_at(v.text(), name).map(|i| (v.node.start_byte() + i, section))).map(
                     |(offset, section)| {
                         format!(
                             "condition `{name}` is not used by the template, but `{section}` names it at line {}: \
@@ -179,18 +179,6 @@ fn uses(root: MapNode) -> Uses {
     seen
 }
 
-/// The `Metadata` values of the template and of its resources, with where they stand.
-fn metadata_values<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Vec<(ValueNode<'a>, String)> {
-    let mut out: Vec<(ValueNode, String)> = root.get("Metadata").map(|m| (m, "Metadata".to_string())).into_iter().collect();
-    for r in &doc.resources {
-        if let Some(m) = r.body.and_then(|b| b.get("Metadata")) {
-            let id = r.logical_id.as_deref().unwrap_or_default();
-            out.push((m, format!("Resources.{id}.Metadata")));
-        }
-    }
-    out
-}
-
 /// A YAML entry's removal takes the comment lines right above it (same indentation, no
 /// blank line between): they describe the removed condition, and left behind they would
 /// seem to describe the next one.
@@ -214,10 +202,3 @@ fn with_comment_above(doc: &Document, edits: &mut [crate::edit::Edit]) {
     edit.range.start = start;
 }
 
-/// Where `word` first stands in `text` between non-identifier characters.
-fn word_at(text: &str, word: &str) -> Option<usize> {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        !text[..i].chars().next_back().is_some_and(is_word) && !text[i + word.len()..].chars().next().is_some_and(is_word)
-    })
-}

@@ -119,7 +119,7 @@ impl Transform for CfnUnusedParameter {
             return out;
         }
         let seen = uses(doc, root);
-        let metadata = metadata_values(doc, root);
+        let metadata = crate::transforms::shared::metadata_values(doc, root);
         let unused = real.iter().filter(|(name, _)| !seen.names.contains(name));
         let verdicts: Vec<_> = unused.map(|(name, e)| (name, e, kept_because(doc, &seen, &metadata, name))).collect();
         // Removing every entry at once would leave `Parameters:` empty, which is invalid.
@@ -152,7 +152,7 @@ fn kept_because(doc: &Document, seen: &Uses, metadata: &[(ValueNode, String)], n
     }
     let (offset, section) = metadata
         .iter()
-        .find_map(|(v, section)| word_at(v.text(), name).map(|i| (v.node.start_byte() + i, section)))?;
+        .find_map(|(v, section)| crate::transforms::shared::word_at(v.text(), name).map(|i| (v.node.start_byte() + i, section)))?;
     let line = doc.line_of(offset);
     Some(format!(
         "parameter `{name}` is not used by the template, but `{section}` names it at line {line} (the \
@@ -243,18 +243,6 @@ fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Uses {
     seen
 }
 
-/// The `Metadata` values of the template and of its resources, with where they stand.
-fn metadata_values<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Vec<(ValueNode<'a>, String)> {
-    let mut out: Vec<(ValueNode, String)> = root.get("Metadata").map(|m| (m, "Metadata".to_string())).into_iter().collect();
-    for r in &doc.resources {
-        if let Some(m) = r.body.and_then(|b| b.get("Metadata")) {
-            let id = r.logical_id.as_deref().unwrap_or_default();
-            out.push((m, format!("Resources.{id}.Metadata")));
-        }
-    }
-    out
-}
-
 /// `${Name}` variables of a Sub string, as cfn-lint's `get_sub_parameters` reads them
 /// (`${Name.Attr}` counts as a use of `Name` too: it cannot be a parameter, so
 /// counting it only keeps more).
@@ -267,10 +255,3 @@ fn sub_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where `word` first stands in `text` between non-identifier characters.
-fn word_at(text: &str, word: &str) -> Option<usize> {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices(word).map(|(i, _)| i).find(|&i| {
-        !text[..i].chars().next_back().is_some_and(is_word) && !text[i + word.len()..].chars().next().is_some_and(is_word)
-    })
-}

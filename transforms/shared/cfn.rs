@@ -384,6 +384,36 @@ pub(crate) fn cfn_references_outside_if(
     });
 }
 
+/// The `Metadata` values of the template and of its resources, each with where it stands
+/// (`Metadata`, `Resources.<id>.Metadata`): what the unused-parameter and unused-condition
+/// transforms read to see a name the template mentions outside intrinsics.
+pub fn metadata_values<'a>(
+    doc: &crate::model::Document<'a>,
+    root: crate::lang::mapping::MapNode<'a>,
+) -> Vec<(crate::lang::mapping::ValueNode<'a>, String)> {
+    let mut out: Vec<_> = root
+        .get("Metadata")
+        .map(|m| (m, "Metadata".to_string()))
+        .into_iter()
+        .collect();
+    for r in &doc.resources {
+        if let Some(m) = r.body.and_then(|b| b.get("Metadata")) {
+            let id = r.logical_id.as_deref().unwrap_or_default();
+            out.push((m, format!("Resources.{id}.Metadata")));
+        }
+    }
+    out
+}
+
+/// Where `word` first stands in `text` between non-identifier characters (byte offset).
+pub fn word_at(text: &str, word: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        !text[..i].chars().next_back().is_some_and(is_word)
+            && !text[i + word.len()..].chars().next().is_some_and(is_word)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
