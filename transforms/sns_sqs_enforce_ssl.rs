@@ -113,9 +113,13 @@
 //! e.g. `topic.addToResourcePolicy(…)` for `cloudwatch.amazonaws.com`); an explicit
 //! `enforceSSL: false` turned on.
 //!
+//! review too: a new CloudFormation policy for a topic or queue that an output exports
+//! (`Export`), since an importing stack may declare its own policy.
+//!
 //! ## Known gaps
 //! Policies declared in other templates or stacks are not seen: a topic or queue whose
-//! policy lives elsewhere would get a second one, which overwrites it.
+//! policy lives elsewhere would get a second one, which overwrites it. An exported one is
+//! therefore review (above); one shared by other means (a hard-coded ARN elsewhere) is not.
 //!
 //! ## Equivalent checks
 //! cdk-nag AwsSolutions-SNS3, AwsSolutions-SQS4 (and the NIST/HIPAA/PCI packs'
@@ -263,6 +267,17 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     let mut taken: HashSet<String> = entries.iter().map(|e| resources.key_text(e)).collect();
     taken.extend(parameters.iter().flat_map(|p| p.entries().into_iter().map(|e| p.key_text(&e))));
     let hazard = macro_hazard(doc);
+    // Resources an output exports: another stack may import one and declare its policy.
+    let mut exported: HashSet<String> = HashSet::new();
+    if let Some(outputs) = doc.template.and_then(|t| t.get("Outputs")).and_then(|v| v.as_map()) {
+        for e in outputs.entries() {
+            if let Some(body) = e.value.and_then(|v| v.as_map()).filter(|b| b.get("Export").is_some()) {
+                if let Some(v) = body.get("Value") {
+                    crate::transforms::shared::cfn_references_in(doc, v, &mut exported);
+                }
+            }
+        }
+    }
     let mut done_policies: HashSet<usize> = HashSet::new();
     let mut out = Vec::new();
     for s in SERVICES {
@@ -306,8 +321,13 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
                     } else {
                         ""
                     };
-                    let message = format!("{head}; added `{}` `{policy_id}` denying `{CONDITION_KEY}: false`{kept}", s.cfn_policy);
-                    out.push(finding_with(&META, Applicability::Safe, at, message, edits));
+                    let (applicability, exported_note) = if exported.contains(id) {
+                        (Applicability::Review, " (review: an output exports it, so a stack that imports it may declare its own policy, which this one would overwrite or be overwritten by: check the importing stacks)")
+                    } else {
+                        (Applicability::Safe, "")
+                    };
+                    let message = format!("{head}; added `{}` `{policy_id}` denying `{CONDITION_KEY}: false`{kept}{exported_note}", s.cfn_policy);
+                    out.push(finding_with(&META, applicability, at, message, edits));
                 }
             }
         }
@@ -606,4 +626,26 @@ fn new_tf_policy(doc: &Document, ts: &crate::lang::ts::TsFile, s: &Service, r: &
     let kept = if topic { " (with SNS's default statement, which a topic policy replaces)" } else { "" };
     let message = format!("{head}; added a `{}` denying `{CONDITION_KEY}: false`{kept}", s.tf_policy.1);
     Some(finding_with(&META, Applicability::Safe, at, message, edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn applicability(path: &str) -> Vec<Applicability> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join(path)).unwrap();
+        let parsed = crate::lang::Parsed::new(crate::lang::Syntax::Yaml, text);
+        let doc = Document::new(std::path::Path::new(path), Flavor::CfnYaml, &parsed);
+        TRANSFORM.check(&doc, &Options::default()).iter().filter_map(|f| f.fix.as_ref().map(|x| x.applicability)).collect()
+    }
+
+    /// A new policy for an exported queue is review (an importing stack may hold its own
+    /// policy); the same queue unexported gets a safe one.
+    #[test]
+    fn a_new_policy_for_an_exported_queue_is_review() {
+        assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/exported-queue.yaml"), vec![Applicability::Review]);
+        let unexported = applicability("fixtures/sns-sqs-enforce-ssl/cfn-topics-queues.yaml");
+        assert!(unexported.contains(&Applicability::Safe), "{unexported:?}");
+    }
 }
