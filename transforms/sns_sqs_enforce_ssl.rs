@@ -114,7 +114,11 @@
 //! `enforceSSL: false` turned on.
 //!
 //! review too: a new CloudFormation policy for a topic or queue that an output exports
-//! (`Export`), since an importing stack may declare its own policy.
+//! (`Export`), since an importing stack may declare its own policy; and for one an AWS
+//! service of the template delivers to (S3 notification, EventBridge target, SNS
+//! subscription) while no policy of the template grants it: the grant lives in a policy
+//! set outside the template, which the new policy would replace (the class of
+//! aws/aws-cdk#18770, where a new bucket policy dropped what log delivery had written).
 //!
 //! ## Known gaps
 //! Policies declared in other templates or stacks are not seen: a topic or queue whose
@@ -278,6 +282,17 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
             }
         }
     }
+    // Topics and queues that AWS services deliver to: without a policy in the template,
+    // the grant those services need lives in a policy set outside it (console, another
+    // stack), which a new policy resource would replace.
+    let mut delivered_to: HashSet<String> = HashSet::new();
+    for ty in DELIVERING_TYPES {
+        for r in doc.of_type(ty) {
+            if let Some(body) = r.body.and_then(|b| b.get("Properties")) {
+                crate::transforms::shared::cfn_references_in(doc, body, &mut delivered_to);
+            }
+        }
+    }
     let mut done_policies: HashSet<usize> = HashSet::new();
     let mut out = Vec::new();
     for s in SERVICES {
@@ -323,6 +338,8 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
                     };
                     let (applicability, exported_note) = if exported.contains(id) {
                         (Applicability::Review, " (review: an output exports it, so a stack that imports it may declare its own policy, which this one would overwrite or be overwritten by: check the importing stacks)")
+                    } else if delivered_to.contains(id) {
+                        (Applicability::Review, " (review: an AWS service of this template delivers to it, and no policy of the template grants that service access, so the grant lives in a policy set outside the template (console, another stack), which this new policy replaces: copy its statements in first)")
                     } else {
                         (Applicability::Safe, "")
                     };
@@ -628,6 +645,11 @@ fn new_tf_policy(doc: &Document, ts: &crate::lang::ts::TsFile, s: &Service, r: &
     Some(finding_with(&META, Applicability::Safe, at, message, edits))
 }
 
+/// Resource types through which an AWS service delivers to a topic or queue with a grant
+/// in the topic's/queue's policy: S3 event notifications, EventBridge rule targets, SNS
+/// subscriptions (to a queue), and a topic's inline subscriptions.
+const DELIVERING_TYPES: &[&str] = &["AWS::S3::Bucket", "AWS::Events::Rule", "AWS::SNS::Subscription", "AWS::SNS::Topic"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,6 +667,8 @@ mod tests {
     #[test]
     fn a_new_policy_for_an_exported_queue_is_review() {
         assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/exported-queue.yaml"), vec![Applicability::Review]);
+        // A queue an SNS subscription of the template delivers to, with no queue policy in it.
+        assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/delivered-queue.yaml"), vec![Applicability::Review]);
         let unexported = applicability("fixtures/sns-sqs-enforce-ssl/cfn-topics-queues.yaml");
         assert!(unexported.contains(&Applicability::Safe), "{unexported:?}");
     }
