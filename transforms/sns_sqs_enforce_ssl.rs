@@ -119,6 +119,11 @@
 //! subscription) while no policy of the template grants it: the grant lives in a policy
 //! set outside the template, which the new policy would replace (the class of
 //! aws/aws-cdk#18770, where a new bucket policy dropped what log delivery had written).
+//! CDKTF alike: a new `SnsTopicPolicy`/`SqsQueuePolicy` is review for a topic or queue a
+//! `TerraformOutput` hands out or that is a member of the stack (`this.x`: other stacks
+//! may use it and give it their own policy), and for one an S3 notification, EventBridge
+//! target or SNS subscription of the file delivers to (`cdktf-exported-queue.ts`,
+//! `cdktf-delivered-queue.ts`).
 //!
 //! ## Known gaps
 //! Policies declared in other templates or stacks are not seen: a topic or queue whose
@@ -286,10 +291,16 @@ fn check_cfn(doc: &Document) -> Vec<Finding> {
     // the grant those services need lives in a policy set outside it (console, another
     // stack), which a new policy resource would replace.
     let mut delivered_to: HashSet<String> = HashSet::new();
-    for ty in DELIVERING_TYPES {
+    for (ty, key) in DELIVERING_TYPES {
         for r in doc.of_type(ty) {
-            if let Some(body) = r.body.and_then(|b| b.get("Properties")) {
-                crate::transforms::shared::cfn_references_in(doc, body, &mut delivered_to);
+            let props = r.body.and_then(|b| b.get("Properties"));
+            // A subscription delivers to its `Endpoint` (its `TopicArn` is the source).
+            let part = match key {
+                Some(k) => props.and_then(|p| p.as_map()).and_then(|p| p.get(k)),
+                None => props,
+            };
+            if let Some(part) = part {
+                crate::transforms::shared::cfn_references_in(doc, part, &mut delivered_to);
             }
         }
     }
@@ -641,14 +652,58 @@ fn new_tf_policy(doc: &Document, ts: &crate::lang::ts::TsFile, s: &Service, r: &
     let mut edits = vec![ts.insert_after(stmt, &ts.statement_text(&text))];
     edits.extend(import);
     let kept = if topic { " (with SNS's default statement, which a topic policy replaces)" } else { "" };
-    let message = format!("{head}; added a `{}` denying `{CONDITION_KEY}: false`{kept}", s.tf_policy.1);
-    Some(finding_with(&META, Applicability::Safe, at, message, edits))
+    let (applicability, note) = tf_shared(doc, ts, binding).map_or((Applicability::Safe, String::new()), |why| (Applicability::Review, format!(" (review: {why})")));
+    let message = format!("{head}; added a `{}` denying `{CONDITION_KEY}: false`{kept}{note}", s.tf_policy.1);
+    Some(finding_with(&META, applicability, at, message, edits))
 }
+
+/// Why a new CDKTF policy for the topic or queue bound to `binding` may replace one the
+/// file does not show (the CDKTF side of the CloudFormation `Export` and delivery checks):
+/// a `TerraformOutput` or a stack member (`this.x`) hands it to other stacks or
+/// configurations, which may declare their own policy for it; an AWS service of the file
+/// (S3 notification, EventBridge target, SNS subscription) delivers to it while no policy
+/// of the file grants that service, so the grant lives in a policy set elsewhere.
+fn tf_shared(doc: &Document, ts: &crate::lang::ts::TsFile, binding: &str) -> Option<String> {
+    let within = |types: &[&str]| {
+        // A subscription delivers to its `endpoint` (its `topicArn` is the source).
+        let part = |r: &Resource| match r.type_name.ends_with(".SnsTopicSubscription") {
+            true => r.props.and_then(|p| p.get("endpoint")).map(|v| v.node.byte_range()),
+            false => Some(r.node.byte_range()),
+        };
+        let spans: Vec<std::ops::Range<usize>> = doc.of_types(types).iter().filter_map(|r| part(r)).collect();
+        ts.usages(binding).iter().find(|u| spans.iter().any(|s| s.contains(&u.start_byte()))).map(|u| doc.line_of(u.start_byte()))
+    };
+    if let Some(line) = within(&[TF_OUTPUT]) {
+        return Some(format!("a `TerraformOutput` at line {line} hands it to other configurations, which may declare their own policy for it; this one would overwrite it or be overwritten: check them"));
+    }
+    if let Some(member) = binding.strip_prefix("this.") {
+        return Some(format!("it is the stack's member `{member}`, which other stacks may use and give their own policy; this one would overwrite it or be overwritten: check them"));
+    }
+    within(TF_DELIVERING_TYPES).map(|line| format!("an AWS service of this file delivers to it (line {line}) and no policy of the file grants that service access, so the grant lives in a policy set elsewhere, which this new policy replaces: copy its statements in first"))
+}
+
+/// `TerraformOutput`, as the construct index names it.
+const TF_OUTPUT: &str = "cdktf.TerraformOutput";
+
+/// CDKTF resources through which an AWS service delivers to a topic or queue with a grant
+/// in its policy (the counterparts of [`DELIVERING_TYPES`]).
+const TF_DELIVERING_TYPES: &[&str] = &[
+    "@cdktf/provider-aws/lib/s3-bucket-notification.S3BucketNotification",
+    "@cdktf/provider-aws/lib/cloudwatch-event-target.CloudwatchEventTarget",
+    "@cdktf/provider-aws/lib/sns-topic-subscription.SnsTopicSubscription",
+];
 
 /// Resource types through which an AWS service delivers to a topic or queue with a grant
 /// in the topic's/queue's policy: S3 event notifications, EventBridge rule targets, SNS
 /// subscriptions (to a queue), and a topic's inline subscriptions.
-const DELIVERING_TYPES: &[&str] = &["AWS::S3::Bucket", "AWS::Events::Rule", "AWS::SNS::Subscription", "AWS::SNS::Topic"];
+/// With the property that names the target where the resource names other topics or
+/// queues too (a subscription's `TopicArn` is where it delivers from).
+const DELIVERING_TYPES: &[(&str, Option<&str>)] = &[
+    ("AWS::S3::Bucket", None),
+    ("AWS::Events::Rule", None),
+    ("AWS::SNS::Subscription", Some("Endpoint")),
+    ("AWS::SNS::Topic", Some("Subscription")),
+];
 
 #[cfg(test)]
 mod tests {
@@ -657,8 +712,9 @@ mod tests {
     fn applicability(path: &str) -> Vec<Applicability> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(root.join(path)).unwrap();
-        let parsed = crate::lang::Parsed::new(crate::lang::Syntax::Yaml, text);
-        let doc = Document::new(std::path::Path::new(path), Flavor::CfnYaml, &parsed);
+        let flavor = if path.ends_with(".ts") { Flavor::CdktfTs } else { Flavor::CfnYaml };
+        let parsed = crate::lang::Parsed::new(flavor.syntax(), text);
+        let doc = Document::new(std::path::Path::new(path), flavor, &parsed);
         TRANSFORM.check(&doc, &Options::default()).iter().filter_map(|f| f.fix.as_ref().map(|x| x.applicability)).collect()
     }
 
@@ -671,5 +727,16 @@ mod tests {
         assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/delivered-queue.yaml"), vec![Applicability::Review]);
         let unexported = applicability("fixtures/sns-sqs-enforce-ssl/cfn-topics-queues.yaml");
         assert!(unexported.contains(&Applicability::Safe), "{unexported:?}");
+        // A subscription's `TopicArn` is its source: the topic's new policy stays safe.
+        assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/subscribed-topic.yaml"), vec![Applicability::Safe]);
+    }
+
+    /// CDKTF: a queue a `TerraformOutput` hands out, a stack member and a queue S3 delivers
+    /// to get review policies; a queue used only inside the stack gets a safe one.
+    #[test]
+    fn a_new_cdktf_policy_for_a_shared_or_delivered_queue_is_review() {
+        use Applicability::{Review, Safe};
+        assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/cdktf-exported-queue.ts"), vec![Review, Review, Safe]);
+        assert_eq!(applicability("fixtures/sns-sqs-enforce-ssl/cdktf-delivered-queue.ts"), vec![Review]);
     }
 }
