@@ -57,16 +57,42 @@ enum Open {
 }
 
 fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
-    use saphyr_parser::{Event, Parser, ScalarStyle};
-    let mut parser = Parser::new_from_str(source);
-    let mut anchors: std::collections::HashMap<usize, Value> = Default::default();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut document: Option<Value> = None;
+    let mut parser = saphyr_parser::Parser::new_from_str(source);
+    let mut builder = YamlValue::new(expand_aliases);
     while let Some(next) = parser.next_event() {
         let (event, _) = next.map_err(|e| {
             let m = e.marker();
             format!("YAML at {}:{}: {}", m.line(), m.col() + 1, e.info())
         })?;
+        if builder.event(event)? {
+            break;
+        }
+    }
+    Ok(builder.finish())
+}
+
+/// Folds YAML events into the template's value ([`yaml_value`]), one event at a time.
+struct YamlValue {
+    expand_aliases: bool,
+    anchors: std::collections::HashMap<usize, Value>,
+    stack: Vec<Open>,
+    document: Option<Value>,
+}
+
+impl YamlValue {
+    fn new(expand_aliases: bool) -> Self {
+        YamlValue {
+            expand_aliases,
+            anchors: Default::default(),
+            stack: Vec::new(),
+            document: None,
+        }
+    }
+
+    /// Takes one event; `Ok(true)` once the first document is complete (the rest of the
+    /// text is not the template).
+    fn event(&mut self, event: saphyr_parser::Event) -> Result<bool, String> {
+        use saphyr_parser::{Event, ScalarStyle};
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
@@ -78,21 +104,23 @@ fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
                 };
                 (long_form(tag_name(tag), value), anchor)
             }
-            Event::Alias(id) if !expand_aliases => {
+            Event::Alias(id) if !self.expand_aliases => {
                 let mut reference = Map::new();
                 reference.insert("*".into(), Value::from(id));
                 (Value::Object(reference), 0)
             }
-            Event::Alias(id) => (anchors.get(&id).cloned().unwrap_or(Value::Null), 0),
+            Event::Alias(id) => (self.anchors.get(&id).cloned().unwrap_or(Value::Null), 0),
             Event::SequenceStart(anchor, tag) => {
-                stack.push(Open::Seq(Vec::new(), anchor, tag_name(tag_pair(tag))));
-                continue;
+                self.stack
+                    .push(Open::Seq(Vec::new(), anchor, tag_name(tag_pair(tag))));
+                return Ok(false);
             }
             Event::MappingStart(anchor, tag) => {
-                stack.push(Open::Map(Map::new(), None, anchor, tag_name(tag_pair(tag))));
-                continue;
+                self.stack
+                    .push(Open::Map(Map::new(), None, anchor, tag_name(tag_pair(tag))));
+                return Ok(false);
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Open::Seq(items, anchor, tag)) => {
                     (long_form(tag, Value::Array(items)), anchor)
                 }
@@ -101,19 +129,14 @@ fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
                 }
                 None => return Err("YAML: unbalanced collection".into()),
             },
-            Event::DocumentEnd => {
-                if document.is_some() {
-                    // Only the first document is the template.
-                    break;
-                }
-                continue;
-            }
-            _ => continue,
+            // Only the first document is the template.
+            Event::DocumentEnd => return Ok(self.document.is_some()),
+            _ => return Ok(false),
         };
         if anchor > 0 {
-            anchors.insert(anchor, value.clone());
+            self.anchors.insert(anchor, value.clone());
         }
-        match stack.last_mut() {
+        match self.stack.last_mut() {
             Some(Open::Seq(items, ..)) => items.push(value),
             Some(Open::Map(map, key, ..)) => match key.take() {
                 Some(k) => {
@@ -121,10 +144,42 @@ fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
                 }
                 None => *key = Some(key_string(value)),
             },
-            None => document = Some(value),
+            None => self.document = Some(value),
         }
+        Ok(false)
     }
-    Ok(document.unwrap_or(Value::Null))
+
+    fn finish(self) -> Value {
+        self.document.unwrap_or(Value::Null)
+    }
+}
+
+/// [`to_value_as_written`] and [`super::verify::check`] of the same text from one
+/// reading: `Some(value)` when the text passes the strict check (without the
+/// flow-indentation fallback) and reads as a template; `None` when either fails, for the
+/// caller to run them on their own (so every reason and every outcome stays theirs).
+pub fn to_value_as_written_checked(syntax: Syntax, source: &str) -> Option<Value> {
+    match syntax {
+        // A byte-order mark: to_value reads the text without it, the check with it.
+        Syntax::Yaml if source.starts_with('\u{feff}') => None,
+        Syntax::Yaml => {
+            let mut parser = saphyr_parser::Parser::new_from_str(source);
+            let mut strict = super::verify::StrictYaml::default();
+            let mut builder = Some(YamlValue::new(false));
+            let mut value = None;
+            while let Some(next) = parser.next_event() {
+                let (event, span) = next.ok()?;
+                strict.event(&event, &span).ok()?;
+                if let Some(b) = &mut builder {
+                    if b.event(event).ok()? {
+                        value = builder.take().map(YamlValue::finish);
+                    }
+                }
+            }
+            value.or_else(|| builder.map(YamlValue::finish))
+        }
+        Syntax::Json | Syntax::TypeScript => None,
+    }
 }
 
 fn tag_pair(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<(String, String)> {
