@@ -114,13 +114,18 @@ impl RawNode {
     }
 }
 
-/// An [`Entry`] as the cache keeps it.
-#[derive(Clone, Copy)]
+/// An [`Entry`] as the cache keeps it, with what lookups by key ask of it kept too.
 struct RawEntry {
     node: RawNode,
     key_node: RawNode,
     /// outer, node, tag, colon end of the value.
     value: Option<(RawNode, RawNode, Option<RawNode>, Option<usize>)>,
+    /// The member's bytes.
+    span: Range<usize>,
+    /// [`MapNode::key_text`] of the entry, on first need.
+    key: std::sync::OnceLock<String>,
+    /// The member's text holds a `\` (see [`key_may_be`]), on first need.
+    backslash: std::sync::OnceLock<bool>,
 }
 
 impl RawEntry {
@@ -136,7 +141,23 @@ impl RawEntry {
                     v.colon_end,
                 )
             }),
+            span: e.node.byte_range(),
+            key: std::sync::OnceLock::new(),
+            backslash: std::sync::OnceLock::new(),
         }
+    }
+
+    /// [`key_may_be`] of the member, its one scan of the whole member done once.
+    fn key_may_be(&self, doc: &Parsed, key: &str) -> bool {
+        let text = &doc.source[self.span.clone()];
+        key_may_be(doc.syntax, text, key, || {
+            *self.backslash.get_or_init(|| text.contains('\\'))
+        })
+    }
+
+    /// [`MapNode::key_text`] of the entry, read once.
+    fn key_text(&self, map: &MapNode) -> &str {
+        self.key.get_or_init(|| map.key_text(&self.entry(map.doc)))
     }
 
     fn entry<'a>(&self, doc: &'a Parsed) -> Entry<'a> {
@@ -186,6 +207,24 @@ impl EntryCache {
     ) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, std::sync::Arc<[RawEntry]>>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// False only when a member's `text` rules the key out: it does not start with the key
+/// (bare or quoted), nor with an escape, anchor or tag that could hide it.
+/// `backslash`: whether `text` holds a `\` (asked only when it starts with a quote).
+fn key_may_be(syntax: Syntax, text: &str, key: &str, backslash: impl FnOnce() -> bool) -> bool {
+    // One opening quote of the syntax: a key may itself start with a quote
+    // character of another syntax (a backtick in JSON or YAML) or a second quote.
+    let quotes: &[char] = match syntax {
+        Syntax::Json => &['"'],
+        Syntax::Yaml => &['"', '\''],
+        Syntax::TypeScript => &['"', '\'', '`'],
+    };
+    let bare = text.strip_prefix(quotes).unwrap_or(text);
+    bare.starts_with(key)
+        || text.starts_with(quotes) && backslash()
+        // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
+        || text.starts_with(['&', '!', '?', '['])
 }
 
 /// Where `MapNode::insert` puts a new entry.
@@ -590,28 +629,15 @@ impl<'a> MapNode<'a> {
         // members that are entries, and `key_may_be` only ever passed over the others.
         let found = raw
             .iter()
-            .map(|r| r.entry(self.doc))
-            .filter(|e| self.key_may_be(&e.node, key))
-            .find(|e| self.key_text(e) == key);
-        found
+            .find(|r| r.key_may_be(self.doc, key) && r.key_text(self) == key);
+        found.map(|r| r.entry(self.doc))
     }
 
     /// False only when the member's text rules the key out: it does not start with
     /// the key (bare or quoted), nor with an escape, anchor or tag that could hide it.
     fn key_may_be(&self, member: &Node, key: &str) -> bool {
         let text = &self.doc.source[member.start_byte()..member.end_byte()];
-        // One opening quote of the syntax: a key may itself start with a quote
-        // character of another syntax (a backtick in JSON or YAML) or a second quote.
-        let quotes: &[char] = match self.doc.syntax {
-            Syntax::Json => &['"'],
-            Syntax::Yaml => &['"', '\''],
-            Syntax::TypeScript => &['"', '\'', '`'],
-        };
-        let bare = text.strip_prefix(quotes).unwrap_or(text);
-        bare.starts_with(key)
-            || text.starts_with(quotes) && text.contains('\\')
-            // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
-            || text.starts_with(['&', '!', '?', '['])
+        key_may_be(self.doc.syntax, text, key, || text.contains('\\'))
     }
 
     pub fn get(&self, key: &str) -> Option<ValueNode<'a>> {
