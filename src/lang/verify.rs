@@ -305,6 +305,12 @@ fn check_yaml_strict(source: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// [`check_yaml_strict`] for the tests of other modules.
+#[cfg(test)]
+pub(crate) fn check_yaml_strict_for_tests(source: &str) -> Result<(), String> {
+    check_yaml_strict(source)
+}
+
 /// The reason [`check`] gives for a YAML syntax error.
 pub(crate) fn yaml_error(e: &saphyr_parser::ScanError) -> String {
     let m = e.marker();
