@@ -284,7 +284,11 @@ fn run(
             current = alone;
         }
     }
-    if !careful && current != original && verify::check(flavor.syntax(), &current).is_err() {
+    if !careful
+        && current != original
+        && !guard.verified(&current)
+        && verify::check(flavor.syntax(), &current).is_err()
+    {
         return None;
     }
     outcome.fixed = current;
@@ -531,6 +535,10 @@ fn applied(origins: &Origins, f: &Finding, current: &str) -> Reported {
 struct WriteGuard {
     on: bool,
     current: Option<serde_json::Value>,
+    /// The last text the guard read that also passed [`verify::check`] in the same
+    /// reading (see [`crate::lang::cfn_data::to_value_as_written_checked`]): the fixer
+    /// need not check it again.
+    verified: Option<String>,
 }
 
 impl WriteGuard {
@@ -538,7 +546,13 @@ impl WriteGuard {
         WriteGuard {
             on: flavor.is_cfn(),
             current: None,
+            verified: None,
         }
+    }
+
+    /// True when `text` is known to pass [`verify::check`].
+    fn verified(&self, text: &str) -> bool {
+        self.verified.as_deref() == Some(text)
     }
 
     /// `Err(reason)` when applying `chosen` to `before` (giving `after`) changes a unit of
@@ -561,8 +575,18 @@ impl WriteGuard {
                 }
             },
         };
-        let new = to_value(syntax, after)
-            .map_err(|e| format!("the fixed template cannot be read ({e})"))?;
+        // One reading gives the value and the final verification of the text when it is
+        // the last (the fixer verifies its final text); on any failure, both run alone.
+        self.verified = None;
+        let (new, checked) = match crate::lang::cfn_data::to_value_as_written_checked(syntax, after)
+        {
+            Some(v) => (v, true),
+            None => (
+                to_value(syntax, after)
+                    .map_err(|e| format!("the fixed template cannot be read ({e})"))?,
+                false,
+            ),
+        };
         let edits: Vec<AppliedEdit> = chosen
             .iter()
             .flat_map(|f| {
@@ -574,6 +598,9 @@ impl WriteGuard {
             .collect();
         check_write(before, &old, &new, &edits)?;
         self.current = Some(new);
+        if checked {
+            self.verified = Some(after.to_string());
+        }
         Ok(())
     }
 }

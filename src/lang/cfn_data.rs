@@ -57,16 +57,42 @@ enum Open {
 }
 
 fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
-    use saphyr_parser::{Event, Parser, ScalarStyle};
-    let mut parser = Parser::new_from_str(source);
-    let mut anchors: std::collections::HashMap<usize, Value> = Default::default();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut document: Option<Value> = None;
+    let mut parser = saphyr_parser::Parser::new_from_str(source);
+    let mut builder = YamlValue::new(expand_aliases);
     while let Some(next) = parser.next_event() {
         let (event, _) = next.map_err(|e| {
             let m = e.marker();
             format!("YAML at {}:{}: {}", m.line(), m.col() + 1, e.info())
         })?;
+        if builder.event(event)? {
+            break;
+        }
+    }
+    Ok(builder.finish())
+}
+
+/// Folds YAML events into the template's value ([`yaml_value`]), one event at a time.
+struct YamlValue {
+    expand_aliases: bool,
+    anchors: std::collections::HashMap<usize, Value>,
+    stack: Vec<Open>,
+    document: Option<Value>,
+}
+
+impl YamlValue {
+    fn new(expand_aliases: bool) -> Self {
+        YamlValue {
+            expand_aliases,
+            anchors: Default::default(),
+            stack: Vec::new(),
+            document: None,
+        }
+    }
+
+    /// Takes one event; `Ok(true)` once the first document is complete (the rest of the
+    /// text is not the template).
+    fn event(&mut self, event: saphyr_parser::Event) -> Result<bool, String> {
+        use saphyr_parser::{Event, ScalarStyle};
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
@@ -78,21 +104,23 @@ fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
                 };
                 (long_form(tag_name(tag), value), anchor)
             }
-            Event::Alias(id) if !expand_aliases => {
+            Event::Alias(id) if !self.expand_aliases => {
                 let mut reference = Map::new();
                 reference.insert("*".into(), Value::from(id));
                 (Value::Object(reference), 0)
             }
-            Event::Alias(id) => (anchors.get(&id).cloned().unwrap_or(Value::Null), 0),
+            Event::Alias(id) => (self.anchors.get(&id).cloned().unwrap_or(Value::Null), 0),
             Event::SequenceStart(anchor, tag) => {
-                stack.push(Open::Seq(Vec::new(), anchor, tag_name(tag_pair(tag))));
-                continue;
+                self.stack
+                    .push(Open::Seq(Vec::new(), anchor, tag_name(tag_pair(tag))));
+                return Ok(false);
             }
             Event::MappingStart(anchor, tag) => {
-                stack.push(Open::Map(Map::new(), None, anchor, tag_name(tag_pair(tag))));
-                continue;
+                self.stack
+                    .push(Open::Map(Map::new(), None, anchor, tag_name(tag_pair(tag))));
+                return Ok(false);
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Open::Seq(items, anchor, tag)) => {
                     (long_form(tag, Value::Array(items)), anchor)
                 }
@@ -101,19 +129,14 @@ fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
                 }
                 None => return Err("YAML: unbalanced collection".into()),
             },
-            Event::DocumentEnd => {
-                if document.is_some() {
-                    // Only the first document is the template.
-                    break;
-                }
-                continue;
-            }
-            _ => continue,
+            // Only the first document is the template.
+            Event::DocumentEnd => return Ok(self.document.is_some()),
+            _ => return Ok(false),
         };
         if anchor > 0 {
-            anchors.insert(anchor, value.clone());
+            self.anchors.insert(anchor, value.clone());
         }
-        match stack.last_mut() {
+        match self.stack.last_mut() {
             Some(Open::Seq(items, ..)) => items.push(value),
             Some(Open::Map(map, key, ..)) => match key.take() {
                 Some(k) => {
@@ -121,10 +144,106 @@ fn yaml_value(source: &str, expand_aliases: bool) -> Result<Value, String> {
                 }
                 None => *key = Some(key_string(value)),
             },
-            None => document = Some(value),
+            None => self.document = Some(value),
         }
+        Ok(false)
     }
-    Ok(document.unwrap_or(Value::Null))
+
+    fn finish(self) -> Value {
+        self.document.unwrap_or(Value::Null)
+    }
+}
+
+/// [`to_value_as_written`] and [`super::verify::check`] of the same text from one
+/// reading: `Some(value)` when the text passes the strict check (YAML: without the
+/// flow-indentation fallback) and reads as a template; `None` when either fails, for the
+/// caller to run them on their own (so every reason and every outcome stays theirs).
+pub fn to_value_as_written_checked(syntax: Syntax, source: &str) -> Option<Value> {
+    match syntax {
+        // A byte-order mark: to_value reads the text without it, the check with it.
+        Syntax::Yaml if source.starts_with('\u{feff}') => None,
+        Syntax::Yaml => {
+            let mut parser = saphyr_parser::Parser::new_from_str(source);
+            let mut strict = super::verify::StrictYaml::default();
+            let mut builder = Some(YamlValue::new(false));
+            let mut value = None;
+            while let Some(next) = parser.next_event() {
+                let (event, span) = next.ok()?;
+                strict.event(&event, &span).ok()?;
+                if let Some(b) = &mut builder {
+                    if b.event(event).ok()? {
+                        value = builder.take().map(YamlValue::finish);
+                    }
+                }
+            }
+            value.or_else(|| builder.map(YamlValue::finish))
+        }
+        Syntax::Json => {
+            let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+            serde_json::from_str::<CheckedJson>(text).ok().map(|v| v.0)
+        }
+        Syntax::TypeScript => None,
+    }
+}
+
+/// A JSON value read as `serde_json::Value` reads it, refusing an object with the same
+/// key twice (as [`super::verify::check`] does): without duplicates the value is the one
+/// `Value`'s own reading gives (same numbers, same key order).
+struct CheckedJson(Value);
+
+impl<'de> serde::Deserialize<'de> for CheckedJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CheckedJsonVisitor).map(CheckedJson)
+    }
+}
+
+struct CheckedJsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CheckedJsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Number(i.into()))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::Number(u.into()))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(CheckedJson(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom("duplicate key"));
+            }
+            let CheckedJson(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 fn tag_pair(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<(String, String)> {
@@ -469,6 +588,51 @@ pub fn check_write(
 mod tests {
     use super::*;
     use crate::edit::{apply_edits, Edit};
+
+    /// The one-reading value and check agrees with the two readings it replaces: a
+    /// value exactly when `verify::check` passes (strictly), and then the same value.
+    #[test]
+    fn checked_reading_is_both_readings() {
+        let texts = [
+            (
+                Syntax::Json,
+                "{\"b\": 1, \"a\": [-1, 1.5, 18446744073709551616, 1e3, null, true, \"\\u0041\"]}",
+            ),
+            (Syntax::Json, "\u{feff}{\"A\": {\"B\": {}}}"),
+            (Syntax::Json, "{\"A\": 1, \"A\": 2}"),
+            (Syntax::Json, "{\"A\": {\"B\": 1, \"B\": 1}}"),
+            (Syntax::Json, "{\"A\": 1} x"),
+            (Syntax::Json, "{\"A\": 1e999}"),
+            (
+                Syntax::Yaml,
+                "A: !Ref B\nC: &x {D: 1}\nE: *x\nF: [1, 2.5, yes, ~, '3']\n",
+            ),
+            (Syntax::Yaml, "A: 1\n---\nA: 2\nA: 3\n"),
+            (Syntax::Yaml, "A: 1\nA: 2\n"),
+            (Syntax::Yaml, "A: [1, 2\n"),
+            (Syntax::Yaml, "\u{feff}A: 1\n"),
+            (Syntax::Yaml, "A:\n  Action: [\n    \"a\",\n  ]\n  B: 1\n"),
+        ];
+        for (syntax, text) in texts {
+            let checked = to_value_as_written_checked(syntax, text);
+            let strict = match syntax {
+                Syntax::Yaml => super::super::verify::check_yaml_strict_for_tests(text),
+                _ => super::super::verify::check(syntax, text),
+            };
+            match checked {
+                Some(v) => {
+                    assert!(strict.is_ok(), "{text:?}");
+                    assert_eq!(Ok(v), to_value_as_written(syntax, text), "{text:?}");
+                }
+                // No value: the text fails the check, or (YAML) starts with a BOM.
+                None => assert!(strict.is_err() || text.starts_with('\u{feff}'), "{text:?}"),
+            }
+        }
+        let v = to_value_as_written_checked(Syntax::Json, "{\"b\": 1, \"a\": 2}").unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let own: Value = serde_json::from_str("{\"b\": 1, \"a\": 2}").unwrap();
+        assert_eq!(keys, own.as_object().unwrap().keys().collect::<Vec<_>>());
+    }
 
     fn yaml(s: &str) -> Value {
         to_value(Syntax::Yaml, s).unwrap()

@@ -77,6 +77,156 @@ impl Fields {
     }
 }
 
+/// A node kept as plain data, so that the cache of entries can live in [`Parsed`]
+/// (which is `Send` and `Sync`; a `Node` is neither): tree-sitter's own node struct
+/// with its pointers as integers. It is turned back into a `Node` only for the tree
+/// it came from (see [`MapNode::cached`]).
+#[derive(Clone, Copy)]
+struct RawNode {
+    context: [u32; 4],
+    id: usize,
+    tree: usize,
+}
+
+impl RawNode {
+    fn of(node: Node) -> RawNode {
+        let raw = node.into_raw();
+        RawNode {
+            context: raw.context,
+            id: raw.id as usize,
+            tree: raw.tree as usize,
+        }
+    }
+
+    /// The node again, borrowed for as long as `doc` (whose tree it belongs to).
+    fn node<'a>(self, _doc: &'a Parsed) -> Node<'a> {
+        // SAFETY: a RawNode is only made from a node of `doc.tree` (MapNode::cached checks
+        // the tree pointer before caching, and the cache lives in `doc` and is emptied
+        // when `doc` is cloned), and the tree lives as long as `doc`: the node is valid
+        // for `'a`, exactly as the `Node` it was made from.
+        unsafe {
+            Node::from_raw(tree_sitter::ffi::TSNode {
+                context: self.context,
+                id: self.id as *const std::ffi::c_void,
+                tree: self.tree as *const tree_sitter::ffi::TSTree,
+            })
+        }
+    }
+}
+
+/// An [`Entry`] as the cache keeps it, with what lookups by key ask of it kept too.
+struct RawEntry {
+    node: RawNode,
+    key_node: RawNode,
+    /// outer, node, tag, colon end of the value.
+    value: Option<(RawNode, RawNode, Option<RawNode>, Option<usize>)>,
+    /// The member's bytes.
+    span: Range<usize>,
+    /// [`MapNode::key_text`] of the entry, on first need.
+    key: std::sync::OnceLock<String>,
+    /// The member's text holds a `\` (see [`key_may_be`]), on first need.
+    backslash: std::sync::OnceLock<bool>,
+}
+
+impl RawEntry {
+    fn of(e: &Entry) -> RawEntry {
+        RawEntry {
+            node: RawNode::of(e.node),
+            key_node: RawNode::of(e.key_node),
+            value: e.value.map(|v| {
+                (
+                    RawNode::of(v.outer),
+                    RawNode::of(v.node),
+                    v.tag.map(RawNode::of),
+                    v.colon_end,
+                )
+            }),
+            span: e.node.byte_range(),
+            key: std::sync::OnceLock::new(),
+            backslash: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// [`key_may_be`] of the member, its one scan of the whole member done once.
+    fn key_may_be(&self, doc: &Parsed, key: &str) -> bool {
+        let text = &doc.source[self.span.clone()];
+        key_may_be(doc.syntax, text, key, || {
+            *self.backslash.get_or_init(|| text.contains('\\'))
+        })
+    }
+
+    /// [`MapNode::key_text`] of the entry, read once.
+    fn key_text(&self, map: &MapNode) -> &str {
+        self.key.get_or_init(|| map.key_text(&self.entry(map.doc)))
+    }
+
+    fn entry<'a>(&self, doc: &'a Parsed) -> Entry<'a> {
+        Entry {
+            node: self.node.node(doc),
+            key_node: self.key_node.node(doc),
+            value: self.value.map(|(outer, node, tag, colon_end)| ValueNode {
+                doc,
+                outer: outer.node(doc),
+                node: node.node(doc),
+                tag: tag.map(|t| t.node(doc)),
+                colon_end,
+            }),
+        }
+    }
+}
+
+/// The entries of each mapping of one parse that was asked for, by node id, walked
+/// once: transforms ask for the same mappings over and over (a resource's `Properties`
+/// by dozens of them per pass), and a walk of a mapping's members costs a cursor step
+/// per member. Part of [`Parsed`]; a clone starts empty (its tree is another).
+#[derive(Default)]
+pub struct EntryCache(std::sync::Mutex<fnv::FnvHashMap<usize, std::sync::Arc<[RawEntry]>>>);
+
+impl Clone for EntryCache {
+    fn clone(&self) -> Self {
+        EntryCache::default()
+    }
+}
+
+impl EntryCache {
+    fn get_or_walk(
+        &self,
+        id: usize,
+        walk: impl FnOnce() -> std::sync::Arc<[RawEntry]>,
+    ) -> std::sync::Arc<[RawEntry]> {
+        if let Some(found) = self.lock().get(&id) {
+            return found.clone();
+        }
+        let entries = walk();
+        self.lock().insert(id, entries.clone());
+        entries
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, std::sync::Arc<[RawEntry]>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// False only when a member's `text` rules the key out: it does not start with the key
+/// (bare or quoted), nor with an escape, anchor or tag that could hide it.
+/// `backslash`: whether `text` holds a `\` (asked only when it starts with a quote).
+fn key_may_be(syntax: Syntax, text: &str, key: &str, backslash: impl FnOnce() -> bool) -> bool {
+    // One opening quote of the syntax: a key may itself start with a quote
+    // character of another syntax (a backtick in JSON or YAML) or a second quote.
+    let quotes: &[char] = match syntax {
+        Syntax::Json => &['"'],
+        Syntax::Yaml => &['"', '\''],
+        Syntax::TypeScript => &['"', '\'', '`'],
+    };
+    let bare = text.strip_prefix(quotes).unwrap_or(text);
+    bare.starts_with(key)
+        || text.starts_with(quotes) && backslash()
+        // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
+        || text.starts_with(['&', '!', '?', '['])
+}
+
 /// Where `MapNode::insert` puts a new entry.
 #[derive(Clone, Copy, Debug)]
 pub enum Position<'k, 'n> {
@@ -225,16 +375,25 @@ impl<'a> ValueNode<'a> {
         }
         let map = self.as_map()?;
         // At most two members are looked at: an intrinsic is a mapping of one entry.
-        let fields = Fields::of(self.doc);
-        let mut cursor = map.node.walk();
-        let mut members = map
-            .node
-            .named_children(&mut cursor)
-            .filter_map(|m| map.entry_of(fields, m));
-        let only = members.next()?;
-        if members.next().is_some() {
-            return None;
-        }
+        let only = match map.cached() {
+            Some(raw) => match &raw[..] {
+                [only] => only.entry(self.doc),
+                _ => return None,
+            },
+            None => {
+                let fields = Fields::of(self.doc);
+                let mut cursor = map.node.walk();
+                let mut members = map
+                    .node
+                    .named_children(&mut cursor)
+                    .filter_map(|m| map.entry_of(fields, m));
+                let only = members.next()?;
+                if members.next().is_some() {
+                    return None;
+                }
+                only
+            }
+        };
         let key = map.key_text(&only);
         (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(())?;
         Some((key, only.value?))
@@ -371,10 +530,31 @@ impl<'a> ValueNode<'a> {
 impl<'a> MapNode<'a> {
     /// The members that are `key: value` (TS shorthand and methods included; spreads are not).
     pub fn entries(&self) -> Vec<Entry<'a>> {
+        match self.cached() {
+            Some(raw) => raw.iter().map(|r| r.entry(self.doc)).collect(),
+            None => self.walk_entries(),
+        }
+    }
+
+    /// The entries found by walking the mapping's members (what [`MapNode::cached`] keeps).
+    fn walk_entries(&self) -> Vec<Entry<'a>> {
         let fields = Fields::of(self.doc);
         let mut cursor = self.node.walk();
         let members = self.node.named_children(&mut cursor);
         members.filter_map(|m| self.entry_of(fields, m)).collect()
+    }
+
+    /// This mapping's entries as the parse's cache holds them (walked on the first ask,
+    /// see [`EntryCache`]); `None` for a node of another tree than `doc`'s.
+    fn cached(&self) -> Option<std::sync::Arc<[RawEntry]>> {
+        let tree = RawNode::of(self.doc.root()).tree;
+        let key = RawNode::of(self.node);
+        if key.tree != tree {
+            return None;
+        }
+        Some(self.doc.entry_cache.get_or_walk(key.id, || {
+            self.walk_entries().iter().map(RawEntry::of).collect()
+        }))
     }
 
     fn entry_of(&self, fields: &Fields, member: Node<'a>) -> Option<Entry<'a>> {
@@ -435,32 +615,29 @@ impl<'a> MapNode<'a> {
     /// The entry with this key. Keys are compared on their text first, so a lookup
     /// builds one `Entry` and allocates nothing for the members it passes over.
     pub fn entry(&self, key: &str) -> Option<Entry<'a>> {
-        let fields = Fields::of(self.doc);
-        let mut cursor = self.node.walk();
-        let members = self.node.named_children(&mut cursor);
-        let found = members
-            .filter(|m| self.key_may_be(m, key))
-            .filter_map(|m| self.entry_of(fields, m))
-            .find(|e| self.key_text(e) == key);
-        found
+        let Some(raw) = self.cached() else {
+            let fields = Fields::of(self.doc);
+            let mut cursor = self.node.walk();
+            let members = self.node.named_children(&mut cursor);
+            let found = members
+                .filter(|m| self.key_may_be(m, key))
+                .filter_map(|m| self.entry_of(fields, m))
+                .find(|e| self.key_text(e) == key);
+            return found;
+        };
+        // The same members in the same order as the walk above: the cache holds the
+        // members that are entries, and `key_may_be` only ever passed over the others.
+        let found = raw
+            .iter()
+            .find(|r| r.key_may_be(self.doc, key) && r.key_text(self) == key);
+        found.map(|r| r.entry(self.doc))
     }
 
     /// False only when the member's text rules the key out: it does not start with
     /// the key (bare or quoted), nor with an escape, anchor or tag that could hide it.
     fn key_may_be(&self, member: &Node, key: &str) -> bool {
         let text = &self.doc.source[member.start_byte()..member.end_byte()];
-        // One opening quote of the syntax: a key may itself start with a quote
-        // character of another syntax (a backtick in JSON or YAML) or a second quote.
-        let quotes: &[char] = match self.doc.syntax {
-            Syntax::Json => &['"'],
-            Syntax::Yaml => &['"', '\''],
-            Syntax::TypeScript => &['"', '\'', '`'],
-        };
-        let bare = text.strip_prefix(quotes).unwrap_or(text);
-        bare.starts_with(key)
-            || text.starts_with(quotes) && text.contains('\\')
-            // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
-            || text.starts_with(['&', '!', '?', '['])
+        key_may_be(self.doc.syntax, text, key, || text.contains('\\'))
     }
 
     pub fn get(&self, key: &str) -> Option<ValueNode<'a>> {
@@ -1134,6 +1311,67 @@ mod fold_tests {
 mod tests {
     use super::*;
     use crate::edit::apply_edits;
+
+    /// The cached entries are the walked ones (same nodes, same order, same values),
+    /// lookups by key agree with a walk, and a clone of the parse starts a cache of its own.
+    #[test]
+    fn cached_entries_are_the_walked_ones() {
+        let texts = [
+            (
+                Syntax::Yaml,
+                "A: &x 1\n# c\n'B': !Ref C\nD: {E: 1, \"F\": [1]}\nA: 2\n? G\n: 3\n",
+            ),
+            (
+                Syntax::Json,
+                "{\"A\": 1, \"B\": {\"C\": null}, \"A\": 2, \"D\\u0041\": 3}",
+            ),
+            (
+                Syntax::TypeScript,
+                "const x = { a: 1, 'b': 2, c, m() {}, ...s, [k]: 3, a: 4 };",
+            ),
+        ];
+        for (syntax, text) in texts {
+            let doc = Parsed::new(syntax, text.into());
+            let shape = |es: &[Entry]| -> Vec<_> {
+                es.iter()
+                    .map(|e| {
+                        let v = e.value.map(|v| {
+                            (
+                                v.outer.id(),
+                                v.node.id(),
+                                v.tag.map(|t| t.id()),
+                                v.colon_end,
+                            )
+                        });
+                        (e.node.id(), e.key_node.id(), e.node.byte_range(), v)
+                    })
+                    .collect()
+            };
+            let maps = crate::lang::descendants(doc.root())
+                .into_iter()
+                .filter(|n| matches!(n.kind(), "object" | "block_mapping" | "flow_mapping"));
+            for node in maps {
+                let map = MapNode { doc: &doc, node };
+                let walked = map.walk_entries();
+                assert!(!walked.is_empty(), "{text}");
+                assert_eq!(shape(&map.entries()), shape(&walked), "{text}");
+                assert_eq!(shape(&map.entries()), shape(&walked), "{text}");
+                for e in &walked {
+                    let key = map.key_text(e);
+                    let first = walked.iter().find(|w| map.key_text(w) == key).unwrap();
+                    let found = map.entry(&key).expect("found");
+                    assert_eq!(shape(&[found]), shape(&[*first]), "{text} {key}");
+                }
+                assert!(map.entry("Nope").is_none());
+                let copy = doc.clone();
+                let other = MapNode { doc: &copy, node };
+                assert!(
+                    other.cached().is_none(),
+                    "a node of another tree is not cached"
+                );
+            }
+        }
+    }
 
     fn root_map(doc: &Parsed) -> MapNode<'_> {
         let mut node = doc.root();

@@ -71,6 +71,8 @@ pub struct Parsed {
     pub source: String,
     pub tree: Tree,
     pub style: Style,
+    /// The entries of the mappings asked for so far (see [`mapping::EntryCache`]).
+    pub(crate) entry_cache: mapping::EntryCache,
 }
 
 impl Parsed {
@@ -83,6 +85,7 @@ impl Parsed {
             source,
             tree,
             style,
+            entry_cache: Default::default(),
         }
     }
 
@@ -137,6 +140,7 @@ impl Parsed {
             source,
             tree,
             style: self.style.clone(),
+            entry_cache: Default::default(),
         };
         debug_assert!(
             same_tree(&parsed, &Parsed::new(self.syntax, parsed.source.clone())),

@@ -296,26 +296,55 @@ fn flow_lines_indented(source: &str) -> Option<String> {
 }
 
 fn check_yaml_strict(source: &str) -> Result<(), String> {
-    use saphyr_parser::{Event, Parser};
-    let mut parser = Parser::new_from_str(source);
-    // Size of each anchored node, so an alias counts for what it would expand to.
-    let mut anchor_sizes: std::collections::HashMap<usize, u64> = Default::default();
-    // Open collections: (anchor id, node count so far).
-    let mut open: Vec<(usize, u64)> = Vec::new();
-    // Nodes that aliases add (a long template without aliases is fine).
-    let mut expanded: u64 = 0;
-    // Per open collection: `Some` for a mapping: the next node is a key, keys seen.
-    let mut keys: Vec<Option<(bool, std::collections::HashSet<String>)>> = Vec::new();
+    let mut parser = saphyr_parser::Parser::new_from_str(source);
+    let mut strict = StrictYaml::default();
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| {
-            let m = e.marker();
-            format!(
-                "YAML syntax error at {}:{}: {}",
-                m.line(),
-                m.col() + 1,
-                e.info()
-            )
-        })?;
+        let (event, span) = next.map_err(|e| yaml_error(&e))?;
+        strict.event(&event, &span)?;
+    }
+    Ok(())
+}
+
+/// [`check_yaml_strict`] for the tests of other modules.
+#[cfg(test)]
+pub(crate) fn check_yaml_strict_for_tests(source: &str) -> Result<(), String> {
+    check_yaml_strict(source)
+}
+
+/// The reason [`check`] gives for a YAML syntax error.
+pub(crate) fn yaml_error(e: &saphyr_parser::ScanError) -> String {
+    let m = e.marker();
+    format!(
+        "YAML syntax error at {}:{}: {}",
+        m.line(),
+        m.col() + 1,
+        e.info()
+    )
+}
+
+/// The strict YAML check beyond syntax, fed one event at a time (so that the write
+/// guard can read a template as data from the same events, see
+/// [`super::cfn_data::to_value_as_written_checked`]): duplicate keys and alias bombs.
+#[derive(Default)]
+pub(crate) struct StrictYaml {
+    /// Size of each anchored node, so an alias counts for what it would expand to.
+    anchor_sizes: std::collections::HashMap<usize, u64>,
+    /// Open collections: (anchor id, node count so far).
+    open: Vec<(usize, u64)>,
+    /// Nodes that aliases add (a long template without aliases is fine).
+    expanded: u64,
+    /// Per open collection: `Some` for a mapping: the next node is a key, keys seen.
+    keys: Vec<Option<(bool, std::collections::HashSet<String>)>>,
+}
+
+impl StrictYaml {
+    /// `Err(reason)` when `event` makes the text one [`check`] refuses.
+    pub(crate) fn event(
+        &mut self,
+        event: &saphyr_parser::Event,
+        span: &saphyr_parser::Span,
+    ) -> Result<(), String> {
+        use saphyr_parser::Event;
         // A node in a mapping alternates key, value; the same plain key twice is an error
         // (PyYAML's loader and cfn-lint refuse it; other loaders keep the last one).
         if matches!(
@@ -325,9 +354,9 @@ fn check_yaml_strict(source: &str) -> Result<(), String> {
                 | Event::SequenceStart(..)
                 | Event::MappingStart(..)
         ) {
-            if let Some(Some((is_key, seen))) = keys.last_mut() {
+            if let Some(Some((is_key, seen))) = self.keys.last_mut() {
                 if *is_key {
-                    if let Event::Scalar(value, ..) = &event {
+                    if let Event::Scalar(value, ..) = event {
                         if !seen.insert(value.to_string()) {
                             return Err(format!(
                                 "duplicate key {:?} at {}:{}",
@@ -342,48 +371,48 @@ fn check_yaml_strict(source: &str) -> Result<(), String> {
             }
         }
         match event {
-            Event::SequenceStart(..) => keys.push(None),
-            Event::MappingStart(..) => keys.push(Some((true, Default::default()))),
+            Event::SequenceStart(..) => self.keys.push(None),
+            Event::MappingStart(..) => self.keys.push(Some((true, Default::default()))),
             Event::SequenceEnd | Event::MappingEnd => {
-                keys.pop();
+                self.keys.pop();
             }
             _ => {}
         }
         let size = match event {
             Event::Scalar(_, _, anchor, _) => {
-                if anchor > 0 {
-                    anchor_sizes.insert(anchor, 1);
+                if *anchor > 0 {
+                    self.anchor_sizes.insert(*anchor, 1);
                 }
                 1
             }
             Event::Alias(id) => {
-                let size = anchor_sizes.get(&id).copied().unwrap_or(1);
-                expanded = expanded.saturating_add(size);
+                let size = self.anchor_sizes.get(id).copied().unwrap_or(1);
+                self.expanded = self.expanded.saturating_add(size);
                 size
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                open.push((anchor, 1));
-                continue;
+                self.open.push((*anchor, 1));
+                return Ok(());
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (anchor, size) = open.pop().unwrap_or((0, 1));
+                let (anchor, size) = self.open.pop().unwrap_or((0, 1));
                 if anchor > 0 {
-                    anchor_sizes.insert(anchor, size);
+                    self.anchor_sizes.insert(anchor, size);
                 }
                 size
             }
-            _ => continue,
+            _ => return Ok(()),
         };
-        if let Some((_, count)) = open.last_mut() {
+        if let Some((_, count)) = self.open.last_mut() {
             *count = count.saturating_add(size);
         }
-        if expanded > MAX_YAML_EXPANSION {
+        if self.expanded > MAX_YAML_EXPANSION {
             return Err(format!(
                 "YAML aliases expand to more than {MAX_YAML_EXPANSION} nodes (a \"billion laughs\" document); refusing it"
             ));
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
