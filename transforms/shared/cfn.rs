@@ -55,41 +55,38 @@ impl SchemaMap<'_> {
     }
 }
 
+/// What a mapping of [`schema_maps`] holds that its schema does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SchemaFlaw {
+    /// A literal value of a property with an `enum` that the enum does not allow
+    /// (what `cfn-enum-value` looks at).
+    EnumValue,
+    /// A key its closed shape does not name, `<<` aside (what `cfn-property-name`
+    /// looks at).
+    UnknownKey,
+}
+
 /// Transforms a template may declare without changing how properties are read.
 const PLAIN_TRANSFORMS: &[&str] = &["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"];
 
-/// Every mapping of every resource `Properties` whose type has a schema, paired with
-/// its shape. Nothing in a template whose macros (any `Transform` but SAM and the
-/// language extensions) may rewrite properties, nor in a mapping holding an
+/// The mappings of resource `Properties` whose type has a schema, paired with their
+/// shape, that hold `flaw` (every other mapping is valid in that respect), in source
+/// order. Nothing in a template whose macros (any `Transform` but SAM and the language
+/// extensions) may rewrite properties, nor in a mapping holding an
 /// `Fn::Transform`/other `Fn::` key (`AWS::Include` splices properties in).
 ///
-/// Found once per document (several transforms ask) and kept by node position.
-pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
-    /// A [`SchemaMap`] without its borrow of the tree: the mapping by byte range and kind.
-    struct At {
-        type_name: String,
-        schema: &'static crate::schema::Schema,
-        shape: crate::schema::Shape<'static>,
-        path: Vec<String>,
-        range: std::ops::Range<usize>,
-        kind: u16,
-    }
-    let found = doc.memo("schema_maps", |doc| {
-        find_schema_maps(doc)
-            .into_iter()
-            .map(|m| At {
-                range: m.map.node.byte_range(),
-                kind: m.map.node.kind_id(),
-                type_name: m.type_name,
-                schema: m.schema,
-                shape: m.shape,
-                path: m.path,
-            })
-            .collect::<Vec<At>>()
-    });
+/// One walk per document serves every flaw (`cfn-enum-value` and `cfn-property-name`
+/// both ask at each pass); it keeps only the flawed mappings, by node position, so a
+/// valid template costs one look at each key and allocates next to nothing.
+pub(crate) fn schema_maps<'a>(
+    doc: &crate::model::Document<'a>,
+    flaw: SchemaFlaw,
+) -> Vec<SchemaMap<'a>> {
+    let found = doc.memo("schema_maps", find_schema_maps);
     let root = doc.parsed.root();
     found
         .iter()
+        .filter(|m| m.flaws.contains(&flaw))
         .filter_map(|m| {
             let mut node = root.descendant_for_byte_range(m.range.start, m.range.end)?;
             while node.kind_id() != m.kind || node.byte_range() != m.range {
@@ -109,45 +106,127 @@ pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap
         .collect()
 }
 
-fn find_schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
+/// A flawed [`SchemaMap`] without its borrow of the tree: the mapping by byte range and kind.
+struct FlawedMap {
+    type_name: String,
+    schema: &'static crate::schema::Schema,
+    shape: crate::schema::Shape<'static>,
+    path: Vec<String>,
+    range: std::ops::Range<usize>,
+    kind: u16,
+    flaws: Vec<SchemaFlaw>,
+}
+
+fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
     if !doc.flavor.is_cfn() || has_macro(doc) {
         return vec![];
     }
+    /// No parent: the mapping is `Properties` itself.
+    const TOP: usize = usize::MAX;
     let mut out = Vec::new();
+    // The keys walked into, each with the index of its parent's: a mapping's path is
+    // the chain above its own index, built only for the flawed ones.
+    let mut keys: Vec<(usize, std::borrow::Cow<str>)> = Vec::new();
     for r in &doc.resources {
         let (Some(props), Some(schema)) = (r.props, crate::schema::resource_schema(&r.type_name))
         else {
             continue;
         };
-        let mut stack = vec![(props, schema.root(), vec![])];
-        while let Some((map, shape, path)) = stack.pop() {
-            let mut intrinsic_key = false;
+        let mut stack = vec![(props, schema.root(), TOP)];
+        while let Some((map, shape, at)) = stack.pop() {
+            let (mut intrinsic_key, mut bad_enum, mut unknown_key) = (false, false, false);
             for e in map.entries() {
-                let key = map.key_text(&e);
+                let key = key_str(&map, &e);
                 intrinsic_key |= key.starts_with("Fn::");
-                let (Some(value), Some(prop)) = (e.value, shape.prop(&key)) else {
+                let Some(prop) = shape.prop(&key) else {
+                    unknown_key |= key != "<<";
                     continue;
                 };
+                let Some(value) = e.value else { continue };
+                if let Some(allowed) = prop.enum_values() {
+                    bad_enum |= enum_literals(value, prop)
+                        .iter()
+                        .any(|v| scalar_str(v).is_some_and(|t| !allowed.allows(&t)));
+                }
                 let Some(inner) = prop.shape() else { continue };
-                for nested in object_values(value, prop) {
-                    let mut p: Vec<String> = path.clone();
-                    p.push(key.clone());
-                    stack.push((nested, inner, p));
+                let nested = object_values(value, prop);
+                if !nested.is_empty() {
+                    keys.push((at, key));
+                    let here = keys.len() - 1;
+                    stack.extend(nested.into_iter().map(|n| (n, inner, here)));
                 }
             }
-            if !intrinsic_key {
-                out.push(SchemaMap {
-                    type_name: r.type_name.to_string(),
-                    schema,
-                    shape,
-                    path,
-                    map,
-                });
+            let mut flaws = Vec::new();
+            if bad_enum {
+                flaws.push(SchemaFlaw::EnumValue);
             }
+            if unknown_key && shape.is_closed() {
+                flaws.push(SchemaFlaw::UnknownKey);
+            }
+            if intrinsic_key || flaws.is_empty() {
+                continue;
+            }
+            let mut path = Vec::new();
+            let mut i = at;
+            while i != TOP {
+                path.push(keys[i].1.to_string());
+                i = keys[i].0;
+            }
+            path.reverse();
+            out.push(FlawedMap {
+                type_name: r.type_name.to_string(),
+                schema,
+                shape,
+                path,
+                range: map.node.byte_range(),
+                kind: map.node.kind_id(),
+                flaws,
+            });
         }
     }
-    out.sort_by_key(|m| m.map.node.start_byte());
+    out.sort_by_key(|m| m.range.start);
     out
+}
+
+/// [`MapNode::key_text`](crate::lang::mapping::MapNode::key_text) borrowed from the
+/// source when the key is written without escapes or line breaks (nearly always).
+pub(crate) fn key_str<'a>(
+    map: &crate::lang::mapping::MapNode<'a>,
+    entry: &crate::lang::mapping::Entry<'a>,
+) -> std::borrow::Cow<'a, str> {
+    let v = crate::lang::mapping::ValueNode::new(map.doc, entry.key_node);
+    scalar_str(&v).unwrap_or(std::borrow::Cow::Borrowed(v.text()))
+}
+
+/// [`ValueNode::as_str`](crate::lang::mapping::ValueNode::as_str), borrowed from the
+/// source when the scalar needs no unescaping or line folding: a JSON string or YAML
+/// quoted scalar without backslashes, quotes inside or control characters, a
+/// one-line YAML plain scalar. Anything else is decoded by `as_str`.
+pub(crate) fn scalar_str<'a>(
+    v: &crate::lang::mapping::ValueNode<'a>,
+) -> Option<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow;
+    let text = v.text();
+    let inner = |quote: u8| {
+        let b = text.as_bytes();
+        (b.len() >= 2 && b[0] == quote && b[b.len() - 1] == quote)
+            .then(|| &text[1..text.len() - 1])
+            .filter(|i| {
+                !i.bytes()
+                    .any(|c| c == b'"' || c == b'\'' || c == b'\\' || c < 0x20)
+            })
+    };
+    let plain = match v.node.kind() {
+        "string" if v.doc.syntax == crate::lang::Syntax::Json => inner(b'"'),
+        "double_quote_scalar" => inner(b'"'),
+        "single_quote_scalar" => inner(b'\''),
+        "plain_scalar" => Some(text.trim()).filter(|t| !t.contains(['\n', '\r'])),
+        _ => None,
+    };
+    match plain {
+        Some(s) => Some(Cow::Borrowed(s)),
+        None => v.as_str().map(Cow::Owned),
+    }
 }
 
 /// The template declares a macro the tool does not model (any `Transform` but SAM
@@ -201,6 +280,47 @@ pub(crate) fn object_values<'a>(
         (None, _, Some(list)) => list.items().into_iter().flat_map(item_objects).collect(),
         _ => vec![],
     }
+}
+
+/// The literal scalars a property value holds: itself, the items of a list, the
+/// branches of an `Fn::If`, each only where the property takes that kind of value
+/// (otherwise cfn-lint's type check, E3012, has the say). Intrinsics compute their
+/// value and are skipped.
+pub(crate) fn enum_literals<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop,
+) -> Vec<crate::lang::mapping::ValueNode<'a>> {
+    use crate::schema::Kind;
+    if let Some(branches) = if_branches(value) {
+        return branches
+            .into_iter()
+            .flat_map(|b| enum_literals(b, prop))
+            .collect();
+    }
+    if let Some(list) = value.as_list() {
+        if !prop.accepts(Kind::List) {
+            return vec![];
+        }
+        let items = list.items().into_iter();
+        return items
+            .flat_map(|i| if_branches(i).unwrap_or_else(|| vec![i]))
+            .filter(is_literal)
+            .collect();
+    }
+    if is_literal(&value) && prop.accepts(Kind::Scalar) {
+        vec![value]
+    } else {
+        vec![]
+    }
+}
+
+/// A scalar written as such (no tag, not an intrinsic).
+fn is_literal(value: &crate::lang::mapping::ValueNode) -> bool {
+    let scalar = matches!(
+        value.node.kind(),
+        "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
+    );
+    scalar && value.tag.is_none()
 }
 
 /// The mappings an item of a list of objects stands for (itself or `Fn::If` branches).
