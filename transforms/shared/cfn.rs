@@ -117,7 +117,24 @@ struct FlawedMap {
     flaws: Vec<SchemaFlaw>,
 }
 
+/// A mapping [`find_schema_maps`] has still to look at. A mapping written as a value
+/// may turn out to be an intrinsic (`{"Fn::If": […]}`, `{"Ref": …}`); that is decided
+/// from the entries read for the walk anyway, not by reading them twice.
+#[derive(Clone, Copy)]
+enum Pending<'a> {
+    /// An object of the shape (found by [`object_values`]).
+    Map(crate::lang::mapping::MapNode<'a>),
+    /// An untagged mapping value of this property: [`object_values`] of it.
+    Value(
+        crate::lang::mapping::ValueNode<'a>,
+        crate::schema::Prop<'static>,
+    ),
+    /// An untagged mapping item of a list of objects: [`item_objects`] of it.
+    Item(crate::lang::mapping::ValueNode<'a>),
+}
+
 fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
+    use crate::schema::Kind;
     if !doc.flavor.is_cfn() || has_macro(doc) {
         return vec![];
     }
@@ -132,11 +149,38 @@ fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
         else {
             continue;
         };
-        let mut stack = vec![(props, schema.root(), TOP)];
-        while let Some((map, shape, at)) = stack.pop() {
+        let mut stack = vec![(Pending::Map(props), schema.root(), TOP)];
+        while let Some((pending, shape, at)) = stack.pop() {
+            let map = match pending {
+                Pending::Map(map) => map,
+                Pending::Value(v, _) | Pending::Item(v) => match v.as_map() {
+                    Some(map) => map,
+                    None => continue,
+                },
+            };
+            let entries = map.entries();
+            if let (Pending::Value(v, _) | Pending::Item(v), [only]) = (pending, entries.as_slice())
+            {
+                // What `ValueNode::intrinsic` finds in a mapping of one entry.
+                let key = key_str(&map, only);
+                let intrinsic = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
+                if intrinsic && only.value.is_some() {
+                    let nested = match pending {
+                        Pending::Value(_, prop) => object_values(v, prop),
+                        _ => item_objects(v),
+                    };
+                    stack.extend(nested.into_iter().map(|n| (Pending::Map(n), shape, at)));
+                    continue;
+                }
+            }
+            if let Pending::Value(_, prop) = pending {
+                if !prop.accepts(Kind::Object) {
+                    continue;
+                }
+            }
             let (mut intrinsic_key, mut bad_enum, mut unknown_key) = (false, false, false);
-            for e in map.entries() {
-                let key = key_str(&map, &e);
+            for e in &entries {
+                let key = key_str(&map, e);
                 intrinsic_key |= key.starts_with("Fn::");
                 let Some(prop) = shape.prop(&key) else {
                     unknown_key |= key != "<<";
@@ -149,11 +193,10 @@ fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
                         .any(|v| scalar_str(v).is_some_and(|t| !allowed.allows(&t)));
                 }
                 let Some(inner) = prop.shape() else { continue };
-                let nested = object_values(value, prop);
-                if !nested.is_empty() {
+                let (first, here) = (stack.len(), keys.len());
+                push_objects(value, prop, &mut |p| stack.push((p, inner, here)));
+                if stack.len() > first {
                     keys.push((at, key));
-                    let here = keys.len() - 1;
-                    stack.extend(nested.into_iter().map(|n| (n, inner, here)));
                 }
             }
             let mut flaws = Vec::new();
@@ -186,6 +229,35 @@ fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
     }
     out.sort_by_key(|m| m.range.start);
     out
+}
+
+/// The objects [`object_values`] finds in `value`, with the mappings among them (and
+/// among a list's items) that may be intrinsics left [`Pending`]: nothing else reads
+/// their entries.
+fn push_objects<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop<'static>,
+    push: &mut dyn FnMut(Pending<'a>),
+) {
+    use crate::schema::Kind;
+    if value.tag.is_some() {
+        // A short-form intrinsic (`!If`, `!Ref`…).
+        object_values(value, prop)
+            .into_iter()
+            .for_each(|m| push(Pending::Map(m)));
+    } else if value.as_map().is_some() {
+        push(Pending::Value(value, prop));
+    } else if let Some(list) = value.as_list().filter(|_| prop.accepts(Kind::List)) {
+        for item in list.items() {
+            if item.tag.is_some() {
+                item_objects(item)
+                    .into_iter()
+                    .for_each(|m| push(Pending::Map(m)));
+            } else if item.as_map().is_some() {
+                push(Pending::Item(item));
+            }
+        }
+    }
 }
 
 /// [`MapNode::key_text`](crate::lang::mapping::MapNode::key_text) borrowed from the
