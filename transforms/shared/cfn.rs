@@ -134,100 +134,171 @@ enum Pending<'a> {
 }
 
 fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
-    use crate::schema::Kind;
     if !doc.flavor.is_cfn() || has_macro(doc) {
         return vec![];
     }
-    /// No parent: the mapping is `Properties` itself.
-    const TOP: usize = usize::MAX;
     let mut out = Vec::new();
-    // The keys walked into, each with the index of its parent's: a mapping's path is
-    // the chain above its own index, built only for the flawed ones.
-    let mut keys: Vec<(usize, std::borrow::Cow<str>)> = Vec::new();
     for r in &doc.resources {
         let (Some(props), Some(schema)) = (r.props, crate::schema::resource_schema(&r.type_name))
         else {
             continue;
         };
-        let mut stack = vec![(Pending::Map(props), schema.root(), TOP)];
-        while let Some((pending, shape, at)) = stack.pop() {
-            let map = match pending {
-                Pending::Map(map) => map,
-                Pending::Value(v, _) | Pending::Item(v) => match v.as_map() {
-                    Some(map) => map,
-                    None => continue,
-                },
-            };
-            let entries = map.entries();
-            if let (Pending::Value(v, _) | Pending::Item(v), [only]) = (pending, entries.as_slice())
-            {
-                // What `ValueNode::intrinsic` finds in a mapping of one entry.
-                let key = key_str(&map, only);
-                let intrinsic = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
-                if intrinsic && only.value.is_some() {
-                    let nested = match pending {
-                        Pending::Value(_, prop) => object_values(v, prop),
-                        _ => item_objects(v),
-                    };
-                    stack.extend(nested.into_iter().map(|n| (Pending::Map(n), shape, at)));
-                    continue;
-                }
-            }
-            if let Pending::Value(_, prop) = pending {
-                if !prop.accepts(Kind::Object) {
-                    continue;
-                }
-            }
-            let (mut intrinsic_key, mut bad_enum, mut unknown_key) = (false, false, false);
-            for e in &entries {
-                let key = key_str(&map, e);
-                intrinsic_key |= key.starts_with("Fn::");
-                let Some(prop) = shape.prop(&key) else {
-                    unknown_key |= key != "<<";
-                    continue;
-                };
-                let Some(value) = e.value else { continue };
-                if let Some(allowed) = prop.enum_values() {
-                    bad_enum |= enum_literals(value, prop)
-                        .iter()
-                        .any(|v| scalar_str(v).is_some_and(|t| !allowed.allows(&t)));
-                }
-                let Some(inner) = prop.shape() else { continue };
-                let (first, here) = (stack.len(), keys.len());
-                push_objects(value, prop, &mut |p| stack.push((p, inner, here)));
-                if stack.len() > first {
-                    keys.push((at, key));
-                }
-            }
-            let mut flaws = Vec::new();
-            if bad_enum {
-                flaws.push(SchemaFlaw::EnumValue);
-            }
-            if unknown_key && shape.is_closed() {
-                flaws.push(SchemaFlaw::UnknownKey);
-            }
-            if intrinsic_key || flaws.is_empty() {
-                continue;
-            }
-            let mut path = Vec::new();
-            let mut i = at;
-            while i != TOP {
-                path.push(keys[i].1.to_string());
-                i = keys[i].0;
-            }
-            path.reverse();
+        let start = props.node.start_byte();
+        for f in props_flaws(props, &r.type_name, schema).iter() {
             out.push(FlawedMap {
                 type_name: r.type_name.to_string(),
                 schema,
-                shape,
-                path,
-                range: map.node.byte_range(),
-                kind: map.node.kind_id(),
-                flaws,
+                shape: f.shape,
+                path: f.path.clone(),
+                range: start + f.range.start..start + f.range.end,
+                kind: f.kind,
+                flaws: f.flaws.clone(),
             });
         }
     }
     out.sort_by_key(|m| m.range.start);
+    out
+}
+
+/// A flawed mapping of one resource's `Properties`, by byte range from their start.
+struct PropsFlaw {
+    shape: crate::schema::Shape<'static>,
+    path: Vec<String>,
+    range: std::ops::Range<usize>,
+    kind: u16,
+    flaws: Vec<SchemaFlaw>,
+}
+
+/// The flawed mappings of one resource's `Properties`, remembered for the process by
+/// what decides them: the type, the syntax, the text of `Properties` and the column it
+/// starts at (YAML reads blocks by indentation). A fix elsewhere in the file leaves
+/// the other resources' text alone, so every pass after the first finds them here
+/// instead of walking them again.
+fn props_flaws(
+    props: crate::lang::mapping::MapNode,
+    type_name: &str,
+    schema: &'static crate::schema::Schema,
+) -> std::sync::Arc<Vec<PropsFlaw>> {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(u64, usize), Arc<Vec<PropsFlaw>>>>;
+    /// Enough for any run; a long-lived process (the language server) starts over.
+    const MAX: usize = 100_000;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let node = props.node;
+    let text = &props.doc.source[node.byte_range()];
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        type_name,
+        props.doc.syntax,
+        node.kind_id(),
+        node.start_position().column,
+    )
+        .hash(&mut h);
+    text.hash(&mut h);
+    let key = (h.finish(), text.len());
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let found = Arc::new(walk_props(props, schema));
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= MAX {
+        cache.clear();
+    }
+    cache.insert(key, found.clone());
+    found
+}
+
+/// One walk of a resource's `Properties` against its schema: the mappings with a flaw.
+fn walk_props(
+    props: crate::lang::mapping::MapNode,
+    schema: &'static crate::schema::Schema,
+) -> Vec<PropsFlaw> {
+    use crate::schema::Kind;
+    /// No parent: the mapping is `Properties` itself.
+    const TOP: usize = usize::MAX;
+    let start = props.node.start_byte();
+    let mut out = Vec::new();
+    // The keys walked into, each with the index of its parent's: a mapping's path is
+    // the chain above its own index, built only for the flawed ones.
+    let mut keys: Vec<(usize, std::borrow::Cow<str>)> = Vec::new();
+    let mut stack = vec![(Pending::Map(props), schema.root(), TOP)];
+    while let Some((pending, shape, at)) = stack.pop() {
+        let map = match pending {
+            Pending::Map(map) => map,
+            Pending::Value(v, _) | Pending::Item(v) => match v.as_map() {
+                Some(map) => map,
+                None => continue,
+            },
+        };
+        let entries = map.entries();
+        if let (Pending::Value(v, _) | Pending::Item(v), [only]) = (pending, entries.as_slice()) {
+            // What `ValueNode::intrinsic` finds in a mapping of one entry.
+            let key = key_str(&map, only);
+            let intrinsic = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
+            if intrinsic && only.value.is_some() {
+                let nested = match pending {
+                    Pending::Value(_, prop) => object_values(v, prop),
+                    _ => item_objects(v),
+                };
+                stack.extend(nested.into_iter().map(|n| (Pending::Map(n), shape, at)));
+                continue;
+            }
+        }
+        if let Pending::Value(_, prop) = pending {
+            if !prop.accepts(Kind::Object) {
+                continue;
+            }
+        }
+        let (mut intrinsic_key, mut bad_enum, mut unknown_key) = (false, false, false);
+        for e in &entries {
+            let key = key_str(&map, e);
+            intrinsic_key |= key.starts_with("Fn::");
+            let Some(prop) = shape.prop(&key) else {
+                unknown_key |= key != "<<";
+                continue;
+            };
+            let Some(value) = e.value else { continue };
+            if let Some(allowed) = prop.enum_values() {
+                bad_enum |= enum_literals(value, prop)
+                    .iter()
+                    .any(|v| scalar_str(v).is_some_and(|t| !allowed.allows(&t)));
+            }
+            let Some(inner) = prop.shape() else { continue };
+            let (first, here) = (stack.len(), keys.len());
+            push_objects(value, prop, &mut |p| stack.push((p, inner, here)));
+            if stack.len() > first {
+                keys.push((at, key));
+            }
+        }
+        let mut flaws = Vec::new();
+        if bad_enum {
+            flaws.push(SchemaFlaw::EnumValue);
+        }
+        if unknown_key && shape.is_closed() {
+            flaws.push(SchemaFlaw::UnknownKey);
+        }
+        if intrinsic_key || flaws.is_empty() {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut i = at;
+        while i != TOP {
+            path.push(keys[i].1.to_string());
+            i = keys[i].0;
+        }
+        path.reverse();
+        let range = map.node.byte_range();
+        out.push(PropsFlaw {
+            shape,
+            path,
+            range: range.start - start..range.end - start,
+            kind: map.node.kind_id(),
+            flaws,
+        });
+    }
     out
 }
 
