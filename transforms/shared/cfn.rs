@@ -337,6 +337,15 @@ pub(crate) fn key_str<'a>(
     map: &crate::lang::mapping::MapNode<'a>,
     entry: &crate::lang::mapping::Entry<'a>,
 ) -> std::borrow::Cow<'a, str> {
+    // A YAML key of name characters only is a plain scalar read as written (the
+    // wrapper node need not be opened).
+    let raw = &map.doc.source[entry.key_node.byte_range()];
+    let name_char =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/');
+    if map.doc.syntax == crate::lang::Syntax::Yaml && !raw.is_empty() && raw.bytes().all(name_char)
+    {
+        return std::borrow::Cow::Borrowed(raw);
+    }
     let v = crate::lang::mapping::ValueNode::new(map.doc, entry.key_node);
     scalar_str(&v).unwrap_or(std::borrow::Cow::Borrowed(v.text()))
 }
