@@ -40,9 +40,9 @@ use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
 use crate::lang::mapping::ValueNode;
 use crate::model::Document;
-use crate::schema::{Enum, Kind, Prop};
+use crate::schema::Enum;
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{if_branches, schema_maps, SchemaMap};
+use crate::transforms::{enum_literals, schema_maps, SchemaFlaw, SchemaMap};
 use crate::value::Value;
 
 pub struct CfnEnumValue;
@@ -66,7 +66,7 @@ impl Transform for CfnEnumValue {
     }
 
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
-        schema_maps(doc).iter().flat_map(check_map).collect()
+        schema_maps(doc, SchemaFlaw::EnumValue).iter().flat_map(check_map).collect()
     }
 }
 
@@ -78,7 +78,7 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
         let (Some(value), Some(allowed)) = (e.value, prop.enum_values()) else {
             continue;
         };
-        for v in literals(value, prop) {
+        for v in enum_literals(value, prop) {
             out.extend(check_value(m, &key, v, allowed));
         }
     }
@@ -104,36 +104,6 @@ fn check_value(m: &SchemaMap, key: &str, v: ValueNode, allowed: Enum) -> Option<
     let why = if matches.is_empty() { "none is close" } else { "several are equally close" };
     let message = format!("`{text}` is not an allowed value of `{here}` ({}); {why}: fix it by hand", list.join(", "));
     Some(META.finding(v.start(), message, None))
-}
-
-/// The literal scalars a value holds: itself, the items of a list, the branches of
-/// an `Fn::If`, each only where the property takes that kind of value (otherwise
-/// cfn-lint's type check, E3012, has the say). Intrinsics compute their value and
-/// are skipped.
-fn literals<'a>(value: ValueNode<'a>, prop: Prop) -> Vec<ValueNode<'a>> {
-    if let Some(branches) = if_branches(value) {
-        return branches.into_iter().flat_map(|b| literals(b, prop)).collect();
-    }
-    if let Some(list) = value.as_list() {
-        if !prop.accepts(Kind::List) {
-            return vec![];
-        }
-        let items = list.items().into_iter();
-        return items.flat_map(|i| if_branches(i).unwrap_or_else(|| vec![i])).filter(is_literal).collect();
-    }
-    if is_literal(&value) && prop.accepts(Kind::Scalar) {
-        vec![value]
-    } else {
-        vec![]
-    }
-}
-
-fn is_literal(value: &ValueNode) -> bool {
-    let scalar = matches!(
-        value.node.kind(),
-        "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
-    );
-    scalar && value.tag.is_none()
 }
 
 /// Case and the separators `-`, `_` and space ignored.

@@ -57,7 +57,7 @@ use crate::lang::mapping::Entry;
 use crate::model::Document;
 use crate::schema::Kind;
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{schema_maps, SchemaMap};
+use crate::transforms::{schema_maps, SchemaFlaw, SchemaMap};
 use std::collections::HashMap;
 
 pub struct CfnPropertyName;
@@ -81,7 +81,7 @@ impl Transform for CfnPropertyName {
     }
 
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
-        schema_maps(doc).iter().filter(|m| m.shape.is_closed()).flat_map(check_map).collect()
+        schema_maps(doc, SchemaFlaw::UnknownKey).iter().filter(|m| m.shape.is_closed()).flat_map(check_map).collect()
     }
 }
 

@@ -55,41 +55,38 @@ impl SchemaMap<'_> {
     }
 }
 
+/// What a mapping of [`schema_maps`] holds that its schema does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SchemaFlaw {
+    /// A literal value of a property with an `enum` that the enum does not allow
+    /// (what `cfn-enum-value` looks at).
+    EnumValue,
+    /// A key its closed shape does not name, `<<` aside (what `cfn-property-name`
+    /// looks at).
+    UnknownKey,
+}
+
 /// Transforms a template may declare without changing how properties are read.
 const PLAIN_TRANSFORMS: &[&str] = &["AWS::Serverless-2016-10-31", "AWS::LanguageExtensions"];
 
-/// Every mapping of every resource `Properties` whose type has a schema, paired with
-/// its shape. Nothing in a template whose macros (any `Transform` but SAM and the
-/// language extensions) may rewrite properties, nor in a mapping holding an
+/// The mappings of resource `Properties` whose type has a schema, paired with their
+/// shape, that hold `flaw` (every other mapping is valid in that respect), in source
+/// order. Nothing in a template whose macros (any `Transform` but SAM and the language
+/// extensions) may rewrite properties, nor in a mapping holding an
 /// `Fn::Transform`/other `Fn::` key (`AWS::Include` splices properties in).
 ///
-/// Found once per document (several transforms ask) and kept by node position.
-pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
-    /// A [`SchemaMap`] without its borrow of the tree: the mapping by byte range and kind.
-    struct At {
-        type_name: String,
-        schema: &'static crate::schema::Schema,
-        shape: crate::schema::Shape<'static>,
-        path: Vec<String>,
-        range: std::ops::Range<usize>,
-        kind: u16,
-    }
-    let found = doc.memo("schema_maps", |doc| {
-        find_schema_maps(doc)
-            .into_iter()
-            .map(|m| At {
-                range: m.map.node.byte_range(),
-                kind: m.map.node.kind_id(),
-                type_name: m.type_name,
-                schema: m.schema,
-                shape: m.shape,
-                path: m.path,
-            })
-            .collect::<Vec<At>>()
-    });
+/// One walk per document serves every flaw (`cfn-enum-value` and `cfn-property-name`
+/// both ask at each pass); it keeps only the flawed mappings, by node position, so a
+/// valid template costs one look at each key and allocates next to nothing.
+pub(crate) fn schema_maps<'a>(
+    doc: &crate::model::Document<'a>,
+    flaw: SchemaFlaw,
+) -> Vec<SchemaMap<'a>> {
+    let found = doc.memo("schema_maps", find_schema_maps);
     let root = doc.parsed.root();
     found
         .iter()
+        .filter(|m| m.flaws.contains(&flaw))
         .filter_map(|m| {
             let mut node = root.descendant_for_byte_range(m.range.start, m.range.end)?;
             while node.kind_id() != m.kind || node.byte_range() != m.range {
@@ -109,7 +106,34 @@ pub(crate) fn schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap
         .collect()
 }
 
-fn find_schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> {
+/// A flawed [`SchemaMap`] without its borrow of the tree: the mapping by byte range and kind.
+struct FlawedMap {
+    type_name: String,
+    schema: &'static crate::schema::Schema,
+    shape: crate::schema::Shape<'static>,
+    path: Vec<String>,
+    range: std::ops::Range<usize>,
+    kind: u16,
+    flaws: Vec<SchemaFlaw>,
+}
+
+/// A mapping [`find_schema_maps`] has still to look at. A mapping written as a value
+/// may turn out to be an intrinsic (`{"Fn::If": […]}`, `{"Ref": …}`); that is decided
+/// from the entries read for the walk anyway, not by reading them twice.
+#[derive(Clone, Copy)]
+enum Pending<'a> {
+    /// An object of the shape (found by [`object_values`]).
+    Map(crate::lang::mapping::MapNode<'a>),
+    /// An untagged mapping value of this property: [`object_values`] of it.
+    Value(
+        crate::lang::mapping::ValueNode<'a>,
+        crate::schema::Prop<'static>,
+    ),
+    /// An untagged mapping item of a list of objects: [`item_objects`] of it.
+    Item(crate::lang::mapping::ValueNode<'a>),
+}
+
+fn find_schema_maps(doc: &crate::model::Document) -> Vec<FlawedMap> {
     if !doc.flavor.is_cfn() || has_macro(doc) {
         return vec![];
     }
@@ -119,35 +143,242 @@ fn find_schema_maps<'a>(doc: &crate::model::Document<'a>) -> Vec<SchemaMap<'a>> 
         else {
             continue;
         };
-        let mut stack = vec![(props, schema.root(), vec![])];
-        while let Some((map, shape, path)) = stack.pop() {
-            let mut intrinsic_key = false;
-            for e in map.entries() {
-                let key = map.key_text(&e);
-                intrinsic_key |= key.starts_with("Fn::");
-                let (Some(value), Some(prop)) = (e.value, shape.prop(&key)) else {
-                    continue;
+        let start = props.node.start_byte();
+        for f in props_flaws(props, &r.type_name, schema).iter() {
+            out.push(FlawedMap {
+                type_name: r.type_name.to_string(),
+                schema,
+                shape: f.shape,
+                path: f.path.clone(),
+                range: start + f.range.start..start + f.range.end,
+                kind: f.kind,
+                flaws: f.flaws.clone(),
+            });
+        }
+    }
+    out.sort_by_key(|m| m.range.start);
+    out
+}
+
+/// A flawed mapping of one resource's `Properties`, by byte range from their start.
+struct PropsFlaw {
+    shape: crate::schema::Shape<'static>,
+    path: Vec<String>,
+    range: std::ops::Range<usize>,
+    kind: u16,
+    flaws: Vec<SchemaFlaw>,
+}
+
+/// The flawed mappings of one resource's `Properties`, remembered for the process by
+/// what decides them: the type, the syntax, the text of `Properties` and the column it
+/// starts at (YAML reads blocks by indentation). A fix elsewhere in the file leaves
+/// the other resources' text alone, so every pass after the first finds them here
+/// instead of walking them again.
+fn props_flaws(
+    props: crate::lang::mapping::MapNode,
+    type_name: &str,
+    schema: &'static crate::schema::Schema,
+) -> std::sync::Arc<Vec<PropsFlaw>> {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(u64, usize), Arc<Vec<PropsFlaw>>>>;
+    /// Enough for any run; a long-lived process (the language server) starts over.
+    const MAX: usize = 100_000;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let node = props.node;
+    let text = &props.doc.source[node.byte_range()];
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        type_name,
+        props.doc.syntax,
+        node.kind_id(),
+        node.start_position().column,
+    )
+        .hash(&mut h);
+    text.hash(&mut h);
+    let key = (h.finish(), text.len());
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let found = Arc::new(walk_props(props, schema));
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= MAX {
+        cache.clear();
+    }
+    cache.insert(key, found.clone());
+    found
+}
+
+/// One walk of a resource's `Properties` against its schema: the mappings with a flaw.
+fn walk_props(
+    props: crate::lang::mapping::MapNode,
+    schema: &'static crate::schema::Schema,
+) -> Vec<PropsFlaw> {
+    use crate::schema::Kind;
+    /// No parent: the mapping is `Properties` itself.
+    const TOP: usize = usize::MAX;
+    let start = props.node.start_byte();
+    let mut out = Vec::new();
+    // The keys walked into, each with the index of its parent's: a mapping's path is
+    // the chain above its own index, built only for the flawed ones.
+    let mut keys: Vec<(usize, std::borrow::Cow<str>)> = Vec::new();
+    let mut stack = vec![(Pending::Map(props), schema.root(), TOP)];
+    while let Some((pending, shape, at)) = stack.pop() {
+        let map = match pending {
+            Pending::Map(map) => map,
+            Pending::Value(v, _) | Pending::Item(v) => match v.as_map() {
+                Some(map) => map,
+                None => continue,
+            },
+        };
+        let entries = map.entries();
+        if let (Pending::Value(v, _) | Pending::Item(v), [only]) = (pending, entries.as_slice()) {
+            // What `ValueNode::intrinsic` finds in a mapping of one entry.
+            let key = key_str(&map, only);
+            let intrinsic = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
+            if intrinsic && only.value.is_some() {
+                let nested = match pending {
+                    Pending::Value(_, prop) => object_values(v, prop),
+                    _ => item_objects(v),
                 };
-                let Some(inner) = prop.shape() else { continue };
-                for nested in object_values(value, prop) {
-                    let mut p: Vec<String> = path.clone();
-                    p.push(key.clone());
-                    stack.push((nested, inner, p));
-                }
+                stack.extend(nested.into_iter().map(|n| (Pending::Map(n), shape, at)));
+                continue;
             }
-            if !intrinsic_key {
-                out.push(SchemaMap {
-                    type_name: r.type_name.to_string(),
-                    schema,
-                    shape,
-                    path,
-                    map,
-                });
+        }
+        if let Pending::Value(_, prop) = pending {
+            if !prop.accepts(Kind::Object) {
+                continue;
+            }
+        }
+        let (mut intrinsic_key, mut bad_enum, mut unknown_key) = (false, false, false);
+        for e in &entries {
+            let key = key_str(&map, e);
+            intrinsic_key |= key.starts_with("Fn::");
+            let Some(prop) = shape.prop(&key) else {
+                unknown_key |= key != "<<";
+                continue;
+            };
+            let Some(value) = e.value else { continue };
+            if let Some(allowed) = prop.enum_values() {
+                bad_enum |= enum_literals(value, prop)
+                    .iter()
+                    .any(|v| scalar_str(v).is_some_and(|t| !allowed.allows(&t)));
+            }
+            let Some(inner) = prop.shape() else { continue };
+            let (first, here) = (stack.len(), keys.len());
+            push_objects(value, prop, &mut |p| stack.push((p, inner, here)));
+            if stack.len() > first {
+                keys.push((at, key));
+            }
+        }
+        let mut flaws = Vec::new();
+        if bad_enum {
+            flaws.push(SchemaFlaw::EnumValue);
+        }
+        if unknown_key && shape.is_closed() {
+            flaws.push(SchemaFlaw::UnknownKey);
+        }
+        if intrinsic_key || flaws.is_empty() {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut i = at;
+        while i != TOP {
+            path.push(keys[i].1.to_string());
+            i = keys[i].0;
+        }
+        path.reverse();
+        let range = map.node.byte_range();
+        out.push(PropsFlaw {
+            shape,
+            path,
+            range: range.start - start..range.end - start,
+            kind: map.node.kind_id(),
+            flaws,
+        });
+    }
+    out
+}
+
+/// The objects [`object_values`] finds in `value`, with the mappings among them (and
+/// among a list's items) that may be intrinsics left [`Pending`]: nothing else reads
+/// their entries.
+fn push_objects<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop<'static>,
+    push: &mut dyn FnMut(Pending<'a>),
+) {
+    use crate::schema::Kind;
+    if value.tag.is_some() {
+        // A short-form intrinsic (`!If`, `!Ref`…).
+        object_values(value, prop)
+            .into_iter()
+            .for_each(|m| push(Pending::Map(m)));
+    } else if value.as_map().is_some() {
+        push(Pending::Value(value, prop));
+    } else if let Some(list) = value.as_list().filter(|_| prop.accepts(Kind::List)) {
+        for item in list.items() {
+            if item.tag.is_some() {
+                item_objects(item)
+                    .into_iter()
+                    .for_each(|m| push(Pending::Map(m)));
+            } else if item.as_map().is_some() {
+                push(Pending::Item(item));
             }
         }
     }
-    out.sort_by_key(|m| m.map.node.start_byte());
-    out
+}
+
+/// [`MapNode::key_text`](crate::lang::mapping::MapNode::key_text) borrowed from the
+/// source when the key is written without escapes or line breaks (nearly always).
+pub(crate) fn key_str<'a>(
+    map: &crate::lang::mapping::MapNode<'a>,
+    entry: &crate::lang::mapping::Entry<'a>,
+) -> std::borrow::Cow<'a, str> {
+    // A YAML key of name characters only is a plain scalar read as written (the
+    // wrapper node need not be opened).
+    let raw = &map.doc.source[entry.key_node.byte_range()];
+    let name_char =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/');
+    if map.doc.syntax == crate::lang::Syntax::Yaml && !raw.is_empty() && raw.bytes().all(name_char)
+    {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let v = crate::lang::mapping::ValueNode::new(map.doc, entry.key_node);
+    scalar_str(&v).unwrap_or(std::borrow::Cow::Borrowed(v.text()))
+}
+
+/// [`ValueNode::as_str`](crate::lang::mapping::ValueNode::as_str), borrowed from the
+/// source when the scalar needs no unescaping or line folding: a JSON string or YAML
+/// quoted scalar without backslashes, quotes inside or control characters, a
+/// one-line YAML plain scalar. Anything else is decoded by `as_str`.
+pub(crate) fn scalar_str<'a>(
+    v: &crate::lang::mapping::ValueNode<'a>,
+) -> Option<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow;
+    let text = v.text();
+    let inner = |quote: u8| {
+        let b = text.as_bytes();
+        (b.len() >= 2 && b[0] == quote && b[b.len() - 1] == quote)
+            .then(|| &text[1..text.len() - 1])
+            .filter(|i| {
+                !i.bytes()
+                    .any(|c| c == b'"' || c == b'\'' || c == b'\\' || c < 0x20)
+            })
+    };
+    let plain = match v.node.kind() {
+        "string" if v.doc.syntax == crate::lang::Syntax::Json => inner(b'"'),
+        "double_quote_scalar" => inner(b'"'),
+        "single_quote_scalar" => inner(b'\''),
+        "plain_scalar" => Some(text.trim()).filter(|t| !t.contains(['\n', '\r'])),
+        _ => None,
+    };
+    match plain {
+        Some(s) => Some(Cow::Borrowed(s)),
+        None => v.as_str().map(Cow::Owned),
+    }
 }
 
 /// The template declares a macro the tool does not model (any `Transform` but SAM
@@ -201,6 +432,47 @@ pub(crate) fn object_values<'a>(
         (None, _, Some(list)) => list.items().into_iter().flat_map(item_objects).collect(),
         _ => vec![],
     }
+}
+
+/// The literal scalars a property value holds: itself, the items of a list, the
+/// branches of an `Fn::If`, each only where the property takes that kind of value
+/// (otherwise cfn-lint's type check, E3012, has the say). Intrinsics compute their
+/// value and are skipped.
+pub(crate) fn enum_literals<'a>(
+    value: crate::lang::mapping::ValueNode<'a>,
+    prop: crate::schema::Prop,
+) -> Vec<crate::lang::mapping::ValueNode<'a>> {
+    use crate::schema::Kind;
+    if let Some(branches) = if_branches(value) {
+        return branches
+            .into_iter()
+            .flat_map(|b| enum_literals(b, prop))
+            .collect();
+    }
+    if let Some(list) = value.as_list() {
+        if !prop.accepts(Kind::List) {
+            return vec![];
+        }
+        let items = list.items().into_iter();
+        return items
+            .flat_map(|i| if_branches(i).unwrap_or_else(|| vec![i]))
+            .filter(is_literal)
+            .collect();
+    }
+    if is_literal(&value) && prop.accepts(Kind::Scalar) {
+        vec![value]
+    } else {
+        vec![]
+    }
+}
+
+/// A scalar written as such (no tag, not an intrinsic).
+fn is_literal(value: &crate::lang::mapping::ValueNode) -> bool {
+    let scalar = matches!(
+        value.node.kind(),
+        "string" | "plain_scalar" | "single_quote_scalar" | "double_quote_scalar"
+    );
+    scalar && value.tag.is_none()
 }
 
 /// The mappings an item of a list of objects stands for (itself or `Fn::If` branches).
