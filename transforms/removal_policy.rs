@@ -617,12 +617,20 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
     let ids: HashMap<&str, usize> = doc.resources.iter().enumerate().filter_map(|(i, r)| Some((r.logical_id.as_deref()?, i))).collect();
     let mut fates: Vec<(Fate, String)> = Vec::with_capacity(doc.resources.len());
     let mut plans: Vec<Option<Plan>> = Vec::with_capacity(doc.resources.len());
+    // The fates are only read for keys and the resources that use them.
+    let has_keys = doc.resources.iter().any(|r| r.type_name == CFN_KEY);
     for r in &doc.resources {
-        let body = r.body.filter(|b| b.has("Type"));
-        let explicit = body.and_then(|b| b.get("DeletionPolicy"));
-        let decided = body.is_some_and(|b| b.has("DeletionPolicy") || b.has("UpdateReplacePolicy"));
+        // A template resource has a `Type` (`cfn::resources` only lists those).
+        let body = r.body;
+        let policy = body.and_then(|b| b.entry("DeletionPolicy"));
+        let explicit = policy.and_then(|e| e.value);
+        let decided = body.is_some_and(|b| policy.is_some() || b.has("UpdateReplacePolicy"));
         let stateful = CFN_STATEFUL.contains(&&*r.type_name);
         let plan = (stateful && !decided && body.is_some() && r.type_name != CFN_KEY).then(|| cfn_plan(doc, r, mode));
+        if !has_keys {
+            plans.push(plan);
+            continue;
+        }
         let fate = match (&explicit, &plan) {
             (Some(v), _) => (cfn_fate(v), format!("`DeletionPolicy: {}` (line {})", v.text(), doc.line_of(v.start()))),
             (None, Some(Plan::Fix(f))) => (*f, format!("`{}` set here", cfn_name(*f))),
@@ -661,7 +669,6 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
         out
     };
     let mut holders: HashMap<usize, Vec<usize>> = HashMap::new();
-    let has_keys = doc.resources.iter().any(|r| r.type_name == CFN_KEY);
     for i in (0..doc.resources.len()).filter(|_| has_keys) {
         if matches!(&*doc.resources[i].type_name, CFN_KEY | CFN_ALIAS) {
             continue;
