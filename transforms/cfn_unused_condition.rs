@@ -146,6 +146,7 @@ struct Uses {
 /// of an `Fn::ForEach` loop). IAM policy `Condition` blocks are mappings: not names.
 fn uses(doc: &Document) -> Uses {
     let mut seen = Uses { names: HashSet::new(), hidden: vec![] };
+    let splices = crate::transforms::may_hold_key(doc, "Fn::Transform");
     // The template-wide value index: every value below the root mapping (index 0), in
     // pre-order, each with its intrinsic found once (no walk of this transform's own).
     for t in doc.template_values().iter().skip(1) {
@@ -158,7 +159,7 @@ fn uses(doc: &Document) -> Uses {
             }
         }
         if let Some(map) = v.as_map() {
-            if let Some(e) = map.entry("Fn::Transform") {
+            if let Some(e) = splices.then(|| map.entry("Fn::Transform")).flatten() {
                 seen.hidden.push((e.key_node.start_byte(), "`Fn::Transform`".to_string()));
             }
             seen.names.extend(map.get("Condition").and_then(|c| c.as_str()));
