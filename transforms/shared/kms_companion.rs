@@ -358,14 +358,20 @@ pub(crate) fn reason_comment(
 /// [`Document::nodes`] by kind, at the cost of the comment characters alone.
 pub(crate) fn comment_ranges(doc: &Document) -> std::rc::Rc<Vec<(usize, usize)>> {
     doc.memo("comment-ranges", |doc| {
-        let lead = if doc.parsed.syntax == crate::lang::Syntax::Yaml { '#' } else { '/' };
+        let lead = if doc.parsed.syntax == crate::lang::Syntax::Yaml {
+            '#'
+        } else {
+            '/'
+        };
         let root = doc.parsed.root();
         let mut out: Vec<(usize, usize)> = Vec::new();
         for (i, _) in doc.source().match_indices(lead) {
             if out.last().is_some_and(|c| i < c.1) {
                 continue;
             }
-            let Some(n) = root.descendant_for_byte_range(i, i + 1) else { continue };
+            let Some(n) = root.descendant_for_byte_range(i, i + 1) else {
+                continue;
+            };
             if n.kind() == "comment" && n.start_byte() == i {
                 out.push((i, n.end_byte()));
             }
@@ -438,14 +444,23 @@ mod tests {
             }
         }
         let mut all = Vec::new();
-        files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), &mut all);
+        files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut all,
+        );
         assert!(all.len() > 100);
         for path in &all {
-            let Ok(text) = std::fs::read_to_string(path) else { continue };
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
             let parsed = Parsed::new(crate::flavor::syntax_for_path(path).unwrap(), text);
             let doc = Document::new(path, Flavor::CfnYaml, &parsed);
-            let walked: Vec<(usize, usize)> =
-                doc.nodes().iter().filter(|n| n.kind() == "comment").map(|n| (n.start_byte(), n.end_byte())).collect();
+            let walked: Vec<(usize, usize)> = doc
+                .nodes()
+                .iter()
+                .filter(|n| n.kind() == "comment")
+                .map(|n| (n.start_byte(), n.end_byte()))
+                .collect();
             assert_eq!(*comment_ranges(&doc), walked, "{}", path.display());
         }
     }
