@@ -163,7 +163,7 @@ impl Transform for CfnLogicalId {
         if bad.is_empty() {
             return vec![];
         }
-        let hazard = hazard(doc, root);
+        let hazard = hazard(doc);
         let mut out = Vec::new();
         let mut renames: Vec<Rename> = Vec::new();
         for (kind, map, old, key_at) in bad {
@@ -260,25 +260,19 @@ fn defines(kind: Kind, value: Option<ValueNode>) -> bool {
 
 /// Why the template's references cannot all be read: a macro, an `Fn::Transform`, a
 /// pre-processor tag, an `Fn::ForEach` loop.
-fn hazard(doc: &Document, root: MapNode) -> Option<String> {
+fn hazard(doc: &Document) -> Option<String> {
     if let Some(why) = crate::transforms::macro_hazard(doc) {
         return Some(why);
     }
     if doc.source().contains("Fn::ForEach") {
         return Some("the template has `Fn::ForEach` loops, whose patterns can build the id from text".to_string());
     }
-    let mut tag = None;
-    for e in root.entries() {
-        let Some(value) = e.value else { continue };
-        crate::transforms::walk_cfn(value, &mut vec![], &mut |v: &ValueNode, _| {
-            if let Some(t) = v.tag {
-                let t = &v.doc.source[t.byte_range()];
-                if tag.is_none() && !INTRINSIC_TAGS.contains(&t.trim_start_matches('!')) {
-                    tag = Some((t.to_string(), v.start()));
-                }
-            }
-        });
-    }
+    // The first tag, in pre-order, of the values below the root (the template-wide index).
+    let tag = doc.template_values().iter().skip(1).find_map(|t| {
+        let v = &t.value;
+        let t = &v.doc.source[v.tag?.byte_range()];
+        (!INTRINSIC_TAGS.contains(&t.trim_start_matches('!'))).then(|| (t.to_string(), v.start()))
+    });
     tag.map(|(t, at)| format!("the pre-processor tag `{t}` at line {} may name it in text the tool cannot read", doc.line_of(at)))
 }
 

@@ -62,6 +62,12 @@ impl Transform for CfnNeedlessSub {
         &META
     }
 
+    /// Only an `Fn::Sub` (`Sub`, `!Sub`) can be needless.
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::{Interest, Need};
+        Interest::Any(vec![Need::Word("Sub")])
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let Some(root) = doc.template else {
             return vec![];

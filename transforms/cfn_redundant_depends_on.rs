@@ -62,6 +62,11 @@ impl Transform for CfnRedundantDependsOn {
         &META
     }
 
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::{Interest, Need};
+        Interest::Any(vec![Need::Word("DependsOn")])
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         if !doc.flavor.is_cfn() || !doc.has_word("DependsOn") {
             return vec![];

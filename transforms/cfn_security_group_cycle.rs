@@ -92,6 +92,11 @@ impl Transform for CfnSecurityGroupCycle {
         &META
     }
 
+    /// A cycle needs two security groups of the template.
+    fn interest(&self) -> crate::transform::Interest {
+        crate::transform::Interest::types([SG])
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let groups: Vec<&Resource> = doc.of_type(SG).collect();
         if groups.len() < 2 || has_macro(doc) {

@@ -53,6 +53,12 @@ impl Transform for CfnSubPolicyVariable {
         &META
     }
 
+    /// Only an `Fn::Sub` (`Sub`, `!Sub`) can misread a policy variable.
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::{Interest, Need};
+        Interest::Any(vec![Need::Word("Sub")])
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         if doc.template.is_none() || !doc.has_word("Sub") || !doc.source().contains("${") {
             return vec![];

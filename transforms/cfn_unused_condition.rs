@@ -39,7 +39,6 @@
 
 use crate::edit::{Applicability, Finding};
 use crate::flavor::Flavor;
-use crate::lang::mapping::{MapNode, ValueNode};
 use crate::model::Document;
 use crate::transform::{Meta, Options, Transform};
 use std::collections::HashSet;
@@ -80,7 +79,7 @@ impl Transform for CfnUnusedCondition {
         if entries.is_empty() {
             return vec![];
         }
-        let seen = uses(root);
+        let seen = uses(doc);
         let hidden = seen.hidden.first().map(|(at, what)| (doc.line_of(*at), what.clone())).or_else(|| {
             crate::transforms::has_macro(doc).then(|| {
                 let names = crate::transforms::cfn_transforms(doc).join(", ");
@@ -145,35 +144,36 @@ struct Uses {
 /// (`!Condition X`, `{"Condition": "X"}` in a condition), and every `Condition` key
 /// whose value is a plain string, wherever it stands (resources, outputs, the fragment
 /// of an `Fn::ForEach` loop). IAM policy `Condition` blocks are mappings: not names.
-fn uses(root: MapNode) -> Uses {
+fn uses(doc: &Document) -> Uses {
     let mut seen = Uses { names: HashSet::new(), hidden: vec![] };
-    for e in root.entries() {
-        let Some(value) = e.value else { continue };
-        super::walk_cfn(value, &mut vec![], &mut |v: &ValueNode, _| {
-            if let Some(tag) = v.tag {
-                let tag = &v.doc.source[tag.byte_range()];
-                if !INTRINSIC_TAGS.contains(&tag.trim_start_matches('!')) {
-                    seen.hidden.push((v.start(), format!("the pre-processor tag `{tag}`")));
-                    return;
-                }
+    let splices = crate::transforms::may_hold_key(doc, "Fn::Transform");
+    // The template-wide value index: every value below the root mapping (index 0), in
+    // pre-order, each with its intrinsic found once (no walk of this transform's own).
+    for t in doc.template_values().iter().skip(1) {
+        let v = &t.value;
+        if let Some(tag) = v.tag {
+            let tag = &v.doc.source[tag.byte_range()];
+            if !INTRINSIC_TAGS.contains(&tag.trim_start_matches('!')) {
+                seen.hidden.push((v.start(), format!("the pre-processor tag `{tag}`")));
+                continue;
             }
-            if let Some(map) = v.as_map() {
-                if let Some(e) = map.entry("Fn::Transform") {
-                    seen.hidden.push((e.key_node.start_byte(), "`Fn::Transform`".to_string()));
-                }
-                seen.names.extend(map.get("Condition").and_then(|c| c.as_str()));
+        }
+        if let Some(map) = v.as_map() {
+            if let Some(e) = splices.then(|| map.entry("Fn::Transform")).flatten() {
+                seen.hidden.push((e.key_node.start_byte(), "`Fn::Transform`".to_string()));
             }
-            let Some((name, arg)) = v.intrinsic() else { return };
-            match name.as_str() {
-                "Condition" => seen.names.extend(arg.as_str()),
-                "Fn::If" => {
-                    let first = arg.as_list().and_then(|l| l.items().first().copied());
-                    seen.names.extend(first.and_then(|c| c.as_str()));
-                }
-                "Fn::Transform" => seen.hidden.push((v.start(), "`Fn::Transform`".to_string())),
-                _ => {}
+            seen.names.extend(map.get("Condition").and_then(|c| c.as_str()));
+        }
+        let Some((name, arg)) = &t.intrinsic else { continue };
+        match name.as_str() {
+            "Condition" => seen.names.extend(arg.as_str()),
+            "Fn::If" => {
+                let first = arg.as_list().and_then(|l| l.items().first().copied());
+                seen.names.extend(first.and_then(|c| c.as_str()));
             }
-        });
+            "Fn::Transform" => seen.hidden.push((v.start(), "`Fn::Transform`".to_string())),
+            _ => {}
+        }
     }
     seen.hidden.sort();
     seen

@@ -202,6 +202,7 @@ struct Uses {
 /// that may hide more.
 fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Uses {
     let mut seen = Uses { names: HashSet::new(), hidden: vec![] };
+    let splices = crate::transforms::may_hold_key(doc, "Fn::Transform");
     for e in root.entries() {
         let Some(value) = e.value else { continue };
         super::walk_template(doc, value, &mut |t, _| {
@@ -215,7 +216,7 @@ fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Uses {
                 }
             }
             // `Fn::Transform` as a key beside others splices properties into that mapping.
-            let spliced = v.as_map().and_then(|m| m.get("Fn::Transform"));
+            let spliced = v.as_map().filter(|_| splices).and_then(|m| m.get("Fn::Transform"));
             let own = t.intrinsic.as_ref().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1);
             if let Some(arg) = spliced.or(own) {
                 let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());

@@ -154,6 +154,13 @@ impl Transform for CustomerManagedKey {
         &META
     }
 
+    /// Findings are per log group or function with environment variables (see `check`).
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        let cfn = ["AWS::Logs::LogGroup", "AWS::Lambda::Function", "AWS::Serverless::Function"];
+        Interest::types(CDK_FUNCTIONS.iter().copied().chain([CDK_LOG_GROUP]).chain(cfn))
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         if doc.flavor == Flavor::CdkTs {
             return check_cdk(doc);

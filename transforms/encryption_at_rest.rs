@@ -667,7 +667,7 @@ fn cfn_publisher_index(doc: &Document) -> HashMap<String, Vec<String>> {
         let mut refs = std::collections::HashSet::new();
         for e in body.entries() {
             if let Some(v) = e.value {
-                crate::transforms::cfn_references(v, &mut refs);
+                crate::transforms::cfn_references_in(doc, v, &mut refs);
             }
         }
         let who = format!(

@@ -108,6 +108,13 @@ impl Transform for LambdaTracing {
         &META
     }
 
+    /// Findings are per function of these types only (see `check`).
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        let others = ["AWS::Lambda::Function", "AWS::Serverless::Function", "@cdktf/provider-aws/lib/lambda-function.LambdaFunction"];
+        Interest::types(CDK_L2.iter().copied().chain(others))
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let mut out = Vec::new();
         let sam_global = doc.flavor.is_cfn()

@@ -150,6 +150,12 @@ impl Transform for RdsEnhancedMonitoring {
         &META
     }
 
+    /// Findings are per database instance (CloudFormation, CDKTF) or CDK database construct.
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(CDK_TYPES.iter().copied().chain([CDK_L1, CFN_INSTANCE, TF_INSTANCE]))
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         match doc.flavor {
             Flavor::CfnJson | Flavor::CfnYaml => check_cfn(doc),

@@ -615,15 +615,23 @@ fn cfn_plan(doc: &Document, r: &Resource, mode: Mode) -> Plan {
 
 fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
     let ids: HashMap<&str, usize> = doc.resources.iter().enumerate().filter_map(|(i, r)| Some((r.logical_id.as_deref()?, i))).collect();
-    let mut fates: Vec<(Fate, String)> = Vec::with_capacity(doc.resources.len());
+    let mut explicits: Vec<Option<ValueNode>> = Vec::with_capacity(doc.resources.len());
     let mut plans: Vec<Option<Plan>> = Vec::with_capacity(doc.resources.len());
     for r in &doc.resources {
-        let body = r.body.filter(|b| b.has("Type"));
-        let explicit = body.and_then(|b| b.get("DeletionPolicy"));
-        let decided = body.is_some_and(|b| b.has("DeletionPolicy") || b.has("UpdateReplacePolicy"));
+        // A template resource has a `Type` (`cfn::resources` only lists those).
+        let body = r.body;
+        let policy = body.and_then(|b| b.entry("DeletionPolicy"));
+        let decided = body.is_some_and(|b| policy.is_some() || b.has("UpdateReplacePolicy"));
         let stateful = CFN_STATEFUL.contains(&&*r.type_name);
         let plan = (stateful && !decided && body.is_some() && r.type_name != CFN_KEY).then(|| cfn_plan(doc, r, mode));
-        let fate = match (&explicit, &plan) {
+        explicits.push(policy.and_then(|e| e.value));
+        plans.push(plan);
+    }
+    // Each resource's fate once this transform is done, with evidence: read only for keys
+    // and the resources that use them, so computed for those alone (below).
+    let fate_of = |i: usize| -> (Fate, String) {
+        let r = &doc.resources[i];
+        match (&explicits[i], &plans[i]) {
             (Some(v), _) => (cfn_fate(v), format!("`DeletionPolicy: {}` (line {})", v.text(), doc.line_of(v.start()))),
             (None, Some(Plan::Fix(f))) => (*f, format!("`{}` set here", cfn_name(*f))),
             (None, Some(Plan::Report(_))) => (Fate::Kept, "kept: not destroyed here".to_string()),
@@ -631,10 +639,9 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
                 Some(on) => (Fate::Kept, format!("deletion protection {on}")),
                 None => (cfn_default(r), "CloudFormation's default".to_string()),
             },
-        };
-        fates.push(fate);
-        plans.push(plan);
-    }
+        }
+    };
+    let has_keys = doc.resources.iter().any(|r| r.type_name == CFN_KEY);
     // Which keys each resource uses, through `Ref`/`GetAtt`/`Sub` or an alias of the file.
     let keys_of = |i: usize| -> HashSet<usize> {
         let mut refs = HashSet::new();
@@ -661,7 +668,6 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
         out
     };
     let mut holders: HashMap<usize, Vec<usize>> = HashMap::new();
-    let has_keys = doc.resources.iter().any(|r| r.type_name == CFN_KEY);
     for i in (0..doc.resources.len()).filter(|_| has_keys) {
         if matches!(&*doc.resources[i].type_name, CFN_KEY | CFN_ALIAS) {
             continue;
@@ -670,6 +676,18 @@ fn check_cfn(doc: &Document, mode: Mode) -> Vec<Finding> {
             holders.entry(k).or_default().push(i);
         }
     }
+    let mut computed: Vec<Option<(Fate, String)>> = (0..doc.resources.len()).map(|_| None).collect();
+    for (i, r) in doc.resources.iter().enumerate() {
+        if r.type_name == CFN_KEY {
+            computed[i] = Some(fate_of(i));
+            for &h in holders.get(&i).into_iter().flatten() {
+                if computed[h].is_none() {
+                    computed[h] = Some(fate_of(h));
+                }
+            }
+        }
+    }
+    let fates: Vec<(Fate, String)> = computed.into_iter().map(|f| f.unwrap_or((Fate::Kept, String::new()))).collect();
     let mut out = Vec::new();
     for (i, r) in doc.resources.iter().enumerate() {
         if r.type_name == CFN_KEY {

@@ -153,6 +153,11 @@ impl Transform for S3AccessLogging {
         &META
     }
 
+    /// Findings are per bucket.
+    fn interest(&self) -> crate::transform::Interest {
+        crate::transform::Interest::types(["AWS::S3::Bucket", CDK_BUCKET])
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         match doc.flavor {
             Flavor::CdkTs => check_cdk(doc),

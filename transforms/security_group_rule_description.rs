@@ -129,6 +129,10 @@ impl Transform for SecurityGroupRuleDescription {
         &META
     }
 
+    fn interest(&self) -> crate::transform::Interest {
+        crate::transform::Interest::types(TYPES.iter().map(|t| t.0))
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let types: Vec<&str> = TYPES.iter().map(|(t, _, _)| *t).collect();
         let mut out = Vec::new();

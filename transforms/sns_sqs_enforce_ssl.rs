@@ -229,6 +229,12 @@ impl Transform for SnsSqsEnforceSsl {
         &META
     }
 
+    /// Findings are per topic or queue (CloudFormation, CDK L2 and L1, CDKTF).
+    fn interest(&self) -> crate::transform::Interest {
+        use crate::transform::Interest;
+        Interest::types(SERVICES.iter().flat_map(|s| [s.cfn_type, s.cdk_l2, s.cdk_l1, s.tf]))
+    }
+
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let mut out = match doc.flavor {
             Flavor::CdkTs => check_cdk(doc),

@@ -677,6 +677,14 @@ pub fn metadata_values<'a>(
     out
 }
 
+/// False only when no mapping of the template can have the key `key`: its text is not in
+/// the source, and no escape (`\`, which a quoted key may use to spell it) is either. A
+/// quick test before looking the key up in every mapping of a walk.
+pub(crate) fn may_hold_key(doc: &crate::model::Document, key: &str) -> bool {
+    let source = doc.source();
+    source.contains(key) || source.contains('\\')
+}
+
 /// Where `word` first stands in `text` between non-identifier characters (byte offset).
 pub fn word_at(text: &str, word: &str) -> Option<usize> {
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';

@@ -314,13 +314,7 @@ pub(crate) fn reason_comment(
     r: &crate::model::Resource,
     topics: &[&str],
 ) -> Option<String> {
-    let comments = doc.memo("comment-ranges", |doc| {
-        doc.nodes()
-            .iter()
-            .filter(|n| n.kind() == "comment")
-            .map(|n| (n.start_byte(), n.end_byte()))
-            .collect::<Vec<_>>()
-    });
+    let comments = comment_ranges(doc);
     let source = doc.source();
     let node = r.body.map(|b| b.node).or(r.statement).unwrap_or(r.node);
     let (from, to) = (r.node.start_byte(), node.end_byte().max(r.node.end_byte()));
@@ -354,6 +348,35 @@ pub(crate) fn reason_comment(
             || words.iter().any(|w| NEGATIONS.contains(w));
         (negated && topics.iter().any(|t| lower.contains(t)))
             .then(|| format!("its definition has the comment \"{}\"", text.trim()))
+    })
+}
+
+/// The byte ranges of the file's comment nodes, in source order, collected once per
+/// document. A comment starts with `#` (YAML) or `/` (JSON, TypeScript), so only those
+/// characters are looked up in the tree (the leaf there, when it is a comment starting
+/// there), rather than walking every node: the same ranges as filtering
+/// [`Document::nodes`] by kind, at the cost of the comment characters alone.
+pub(crate) fn comment_ranges(doc: &Document) -> std::rc::Rc<Vec<(usize, usize)>> {
+    doc.memo("comment-ranges", |doc| {
+        let lead = if doc.parsed.syntax == crate::lang::Syntax::Yaml {
+            '#'
+        } else {
+            '/'
+        };
+        let root = doc.parsed.root();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (i, _) in doc.source().match_indices(lead) {
+            if out.last().is_some_and(|c| i < c.1) {
+                continue;
+            }
+            let Some(n) = root.descendant_for_byte_range(i, i + 1) else {
+                continue;
+            };
+            if n.kind() == "comment" && n.start_byte() == i {
+                out.push((i, n.end_byte()));
+            }
+        }
+        out
     })
 }
 
@@ -404,6 +427,42 @@ mod tests {
             .iter()
             .map(|r| reason_comment(&doc, r, topics))
             .collect()
+    }
+
+    /// The comment index finds exactly the comment nodes a walk of every node finds, on
+    /// every fixture (JSON, YAML, TypeScript).
+    #[test]
+    fn comment_ranges_are_the_comment_nodes() {
+        fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    files(&p, out);
+                } else if crate::flavor::syntax_for_path(&p).is_some() {
+                    out.push(p);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut all,
+        );
+        assert!(all.len() > 100);
+        for path in &all {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let parsed = Parsed::new(crate::flavor::syntax_for_path(path).unwrap(), text);
+            let doc = Document::new(path, Flavor::CfnYaml, &parsed);
+            let walked: Vec<(usize, usize)> = doc
+                .nodes()
+                .iter()
+                .filter(|n| n.kind() == "comment")
+                .map(|n| (n.start_byte(), n.end_byte()))
+                .collect();
+            assert_eq!(*comment_ranges(&doc), walked, "{}", path.display());
+        }
     }
 
     #[test]

@@ -13,21 +13,7 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
     if fns.is_empty() {
         return vec![];
     }
-    // Which resources mention which names (`!Ref X`, `!GetAtt X.Arn`, `${X}`), once.
-    let mut mentioned_by: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, o) in doc.resources.iter().enumerate() {
-        let Some(body) = o.body else { continue };
-        let mut words: Vec<&str> = doc
-            .text(body.node)
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        for w in words {
-            mentioned_by.entry(w).or_default().push(i);
-        }
-    }
+    let mentioned_by = mentions(doc);
     let mut out = Vec::new();
     for r in fns {
         let Some(id) = r.logical_id.as_deref() else {
@@ -70,9 +56,43 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
 }
 
 /// The uses of `id` by the other resources; a version or alias of it is followed once.
+/// Which resources mention which function, version or alias (`!Ref X`, `!GetAtt X.Arn`,
+/// `${X}`: the logical id as a word of the resource's text), by resource index in
+/// source order; built once per document (lambda-tracing and the DLQ transform ask).
+fn mentions(doc: &Document) -> std::rc::Rc<HashMap<String, Vec<usize>>> {
+    doc.memo("lambda-cfn-mentions", |doc| {
+        let types = [
+            CFN_LAMBDA,
+            CFN_SAM,
+            "AWS::Lambda::Version",
+            "AWS::Lambda::Alias",
+        ];
+        let wanted: std::collections::HashSet<&str> = doc
+            .of_types(&types)
+            .iter()
+            .filter_map(|r| r.logical_id.as_deref())
+            .collect();
+        let mut mentioned_by: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, o) in doc.resources.iter().enumerate() {
+            let Some(body) = o.body else { continue };
+            let mut words: Vec<&str> = doc
+                .text(body.node)
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty() && wanted.contains(w))
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            for w in words {
+                mentioned_by.entry(w.to_string()).or_default().push(i);
+            }
+        }
+        mentioned_by
+    })
+}
+
 fn collect_uses(
     doc: &Document,
-    mentioned_by: &HashMap<&str, Vec<usize>>,
+    mentioned_by: &HashMap<String, Vec<usize>>,
     id: &str,
     me: &Resource,
     depth: usize,
