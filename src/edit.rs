@@ -4,30 +4,68 @@ use serde::Serialize;
 use std::ops::Range;
 
 /// Replace `range` of the source with `text`; an empty range is an insertion.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Edit {
     pub range: Range<usize>,
     pub text: String,
+    /// `Some`: this insertion appends one member after the last member of a mapping,
+    /// and nothing else. Appends of distinct keys to the same mapping commute with the
+    /// passes: applying them together, in the order the fixer chose them, gives the
+    /// text that applying them one pass after another would (each later one lands
+    /// after the earlier ones, the mapping's new last members). So the fixer applies
+    /// them in one pass instead of one per pass. Appends to different mappings that end
+    /// at the same point (a nested mapping closing with its parent) do not commute and
+    /// still go to different passes. Not part of equality.
+    pub append: Option<Append>,
 }
+
+/// What an appending insertion adds: the member `key` to the mapping whose node starts
+/// at byte `mapping` of the text the edit applies to (see [`Edit::append`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Append {
+    pub mapping: usize,
+    pub key: String,
+}
+
+impl PartialEq for Edit {
+    fn eq(&self, other: &Self) -> bool {
+        self.range == other.range && self.text == other.text
+    }
+}
+
+impl Eq for Edit {}
 
 impl Edit {
     pub fn replace(range: Range<usize>, text: impl Into<String>) -> Self {
         Edit {
             range,
             text: text.into(),
+            append: None,
         }
     }
     pub fn insert(at: usize, text: impl Into<String>) -> Self {
         Edit {
             range: at..at,
             text: text.into(),
+            append: None,
         }
     }
     pub fn delete(range: Range<usize>) -> Self {
         Edit {
             range,
             text: String::new(),
+            append: None,
         }
+    }
+
+    /// This insertion marked as appending member `key` at the end of the mapping whose
+    /// node starts at byte `mapping` (see [`Edit::append`]).
+    pub fn appending(mut self, mapping: usize, key: &str) -> Self {
+        self.append = Some(Append {
+            mapping,
+            key: key.to_string(),
+        });
+        self
     }
 }
 
@@ -118,15 +156,22 @@ pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
 }
 
 /// True when two fixes touch the same bytes, or insert at the same point
-/// (their order would be ambiguous); such fixes go to different passes.
+/// (their order would be ambiguous); such fixes go to different passes. Appends of
+/// distinct keys to the same mapping ([`Edit::append`]) do not conflict.
 pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
-    a.edits.iter().any(|x| {
-        b.edits.iter().any(|y| {
-            let (xs, xe, ys, ye) = (x.range.start, x.range.end, y.range.start, y.range.end);
-            // Overlapping ranges (an insertion strictly inside a range included), or the same start.
-            (xs < ye && ys < xe) || xs == ys
-        })
-    })
+    a.edits
+        .iter()
+        .any(|x| b.edits.iter().any(|y| edits_conflict(x, y)))
+}
+
+/// The rule of [`fixes_conflict`] for two edits.
+pub fn edits_conflict(x: &Edit, y: &Edit) -> bool {
+    let (xs, xe, ys, ye) = (x.range.start, x.range.end, y.range.start, y.range.end);
+    if let (Some(a), Some(b)) = (&x.append, &y.append) {
+        return xs == ys && (a.mapping != b.mapping || a.key == b.key);
+    }
+    // Overlapping ranges (an insertion strictly inside a range included), or the same start.
+    (xs < ye && ys < xe) || xs == ys
 }
 
 /// Line starts of a text, for many `line_col` lookups without rescanning from the top.

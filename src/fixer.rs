@@ -81,6 +81,9 @@ pub struct Outcome {
     pub unknown_suppressions: Vec<(usize, String, String)>,
     /// Fixes dropped because their output did not parse (bugs in a transform).
     pub internal_errors: Vec<String>,
+    /// Passes the fix loop ran (the last one finds nothing more to apply); 0 when no
+    /// loop ran (`--add-ignore`, a report of the text as read).
+    pub passes: usize,
 }
 
 /// Fix `source` of the given flavor with the enabled transforms.
@@ -182,6 +185,7 @@ fn run(
             .filter(|f| !broken.contains(&(f.transform, f.message.clone())))
             .collect();
         let chosen = choose(applicable);
+        outcome.passes = pass + 1;
         let lines = &origins;
         if chosen.is_empty() || pass + 1 == MAX_PASSES {
             outcome
@@ -406,6 +410,7 @@ fn report_only(
                 .any(|r| r.meta().id == id || r.meta().equivalents.contains(&id))
         }),
         internal_errors: vec![],
+        passes: 0,
     }
 }
 
@@ -483,8 +488,8 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
     let mut chosen: Vec<&Finding> = Vec::new();
     for f in candidates {
         let edits = &f.fix.as_ref().unwrap().edits;
-        if !edits.iter().any(|e| taken.conflicts(&e.range)) {
-            edits.iter().for_each(|e| taken.add(&e.range));
+        if !edits.iter().any(|e| taken.conflicts(e)) {
+            edits.iter().for_each(|e| taken.add(e));
             chosen.push(f);
         }
     }
@@ -493,25 +498,53 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
 
 /// The ranges of the edits chosen so far, by start (the largest end per start), so
 /// a pass with k fixes is chosen in O(k log k) rather than by comparing all pairs.
-/// Same rule as [`fixes_conflict`]: overlapping ranges or the same start conflict.
+/// Same rule as [`crate::edit::edits_conflict`]: overlapping ranges or the same start
+/// conflict, except appends of distinct keys at the same point ([`Edit::append`]),
+/// which are kept apart in `appends`.
 #[derive(Default)]
-struct Taken(BTreeMap<usize, usize>);
+struct Taken {
+    ranges: BTreeMap<usize, usize>,
+    /// Append points and what is appended there.
+    appends: BTreeMap<usize, Vec<crate::edit::Append>>,
+}
 
 impl Taken {
-    fn conflicts(&self, r: &std::ops::Range<usize>) -> bool {
-        // Chosen fixes never overlap each other, so only the nearest range starting
+    fn conflicts(&self, e: &Edit) -> bool {
+        let r = &e.range;
+        // Chosen ranges never overlap each other, so only the nearest range starting
         // before `r` can reach into it.
-        self.0.contains_key(&r.start)
-            || (r.end > r.start + 1 && self.0.range(r.start + 1..r.end).next().is_some())
-            || self
-                .0
+        let reached = || {
+            self.ranges
                 .range(..r.start)
                 .next_back()
                 .is_some_and(|(_, &end)| end > r.start)
+        };
+        if let Some(append) = &e.append {
+            return self.ranges.contains_key(&r.start)
+                || reached()
+                || self.appends.get(&r.start).is_some_and(|there| {
+                    there
+                        .iter()
+                        .any(|a| a.mapping != append.mapping || a.key == append.key)
+                });
+        }
+        self.ranges.contains_key(&r.start)
+            || (r.end > r.start + 1 && self.ranges.range(r.start + 1..r.end).next().is_some())
+            || reached()
+            || self.appends.contains_key(&r.start)
+            || self.appends.range(r.start..r.end).next().is_some()
     }
 
-    fn add(&mut self, r: &std::ops::Range<usize>) {
-        let end = self.0.entry(r.start).or_insert(r.end);
+    fn add(&mut self, e: &Edit) {
+        let r = &e.range;
+        if let Some(append) = &e.append {
+            self.appends
+                .entry(r.start)
+                .or_default()
+                .push(append.clone());
+            return;
+        }
+        let end = self.ranges.entry(r.start).or_insert(r.end);
         *end = (*end).max(r.end);
     }
 }
@@ -629,13 +662,52 @@ mod tests {
     use super::*;
     use crate::edit::{fixes_conflict, Fix};
 
+    /// Several settings one transform appends to the same `Properties` are applied in one
+    /// pass (then one pass finds nothing more), and the text is the one applying them a
+    /// pass apiece gave: the fixture's expected output.
+    #[test]
+    fn appends_to_one_mapping_share_a_pass() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rds-hardening");
+        let source = std::fs::read_to_string(root.join("cfn-databases.yaml")).unwrap();
+        let expected = std::fs::read_to_string(root.join("cfn-databases.expected.yaml")).unwrap();
+        let settings = Settings {
+            select: vec!["rds-hardening".into()],
+            unsafe_fixes: true,
+            ..Default::default()
+        };
+        let registry = crate::transforms::REGISTRY;
+        let outcome = fix(
+            Path::new("t.yaml"),
+            Flavor::CfnYaml,
+            &source,
+            registry,
+            &settings,
+        );
+        assert_eq!(outcome.fixed, expected);
+        let per_db = outcome.fixes.iter().filter(|f| f.applied).count();
+        assert!(per_db > 3, "the fixture appends several settings: {per_db}");
+        assert_eq!(outcome.passes, 2);
+    }
+
     /// The indexed choice agrees with the pairwise rule on every small layout of
-    /// one-edit fixes (inserts and replacements over a few bytes).
+    /// one-edit fixes (inserts and replacements over a few bytes, and appends of two
+    /// keys to one mapping and of one key to another at the insertion points).
     #[test]
     fn indexed_choice_matches_pairwise_conflicts() {
-        let ranges: Vec<std::ops::Range<usize>> =
-            (0..5).flat_map(|s| (s..5).map(move |e| s..e)).collect();
-        let fix = |r: &std::ops::Range<usize>| Fix::safe(vec![Edit::replace(r.clone(), "x")]);
+        type Layout = (std::ops::Range<usize>, Option<(usize, &'static str)>);
+        let ranges: Vec<Layout> = (0..5)
+            .flat_map(|s| (s..5).map(move |e| (s..e, None)))
+            .chain(
+                (0..5).flat_map(|s| [(0, "A"), (0, "B"), (1, "A")].map(move |m| (s..s, Some(m)))),
+            )
+            .collect();
+        let fix = |(r, append): &Layout| {
+            let e = Edit::replace(r.clone(), "x");
+            Fix::safe(vec![match append {
+                Some((mapping, key)) => e.appending(*mapping, key),
+                None => e,
+            }])
+        };
         for a in &ranges {
             for b in &ranges {
                 for c in &ranges {
@@ -644,7 +716,7 @@ mod tests {
                         .map(|r| Finding {
                             transform: "t",
                             message: String::new(),
-                            offset: r.start,
+                            offset: r.0.start,
                             fix: Some(fix(r)),
                         })
                         .collect();

@@ -732,7 +732,15 @@ impl<'a> MapNode<'a> {
         } else {
             r.entry(key, value, doc.line_indent(anchor.start_byte()))
         };
-        insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text)
+        let mut edits = insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text);
+        // One insertion right after the last member: a later pass would put the next
+        // member at the end of this one's text, so the fixer may apply several such
+        // appends in one pass (`Edit::append`).
+        if matches!(at, Position::End) && edits.len() == 1 {
+            let e = edits.pop().expect("one edit");
+            edits.push(e.appending(self.node.start_byte(), key));
+        }
+        edits
     }
 
     /// Like `insert`, but the caller renders the entry's text: `render(indent, multi_line)`
