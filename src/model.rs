@@ -98,7 +98,9 @@ impl<'a> Document<'a> {
     }
 
     fn index_constructs(&mut self) {
-        let ts = TsFile::new(self.parsed);
+        let mut ts = TsFile::new(self.parsed);
+        // The view walked every node: the document's node list is that walk's.
+        let _ = self.nodes.set(ts.take_nodes());
         for call in &ts.news {
             let Some(ty) = ts.construct_type(call) else {
                 continue;

@@ -100,6 +100,10 @@ pub struct TsFile<'a> {
     /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
     /// per-fix scans made large stacks quadratic).
     declared: std::cell::OnceCell<std::collections::HashSet<String>>,
+    /// Every node of the file in pre-order (what [`super::descendants`] returns), collected
+    /// by the same walk so that a document does not walk its tree twice; see
+    /// [`TsFile::take_nodes`].
+    nodes: Vec<Node<'a>>,
 }
 
 impl<'a> TsFile<'a> {
@@ -128,10 +132,12 @@ impl<'a> TsFile<'a> {
         // and the statement of each `new` read off the path (`Node::parent` searches
         // down from the root each time).
         let mut path: Vec<Node> = Vec::with_capacity(64);
+        let mut all: Vec<Node> = Vec::new();
         let mut cursor = doc.root().walk();
         'walk: loop {
             let node = cursor.node();
             path.push(node);
+            all.push(node);
             let kind = node.kind_id();
             if is(&k.new_expression, kind) {
                 if let Some(arguments) = node.child_by_field_id(k.arguments) {
@@ -198,7 +204,14 @@ impl<'a> TsFile<'a> {
             names,
             statements,
             declared: Default::default(),
+            nodes: all,
         }
+    }
+
+    /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
+    /// them (the walk that built this view collected them); empty after the first call.
+    pub fn take_nodes(&mut self) -> Vec<Node<'a>> {
+        std::mem::take(&mut self.nodes)
     }
 
     /// The qualified name an expression refers to (`lambda.Runtime.NODEJS_18_X` →
@@ -648,6 +661,31 @@ fn kinds(doc: &Parsed) -> &'static Kinds {
     })
 }
 
+/// A set of node kinds of the TypeScript grammar, tested by kind id: the same answer as
+/// comparing [`Node::kind`] with each name (every id whose name is one of them, named or
+/// not), without reading and checking the kind's name for every node of a walk. Build it
+/// once (a `static` `OnceLock`).
+pub struct KindSet(Vec<bool>);
+
+impl KindSet {
+    pub fn new(names: &[&str]) -> KindSet {
+        let lang = tree_sitter::Language::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT);
+        KindSet(
+            (0..lang.node_kind_count())
+                .map(|id| {
+                    lang.node_kind_for_id(id as u16)
+                        .is_some_and(|k| names.contains(&k))
+                })
+                .collect(),
+        )
+    }
+
+    /// True when `node.kind()` is one of the names.
+    pub fn has(&self, node: Node) -> bool {
+        is(&self.0, node.kind_id())
+    }
+}
+
 /// The file's imports as [`TsFile::imports`] lists them, without indexing the rest of
 /// the file (what [`crate::flavor::detect`] needs).
 pub fn imports_of(doc: &Parsed) -> Vec<ImportDecl<'_>> {
@@ -888,6 +926,28 @@ mod tests {
             .iter()
             .filter_map(|c| ts.construct_type(c))
             .collect()
+    }
+
+    #[test]
+    fn the_view_collects_the_nodes_descendants_walks() {
+        let src = "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true }); }\nconst f = (a: string) => a ?? `t${1}`;\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+        let mut ts = TsFile::new(&doc);
+        let want: Vec<usize> = crate::lang::descendants(doc.root())
+            .iter()
+            .map(|n| n.id())
+            .collect();
+        let got: Vec<usize> = ts.take_nodes().iter().map(|n| n.id()).collect();
+        assert_eq!(got, want);
+        let set = KindSet::new(&["identifier", "member_expression"]);
+        for n in crate::lang::descendants(doc.root()) {
+            assert_eq!(
+                set.has(n),
+                matches!(n.kind(), "identifier" | "member_expression"),
+                "{}",
+                n.kind()
+            );
+        }
     }
 
     #[test]
