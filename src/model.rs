@@ -110,7 +110,7 @@ impl<'a> Document<'a> {
                 type_name: Cow::Owned(ty),
                 logical_id: args.get(1).and_then(|a| a.as_str()).map(Cow::Owned),
                 binding: ts.binding_of(call.node).map(Cow::Owned),
-                props: ts.object_arg(call.arguments, 2),
+                props: args.get(2).and_then(|a| a.as_map()),
                 body: None,
                 node: call.node,
                 statement: ts.statement_of(call.node),

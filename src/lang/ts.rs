@@ -96,6 +96,9 @@ pub struct TsFile<'a> {
     names: HashMap<&'a str, Vec<Node<'a>>>,
     /// The statement of each `new` expression (by node id), found during the walk.
     statements: HashMap<usize, Node<'a>>,
+    /// What [`TsFile::binding_of`] says of each `new` expression (by node id), found
+    /// during the walk.
+    new_bindings: HashMap<usize, Option<String>>,
     /// Names written after `class `/`interface `/`type `/`enum ` anywhere in the text,
     /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
     /// per-fix scans made large stacks quadratic).
@@ -127,6 +130,7 @@ impl<'a> TsFile<'a> {
         let mut calls_by_method: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut names: HashMap<&str, Vec<Node>> = HashMap::new();
         let mut statements: HashMap<usize, Node> = HashMap::new();
+        let mut new_bindings: HashMap<usize, Option<String>> = HashMap::new();
         let k = kinds(doc);
         // One walk with the path from the root at hand: kinds and fields compared by id,
         // and the statement of each `new` read off the path (`Node::parent` searches
@@ -142,6 +146,7 @@ impl<'a> TsFile<'a> {
             if is(&k.new_expression, kind) {
                 if let Some(arguments) = node.child_by_field_id(k.arguments) {
                     news.push(ConstructCall { node, arguments });
+                    new_bindings.insert(node.id(), binding_on_path(doc, &path));
                     if let Some(stmt) = (1..path.len())
                         .rev()
                         .find(|&j| is(&k.block, path[j - 1].kind_id()))
@@ -203,6 +208,7 @@ impl<'a> TsFile<'a> {
             calls_by_method,
             names,
             statements,
+            new_bindings,
             declared: Default::default(),
             nodes: all,
         }
@@ -259,38 +265,16 @@ impl<'a> TsFile<'a> {
 
     /// `const x = new …` → `x`; `this.x = new …` → `this.x`; class field `x = new …` → `this.x`.
     pub fn binding_of(&self, expr: Node) -> Option<String> {
+        if let Some(known) = self.new_bindings.get(&expr.id()) {
+            return known.clone();
+        }
         let mut node = expr;
         let mut parent = node.parent()?;
-        while matches!(
-            parent.kind(),
-            "as_expression"
-                | "parenthesized_expression"
-                | "non_null_expression"
-                | "satisfies_expression"
-        ) {
+        while is_wrapper(parent) {
             node = parent;
             parent = node.parent()?;
         }
-        match parent.kind() {
-            "variable_declarator" => {
-                let name = parent.child_by_field_name("name")?;
-                (name.kind() == "identifier").then(|| self.doc.text(name).to_string())
-            }
-            "assignment_expression"
-                if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
-            {
-                Some(
-                    self.doc
-                        .text(parent.child_by_field_name("left")?)
-                        .to_string(),
-                )
-            }
-            "public_field_definition" => Some(format!(
-                "this.{}",
-                self.doc.text(parent.child_by_field_name("name")?)
-            )),
-            _ => None,
-        }
+        binding_in(self.doc, node, parent)
     }
 
     /// The statement (or class member) that holds `node`.
@@ -659,6 +643,54 @@ fn kinds(doc: &Parsed) -> &'static Kinds {
             property: field("property"),
         }
     })
+}
+
+/// Wrappers [`TsFile::binding_of`] looks through (`new X() as Y`, `(new X())`, `new X()!`).
+fn is_wrapper(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "as_expression"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+    )
+}
+
+/// The binding of `node` (an expression, wrappers climbed) by what its `parent` is: see
+/// [`TsFile::binding_of`].
+fn binding_in(doc: &Parsed, node: Node, parent: Node) -> Option<String> {
+    match parent.kind() {
+        "variable_declarator" => {
+            let name = parent.child_by_field_name("name")?;
+            (name.kind() == "identifier").then(|| doc.text(name).to_string())
+        }
+        "assignment_expression"
+            if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
+        {
+            Some(doc.text(parent.child_by_field_name("left")?).to_string())
+        }
+        "public_field_definition" => Some(format!(
+            "this.{}",
+            doc.text(parent.child_by_field_name("name")?)
+        )),
+        _ => None,
+    }
+}
+
+/// [`binding_in`] for the last node of `path` (the nodes from the root down to it), with
+/// the parents read off the path instead of searched for (`Node::parent` walks down from
+/// the root).
+fn binding_on_path(doc: &Parsed, path: &[Node]) -> Option<String> {
+    let mut i = path.len().checked_sub(1)?;
+    let mut node = path[i];
+    i = i.checked_sub(1)?;
+    let mut parent = path[i];
+    while is_wrapper(parent) {
+        node = parent;
+        i = i.checked_sub(1)?;
+        parent = path[i];
+    }
+    binding_in(doc, node, parent)
 }
 
 /// A set of node kinds of the TypeScript grammar, tested by kind id: the same answer as
