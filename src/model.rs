@@ -98,7 +98,9 @@ impl<'a> Document<'a> {
     }
 
     fn index_constructs(&mut self) {
-        let ts = TsFile::new(self.parsed);
+        let mut ts = TsFile::new(self.parsed);
+        // The view walked every node: the document's node list is that walk's.
+        let _ = self.nodes.set(ts.take_nodes());
         for call in &ts.news {
             let Some(ty) = ts.construct_type(call) else {
                 continue;
@@ -108,7 +110,7 @@ impl<'a> Document<'a> {
                 type_name: Cow::Owned(ty),
                 logical_id: args.get(1).and_then(|a| a.as_str()).map(Cow::Owned),
                 binding: ts.binding_of(call.node).map(Cow::Owned),
-                props: ts.object_arg(call.arguments, 2),
+                props: args.get(2).and_then(|a| a.as_map()),
                 body: None,
                 node: call.node,
                 statement: ts.statement_of(call.node),

@@ -72,7 +72,7 @@
 
 use crate::edit::{Applicability, Edit, Finding};
 use crate::flavor::Flavor;
-use crate::lang::ts::TsFile;
+use crate::lang::ts::{KindSet, TsFile};
 use crate::model::Document;
 use crate::transform::{Meta, Options, Transform};
 use serde::Deserialize;
@@ -349,8 +349,11 @@ fn rename_everywhere(doc: &Document, ts: &TsFile, name: &str, class: &str, at: u
 /// imports), in expressions and types: one finding per class name, every use renamed.
 fn qualified_uses(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
     let mut found: BTreeMap<(String, String), Vec<Node>> = BTreeMap::new();
+    // Kinds compared by id: reading a kind's name for every node cost more than the walk.
+    static QUALIFIED: OnceLock<KindSet> = OnceLock::new();
+    let qualified = QUALIFIED.get_or_init(|| KindSet::new(&["member_expression", "nested_type_identifier"]));
     for &n in doc.nodes() {
-        if !matches!(n.kind(), "member_expression" | "nested_type_identifier") {
+        if !qualified.has(n) {
             continue;
         }
         let Some(prop) = n.child_by_field_name("property").or_else(|| n.child_by_field_name("name")) else {

@@ -276,7 +276,10 @@ fn ts_graph(doc: &Document) -> Graph {
 /// (its dependencies are the construct's).
 fn default_child_aliases(doc: &Document) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    for decl in doc.nodes().iter().filter(|n| n.kind() == "variable_declarator") {
+    // Kinds compared by id: reading each node's kind name cost more than the rest.
+    static DECLARATOR: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
+    let declarator = DECLARATOR.get_or_init(|| crate::lang::ts::KindSet::new(&["variable_declarator"]));
+    for decl in doc.nodes().iter().filter(|n| declarator.has(**n)) {
         let (Some(name), Some(value)) = (decl.child_by_field_name("name"), decl.child_by_field_name("value")) else { continue };
         let value = ValueNode::new(doc.parsed, value);
         let compact: String = doc.text(value.node).split_whitespace().collect();

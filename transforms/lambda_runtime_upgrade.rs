@@ -312,9 +312,12 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
     // `Runtime` is written wherever a constant resolves to it (`lambda.Runtime.X`, the
     // import of `Runtime`, a destructuring): without the word no node needs resolving.
     let nodes: &[Node] = if doc.has_word("Runtime") { doc.nodes() } else { &[] };
+    // Kinds compared by id: reading each node's kind name cost more than the rest.
+    static MEMBER: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
+    let member = MEMBER.get_or_init(|| crate::lang::ts::KindSet::new(&["member_expression"]));
     let runtimes: Vec<(Node, &str)> = nodes
         .iter()
-        .filter(|n| n.kind() == "member_expression")
+        .filter(|n| member.has(**n))
         .filter_map(|&n| {
             // The constant's name first (cheap): resolving every member expression is not.
             let written = n.child_by_field_name("property")?;

@@ -96,10 +96,17 @@ pub struct TsFile<'a> {
     names: HashMap<&'a str, Vec<Node<'a>>>,
     /// The statement of each `new` expression (by node id), found during the walk.
     statements: HashMap<usize, Node<'a>>,
+    /// What [`TsFile::binding_of`] says of each `new` expression (by node id), found
+    /// during the walk.
+    new_bindings: HashMap<usize, Option<String>>,
     /// Names written after `class `/`interface `/`type `/`enum ` anywhere in the text,
     /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
     /// per-fix scans made large stacks quadratic).
     declared: std::cell::OnceCell<std::collections::HashSet<String>>,
+    /// Every node of the file in pre-order (what [`super::descendants`] returns), collected
+    /// by the same walk so that a document does not walk its tree twice; see
+    /// [`TsFile::take_nodes`].
+    nodes: Vec<Node<'a>>,
 }
 
 impl<'a> TsFile<'a> {
@@ -123,19 +130,23 @@ impl<'a> TsFile<'a> {
         let mut calls_by_method: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut names: HashMap<&str, Vec<Node>> = HashMap::new();
         let mut statements: HashMap<usize, Node> = HashMap::new();
+        let mut new_bindings: HashMap<usize, Option<String>> = HashMap::new();
         let k = kinds(doc);
         // One walk with the path from the root at hand: kinds and fields compared by id,
         // and the statement of each `new` read off the path (`Node::parent` searches
         // down from the root each time).
         let mut path: Vec<Node> = Vec::with_capacity(64);
+        let mut all: Vec<Node> = Vec::new();
         let mut cursor = doc.root().walk();
         'walk: loop {
             let node = cursor.node();
             path.push(node);
+            all.push(node);
             let kind = node.kind_id();
             if is(&k.new_expression, kind) {
                 if let Some(arguments) = node.child_by_field_id(k.arguments) {
                     news.push(ConstructCall { node, arguments });
+                    new_bindings.insert(node.id(), binding_on_path(doc, &path));
                     if let Some(stmt) = (1..path.len())
                         .rev()
                         .find(|&j| is(&k.block, path[j - 1].kind_id()))
@@ -197,8 +208,16 @@ impl<'a> TsFile<'a> {
             calls_by_method,
             names,
             statements,
+            new_bindings,
             declared: Default::default(),
+            nodes: all,
         }
+    }
+
+    /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
+    /// them (the walk that built this view collected them); empty after the first call.
+    pub fn take_nodes(&mut self) -> Vec<Node<'a>> {
+        std::mem::take(&mut self.nodes)
     }
 
     /// The qualified name an expression refers to (`lambda.Runtime.NODEJS_18_X` →
@@ -246,38 +265,16 @@ impl<'a> TsFile<'a> {
 
     /// `const x = new …` → `x`; `this.x = new …` → `this.x`; class field `x = new …` → `this.x`.
     pub fn binding_of(&self, expr: Node) -> Option<String> {
+        if let Some(known) = self.new_bindings.get(&expr.id()) {
+            return known.clone();
+        }
         let mut node = expr;
         let mut parent = node.parent()?;
-        while matches!(
-            parent.kind(),
-            "as_expression"
-                | "parenthesized_expression"
-                | "non_null_expression"
-                | "satisfies_expression"
-        ) {
+        while is_wrapper(parent) {
             node = parent;
             parent = node.parent()?;
         }
-        match parent.kind() {
-            "variable_declarator" => {
-                let name = parent.child_by_field_name("name")?;
-                (name.kind() == "identifier").then(|| self.doc.text(name).to_string())
-            }
-            "assignment_expression"
-                if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
-            {
-                Some(
-                    self.doc
-                        .text(parent.child_by_field_name("left")?)
-                        .to_string(),
-                )
-            }
-            "public_field_definition" => Some(format!(
-                "this.{}",
-                self.doc.text(parent.child_by_field_name("name")?)
-            )),
-            _ => None,
-        }
+        binding_in(self.doc, node, parent)
     }
 
     /// The statement (or class member) that holds `node`.
@@ -648,6 +645,79 @@ fn kinds(doc: &Parsed) -> &'static Kinds {
     })
 }
 
+/// Wrappers [`TsFile::binding_of`] looks through (`new X() as Y`, `(new X())`, `new X()!`).
+fn is_wrapper(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "as_expression"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
+    )
+}
+
+/// The binding of `node` (an expression, wrappers climbed) by what its `parent` is: see
+/// [`TsFile::binding_of`].
+fn binding_in(doc: &Parsed, node: Node, parent: Node) -> Option<String> {
+    match parent.kind() {
+        "variable_declarator" => {
+            let name = parent.child_by_field_name("name")?;
+            (name.kind() == "identifier").then(|| doc.text(name).to_string())
+        }
+        "assignment_expression"
+            if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
+        {
+            Some(doc.text(parent.child_by_field_name("left")?).to_string())
+        }
+        "public_field_definition" => Some(format!(
+            "this.{}",
+            doc.text(parent.child_by_field_name("name")?)
+        )),
+        _ => None,
+    }
+}
+
+/// [`binding_in`] for the last node of `path` (the nodes from the root down to it), with
+/// the parents read off the path instead of searched for (`Node::parent` walks down from
+/// the root).
+fn binding_on_path(doc: &Parsed, path: &[Node]) -> Option<String> {
+    let mut i = path.len().checked_sub(1)?;
+    let mut node = path[i];
+    i = i.checked_sub(1)?;
+    let mut parent = path[i];
+    while is_wrapper(parent) {
+        node = parent;
+        i = i.checked_sub(1)?;
+        parent = path[i];
+    }
+    binding_in(doc, node, parent)
+}
+
+/// A set of node kinds of the TypeScript grammar, tested by kind id: the same answer as
+/// comparing [`Node::kind`] with each name (every id whose name is one of them, named or
+/// not), without reading and checking the kind's name for every node of a walk. Build it
+/// once (a `static` `OnceLock`).
+pub struct KindSet(Vec<bool>);
+
+impl KindSet {
+    pub fn new(names: &[&str]) -> KindSet {
+        let lang = tree_sitter::Language::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT);
+        KindSet(
+            (0..lang.node_kind_count())
+                .map(|id| {
+                    lang.node_kind_for_id(id as u16)
+                        .is_some_and(|k| names.contains(&k))
+                })
+                .collect(),
+        )
+    }
+
+    /// True when `node.kind()` is one of the names.
+    pub fn has(&self, node: Node) -> bool {
+        is(&self.0, node.kind_id())
+    }
+}
+
 /// The file's imports as [`TsFile::imports`] lists them, without indexing the rest of
 /// the file (what [`crate::flavor::detect`] needs).
 pub fn imports_of(doc: &Parsed) -> Vec<ImportDecl<'_>> {
@@ -888,6 +958,28 @@ mod tests {
             .iter()
             .filter_map(|c| ts.construct_type(c))
             .collect()
+    }
+
+    #[test]
+    fn the_view_collects_the_nodes_descendants_walks() {
+        let src = "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true }); }\nconst f = (a: string) => a ?? `t${1}`;\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+        let mut ts = TsFile::new(&doc);
+        let want: Vec<usize> = crate::lang::descendants(doc.root())
+            .iter()
+            .map(|n| n.id())
+            .collect();
+        let got: Vec<usize> = ts.take_nodes().iter().map(|n| n.id()).collect();
+        assert_eq!(got, want);
+        let set = KindSet::new(&["identifier", "member_expression"]);
+        for n in crate::lang::descendants(doc.root()) {
+            assert_eq!(
+                set.has(n),
+                matches!(n.kind(), "identifier" | "member_expression"),
+                "{}",
+                n.kind()
+            );
+        }
     }
 
     #[test]

@@ -83,7 +83,7 @@ mod data;
 use crate::edit::{Edit, Finding, Fix};
 use crate::flavor::Flavor;
 use crate::lang::mapping::MapNode;
-use crate::lang::ts::TsFile;
+use crate::lang::ts::{KindSet, TsFile};
 use crate::lang::{Parsed, Syntax};
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
@@ -164,11 +164,17 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
     let lang = doc.parsed.tree.language();
     let field = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
     let (property, name_field) = (field("property"), field("name"));
+    // Kinds compared by id (reading a kind's name for every node of the file cost more
+    // than the rest of this walk).
+    static KINDS: std::sync::OnceLock<(KindSet, KindSet)> = std::sync::OnceLock::new();
+    let (nested, plain) = KINDS.get_or_init(|| (KindSet::new(&["member_expression", "nested_type_identifier", "nested_identifier"]), KindSet::new(&["identifier", "type_identifier"])));
     for &node in doc.nodes() {
-        let last = match node.kind() {
-            "member_expression" | "nested_type_identifier" | "nested_identifier" => node.child_by_field_id(property).or_else(|| node.child_by_field_id(name_field)),
-            "identifier" | "type_identifier" => Some(node),
-            _ => continue,
+        let last = if nested.has(node) {
+            node.child_by_field_id(property).or_else(|| node.child_by_field_id(name_field))
+        } else if plain.has(node) {
+            Some(node)
+        } else {
+            continue;
         };
         let Some(last) = last else { continue };
         if !t.names.contains(doc.text(last)) || in_import(node) {

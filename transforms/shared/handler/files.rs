@@ -254,10 +254,16 @@ pub(crate) fn looks_python(code: &str, runtime: &str) -> bool {
 
 /// The value of `const name = …` in the file (the first declaration of that name).
 pub(crate) fn const_value<'a>(doc: &Document<'a>, name: &str) -> Option<ValueNode<'a>> {
-    descendants(doc.parsed.root())
-        .into_iter()
+    // The document's node list (walked once per pass), kinds compared by id: a walk of
+    // the tree per name looked up was most of this transform family's cost.
+    static DECLARATOR: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
+    let declarator =
+        DECLARATOR.get_or_init(|| crate::lang::ts::KindSet::new(&["variable_declarator"]));
+    doc.nodes()
+        .iter()
+        .copied()
         .find(|d| {
-            d.kind() == "variable_declarator"
+            declarator.has(*d)
                 && d.child_by_field_name("name")
                     .is_some_and(|n| doc.text(n) == name)
         })

@@ -17,7 +17,7 @@ pub(crate) use lexer::*;
 use crate::files::{boundary, is_within, project_root, read_text_file};
 use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::ts::TsFile;
-use crate::lang::{descendants, named_children, Syntax};
+use crate::lang::{named_children, Syntax};
 use crate::model::{Document, Resource};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -101,7 +101,15 @@ pub(super) fn foreign_uses(doc: &Document) -> TsUses {
         .filter(|i| i.module.starts_with('.'))
         .flat_map(|i| i.named.iter().map(|(_, local)| local.as_str()))
         .collect();
+    // Only member expressions and identifiers matter: kinds compared by id first (reading
+    // each node's kind name cost more than the rest of the walk).
+    static KINDS: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
+    let kinds =
+        KINDS.get_or_init(|| crate::lang::ts::KindSet::new(&["member_expression", "identifier"]));
     for &n in doc.nodes() {
+        if !kinds.has(n) {
+            continue;
+        }
         let name = match n.kind() {
             "member_expression"
                 if n.child_by_field_name("object")
