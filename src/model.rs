@@ -8,7 +8,7 @@ use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::lang::Parsed;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use tree_sitter::Node;
 
@@ -46,9 +46,9 @@ pub struct Document<'a> {
     pub template: Option<MapNode<'a>>,
     by_type: HashMap<String, Vec<usize>>,
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
-    words: std::cell::OnceCell<HashSet<&'a str>>,
+    words: std::cell::OnceCell<fnv::FnvHashSet<&'a str>>,
     /// Text between each `'` (resp. `"`) and the next one, collected once.
-    quoted: std::cell::OnceCell<[HashSet<&'a str>; 2]>,
+    quoted: std::cell::OnceCell<[fnv::FnvHashSet<&'a str>; 2]>,
     lines: std::cell::OnceCell<LineIndex<'a>>,
     values: std::cell::OnceCell<Vec<TemplateValue<'a>>>,
     project: Option<&'a crate::project::Project>,
