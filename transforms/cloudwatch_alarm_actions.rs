@@ -284,7 +284,9 @@ fn ts_topic_use(doc: &Document, binding: &str, declared: Node) -> (Option<String
                 app.get_or_insert(e);
                 break;
             }
-            if ts.statement_of(cur).is_some_and(|s| s.id() == cur.id()) {
+            // `cur` is a statement of its own (what `ts.statement_of(cur) == cur` says,
+            // without climbing from `cur` again for every step of this climb).
+            if crate::lang::ts::holds_statements(p) {
                 break;
             }
             cur = p;

@@ -285,10 +285,7 @@ impl<'a> TsFile<'a> {
         let mut cur = node;
         loop {
             let parent = cur.parent()?;
-            if matches!(
-                parent.kind(),
-                "statement_block" | "program" | "class_body" | "switch_case" | "switch_default"
-            ) {
+            if holds_statements(parent) {
                 return Some(cur);
             }
             cur = parent;
@@ -643,6 +640,15 @@ fn kinds(doc: &Parsed) -> &'static Kinds {
             property: field("property"),
         }
     })
+}
+
+/// True when `node`'s children are statements or class members: a child of it is what
+/// [`TsFile::statement_of`] returns for the nodes inside that child.
+pub fn holds_statements(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "statement_block" | "program" | "class_body" | "switch_case" | "switch_default"
+    )
 }
 
 /// Wrappers [`TsFile::binding_of`] looks through (`new X() as Y`, `(new X())`, `new X()!`).
