@@ -3,7 +3,7 @@
 
 use crate::fixer::{self, Outcome, Settings};
 use crate::flavor::{self, Flavor};
-use crate::lang::{verify, Parsed, Syntax};
+use crate::lang::{cfn_data, verify, Parsed, Syntax};
 use crate::transform::Registered;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -381,11 +381,13 @@ pub fn process_text(
         cr_only,
         parsed,
         flavor,
+        template,
     }) = prepare(syntax, text)?
     else {
         return Ok(None);
     };
-    let mut outcome = fixer::fix_parsed(path, flavor, parsed, registry, settings);
+    let mut outcome =
+        fixer::fix_parsed_with_template(path, flavor, parsed, template, registry, settings);
     if cr_only {
         // Back to the file's own line breaks, inserted lines included.
         outcome.fixed = outcome.fixed.replace('\n', "\r");
@@ -407,6 +409,12 @@ pub struct Prepared {
     pub cr_only: bool,
     pub parsed: Parsed,
     pub flavor: Flavor,
+    /// The template as written of `parsed.source` (JSON, YAML: see
+    /// [`cfn_data::to_value_as_written_checked`]), read by the same strict reading that
+    /// checked the text; the fixer's CloudFormation write guard starts from it instead of
+    /// reading the text again. `None` for TypeScript, or when the strict check needed
+    /// its fallback (the guard then reads the text itself, as before).
+    pub template: Option<serde_json::Value>,
 }
 
 /// Everything [`process_text`] does before fixing: BOM and lone-CR handling, size and
@@ -456,7 +464,17 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
             "nested too deeply ({depth} syntax-tree levels, the limit is {MAX_TREE_DEPTH}); file left untouched"
         )));
     }
-    verify::check(syntax, body).map_err(FileError::Parse)?;
+    // One strict reading of the text as read: for JSON and YAML it both checks the text
+    // (what it accepts, verify::check accepts) and gives the write guard its first
+    // template value. When it refuses, verify::check runs alone, so every refusal keeps
+    // its own reason (and the YAML flow-indentation fallback still applies).
+    let template = match syntax {
+        Syntax::Json | Syntax::Yaml => cfn_data::to_value_as_written_checked(syntax, body),
+        Syntax::TypeScript => None,
+    };
+    if template.is_none() {
+        verify::check(syntax, body).map_err(FileError::Parse)?;
+    }
     if root.has_error()
         && (syntax != Syntax::TypeScript
             || root.kind() == "ERROR"
@@ -476,6 +494,7 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
         cr_only,
         parsed,
         flavor,
+        template,
     }))
 }
 

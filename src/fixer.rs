@@ -113,13 +113,29 @@ pub fn fix_parsed(
     registry: &[Registered],
     settings: &Settings,
 ) -> Outcome {
+    fix_parsed_with_template(path, flavor, parsed, None, registry, settings)
+}
+
+/// [`fix_parsed`] with the template as written of `parsed.source`, when the caller's
+/// strict reading of the text already gave it ([`crate::files::Prepared::template`]):
+/// the CloudFormation write guard starts from it instead of reading the text again.
+/// `template` must be [`crate::lang::cfn_data::to_value_as_written`] of `parsed.source`.
+pub fn fix_parsed_with_template(
+    path: &Path,
+    flavor: Flavor,
+    parsed: Parsed,
+    template: Option<serde_json::Value>,
+    registry: &[Registered],
+    settings: &Settings,
+) -> Outcome {
     if parsed.root().has_error() || settings.add_ignore.is_some() {
-        return run(path, flavor, parsed, registry, settings, true)
+        return run(path, flavor, parsed, template, registry, settings, true)
             .expect("a careful run always ends");
     }
     let again = parsed.clone();
-    run(path, flavor, parsed, registry, settings, false).unwrap_or_else(|| {
-        run(path, flavor, again, registry, settings, true).expect("a careful run always ends")
+    // The careful run (rare) reads the template again from the text.
+    run(path, flavor, parsed, template, registry, settings, false).unwrap_or_else(|| {
+        run(path, flavor, again, None, registry, settings, true).expect("a careful run always ends")
     })
 }
 
@@ -130,6 +146,7 @@ fn run(
     path: &Path,
     flavor: Flavor,
     parsed: Parsed,
+    template: Option<serde_json::Value>,
     registry: &[Registered],
     settings: &Settings,
     careful: bool,
@@ -137,7 +154,7 @@ fn run(
     let source = parsed.source.clone();
     let original = source.clone();
     let mut origins = Origins::new(&original);
-    let mut guard = WriteGuard::new(flavor);
+    let mut guard = WriteGuard::new(flavor, template);
     let mut first = Some(parsed);
     let transforms = enabled(registry, flavor, settings);
     if let Some(reason) = &settings.add_ignore {
@@ -575,10 +592,11 @@ struct WriteGuard {
 }
 
 impl WriteGuard {
-    fn new(flavor: Flavor) -> Self {
+    /// `template`: the template as written of the text the first pass reads, when known.
+    fn new(flavor: Flavor, template: Option<serde_json::Value>) -> Self {
         WriteGuard {
             on: flavor.is_cfn(),
-            current: None,
+            current: template.filter(|_| flavor.is_cfn()),
             verified: None,
         }
     }

@@ -2,7 +2,10 @@
 //! strict verification of a CloudFormation YAML text is taken from the write guard's
 //! reading of the same text when that reading passed it (`src/fixer.rs`, `WriteGuard`),
 //! and a fix in a later pass whose output is invalid (a duplicate key, a syntax error)
-//! must still be found, dropped and reported, with the other fixes kept.
+//! must still be found, dropped and reported, with the other fixes kept. The text as
+//! read is checked by the reading that gives the guard its first template
+//! (`files::prepare`): bad input is refused with the strict check's own reason, and the
+//! guard still catches a bad first-pass fix.
 
 use iac_fix::edit::{Applicability, Edit, Finding, Fix};
 use iac_fix::flavor::Flavor;
@@ -174,4 +177,114 @@ fn valid_passes_are_kept() {
         "{:?}",
         outcome.internal_errors
     );
+}
+
+/// The text as read is checked by the same strict reading that gives the write guard its
+/// first template (`files::prepare`): every input `verify::check` refuses is still refused,
+/// with `verify::check`'s own reason, and an accepted template's value is the one the
+/// guard would have read itself.
+#[test]
+fn input_is_refused_with_the_strict_check_reason() {
+    use iac_fix::lang::{cfn_data, verify, Syntax};
+    let head = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n";
+    let mut laughs = format!("{head}  A:\n    Type: X\nL0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..8 {
+        let p = i - 1;
+        laughs.push_str(&format!(
+            "L{i}: &l{i} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
+        ));
+    }
+    let texts: Vec<(Syntax, String)> = vec![
+        // Refused: a duplicate key, a syntax error, an alias bomb, JSON duplicates/syntax.
+        (Syntax::Yaml, format!("{head}  A:\n    Type: X\n  A:\n    Type: Y\n")),
+        (Syntax::Yaml, format!("{head}  A:\n    Type: [X\n")),
+        (Syntax::Yaml, laughs),
+        (
+            Syntax::Json,
+            "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"A\": {\"Type\": \"X\"}, \"A\": {\"Type\": \"Y\"}}}".into(),
+        ),
+        (
+            Syntax::Json,
+            "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"A\": {\"Type\": \"X\"}}".into(),
+        ),
+        // Accepted: plain templates, and a flow list closed at its key's indentation
+        // (accepted by verify::check's fallback, not by the strict reading).
+        (Syntax::Yaml, format!("{head}  A:\n    Type: X\n    Properties:\n      P: !Ref B\n")),
+        (
+            Syntax::Yaml,
+            format!("{head}  A:\n    Type: X\n    Properties:\n      L: [\n        a,\n      ]\n"),
+        ),
+        (
+            Syntax::Json,
+            "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {\"A\": {\"Type\": \"X\"}}}".into(),
+        ),
+    ];
+    for (syntax, text) in texts {
+        let prepared = iac_fix::files::prepare(syntax, &text);
+        match verify::check(syntax, &text) {
+            Err(reason) => {
+                let Err(err) = prepared else {
+                    panic!("{text:?} was accepted; verify::check: {reason}");
+                };
+                assert_eq!(
+                    err.to_string(),
+                    format!("does not parse: {reason}"),
+                    "{text:?}"
+                );
+            }
+            Ok(()) => {
+                let prepared = prepared.unwrap().expect("a template");
+                if let Some(template) = prepared.template {
+                    assert_eq!(
+                        Ok(template),
+                        cfn_data::to_value_as_written(syntax, &text),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+static TRUNCATE_META: Meta = meta("truncate");
+
+/// Pass 1: `Default: dev` becomes `Default: prod`, and everything after it is lost
+/// (valid YAML: only the write guard sees that `Resources/Table` went away).
+fn truncate(source: &str) -> Option<Edit> {
+    let at = source.find("Default: dev")?;
+    Some(Edit::replace(at..source.len(), "Default: prod\n"))
+}
+
+static TRUNCATE: ByText = ByText {
+    meta: &TRUNCATE_META,
+    fire: truncate,
+};
+
+/// The write guard starts from the template `files::prepare` read with its strict check
+/// (not a reading of its own): a first-pass fix that changes the template outside its
+/// edits is still caught, with the guard's message, and nothing is written.
+#[test]
+fn the_write_guard_catches_a_first_pass_fix_from_the_prepared_template() {
+    let registry = [Registered {
+        transform: &TRUNCATE,
+        source: "",
+    }];
+    let (flavor, outcome) = iac_fix::files::process_text(
+        Path::new("t.yaml"),
+        iac_fix::lang::Syntax::Yaml,
+        TEMPLATE,
+        &registry,
+        &Default::default(),
+    )
+    .unwrap()
+    .expect("a template");
+    assert_eq!(flavor, Flavor::CfnYaml);
+    assert_eq!(outcome.fixed, TEMPLATE, "nothing written");
+    assert!(
+        outcome.internal_errors.iter().any(|e| e
+            == "internal error: truncate changed `Parameters/Env`, which none of its edits lies inside; truncate changed `Resources/Table`, which none of its edits lies inside (CloudFormation write guard); file not written"),
+        "{:?}",
+        outcome.internal_errors
+    );
+    assert!(outcome.fixes.iter().all(|f| !f.applied));
 }
