@@ -467,13 +467,14 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
     // One strict reading of the text as read: for JSON and YAML it both checks the text
     // (what it accepts, verify::check accepts) and gives the write guard its first
     // template value. When it refuses, verify::check runs alone, so every refusal keeps
-    // its own reason (and the YAML flow-indentation fallback still applies).
+    // its own reason (and the YAML flow-indentation fallback still applies, on the tree
+    // already parsed).
     let template = match syntax {
         Syntax::Json | Syntax::Yaml => cfn_data::to_value_as_written_checked(syntax, body),
         Syntax::TypeScript => None,
     };
     if template.is_none() {
-        verify::check(syntax, body).map_err(FileError::Parse)?;
+        verify::check_parsed(&parsed).map_err(FileError::Parse)?;
     }
     if root.has_error()
         && (syntax != Syntax::TypeScript

@@ -176,6 +176,8 @@ fn run(
     // insertions must not move what a comment governs (a comment alone in an object
     // that another fix filled). Findings of later passes are mapped back to it.
     let mut suppressions: Option<Suppressions> = None;
+    // The final verification, when it ran on the last pass's tree (see below).
+    let mut final_check: Option<Result<(), String>> = None;
     for pass in 0..MAX_PASSES {
         let parsed = first
             .take()
@@ -230,6 +232,12 @@ fn run(
                 ));
                 outcome.fixes.iter_mut().for_each(|f| f.applied = false);
                 current = original.clone();
+            }
+            if !careful && current != original && !guard.verified(&current) {
+                // The final text's own tree serves the check where it needs one.
+                if parsed.source == current {
+                    final_check = Some(verify::check_parsed(&parsed));
+                }
             }
             break;
         }
@@ -308,7 +316,9 @@ fn run(
     if !careful
         && current != original
         && !guard.verified(&current)
-        && verify::check(flavor.syntax(), &current).is_err()
+        && final_check
+            .unwrap_or_else(|| verify::check(flavor.syntax(), &current))
+            .is_err()
     {
         return None;
     }

@@ -95,14 +95,14 @@ impl YamlValue {
         use saphyr_parser::{Event, ScalarStyle};
         let (value, anchor) = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
+                let tag = tag.as_deref();
                 let plain = style == ScalarStyle::Plain;
-                let value = match &tag {
-                    Some((h, s)) if h == "tag:yaml.org,2002:" => core_tagged(s, &text),
+                let value = match tag {
+                    Some(t) if t.handle == "tag:yaml.org,2002:" => core_tagged(&t.suffix, &text),
                     _ if plain => plain_scalar(&text),
                     _ => Value::String(text.into_owned()),
                 };
-                (long_form(tag_name(tag), value), anchor)
+                (long_form(local_tag(tag), value), anchor)
             }
             Event::Alias(id) if !self.expand_aliases => {
                 let mut reference = Map::new();
@@ -112,12 +112,16 @@ impl YamlValue {
             Event::Alias(id) => (self.anchors.get(&id).cloned().unwrap_or(Value::Null), 0),
             Event::SequenceStart(anchor, tag) => {
                 self.stack
-                    .push(Open::Seq(Vec::new(), anchor, tag_name(tag_pair(tag))));
+                    .push(Open::Seq(Vec::new(), anchor, local_tag(tag.as_deref())));
                 return Ok(false);
             }
             Event::MappingStart(anchor, tag) => {
-                self.stack
-                    .push(Open::Map(Map::new(), None, anchor, tag_name(tag_pair(tag))));
+                self.stack.push(Open::Map(
+                    Map::new(),
+                    None,
+                    anchor,
+                    local_tag(tag.as_deref()),
+                ));
                 return Ok(false);
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
@@ -236,25 +240,25 @@ impl<'de> serde::de::Visitor<'de> for CheckedJsonVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(serde::de::Error::custom("duplicate key"));
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(_) => {
+                    return Err(serde::de::Error::custom("duplicate key"))
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    let CheckedJson(v) = map.next_value()?;
+                    slot.insert(v);
+                }
             }
-            let CheckedJson(v) = map.next_value()?;
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }
 }
 
-fn tag_pair(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<(String, String)> {
-    tag.map(|t| (t.handle.clone(), t.suffix.clone()))
-}
-
 /// The CloudFormation function a local tag (`!Ref`, `!Sub`) names; `None` for none or a
 /// core-schema tag (`!!str`).
-fn tag_name(tag: Option<(String, String)>) -> Option<String> {
-    let (handle, suffix) = tag?;
-    (handle == "!").then_some(suffix)
+fn local_tag(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
+    let t = tag?;
+    (t.handle == "!").then(|| t.suffix.clone())
 }
 
 /// `!Name value` in its long form.

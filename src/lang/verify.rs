@@ -234,7 +234,23 @@ impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
     }
 }
 
+/// [`check`] of `parsed.source`, reusing its syntax tree where the check needs one (the
+/// YAML flow-indentation fallback, see [`flow_lines_indented`]) instead of parsing the
+/// text again. Same result and reason as [`check`]; `parsed` must be the tree of its
+/// source that [`super::Parsed::new`] gives (a [`super::Parsed::reparse`] is).
+pub fn check_parsed(parsed: &super::Parsed) -> Result<(), String> {
+    match parsed.syntax {
+        Syntax::Yaml => check_yaml_with(&parsed.source, Some(parsed)),
+        syntax => check(syntax, &parsed.source),
+    }
+}
+
 fn check_yaml(source: &str) -> Result<(), String> {
+    check_yaml_with(source, None)
+}
+
+/// [`check_yaml`]; `tree`: the tree of `source`, when the caller has it.
+fn check_yaml_with(source: &str, tree: Option<&super::Parsed>) -> Result<(), String> {
     let strict = check_yaml_strict(source);
     if strict.is_err() {
         // CloudFormation, PyYAML and cfn-lint read flow collections whose continuation
@@ -242,7 +258,7 @@ fn check_yaml(source: &str) -> Result<(), String> {
         // saphyr, following the YAML 1.2 letter, does not. Leading blanks inside a flow
         // collection carry no meaning, so the same text with those lines indented
         // further stands for the same data: check that instead.
-        if let Some(shadow) = flow_lines_indented(source) {
+        if let Some(shadow) = flow_lines_indented(source, tree) {
             if check_yaml_strict(&shadow).is_ok() {
                 return Ok(());
             }
@@ -253,15 +269,23 @@ fn check_yaml(source: &str) -> Result<(), String> {
 
 /// `source` with every continuation line of a multi-line flow collection indented past
 /// the line the collection starts on; `None` when there is none (or the text is not one
-/// tree-sitter-yaml reads safely and completely).
-fn flow_lines_indented(source: &str) -> Option<String> {
+/// tree-sitter-yaml reads safely and completely). `tree`: the tree of `source`, if the
+/// caller has it (else it is parsed here).
+fn flow_lines_indented(source: &str, tree: Option<&super::Parsed>) -> Option<String> {
     if crate::files::has_lone_cr(source)
         || super::yaml_indent_depth(source) > crate::files::MAX_YAML_INDENT_LEVELS
         || source.lines().count() > crate::files::MAX_YAML_LINES
     {
         return None;
     }
-    let parsed = super::Parsed::new(Syntax::Yaml, source.to_string());
+    let own;
+    let parsed = match tree {
+        Some(p) if p.syntax == Syntax::Yaml && p.source == source => p,
+        _ => {
+            own = super::Parsed::new(Syntax::Yaml, source.to_string());
+            &own
+        }
+    };
     if parsed.root().has_error() {
         return None;
     }
@@ -334,7 +358,7 @@ pub(crate) struct StrictYaml {
     /// Nodes that aliases add (a long template without aliases is fine).
     expanded: u64,
     /// Per open collection: `Some` for a mapping: the next node is a key, keys seen.
-    keys: Vec<Option<(bool, std::collections::HashSet<String>)>>,
+    keys: Vec<Option<(bool, fnv::FnvHashSet<String>)>>,
 }
 
 impl StrictYaml {
@@ -480,6 +504,23 @@ mod tests {
         ] {
             assert!(check(Syntax::Yaml, text).is_err(), "{text}");
         }
+    }
+
+    /// The check on a tree already parsed gives what the check of the text gives, the
+    /// flow-indentation fallback (which reads the tree) included.
+    #[test]
+    fn check_parsed_agrees_with_check() {
+        for text in [
+            "A:\n  Action: [\n    \"a\",\n    \"b\",\n  ]\n  B: 1\n",
+            "A:\n  Action: [\n    a,\n  B: 1\n",
+            "A:\n  B: 1\n  B: 2\n",
+            "A: !Ref B\n",
+        ] {
+            let parsed = super::super::Parsed::new(Syntax::Yaml, text.to_string());
+            assert_eq!(check_parsed(&parsed), check(Syntax::Yaml, text), "{text}");
+        }
+        let json = super::super::Parsed::new(Syntax::Json, "{\"a\": 1, \"a\": 2}".into());
+        assert_eq!(check_parsed(&json), check(Syntax::Json, &json.source));
     }
 
     #[test]
