@@ -458,7 +458,17 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
         return Err(FileError::Parse(reason));
     }
     let root = parsed.root();
-    let depth = crate::lang::depth(root);
+    // The depth walk visits every node; a JSON tree without errors is at most two levels
+    // per bracket level deeper than three (see `json_nesting`), so a text whose brackets
+    // nest shallowly cannot exceed the limit and is not walked.
+    let shallow_json = syntax == Syntax::Json
+        && !root.has_error()
+        && json_nesting(body).saturating_mul(3).saturating_add(4) <= MAX_TREE_DEPTH;
+    let depth = if shallow_json {
+        0
+    } else {
+        crate::lang::depth(root)
+    };
     if depth > MAX_TREE_DEPTH {
         return Err(FileError::Parse(format!(
             "nested too deeply ({depth} syntax-tree levels, the limit is {MAX_TREE_DEPTH}); file left untouched"
@@ -497,6 +507,46 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
         flavor,
         template,
     }))
+}
+
+/// Deepest nesting of `[` and `{` in a JSON text, outside strings and comments (which
+/// tree-sitter-json accepts). An upper bound of the tree's depth for a text tree-sitter
+/// reads without errors: `document`, then per bracket level `object`/`pair` or
+/// `array`, then a value and its tokens: at most `2 * nesting + 3` levels (checked in
+/// the tests; [`prepare`] allows `3 * nesting + 4`).
+fn json_nesting(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut max) = (0, 0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    max
 }
 
 /// Write a processed file's fixed text (see [`write_atomic`]), refusing when the path
@@ -731,6 +781,39 @@ pub fn read_text_file(path: &Path, max_bytes: u64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A JSON tree is never deeper than `json_nesting` allows for, whatever sits at the
+    /// deepest level (so `prepare` may skip the depth walk of a shallow text).
+    #[test]
+    fn json_tree_depth_is_bounded_by_bracket_nesting() {
+        let leaves = [
+            "\"a\\\"b\\u0041\"",
+            "1",
+            "-1.5e3",
+            "true",
+            "null",
+            "{}",
+            "[]",
+            "{\"k\": \"v\"}",
+            "[\"x\", {\"y\": [1]}]",
+        ];
+        for n in 0..40 {
+            for leaf in leaves {
+                for (open, close) in [("[", "]"), ("{\"k\": ", "}"), ("[{\"k\": ", "}]")] {
+                    let text = format!("{}{leaf}{}", open.repeat(n), close.repeat(n));
+                    let text = format!("/* [[[ \" */ {text} // {{\n");
+                    let parsed = Parsed::new(Syntax::Json, text.clone());
+                    assert!(!parsed.root().has_error(), "{text}");
+                    let depth = crate::lang::depth(parsed.root());
+                    let nesting = json_nesting(&text);
+                    assert!(
+                        depth <= 2 * nesting + 3,
+                        "{text}: {depth} > 2 * {nesting} + 3"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn project_root_and_side_files() {
