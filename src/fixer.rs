@@ -499,7 +499,13 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
         (s.start, s.end, f.transform)
     });
     let mut taken = Taken::default();
-    let mut held = Taken::in_sequence();
+    // Held-back fixes' edits, every insertion apart: a fix inserting where one of them
+    // does comes after it in the passes (even a member it would share a strict pass with,
+    // when that one's fix sorts first) and waits too.
+    let mut held = Taken {
+        plain: true,
+        ..Taken::in_sequence()
+    };
     let mut chosen: Vec<&Finding> = Vec::new();
     let mut rest = candidates;
     let mut first_stage = true;
@@ -554,6 +560,8 @@ struct Taken {
     /// Append points and what is appended there.
     appends: BTreeMap<usize, Vec<crate::edit::Append>>,
     in_sequence: bool,
+    /// Every edit an ordinary one (insertions at one point always conflict).
+    plain: bool,
 }
 
 impl Taken {
@@ -568,7 +576,7 @@ impl Taken {
     fn append<'e>(&self, e: &'e Edit) -> Option<&'e crate::edit::Append> {
         e.append
             .as_ref()
-            .filter(|a| !self.in_sequence || a.sequential)
+            .filter(|a| !self.plain && (!self.in_sequence || a.sequential))
     }
 
     fn conflicts(&self, e: &Edit) -> bool {
