@@ -8,23 +8,58 @@ use std::ops::Range;
 pub struct Edit {
     pub range: Range<usize>,
     pub text: String,
-    /// `Some`: this insertion appends one member after the last member of a mapping,
-    /// and nothing else. Appends of distinct keys to the same mapping commute with the
-    /// passes: applying them together, in the order the fixer chose them, gives the
-    /// text that applying them one pass after another would (each later one lands
-    /// after the earlier ones, the mapping's new last members). So the fixer applies
-    /// them in one pass instead of one per pass. Appends to different mappings that end
-    /// at the same point (a nested mapping closing with its parent) do not commute and
-    /// still go to different passes. Not part of equality.
+    /// `Some`: this insertion adds members right after a member of a mapping (at its
+    /// end), and nothing else. Two such insertions at the same point commute with the
+    /// passes when
+    /// - they append distinct keys at the end of the same mapping ([`Append::end`]):
+    ///   applying them together, in the order the fixer chose them, gives the text that
+    ///   applying them one pass after another would (each later one lands after the
+    ///   earlier ones, the mapping's new last members);
+    /// - they insert into different mappings: two mappings with a member ending at the
+    ///   same point are nested (a YAML block mapping closing with its parent), and
+    ///   whichever pass comes first, the inner mapping's new members end up before the
+    ///   outer mapping's (the outer anchor member grows by the inner insertion; the inner
+    ///   anchor does not reach into the outer insertion). [`apply_edits`] puts them in
+    ///   that order (the inner mapping starts later).
+    ///
+    /// So the fixer applies them in one pass instead of one per pass. Insertions after
+    /// the same member that is not the mapping's last (or not at its end) do not commute
+    /// (a later pass would put its member right after the anchor, before the earlier
+    /// one's) and still go to different passes. Not part of equality.
     pub append: Option<Append>,
 }
 
-/// What an appending insertion adds: the member `key` to the mapping whose node starts
+/// What an appending insertion adds: the members `keys` to the mapping whose node starts
 /// at byte `mapping` of the text the edit applies to (see [`Edit::append`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Append {
     pub mapping: usize,
-    pub key: String,
+    pub keys: Vec<String>,
+    /// Inserted after the mapping's last member as such (`Position::End`): a later pass
+    /// would insert its own members after these.
+    pub end: bool,
+    /// One member appended by `MapNode::insert(.., Position::End)`: the only member
+    /// insertions the fixer's model of one-fix-group-per-pass ordering lets share a pass
+    /// (see `fixer::choose`), so that the order of members stays the one the passes
+    /// have always produced.
+    pub sequential: bool,
+}
+
+impl Append {
+    /// Whether `self` and `other`, inserting at the same point, must go to different
+    /// passes (see [`Edit::append`]).
+    pub fn conflicts(&self, other: &Append) -> bool {
+        self.mapping == other.mapping
+            && (!self.end || !other.end || self.keys.iter().any(|k| other.keys.contains(k)))
+    }
+
+    /// The rule of the passes' order model (see [`Append::sequential`]): only sequential
+    /// appends share a pass, when they add distinct keys to the same mapping. `None`:
+    /// one of them is an ordinary insertion there.
+    pub fn conflicts_in_sequence(&self, other: &Append) -> Option<bool> {
+        (self.sequential && other.sequential)
+            .then(|| self.mapping != other.mapping || self.keys == other.keys)
+    }
 }
 
 impl PartialEq for Edit {
@@ -60,13 +95,35 @@ impl Edit {
 
     /// This insertion marked as appending member `key` at the end of the mapping whose
     /// node starts at byte `mapping` (see [`Edit::append`]).
-    pub fn appending(mut self, mapping: usize, key: &str) -> Self {
+    pub fn appending(self, mapping: usize, key: &str) -> Self {
+        let mut e = self.adding_members(mapping, &[key], true);
+        if let Some(a) = &mut e.append {
+            a.sequential = true;
+        }
+        e
+    }
+
+    /// This insertion marked as adding the members `keys` right after a member of the
+    /// mapping whose node starts at byte `mapping`; `end`: after its last member as
+    /// such (see [`Edit::append`]).
+    pub fn adding_members(mut self, mapping: usize, keys: &[&str], end: bool) -> Self {
         self.append = Some(Append {
             mapping,
-            key: key.to_string(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            end,
+            sequential: false,
         });
         self
     }
+}
+
+/// The order [`apply_edits`] applies edits in: by position; member insertions at the same
+/// point into nested mappings inner first (see [`Edit::append`]); otherwise as given.
+pub fn apply_order(edits: &mut [&Edit]) {
+    edits.sort_by_key(|e| {
+        let inner = e.append.as_ref().map_or(0, |a| a.mapping);
+        (e.range.start, e.range.end, std::cmp::Reverse(inner))
+    });
 }
 
 /// Whether a fix may be applied without a person confirming it.
@@ -142,7 +199,7 @@ pub struct Finding {
 /// Apply edits sorted by position. Edits must not overlap (callers ensure it).
 pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
     let mut sorted: Vec<&Edit> = edits.to_vec();
-    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    apply_order(&mut sorted);
     let mut out = String::with_capacity(source.len() + 64);
     let mut last = 0;
     for e in sorted {
@@ -156,8 +213,8 @@ pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
 }
 
 /// True when two fixes touch the same bytes, or insert at the same point
-/// (their order would be ambiguous); such fixes go to different passes. Appends of
-/// distinct keys to the same mapping ([`Edit::append`]) do not conflict.
+/// (their order would be ambiguous); such fixes go to different passes. Member
+/// insertions that commute with the passes ([`Edit::append`]) do not conflict.
 pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
     a.edits
         .iter()
@@ -168,7 +225,7 @@ pub fn fixes_conflict(a: &Fix, b: &Fix) -> bool {
 pub fn edits_conflict(x: &Edit, y: &Edit) -> bool {
     let (xs, xe, ys, ye) = (x.range.start, x.range.end, y.range.start, y.range.end);
     if let (Some(a), Some(b)) = (&x.append, &y.append) {
-        return xs == ys && (a.mapping != b.mapping || a.key == b.key);
+        return xs == ys && a.conflicts(b);
     }
     // Overlapping ranges (an insertion strictly inside a range included), or the same start.
     (xs < ye && ys < xe) || xs == ys
@@ -249,6 +306,39 @@ mod tests {
         assert!(fixes_conflict(&a, &b));
         assert!(fixes_conflict(&a, &c));
         assert!(!fixes_conflict(&c, &d));
+    }
+
+    #[test]
+    fn member_insertions_at_one_point() {
+        let end = |m, k| Edit::insert(3, "x").adding_members(m, &[k], true);
+        let after = |m, k| Edit::insert(3, "x").adding_members(m, &[k], false);
+        // Distinct keys at the end of one mapping, or any two nested mappings: together.
+        assert!(!edits_conflict(&end(0, "a"), &end(0, "b")));
+        assert!(!edits_conflict(&end(0, "a"), &after(1, "a")));
+        // The same key, or after a member other than the last: apart.
+        assert!(edits_conflict(&end(0, "a"), &end(0, "a")));
+        assert!(edits_conflict(&end(0, "a"), &after(0, "b")));
+        assert!(edits_conflict(&end(0, "a"), &Edit::insert(3, "y")));
+        // Applied inner mapping first, then in the given order.
+        let (outer, inner, inner2) = (after(0, "o"), end(1, "i"), end(1, "j"));
+        let (outer, inner, inner2) = (
+            Edit {
+                text: "O".into(),
+                ..outer
+            },
+            Edit {
+                text: "I".into(),
+                ..inner
+            },
+            Edit {
+                text: "J".into(),
+                ..inner2
+            },
+        );
+        assert_eq!(
+            apply_edits("abcdef", &[&outer, &inner, &inner2]),
+            "abcIJOdef"
+        );
     }
 
     #[test]

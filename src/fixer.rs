@@ -500,6 +500,20 @@ fn drop_noop_fixes(source: &str, findings: &mut [Finding]) {
 ///
 /// When any candidate is a rename ([`crate::edit::Fix::alone`]), only such fixes are
 /// chosen in this pass: the others' edits may name what the renames change.
+///
+/// The choice models the passes that choosing only non-conflicting fixes under the
+/// strict rule (every insertion at a point apart, except appends of distinct keys by
+/// `MapNode::insert`, [`crate::edit::Append::sequential`]) would run, one stage per such
+/// pass: stage 1 is that pass; each later stage takes the greedy choice among the fixes
+/// the earlier stages left, and keeps those that do not conflict under the rule that lets
+/// member insertions share a pass ([`crate::edit::Edit::append`]) with any fix chosen so
+/// far, nor with a fix held back for a later pass in an earlier stage, and that only
+/// insert members ([`crate::edit::Edit::append`]). The chosen fixes
+/// come stage by stage, so member insertions at one point are applied in the order the
+/// stages (the strict passes) would have written them; a fix held back (it really
+/// conflicts, or its own text would change once the others are applied: two fixes
+/// creating the same companion) keeps every fix the strict passes would put after it
+/// for a later pass too.
 fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
     if candidates
         .iter()
@@ -512,13 +526,51 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
         (s.start, s.end, f.transform)
     });
     let mut taken = Taken::default();
+    // Held-back fixes' edits, every insertion apart: a fix inserting where one of them
+    // does comes after it in the passes (even a member it would share a strict pass with,
+    // when that one's fix sorts first) and waits too.
+    let mut held = Taken {
+        plain: true,
+        ..Taken::in_sequence()
+    };
     let mut chosen: Vec<&Finding> = Vec::new();
-    for f in candidates {
-        let edits = &f.fix.as_ref().unwrap().edits;
-        if !edits.iter().any(|e| taken.conflicts(e)) {
-            edits.iter().for_each(|e| taken.add(e));
-            chosen.push(f);
+    let mut rest = candidates;
+    let mut first_stage = true;
+    while !rest.is_empty() {
+        let mut stage = Taken::in_sequence();
+        let mut next = Vec::new();
+        let mut added = false;
+        for f in rest {
+            let edits = &f.fix.as_ref().unwrap().edits;
+            if edits.iter().any(|e| stage.conflicts(e)) {
+                next.push(f);
+                continue;
+            }
+            edits.iter().for_each(|e| stage.add(e));
+            // A later stage's fix was computed on the text before the earlier stages'
+            // fixes: only one that does nothing but insert members is taken (one that
+            // also changes or creates other text may read what they change, as a new
+            // key copies its table's `DeletionPolicy`).
+            let only_members = first_stage || edits.iter().all(|e| e.append.is_some());
+            if !only_members
+                || edits
+                    .iter()
+                    .any(|e| taken.conflicts(e) || held.conflicts(e))
+            {
+                edits.iter().for_each(|e| held.add(e));
+            } else {
+                edits.iter().for_each(|e| taken.add(e));
+                chosen.push(f);
+                added = true;
+            }
         }
+        // A stage that keeps nothing holds back every fix of the later stages (each
+        // conflicts with a fix of a stage before it).
+        if !added {
+            break;
+        }
+        first_stage = false;
+        rest = next;
     }
     chosen
 }
@@ -526,16 +578,34 @@ fn choose(mut candidates: Vec<&Finding>) -> Vec<&Finding> {
 /// The ranges of the edits chosen so far, by start (the largest end per start), so
 /// a pass with k fixes is chosen in O(k log k) rather than by comparing all pairs.
 /// Same rule as [`crate::edit::edits_conflict`]: overlapping ranges or the same start
-/// conflict, except appends of distinct keys at the same point ([`Edit::append`]),
-/// which are kept apart in `appends`.
+/// conflict, except member insertions at the same point that commute with the passes
+/// ([`Edit::append`]), which are kept apart in `appends`. `in_sequence`: the strict
+/// rule of [`choose`]'s stages instead ([`crate::edit::Append::conflicts_in_sequence`]).
 #[derive(Default)]
 struct Taken {
     ranges: BTreeMap<usize, usize>,
     /// Append points and what is appended there.
     appends: BTreeMap<usize, Vec<crate::edit::Append>>,
+    in_sequence: bool,
+    /// Every edit an ordinary one (insertions at one point always conflict).
+    plain: bool,
 }
 
 impl Taken {
+    fn in_sequence() -> Self {
+        Taken {
+            in_sequence: true,
+            ..Default::default()
+        }
+    }
+
+    /// The member insertion of `e` under this rule (`None`: an ordinary edit).
+    fn append<'e>(&self, e: &'e Edit) -> Option<&'e crate::edit::Append> {
+        e.append
+            .as_ref()
+            .filter(|a| !self.plain && (!self.in_sequence || a.sequential))
+    }
+
     fn conflicts(&self, e: &Edit) -> bool {
         let r = &e.range;
         // Chosen ranges never overlap each other, so only the nearest range starting
@@ -546,13 +616,17 @@ impl Taken {
                 .next_back()
                 .is_some_and(|(_, &end)| end > r.start)
         };
-        if let Some(append) = &e.append {
+        if let Some(append) = self.append(e) {
             return self.ranges.contains_key(&r.start)
                 || reached()
                 || self.appends.get(&r.start).is_some_and(|there| {
-                    there
-                        .iter()
-                        .any(|a| a.mapping != append.mapping || a.key == append.key)
+                    there.iter().any(|a| {
+                        if self.in_sequence {
+                            a.conflicts_in_sequence(append).unwrap_or(true)
+                        } else {
+                            a.conflicts(append)
+                        }
+                    })
                 });
         }
         self.ranges.contains_key(&r.start)
@@ -564,7 +638,7 @@ impl Taken {
 
     fn add(&mut self, e: &Edit) {
         let r = &e.range;
-        if let Some(append) = &e.append {
+        if let Some(append) = self.append(e) {
             self.appends
                 .entry(r.start)
                 .or_default()
@@ -717,6 +791,82 @@ mod tests {
         assert_eq!(outcome.passes, 2);
     }
 
+    /// Member insertions at one point into nested mappings (a property appended to a
+    /// resource's `Properties` and a resource inserted after that resource) share a pass,
+    /// and the inner mapping's member comes first whichever fix sorts first: the text
+    /// the passes one after another give.
+    #[test]
+    fn nested_member_insertions_share_a_pass_inner_first() {
+        let src = "R:\n  X:\n    A: 1\n";
+        let (outer, inner) = (src.find("X:").unwrap(), src.find("A:").unwrap());
+        let at = src.find("1\n").unwrap() + 1;
+        let finding = |transform, e: Edit| Finding {
+            transform,
+            message: String::new(),
+            offset: at,
+            fix: Some(Fix::safe(vec![e])),
+        };
+        let resource = Edit::insert(at, "\n  Y:\n    B: 2").adding_members(outer, &["Y"], false);
+        let property = Edit::insert(at, "\n    C: 3").adding_members(inner, &["C"], true);
+        for (a, b) in [("a", "b"), ("b", "a")] {
+            let findings = [finding(a, resource.clone()), finding(b, property.clone())];
+            let chosen = choose(findings.iter().collect());
+            assert_eq!(chosen.len(), 2);
+            let edits: Vec<&Edit> = chosen
+                .iter()
+                .flat_map(|f| &f.fix.as_ref().unwrap().edits)
+                .collect();
+            assert_eq!(
+                apply_edits(src, &edits),
+                "R:\n  X:\n    A: 1\n    C: 3\n  Y:\n    B: 2\n"
+            );
+        }
+    }
+
+    /// A fix the strict passes would apply a pass later (here: it also inserts where an
+    /// earlier fix inserts, as an ordinary insertion) joins the pass when it only inserts
+    /// members, after the fixes of the earlier pass: members appended at one point keep
+    /// the order of the passes, not the fixes' source order.
+    #[test]
+    fn later_stage_members_follow_the_earlier_stage() {
+        let (m1, m2, p, r) = (10, 20, 30, 40);
+        let member = |at, mapping, key| {
+            Edit::insert(at, format!("<{key}>")).adding_members(mapping, &[key], true)
+        };
+        let finding = |transform, edits| Finding {
+            transform,
+            message: String::new(),
+            offset: 0,
+            fix: Some(Fix::safe(edits)),
+        };
+        let g = finding("g", vec![Edit::replace(0..1, "x"), member(r, m2, "g1")]);
+        let a = finding("a", vec![member(p, m1, "a"), member(r, m2, "a2")]);
+        let b = finding(
+            "b",
+            vec![member(p, m1, "b"), Edit::replace(r + 10..r + 11, "y")],
+        );
+        let findings = [g, a, b];
+        let chosen = choose(findings.iter().collect());
+        let order: Vec<&str> = chosen.iter().map(|f| f.transform).collect();
+        assert_eq!(order, ["g", "b", "a"]);
+        // A later stage's fix that does more than insert members waits for the next pass.
+        let a = finding("a", vec![member(p, m1, "a"), Edit::replace(r..r + 1, "z")]);
+        let g = finding(
+            "g",
+            vec![Edit::replace(0..1, "x"), Edit::replace(r..r + 1, "w")],
+        );
+        let b = finding(
+            "b",
+            vec![member(p, m1, "b"), Edit::replace(r + 10..r + 11, "y")],
+        );
+        let findings = [g, a, b];
+        let order: Vec<&str> = choose(findings.iter().collect())
+            .iter()
+            .map(|f| f.transform)
+            .collect();
+        assert_eq!(order, ["g", "b"]);
+    }
+
     /// The indexed choice agrees with the pairwise rule on every small layout of
     /// one-edit fixes (inserts and replacements over a few bytes, and appends of two
     /// keys to one mapping and of one key to another at the insertion points).
@@ -755,15 +905,25 @@ mod tests {
                             assert!(!fixes_conflict(fx, fy), "{a:?} {b:?} {c:?}");
                         }
                     }
-                    // Greedy and maximal: every fix left out conflicts with a chosen one.
-                    for f in &findings {
+                    // Greedy and maximal: every fix left out conflicts with a chosen one,
+                    // or, in the strict passes' order, with another fix left out.
+                    let left: Vec<&Finding> = findings
+                        .iter()
+                        .filter(|f| !chosen.iter().any(|c| std::ptr::eq(*c, *f)))
+                        .collect();
+                    let in_sequence = |x: &Fix, y: &Fix| {
+                        let mut t = Taken::in_sequence();
+                        x.edits.iter().for_each(|e| t.add(e));
+                        y.edits.iter().any(|e| t.conflicts(e))
+                    };
+                    for f in &left {
                         let fx = f.fix.as_ref().unwrap();
-                        let picked = chosen.iter().any(|c| std::ptr::eq(*c, f));
                         assert!(
-                            picked
-                                || chosen
-                                    .iter()
-                                    .any(|c| fixes_conflict(c.fix.as_ref().unwrap(), fx)),
+                            chosen
+                                .iter()
+                                .any(|c| fixes_conflict(c.fix.as_ref().unwrap(), fx))
+                                || left.iter().any(|g| !std::ptr::eq(*g, *f)
+                                    && in_sequence(g.fix.as_ref().unwrap(), fx)),
                             "{a:?} {b:?} {c:?}"
                         );
                     }

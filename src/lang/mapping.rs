@@ -733,12 +733,23 @@ impl<'a> MapNode<'a> {
             r.entry(key, value, doc.line_indent(anchor.start_byte()))
         };
         let mut edits = insert_member(doc, anchor, delimited, multi_line, &indent, &entry_text);
-        // One insertion right after the last member: a later pass would put the next
-        // member at the end of this one's text, so the fixer may apply several such
-        // appends in one pass (`Edit::append`).
         if matches!(at, Position::End) && edits.len() == 1 {
             let e = edits.pop().expect("one edit");
-            edits.push(e.appending(self.node.start_byte(), key));
+            return vec![e.appending(self.node.start_byte(), key)];
+        }
+        self.mark_members(edits, at, &[key])
+    }
+
+    /// `edits`, the insertion of the members `keys` at `at` (made by [`MapNode::insert`],
+    /// [`MapNode::insert_with`]), marked as member insertions when they are one edit right
+    /// after a member: then the fixer may apply several in one pass ([`Edit::append`]:
+    /// appends of distinct keys at the end of one mapping, insertions into nested mappings
+    /// at the same point). Two edits (a separator apart from the member) stay unmarked.
+    pub fn mark_members(&self, mut edits: Vec<Edit>, at: Position, keys: &[&str]) -> Vec<Edit> {
+        if edits.len() == 1 {
+            let end = matches!(at, Position::End);
+            let e = edits.pop().expect("one edit");
+            edits.push(e.adding_members(self.node.start_byte(), keys, end));
         }
         edits
     }

@@ -321,7 +321,9 @@ pub(crate) fn insert_entries_at<'a>(
         let texts: Vec<String> = entries.iter().map(|(k, v)| r.entry(k, v, indent)).collect();
         texts.join(&sep)
     });
+    let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
     rendered
+        .map(|edits| map.mark_members(edits, at, &keys))
         .or_else(|| map.fill_empty_entries(entries).map(|e| vec![e]))
         .unwrap_or_else(|| map.insert(first_key, first_value, at))
 }
