@@ -197,10 +197,15 @@ pub struct Finding {
 }
 
 /// Apply edits sorted by position. Edits must not overlap (callers ensure it).
+/// The result is allocated at its exact length: the fixer keeps each changed file's
+/// text until the report is written, so slack capacity would stay for the whole run.
 pub fn apply_edits(source: &str, edits: &[&Edit]) -> String {
     let mut sorted: Vec<&Edit> = edits.to_vec();
     apply_order(&mut sorted);
-    let mut out = String::with_capacity(source.len() + 64);
+    let len = sorted.iter().fold(source.len(), |n, e| {
+        (n + e.text.len()).saturating_sub(e.range.end.saturating_sub(e.range.start))
+    });
+    let mut out = String::with_capacity(len);
     let mut last = 0;
     for e in sorted {
         debug_assert!(e.range.start >= last, "overlapping edits");

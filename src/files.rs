@@ -70,6 +70,26 @@ impl Processed {
     pub fn changed(&self) -> bool {
         self.original != self.outcome.fixed
     }
+
+    /// `self` with both texts emptied when nothing will ever read them: the file is
+    /// unchanged and has nothing to report (no finding, suppression, unused suppression
+    /// or internal error), so no diff, write or report location needs its text. A scan
+    /// keeps every file's result until the report is written; this keeps the memory of
+    /// a large repository to the files that have something to show.
+    pub fn without_unused_text(mut self) -> Processed {
+        let o = &self.outcome;
+        if !self.changed()
+            && o.fixes.is_empty()
+            && o.suppressed.is_empty()
+            && o.unused_suppressions.is_empty()
+            && o.unknown_suppressions.is_empty()
+            && o.internal_errors.is_empty()
+        {
+            self.original = String::new();
+            self.outcome.fixed = String::new();
+        }
+        self
+    }
 }
 
 /// Walk `roots` (files or folders): .gitignore respected; node_modules, cdk.out
@@ -265,13 +285,16 @@ pub fn process_path(
         }
     };
     match process_text(path, syntax, &text, registry, settings)? {
-        Some((flavor, outcome)) => Ok(Some(Processed {
-            path: path.to_path_buf(),
-            flavor,
-            original: text,
-            outcome,
-            read_id,
-        })),
+        Some((flavor, outcome)) => Ok(Some(
+            Processed {
+                path: path.to_path_buf(),
+                flavor,
+                original: text,
+                outcome,
+                read_id,
+            }
+            .without_unused_text(),
+        )),
         None => Ok(None),
     }
 }

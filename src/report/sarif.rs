@@ -5,10 +5,13 @@
 //! why); suppressed
 //! findings carry an in-source suppression.
 //!
-//! The log is assembled as JSON and read back through `serde_sarif`'s typed model,
-//! which checks it against the SARIF object model before it is printed.
+//! Each result is assembled as JSON and read back through `serde_sarif`'s typed model,
+//! which checks it against the SARIF object model before it is printed. Results are
+//! converted one at a time, so only the typed log (not a second, untyped copy of every
+//! result) is held in memory: on a large repository the log has tens of thousands of
+//! results.
 
-use crate::edit::line_col;
+use crate::edit::LineIndex;
 use crate::files::Processed;
 use crate::fixer::Reported;
 use crate::transform::Registered;
@@ -21,12 +24,17 @@ pub fn log(
     display: impl Fn(&Processed) -> String,
 ) -> String {
     let rules: Vec<Value> = registry.iter().map(rule).collect();
-    let mut results = Vec::new();
+    let mut results: Vec<serde_sarif::sarif::Result> = Vec::new();
     for p in processed {
         let uri = display(p);
+        // Line and column of every replacement, without rescanning the file for each.
+        let lines = LineIndex::new(&p.original);
         for f in p.outcome.fixes.iter().chain(&p.outcome.suppressed) {
             let rule_index = registry.iter().position(|r| r.meta().id == f.transform);
-            results.push(result(p, &uri, f, rule_index));
+            results.push(
+                serde_json::from_value(result(p, &lines, &uri, f, rule_index))
+                    .expect("a SARIF result matches the SARIF object model"),
+            );
         }
     }
     let log = json!({
@@ -40,11 +48,12 @@ pub fn log(
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }],
     });
-    let typed: serde_sarif::sarif::Sarif =
+    let mut typed: serde_sarif::sarif::Sarif =
         serde_json::from_value(log).expect("SARIF log matches the SARIF object model");
+    typed.runs[0].results = Some(results);
     serde_json::to_string_pretty(&typed).expect("SARIF serializes")
 }
 
@@ -64,7 +73,13 @@ fn rule(r: &Registered) -> Value {
     })
 }
 
-fn result(p: &Processed, uri: &str, f: &Reported, rule_index: Option<usize>) -> Value {
+fn result(
+    p: &Processed,
+    lines: &LineIndex,
+    uri: &str,
+    f: &Reported,
+    rule_index: Option<usize>,
+) -> Value {
     let region = json!({ "startLine": f.line, "startColumn": f.column });
     let mut r = json!({
         "ruleId": f.transform,
@@ -97,8 +112,8 @@ fn result(p: &Processed, uri: &str, f: &Reported, rule_index: Option<usize>) -> 
             .edits
             .iter()
             .map(|e| {
-                let (start_line, start_column) = line_col(&p.original, e.range.start + bom);
-                let (end_line, end_column) = line_col(&p.original, e.range.end + bom);
+                let (start_line, start_column) = lines.line_col(e.range.start + bom);
+                let (end_line, end_column) = lines.line_col(e.range.end + bom);
                 json!({
                     "deletedRegion": {
                         "startLine": start_line, "startColumn": start_column,
