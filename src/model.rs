@@ -46,7 +46,7 @@ pub struct Document<'a> {
     pub template: Option<MapNode<'a>>,
     by_type: HashMap<String, Vec<usize>>,
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
-    words: std::cell::OnceCell<fnv::FnvHashSet<&'a str>>,
+    words: std::cell::OnceCell<rustc_hash::FxHashSet<&'a str>>,
     /// Text between each `'` (resp. `"`) and the next one, collected once.
     quoted: std::cell::OnceCell<[fnv::FnvHashSet<&'a str>; 2]>,
     lines: std::cell::OnceCell<LineIndex<'a>>,
@@ -175,12 +175,7 @@ impl<'a> Document<'a> {
     /// word; the words are collected once, so picking unique names stays linear.
     pub fn has_word(&self, word: &str) -> bool {
         self.words
-            .get_or_init(|| {
-                let text: &'a str = &self.parsed.source;
-                text.split(|c: char| !is_word_char(c))
-                    .filter(|w| !w.is_empty())
-                    .collect()
-            })
+            .get_or_init(|| words_of(&self.parsed.source))
             .contains(word)
     }
 
@@ -359,6 +354,32 @@ fn from_template(r: TemplateResource<'_>) -> Resource<'_> {
     }
 }
 
+/// The words of `text` (runs of [`is_word_char`]), as `text.split(|c| !is_word_char(c))`
+/// gives them without the empty ones. Every document builds the set in every fix pass
+/// (interests and transforms ask it), so the runs are found byte by byte (a word
+/// character is ASCII: a byte of a multi-byte character is never one) and hashed with
+/// FxHash, eight bytes at a time.
+fn words_of(text: &str) -> rustc_hash::FxHashSet<&str> {
+    let mut words =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(text.len() / 32, Default::default());
+    let mut start = None;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let word = b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        match (word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.insert(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.insert(&text[s..]);
+    }
+    words
+}
+
 /// Identifier characters in TypeScript, JSON keys and CloudFormation logical ids.
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
@@ -378,6 +399,24 @@ mod word_tests {
         ] {
             let want = src.contains(&format!("'{t}'")) || src.contains(&format!("\"{t}\""));
             assert_eq!(doc.has_quoted(t), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn words_are_the_split_ones() {
+        for text in [
+            "",
+            "a",
+            " a-b_c$d é1x2 ",
+            "ünï code_ ends\u{1F600}in",
+            "tail word",
+        ] {
+            let split: std::collections::HashSet<&str> = text
+                .split(|c: char| !is_word_char(c))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let words: std::collections::HashSet<&str> = words_of(text).into_iter().collect();
+            assert_eq!(words, split, "{text:?}");
         }
     }
 

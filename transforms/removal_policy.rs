@@ -329,6 +329,11 @@ fn cdk_explicit(doc: &Document, r: &Resource) -> Option<(Fate, String)> {
         return Some((cdk_fate(v.text()), format!("`removalPolicy: {}` (line {})", v.text(), doc.line_of(v.start()))));
     }
     let ts = doc.ts.as_ref()?;
+    // Both forms below write the method's name as a word: without it there is nothing to
+    // find (and `Node::parent` searches down from the root, for every construct).
+    if !doc.has_word(METHOD) {
+        return None;
+    }
     let arg_of = |call: tree_sitter::Node| {
         let args = call.child_by_field_name("arguments")?;
         let first = *ts.args(args).first()?;
