@@ -1039,6 +1039,12 @@ fn insert_member(
         } else {
             anchor_end
         };
+        // The blank lines after a keep-chomping block scalar (`|+`) are part of its value.
+        let at = if ends_with_kept_block_scalar(doc, anchor) {
+            after_blank_lines(doc, at)
+        } else {
+            at
+        };
         let at = after_own_comments(doc, at, indent.len());
         return vec![Edit::insert(at, format!("{nl}{indent}{text}"))];
     }
@@ -1058,6 +1064,42 @@ fn insert_member(
         Some(c) => vec![Edit::insert(c.end, format!(" {text},"))],
         None => vec![Edit::insert(anchor_end, format!(", {text}"))],
     }
+}
+
+/// True when the last value inside `node` is a YAML block scalar with keep chomping
+/// (`|+`, `>+`, `|2+`): the blank lines after its last content line belong to its value,
+/// so a member inserted after `node` must go after them.
+fn ends_with_kept_block_scalar(doc: &Parsed, node: Node) -> bool {
+    let mut n = node;
+    loop {
+        if n.kind() == "block_scalar" {
+            let header = &doc.source[n.start_byte()..doc.line_end(n.start_byte())];
+            return header.split('#').next().unwrap_or_default().contains('+');
+        }
+        let count = n.child_count();
+        let last = (0..count)
+            .rev()
+            .filter_map(|i| n.child(i as _))
+            .find(|c| c.kind() != "comment");
+        match last {
+            Some(last) => n = last,
+            None => return false,
+        }
+    }
+}
+
+/// `at` (a line end) moved to the end of the whitespace-only lines that follow it; the
+/// empty tail after a final line break is not a line.
+fn after_blank_lines(doc: &Parsed, mut at: usize) -> usize {
+    let src = &doc.source;
+    while let Some(next) = src[at..].find('\n').map(|i| at + i + 1) {
+        let end = doc.line_end(next);
+        if next >= src.len() || !src[next..end].trim().is_empty() {
+            break;
+        }
+        at = end;
+    }
+    at
 }
 
 /// The end of the comment lines right after `at` (a line end) that are indented deeper
