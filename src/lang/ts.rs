@@ -10,7 +10,7 @@ use super::mapping::{MapNode, ValueNode};
 use super::{named_children, Parsed};
 use crate::edit::Edit;
 use crate::value::{quote, reindent};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use tree_sitter::Node;
 
 const CDK_ROOT: &str = "aws-cdk-lib";
@@ -112,7 +112,7 @@ pub struct TsFile<'a> {
 impl<'a> TsFile<'a> {
     pub fn new(doc: &'a Parsed) -> TsFile<'a> {
         let imports = collect_imports(doc);
-        let mut bindings = HashMap::new();
+        let mut bindings = HashMap::default();
         for imp in &imports {
             let module = Qualified {
                 module: imp.module.clone(),
@@ -127,10 +127,10 @@ impl<'a> TsFile<'a> {
         }
         let mut news = Vec::new();
         let mut calls = Vec::new();
-        let mut calls_by_method: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut names: HashMap<&str, Vec<Node>> = HashMap::new();
-        let mut statements: HashMap<usize, Node> = HashMap::new();
-        let mut new_bindings: HashMap<usize, Option<String>> = HashMap::new();
+        let mut calls_by_method: HashMap<&str, Vec<usize>> = HashMap::default();
+        let mut names: HashMap<&str, Vec<Node>> = HashMap::default();
+        let mut statements: HashMap<usize, Node> = HashMap::default();
+        let mut new_bindings: HashMap<usize, Option<String>> = HashMap::default();
         let k = kinds(doc);
         // One walk with the path from the root at hand: kinds and fields compared by id,
         // and the statement of each `new` read off the path (`Node::parent` searches
@@ -227,21 +227,31 @@ impl<'a> TsFile<'a> {
     }
 
     fn qualify(&self, node: Node) -> Option<Qualified> {
-        match node.kind() {
-            "identifier" | "type_identifier" => self.bindings.get(self.doc.text(node)).cloned(),
-            "member_expression" | "nested_type_identifier" | "nested_identifier" => {
-                let object = node
-                    .child_by_field_name("object")
-                    .or_else(|| node.child_by_field_name("module"))?;
-                let prop = node
-                    .child_by_field_name("property")
-                    .or_else(|| node.child_by_field_name("name"))?;
-                Some(self.qualify(object)?.member(self.doc.text(prop)))
-            }
-            "parenthesized_expression" | "non_null_expression" => {
-                self.qualify(node.named_child(0)?)
-            }
-            _ => None,
+        // Kinds and fields compared by id (by name, each is a string conversion or search).
+        static KINDS: std::sync::OnceLock<[KindSet; 3]> = std::sync::OnceLock::new();
+        let [name, member, wrapper] = KINDS.get_or_init(|| {
+            [
+                KindSet::new(&["identifier", "type_identifier"]),
+                KindSet::new(&[
+                    "member_expression",
+                    "nested_type_identifier",
+                    "nested_identifier",
+                ]),
+                KindSet::new(&["parenthesized_expression", "non_null_expression"]),
+            ]
+        });
+        let f = fields();
+        let child = |field: Option<u16>| field.and_then(|id| node.child_by_field_id(id));
+        if name.has(node) {
+            self.bindings.get(self.doc.text(node)).cloned()
+        } else if member.has(node) {
+            let object = child(f.object).or_else(|| child(f.module))?;
+            let prop = child(f.property).or_else(|| child(f.name))?;
+            Some(self.qualify(object)?.member(self.doc.text(prop)))
+        } else if wrapper.has(node) {
+            self.qualify(node.named_child(0)?)
+        } else {
+            None
         }
     }
 
@@ -722,6 +732,35 @@ impl KindSet {
     pub fn has(&self, node: Node) -> bool {
         is(&self.0, node.kind_id())
     }
+}
+
+/// Field ids of the TypeScript grammar (`None` for a name it lacks), looked up once for
+/// the process: [`Node::child_by_field_name`] searches the grammar's field names on every
+/// call, [`Node::child_by_field_id`] does not, and both give the same child.
+pub struct Fields {
+    pub object: Option<u16>,
+    pub module: Option<u16>,
+    pub property: Option<u16>,
+    pub name: Option<u16>,
+    pub key: Option<u16>,
+    pub value: Option<u16>,
+}
+
+/// The TypeScript grammar's [`Fields`].
+pub fn fields() -> &'static Fields {
+    static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let lang = tree_sitter::Language::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT);
+        let id = |name: &str| lang.field_id_for_name(name).map(u16::from);
+        Fields {
+            object: id("object"),
+            module: id("module"),
+            property: id("property"),
+            name: id("name"),
+            key: id("key"),
+            value: id("value"),
+        }
+    })
 }
 
 /// The file's imports as [`TsFile::imports`] lists them, without indexing the rest of
