@@ -315,16 +315,16 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
     // Kinds compared by id: reading each node's kind name cost more than the rest.
     static MEMBER: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
     let member = MEMBER.get_or_init(|| crate::lang::ts::KindSet::new(&["member_expression"]));
+    let fields = crate::lang::ts::fields();
     let runtimes: Vec<(Node, &str)> = nodes
         .iter()
         .filter(|n| member.has(**n))
         .filter_map(|&n| {
             // The constant's name first (cheap): resolving every member expression is not.
-            let written = n.child_by_field_name("property")?;
-            runtime_of_constant(&doc.source()[written.byte_range()])?;
+            let property = n.child_by_field_id(fields.property?)?;
+            runtime_of_constant(&doc.source()[property.byte_range()])?;
             let name = ts.resolve(n)?;
             let constant = name.strip_prefix(CDK_RUNTIME)?;
-            let property = n.child_by_field_name("property")?;
             (!constant.contains('.') && runtime_of_constant(constant).is_some()).then(|| (n, &doc.source()[property.byte_range()]))
         })
         .collect();
@@ -408,6 +408,12 @@ fn const_name<'a>(doc: &Document<'a>, node: Node) -> Option<&'a str> {
 
 /// `NODEJS_18_X` → `nodejs18.x`, `PYTHON_3_9` → `python3.9`, `JAVA_8_CORRETTO` → `java8.al2`.
 fn runtime_of_constant(constant: &str) -> Option<String> {
+    // Every spelling below starts with one of these words: a cheap test first (this runs on
+    // the property of every member expression of a file that mentions `Runtime`).
+    let head = constant.split('_').next().unwrap_or_default();
+    if !matches!(head, "NODEJS" | "PYTHON" | "JAVA" | "GO" | "DOTNET" | "RUBY" | "PROVIDED") {
+        return None;
+    }
     let parts: Vec<&str> = constant.split('_').collect();
     let id = match parts.as_slice() {
         ["NODEJS"] => "nodejs".to_string(),
