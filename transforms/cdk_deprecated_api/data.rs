@@ -3,7 +3,7 @@
 //! `@deprecated` TSDoc of its `.d.ts` files) and parsed on first use.
 
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 static DATA: &str = include_str!("../../data/cdk-deprecations.json");
@@ -11,11 +11,15 @@ static DATA: &str = include_str!("../../data/cdk-deprecations.json");
 #[derive(Deserialize)]
 struct Raw {
     version: String,
-    /// `[module, symbol, member, kind, text index, alias?]`
-    entries: Vec<Vec<serde_json::Value>>,
+    entries: Vec<Entry>,
     texts: Vec<String>,
     bases: HashMap<String, String>,
 }
+
+/// `[module, symbol, member, kind, text index, alias?]`, read as typed fields (reading
+/// them as `serde_json::Value`s first cost most of the table's load).
+#[derive(Deserialize)]
+struct Entry(String, String, String, String, Option<u64>, #[serde(default)] Option<String>);
 
 /// One deprecated API (its kind decides which map of [`Table`] holds it: `class`, `interface`,
 /// `enum`, `enum-member`, `static`, `static-method` in `symbols`; `prop` in `props`; `method`
@@ -65,18 +69,15 @@ pub(crate) fn table() -> &'static Table {
         let texts: &'static [String] = Box::leak(raw.texts.into_boxed_slice());
         let mut t = Table {
             version: raw.version,
-            symbols: HashMap::new(),
-            props: HashMap::new(),
-            members: HashMap::new(),
+            symbols: HashMap::default(),
+            props: HashMap::default(),
+            members: HashMap::default(),
             bases: raw.bases,
-            names: HashSet::new(),
-            member_names: HashSet::new(),
+            names: HashSet::default(),
+            member_names: HashSet::default(),
         };
-        for e in raw.entries {
-            let s = |i: usize| e.get(i).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let (module, symbol, member, kind) = (s(0), s(1), s(2), s(3));
-            let text = e.get(4).and_then(|v| v.as_u64()).and_then(|i| texts.get(i as usize)).map_or("", |t| t.as_str());
-            let alias = e.get(5).and_then(|v| v.as_str()).map(str::to_string);
+        for Entry(module, symbol, member, kind, text, alias) in raw.entries {
+            let text = text.and_then(|i| texts.get(i as usize)).map_or("", |t| t.as_str());
             let class = format!("{module}.{symbol}");
             let d = Deprecated { text, alias };
             match kind.as_str() {

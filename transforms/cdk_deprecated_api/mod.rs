@@ -177,11 +177,15 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
             continue;
         };
         let Some(last) = last else { continue };
-        if !t.names.contains(doc.text(last)) || in_import(node) {
+        if !t.names.contains(doc.text(last)) {
             continue;
         }
         let Some(name) = ts.resolve(node) else { continue };
         let Some(d) = t.symbols.get(&name) else { continue };
+        // After the lookup: climbing to the statement costs more than resolving.
+        if in_import(node) {
+            continue;
+        }
         if LEFT_TO_OTHERS.iter().any(|p| name.starts_with(p)) || rewritten.iter().any(|r| r.contains(&node.start_byte())) {
             continue;
         }
