@@ -215,6 +215,44 @@ struct L2 {
     unless: &'static [&'static str],
 }
 
+/// What the CDK and CDKTF checks read of each row of [`table`] (same order), spelled once
+/// for the process instead of on every pass.
+struct Spelled {
+    /// The row's L1 class (`aws-cdk-lib/aws-s3.CfnBucket`).
+    l1_class: String,
+    /// The row's `set` with CDK's L1 prop names.
+    l1_set: Json,
+    /// The row's `unless` names as CDK (and provider-aws) spell them.
+    unless: Vec<String>,
+}
+
+fn spellings() -> &'static [Spelled] {
+    static SPELLED: OnceLock<Vec<Spelled>> = OnceLock::new();
+    SPELLED.get_or_init(|| {
+        table()
+            .iter()
+            .map(|row| Spelled {
+                l1_class: l1_class(&row.cfn),
+                l1_set: camel_tree(&row.set),
+                unless: row.unless.iter().map(|u| cdk_camel(u)).collect(),
+            })
+            .collect()
+    })
+}
+
+/// Each of [`L2S`]' `set` parsed and `unless` owned (same order), once for the process.
+fn l2_sets() -> &'static [(Json, Vec<String>)] {
+    static SETS: OnceLock<Vec<(Json, Vec<String>)>> = OnceLock::new();
+    SETS.get_or_init(|| {
+        L2S.iter()
+            .map(|l2| {
+                let set: Json = serde_json::from_str(l2.set).expect("L2 props are JSON");
+                (set, l2.unless.iter().map(|s| s.to_string()).collect())
+            })
+            .collect()
+    })
+}
+
 const L2S: &[L2] = &[
     L2 {
         class: "aws-cdk-lib/aws-ec2.Volume",
@@ -255,7 +293,7 @@ impl Transform for EncryptionAtRest {
 
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let mut out = Vec::new();
-        for row in table() {
+        for (i, row) in table().iter().enumerate() {
             match doc.flavor {
                 Flavor::CfnJson | Flavor::CfnYaml => {
                     for r in doc.of_type(&row.cfn) {
@@ -263,29 +301,26 @@ impl Transform for EncryptionAtRest {
                     }
                 }
                 Flavor::CdkTs => {
-                    let set = camel_tree(&row.set);
-                    let unless: Vec<String> = row.unless.iter().map(|u| cdk_camel(u)).collect();
-                    for r in doc.of_type(&l1_class(&row.cfn)) {
-                        out.extend(check_resource(doc, r, row, &set, &unless, row.create_only));
+                    let spelled = &spellings()[i];
+                    for r in doc.of_type(&spelled.l1_class) {
+                        out.extend(check_resource(doc, r, row, &spelled.l1_set, &spelled.unless, row.create_only));
                     }
                 }
                 Flavor::CdktfTs => {
                     let (Some(class), Some(set)) = (&row.cdktf, &row.cdktf_set) else { continue };
                     // provider-aws spells these arguments as CDK does (`kms_key_id` → `kmsKeyId`).
-                    let unless: Vec<String> = row.unless.iter().map(|u| cdk_camel(u)).collect();
+                    let unless = &spellings()[i].unless;
                     for r in doc.of_type(class) {
-                        out.extend(check_resource(doc, r, row, set, &unless, row.cdktf_replaces));
+                        out.extend(check_resource(doc, r, row, set, unless, row.cdktf_replaces));
                     }
                 }
             }
         }
         if doc.flavor == Flavor::CdkTs {
-            for l2 in L2S {
+            for (l2, (set, unless)) in L2S.iter().zip(l2_sets()) {
                 let Some(row) = table().iter().find(|r| r.cfn == l2.cfn) else { continue };
-                let set: Json = serde_json::from_str(l2.set).expect("L2 props are JSON");
-                let unless: Vec<String> = l2.unless.iter().map(|s| s.to_string()).collect();
                 for r in doc.of_type(l2.class) {
-                    out.extend(check_resource(doc, r, row, &set, &unless, row.create_only));
+                    out.extend(check_resource(doc, r, row, set, unless, row.create_only));
                 }
             }
             for r in doc.of_type(CDK_TOPIC) {
