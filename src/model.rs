@@ -98,9 +98,7 @@ impl<'a> Document<'a> {
     }
 
     fn index_constructs(&mut self) {
-        let mut ts = TsFile::new(self.parsed);
-        // The view walked every node: the document's node list is that walk's.
-        let _ = self.nodes.set(ts.take_nodes());
+        let ts = TsFile::new(self.parsed);
         for call in &ts.news {
             let Some(ty) = ts.construct_type(call) else {
                 continue;
@@ -141,8 +139,21 @@ impl<'a> Document<'a> {
             .unwrap_or_else(|| EMPTY.get_or_init(crate::project::Project::default))
     }
 
+    /// `node.parent()`; for TypeScript read off the walk of [`TsFile`] (see
+    /// [`TsFile::parent`]) instead of searched for from the root.
+    pub fn parent(&self, node: Node<'a>) -> Option<Node<'a>> {
+        match &self.ts {
+            Some(ts) => ts.parent(node),
+            None => node.parent(),
+        }
+    }
+
     /// Every node of the file in pre-order, walked once and shared by all transforms.
     pub fn nodes(&self) -> &[Node<'a>] {
+        // TypeScript: the view walked every node (see `TsFile::nodes`).
+        if let Some(ts) = &self.ts {
+            return ts.nodes();
+        }
         self.nodes
             .get_or_init(|| crate::lang::descendants(self.parsed.root()))
     }

@@ -241,7 +241,7 @@ fn ts_topic_use(doc: &Document, binding: &str, declared: Node) -> (Option<String
         }
         let line = doc.line_of(u.start_byte());
         let mut cur = *u;
-        while let Some(p) = cur.parent() {
+        while let Some(p) = ts.parent(cur) {
             let text = |n: Node| doc.text(n);
             let evidence = match p.kind() {
                 "member_expression" if p.child_by_field_name("object").map(|o| o.id()) == Some(cur.id()) => p

@@ -107,7 +107,12 @@ pub struct TsFile<'a> {
     /// by the same walk so that a document does not walk its tree twice; see
     /// [`TsFile::take_nodes`].
     nodes: Vec<Node<'a>>,
+    /// The index in `nodes` of each node's parent ([`NO_PARENT`] for the root).
+    parents: Vec<u32>,
 }
+
+/// [`TsFile::parents`] of the root.
+const NO_PARENT: u32 = u32::MAX;
 
 impl<'a> TsFile<'a> {
     pub fn new(doc: &'a Parsed) -> TsFile<'a> {
@@ -137,9 +142,14 @@ impl<'a> TsFile<'a> {
         // down from the root each time).
         let mut path: Vec<Node> = Vec::with_capacity(64);
         let mut all: Vec<Node> = Vec::new();
+        // Each node's parent (its index in `all`), read off the path as well.
+        let mut path_index: Vec<u32> = Vec::with_capacity(64);
+        let mut parents: Vec<u32> = Vec::new();
         let mut cursor = doc.root().walk();
         'walk: loop {
             let node = cursor.node();
+            parents.push(path_index.last().copied().unwrap_or(NO_PARENT));
+            path_index.push(all.len() as u32);
             path.push(node);
             all.push(node);
             let kind = node.kind_id();
@@ -191,6 +201,7 @@ impl<'a> TsFile<'a> {
             }
             loop {
                 path.pop();
+                path_index.pop();
                 if cursor.goto_next_sibling() {
                     break;
                 }
@@ -211,6 +222,33 @@ impl<'a> TsFile<'a> {
             new_bindings,
             declared: Default::default(),
             nodes: all,
+            parents,
+        }
+    }
+
+    /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
+    /// them (the walk that built this view collected them).
+    pub fn nodes(&self) -> &[Node<'a>] {
+        &self.nodes
+    }
+
+    /// What `node.parent()` returns, read off the walk that built this view: tree-sitter
+    /// searches down from the root for a node's parent on every call, this finds the node
+    /// among [`TsFile::nodes`] by its start (pre-order starts do not decrease) and id. A
+    /// node the walk did not list (another tree's) is asked the slow way.
+    pub fn parent(&self, node: Node<'a>) -> Option<Node<'a>> {
+        let start = node.start_byte();
+        let from = self.nodes.partition_point(|n| n.start_byte() < start);
+        let found = self.nodes[from..]
+            .iter()
+            .take_while(|n| n.start_byte() == start)
+            .position(|n| n.id() == node.id());
+        match found {
+            Some(i) => {
+                let p = self.parents[from + i];
+                (p != NO_PARENT).then(|| self.nodes[p as usize])
+            }
+            None => node.parent(),
         }
     }
 

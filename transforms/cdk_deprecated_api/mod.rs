@@ -183,14 +183,14 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
         let Some(name) = ts.resolve(node) else { continue };
         let Some(d) = t.symbols.get(&name) else { continue };
         // After the lookup: climbing to the statement costs more than resolving.
-        if in_import(node) {
+        if in_import(ts, node) {
             continue;
         }
         if LEFT_TO_OTHERS.iter().any(|p| name.starts_with(p)) || rewritten.iter().any(|r| r.contains(&node.start_byte())) {
             continue;
         }
         // `autoscaling.HealthCheck.elb`: the longest deprecated name is reported, once.
-        let outer = node.parent().filter(|p| p.kind() == "member_expression" && p.child_by_field_name("object").map(|o| o.id()) == Some(node.id()));
+        let outer = ts.parent(node).filter(|p| p.kind() == "member_expression" && p.child_by_field_name("object").map(|o| o.id()) == Some(node.id()));
         if outer.and_then(|p| ts.resolve(p)).is_some_and(|n| t.symbols.contains_key(&n)) {
             continue;
         }
@@ -222,8 +222,8 @@ fn vpc_without_nat(doc: &Document, node: Node) -> bool {
     false
 }
 
-fn in_import(node: Node) -> bool {
-    let mut cur = node.parent();
+fn in_import<'a>(ts: &TsFile<'a>, node: Node<'a>) -> bool {
+    let mut cur = ts.parent(node);
     while let Some(n) = cur {
         if n.kind() == "import_statement" {
             return true;
@@ -231,7 +231,7 @@ fn in_import(node: Node) -> bool {
         if n.kind().ends_with("statement") || n.kind() == "program" {
             return false;
         }
-        cur = n.parent();
+        cur = ts.parent(n);
     }
     false
 }

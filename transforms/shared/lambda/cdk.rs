@@ -74,7 +74,7 @@ fn role(ts: &TsFile, v: Option<ValueNode>) -> Role {
 
 /// `const x = <value>` or `this.x = <value>`: the value, for a usage node that is the name.
 fn declared_value<'a>(ts: &TsFile<'a>, n: Node<'a>) -> Option<Node<'a>> {
-    let p = n.parent()?;
+    let p = ts.parent(n)?;
     match p.kind() {
         "variable_declarator" if p.child_by_field_name("name")?.id() == n.id() => {
             p.child_by_field_name("value")
@@ -126,7 +126,7 @@ pub(super) fn foreign_uses(doc: &Document) -> TsUses {
                 .push((name.to_string(), u, doc.line_of(n.start_byte())));
         }
         if n.kind() == "member_expression" {
-            if let Some(pair) = n.parent().filter(|p| p.kind() == "pair") {
+            if let Some(pair) = ts.parent(n).filter(|p| p.kind() == "pair") {
                 if let Some(key) = pair.child_by_field_name("key") {
                     let key = doc.text(key).trim_matches(|c| c == '\'' || c == '"');
                     if key != name {
@@ -148,9 +148,9 @@ const SAME_FUNCTION: &[&str] = &[
 ];
 
 /// What one reference to a CDK function says about how it is invoked.
-pub(super) fn cdk_use(ts: &TsFile, node: Node, depth: usize) -> Option<Use> {
+pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Option<Use> {
     let mut n = node;
-    let mut parent = n.parent()?;
+    let mut parent = ts.parent(n)?;
     loop {
         let through_member = parent.kind() == "member_expression"
             && parent.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
@@ -166,14 +166,14 @@ pub(super) fn cdk_use(ts: &TsFile, node: Node, depth: usize) -> Option<Use> {
         ) || through_member
         {
             n = parent;
-            parent = n.parent()?;
+            parent = ts.parent(n)?;
         } else {
             break;
         }
     }
     match parent.kind() {
         "arguments" => {
-            let call = parent.parent()?;
+            let call = ts.parent(parent)?;
             match call.kind() {
                 "new_expression" => {
                     let ty = ts.resolve(call.child_by_field_name("constructor")?)?;
@@ -199,7 +199,7 @@ pub(super) fn cdk_use(ts: &TsFile, node: Node, depth: usize) -> Option<Use> {
             let key = parent
                 .child_by_field_name("key")
                 .map(|k| ts.doc.text(k).to_string());
-            prop_use(ts, parent.parent()?, key, depth)
+            prop_use(ts, ts.parent(parent)?, key, depth)
         }
         "object" if n.kind() == "shorthand_property_identifier" => {
             prop_use(ts, parent, Some(ts.doc.text(n).to_string()), depth)
@@ -208,7 +208,7 @@ pub(super) fn cdk_use(ts: &TsFile, node: Node, depth: usize) -> Option<Use> {
             if parent.child_by_field_name("object").map(|o| o.id()) == Some(n.id()) =>
         {
             let method = ts.doc.text(parent.child_by_field_name("property")?);
-            let call = parent.parent()?;
+            let call = ts.parent(parent)?;
             if call.kind() != "call_expression" {
                 return None;
             }
@@ -253,14 +253,19 @@ fn event_source_use(class: &str) -> Option<Use> {
 }
 
 /// A function passed as a prop of a construct (possibly nested in objects/arrays).
-fn prop_use(ts: &TsFile, object: Node, key: Option<String>, depth: usize) -> Option<Use> {
+fn prop_use<'a>(
+    ts: &TsFile<'a>,
+    object: Node<'a>,
+    key: Option<String>,
+    depth: usize,
+) -> Option<Use> {
     let mut cur = object;
     loop {
-        let parent = cur.parent()?;
+        let parent = ts.parent(cur)?;
         match parent.kind() {
             "pair" | "object" | "array" => cur = parent,
             "arguments" => {
-                let call = parent.parent()?;
+                let call = ts.parent(parent)?;
                 return match call.kind() {
                     "new_expression" => {
                         let ty = ts.resolve(call.child_by_field_name("constructor")?)?;
