@@ -371,22 +371,32 @@ fn from_template(r: TemplateResource<'_>) -> Resource<'_> {
 /// character is ASCII: a byte of a multi-byte character is never one) and hashed with
 /// FxHash, eight bytes at a time.
 fn words_of(text: &str) -> rustc_hash::FxHashSet<&str> {
-    let mut words =
-        rustc_hash::FxHashSet::with_capacity_and_hasher(text.len() / 32, Default::default());
-    let mut start = None;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        let word = b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
-        match (word, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.insert(&text[s..i]);
-                start = None;
-            }
-            _ => {}
+    // Whether each byte is an identifier character ([`is_word_char`] for ASCII; the bytes
+    // of other characters never are).
+    const WORD: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+            b += 1;
         }
-    }
-    if let Some(s) = start {
-        words.insert(&text[s..]);
+        t
+    };
+    let bytes = text.as_bytes();
+    let mut words =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(text.len() / 16, Default::default());
+    let mut i = 0;
+    while i < bytes.len() {
+        if WORD[usize::from(bytes[i])] {
+            let start = i;
+            i += 1;
+            while i < bytes.len() && WORD[usize::from(bytes[i])] {
+                i += 1;
+            }
+            words.insert(&text[start..i]);
+        }
+        i += 1;
     }
     words
 }
