@@ -141,10 +141,11 @@ impl<'a> TsFile<'a> {
         // and the statement of each `new` read off the path (`Node::parent` searches
         // down from the root each time).
         let mut path: Vec<Node> = Vec::with_capacity(64);
-        let mut all: Vec<Node> = Vec::new();
+        // About one node per three bytes of TypeScript.
+        let mut all: Vec<Node> = Vec::with_capacity(doc.source.len() / 3);
         // Each node's parent (its index in `all`), read off the path as well.
         let mut path_index: Vec<u32> = Vec::with_capacity(64);
-        let mut parents: Vec<u32> = Vec::new();
+        let mut parents: Vec<u32> = Vec::with_capacity(all.capacity());
         let mut cursor = doc.root().walk();
         'walk: loop {
             let node = cursor.node();

@@ -631,9 +631,18 @@ pub(crate) fn log_writers_of<'d, 'a>(
 /// per document), for picking construct ids nobody uses yet in linear time.
 pub(crate) fn has_string_literal(doc: &Document, text: &str) -> bool {
     let all: Rc<HashSet<String>> = doc.memo("string-literals", |doc| {
+        // TypeScript kinds compared by id (reading each node's kind name cost more than
+        // the rest of this walk); other grammars by name.
+        static KINDS: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
+        let ts = doc.ts.is_some().then(|| {
+            KINDS.get_or_init(|| crate::lang::ts::KindSet::new(&["string", "template_string"]))
+        });
         doc.nodes()
             .iter()
-            .filter(|n| matches!(n.kind(), "string" | "template_string"))
+            .filter(|n| match ts {
+                Some(kinds) => kinds.has(**n),
+                None => matches!(n.kind(), "string" | "template_string"),
+            })
             .map(|n| {
                 let t = doc.text(*n);
                 t.get(1..t.len().saturating_sub(1).max(1))
