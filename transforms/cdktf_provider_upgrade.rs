@@ -352,11 +352,14 @@ fn qualified_uses(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
     // Kinds compared by id: reading a kind's name for every node cost more than the walk.
     static QUALIFIED: OnceLock<KindSet> = OnceLock::new();
     let qualified = QUALIFIED.get_or_init(|| KindSet::new(&["member_expression", "nested_type_identifier"]));
+    // Fields by id too (by name, each lookup searches the grammar's field names).
+    let fields = crate::lang::ts::fields();
     for &n in doc.nodes() {
         if !qualified.has(n) {
             continue;
         }
-        let Some(prop) = n.child_by_field_name("property").or_else(|| n.child_by_field_name("name")) else {
+        let child = |field: u16| n.child_by_field_id(field);
+        let Some(prop) = child(fields.property).or_else(|| child(fields.name)) else {
             continue;
         };
         // Class names start upper-case; a lower-case member is a module namespace or a value.
@@ -417,7 +420,8 @@ fn attributes(doc: &Document, out: &mut Vec<Finding>) {
             let key = props.key_text(&entry);
             let key = key.as_str();
             let at = entry.key_node.start_byte();
-            let line = doc.line_of(at);
+            // Only a finding needs the line.
+            let line = || doc.line_of(at);
             if let Some(last) = removed.and_then(|m| m.get(key)) {
                 if let Some(f) = renamed_attribute(doc, &props, &entry, module, class, key, last) {
                     out.push(f);
@@ -426,7 +430,8 @@ fn attributes(doc: &Document, out: &mut Vec<Finding>) {
                 out.push(META.finding(
                     at,
                     format!(
-                        "`{key}` of `{class}` (line {line}) was a config attribute up to @cdktf/provider-aws {} and is gone in the pinned {}; not fixed: see the provider's upgrade guide for where the setting moved",
+                        "`{key}` of `{class}` (line {}) was a config attribute up to @cdktf/provider-aws {} and is gone in the pinned {}; not fixed: see the provider's upgrade guide for where the setting moved",
+                        line(),
                         release(last),
                         pinned()
                     ),
@@ -438,7 +443,8 @@ fn attributes(doc: &Document, out: &mut Vec<Finding>) {
                     out.push(META.finding(
                         at,
                         format!(
-                            "`{key}` of `S3Bucket` (line {line}) is deprecated since the Terraform AWS provider 4.0 split the bucket into separate resources: use `{c}` (`{LIB}{m}`) with `bucket: <bucket>.id`; not fixed: moving it plans a new resource (and, for `acl`/`policy`/`versioning`, a setting Terraform then manages in two places until the inline one is removed)"
+                            "`{key}` of `S3Bucket` (line {}) is deprecated since the Terraform AWS provider 4.0 split the bucket into separate resources: use `{c}` (`{LIB}{m}`) with `bucket: <bucket>.id`; not fixed: moving it plans a new resource (and, for `acl`/`policy`/`versioning`, a setting Terraform then manages in two places until the inline one is removed)",
+                            line()
                         ),
                         None,
                     ));

@@ -321,7 +321,7 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
         .filter(|n| member.has(**n))
         .filter_map(|&n| {
             // The constant's name first (cheap): resolving every member expression is not.
-            let property = n.child_by_field_id(fields.property?)?;
+            let property = n.child_by_field_id(fields.property)?;
             runtime_of_constant(&doc.source()[property.byte_range()])?;
             let name = ts.resolve(n)?;
             let constant = name.strip_prefix(CDK_RUNTIME)?;

@@ -280,7 +280,7 @@ impl<'a> TsFile<'a> {
             ]
         });
         let f = fields();
-        let child = |field: Option<u16>| field.and_then(|id| node.child_by_field_id(id));
+        let child = |field: u16| node.child_by_field_id(field);
         if name.has(node) {
             self.bindings.get(self.doc.text(node)).cloned()
         } else if member.has(node) {
@@ -773,16 +773,20 @@ impl KindSet {
     }
 }
 
-/// Field ids of the TypeScript grammar (`None` for a name it lacks), looked up once for
-/// the process: [`Node::child_by_field_name`] searches the grammar's field names on every
-/// call, [`Node::child_by_field_id`] does not, and both give the same child.
+/// Field ids of the TypeScript grammar (0, which names no field, for a name it lacks),
+/// looked up once for the process: [`Node::child_by_field_name`] searches the grammar's
+/// field names on every call, [`Node::child_by_field_id`] does not, and both give the
+/// same child (`None` for an unknown name or id 0).
 pub struct Fields {
-    pub object: Option<u16>,
-    pub module: Option<u16>,
-    pub property: Option<u16>,
-    pub name: Option<u16>,
-    pub key: Option<u16>,
-    pub value: Option<u16>,
+    pub alias: u16,
+    pub arguments: u16,
+    pub function: u16,
+    pub module: u16,
+    pub name: u16,
+    pub object: u16,
+    pub property: u16,
+    pub source: u16,
+    pub value: u16,
 }
 
 /// The TypeScript grammar's [`Fields`].
@@ -790,13 +794,16 @@ pub fn fields() -> &'static Fields {
     static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
     FIELDS.get_or_init(|| {
         let lang = tree_sitter::Language::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT);
-        let id = |name: &str| lang.field_id_for_name(name).map(u16::from);
+        let id = |name: &str| lang.field_id_for_name(name).map_or(0, u16::from);
         Fields {
-            object: id("object"),
+            alias: id("alias"),
+            arguments: id("arguments"),
+            function: id("function"),
             module: id("module"),
-            property: id("property"),
             name: id("name"),
-            key: id("key"),
+            object: id("object"),
+            property: id("property"),
+            source: id("source"),
             value: id("value"),
         }
     })
@@ -814,7 +821,7 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
         match stmt.kind() {
             "import_statement" => {
                 let source = stmt
-                    .child_by_field_name("source")
+                    .child_by_field_id(fields().source)
                     .map_or(String::new(), |s| string_value(doc, s));
                 let mut decl = ImportDecl {
                     node: stmt,
@@ -834,7 +841,7 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
                             {
                                 decl.namespace = Some(doc.text(id).to_string());
                             }
-                            if let Some(src) = part.child_by_field_name("source") {
+                            if let Some(src) = part.child_by_field_id(fields().source) {
                                 decl.source = string_value(doc, src);
                                 decl.module = normalize_module(&decl.source);
                             }
@@ -853,19 +860,21 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
                     .filter(|d| d.kind() == "variable_declarator")
                 {
                     let (Some(name), Some(value)) = (
-                        decl.child_by_field_name("name"),
-                        decl.child_by_field_name("value"),
+                        decl.child_by_field_id(fields().name),
+                        decl.child_by_field_id(fields().value),
                     ) else {
                         continue;
                     };
                     if value.kind() != "call_expression"
-                        || value.child_by_field_name("function").map(|f| doc.text(f))
+                        || value
+                            .child_by_field_id(fields().function)
+                            .map(|f| doc.text(f))
                             != Some("require")
                     {
                         continue;
                     }
                     let Some(arg) = value
-                        .child_by_field_name("arguments")
+                        .child_by_field_id(fields().arguments)
                         .and_then(|a| named_children(a).into_iter().next())
                     else {
                         continue;
@@ -903,12 +912,12 @@ fn read_import_clause<'a>(doc: &'a Parsed, clause: Node<'a>, decl: &mut ImportDe
                     .into_iter()
                     .filter(|s| s.kind() == "import_specifier")
                 {
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = spec.child_by_field_id(fields().name) else {
                         continue;
                     };
                     let imported = doc.text(name).to_string();
                     let local = spec
-                        .child_by_field_name("alias")
+                        .child_by_field_id(fields().alias)
                         .map_or(imported.clone(), |a| doc.text(a).to_string());
                     decl.named.push((imported, local));
                 }
