@@ -189,13 +189,19 @@ impl<'a> TsFile<'a> {
                         }
                     }
                 }
-            } else if is(&k.name, kind)
-                || (is(&k.member_expression, kind)
-                    && node
-                        .child_by_field_id(k.object)
-                        .is_some_and(|o| is(&k.this, o.kind_id())))
-            {
+            } else if is(&k.name, kind) {
                 names.entry(doc.text(node)).or_default().push(node)
+            } else if is(&k.this, kind) && path.len() >= 2 {
+                // `this.x`: listed when the walk reaches its object, `this` (the member
+                // expression's first child, so the next node in pre-order after it: the
+                // same order as listing it on its own visit, without a field search for
+                // every member expression).
+                let member = path[path.len() - 2];
+                if is(&k.member_expression, member.kind_id())
+                    && cursor.field_id().map(u16::from) == Some(k.object)
+                {
+                    names.entry(doc.text(member)).or_default().push(member)
+                }
             }
             if cursor.goto_first_child() {
                 continue;
