@@ -103,12 +103,15 @@ impl<'a> Document<'a> {
             let Some(ty) = ts.construct_type(call) else {
                 continue;
             };
-            let args = ts.args(call.arguments);
+            // Only the id (second) and props (third) arguments are read: the others are
+            // not turned into values.
+            let args = crate::lang::named_children(call.arguments);
+            let arg = |i: usize| args.get(i).map(|&n| ValueNode::new(self.parsed, n));
             self.resources.push(Resource {
                 type_name: Cow::Owned(ty),
-                logical_id: args.get(1).and_then(|a| a.as_str()).map(Cow::Owned),
+                logical_id: arg(1).and_then(|a| a.as_str()).map(Cow::Owned),
                 binding: ts.binding_of(call.node).map(Cow::Owned),
-                props: args.get(2).and_then(|a| a.as_map()),
+                props: arg(2).and_then(|a| a.as_map()),
                 body: None,
                 node: call.node,
                 statement: ts.statement_of(call.node),
