@@ -1082,6 +1082,45 @@ mod tests {
     }
 
     #[test]
+    fn parents_and_usages_are_what_tree_sitter_says() {
+        // Parents read off the walk equal `Node::parent` for every node (zero-width and
+        // error nodes included), and `this.x` usages are the member expressions whose
+        // object field is `this`.
+        let sources = [
+            "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true }); m() { this.x.grantRead(this . y); (this).z; this[k]; } }\nconst f = (a: string) => a ?? `t${1}`;\n",
+            "const a = new X(this, 'Id', { k: [1, { v: this.p }] }) as Y;\nif (a) { a.b(c => c.d); }\n",
+            "class { x = ; } new ( ; this.",
+            "",
+        ];
+        for src in sources {
+            let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+            let ts = TsFile::new(&doc);
+            for &n in ts.nodes() {
+                assert_eq!(ts.parent(n), n.parent(), "{src:?}: {}", n.kind());
+            }
+            let this_members: Vec<usize> = ts
+                .nodes()
+                .iter()
+                .filter(|n| {
+                    n.kind() == "member_expression"
+                        && n.child_by_field_name("object")
+                            .is_some_and(|o| o.kind() == "this")
+                })
+                .map(|n| n.id())
+                .collect();
+            let mut listed: Vec<usize> = ts
+                .names
+                .values()
+                .flatten()
+                .filter(|n| n.kind() == "member_expression")
+                .map(|n| n.id())
+                .collect();
+            listed.sort_by_key(|id| this_members.iter().position(|m| m == id));
+            assert_eq!(listed, this_members, "{src:?}");
+        }
+    }
+
+    #[test]
     fn every_import_style_resolves_alike() {
         let want = "aws-cdk-lib/aws-lambda.Function";
         assert_eq!(types("import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', {});"), [want]);
