@@ -703,7 +703,9 @@ impl<'a> MapNode<'a> {
             return None;
         }
         Some(self.doc.entry_cache.get_or_walk(key.id, || {
-            self.walk_entries().iter().map(RawEntry::of).collect()
+            let mut raw = Vec::new();
+            self.walk_each_entry(&mut |e| raw.push(RawEntry::of(&e)));
+            raw.into()
         }))
     }
 
@@ -723,45 +725,11 @@ impl<'a> MapNode<'a> {
         let bits = kinds.bits(member);
         match bits {
             kind::PAIR => {
-                // One walk over the pair's children finds the key, the colon after it and
-                // the value (`child_by_field_id` twice plus a colon search walked it thrice).
                 let (key_id, value_id) = (fields.key?, fields.value);
-                let (mut key, mut colon, mut value) = (None, None, None);
-                let cursor = match cursor {
-                    Some(c) => {
-                        c.reset(member);
-                        c
-                    }
-                    None => cursor.insert(member.walk()),
-                };
-                if cursor.goto_first_child() {
-                    loop {
-                        let field = cursor.field_id().map(u16::from);
-                        let node = cursor.node();
-                        if field == Some(key_id) && key.is_none() {
-                            key = Some(node);
-                        } else if key.is_some() && colon.is_none() && kinds.is(node, kind::COLON) {
-                            colon = Some(node.end_byte());
-                        } else if field.is_some() && field == value_id && value.is_none() {
-                            value = Some(node);
-                        }
-                        // Nothing after the value can change what was found.
-                        let done = value.is_some() && colon.is_some();
-                        if done || !cursor.goto_next_sibling() {
-                            break;
-                        }
-                    }
+                match self.plain_pair(member, key_id, value_id) {
+                    Some(entry) => Some(entry),
+                    None => self.walked_pair(kinds, member, key_id, value_id, cursor),
                 }
-                let key = key?;
-                let value = value.map(|v| ValueNode {
-                    colon_end: Some(colon.unwrap_or(key.end_byte())),
-                    ..ValueNode::new(self.doc, v)
-                });
-                Some(Entry {
-                    node: member,
-                    key_node: key,
-                    value,
-                })
             }
             kind::SHORTHAND => Some(Entry {
                 node: member,
@@ -775,6 +743,96 @@ impl<'a> MapNode<'a> {
             }),
             _ => None,
         }
+    }
+
+    /// The entry of a pair: one walk over its children finds the key, the colon after
+    /// it and the value (`child_by_field_id` twice plus a colon search walked it thrice).
+    fn walked_pair(
+        &self,
+        kinds: &Kinds,
+        member: Node<'a>,
+        key_id: u16,
+        value_id: Option<u16>,
+        cursor: &mut Option<tree_sitter::TreeCursor<'a>>,
+    ) -> Option<Entry<'a>> {
+        let (mut key, mut colon, mut value) = (None, None, None);
+        let cursor = match cursor {
+            Some(c) => {
+                c.reset(member);
+                c
+            }
+            None => cursor.insert(member.walk()),
+        };
+        if cursor.goto_first_child() {
+            loop {
+                let field = cursor.field_id().map(u16::from);
+                let node = cursor.node();
+                if field == Some(key_id) && key.is_none() {
+                    key = Some(node);
+                } else if key.is_some() && colon.is_none() && kinds.is(node, kind::COLON) {
+                    colon = Some(node.end_byte());
+                } else if field.is_some() && field == value_id && value.is_none() {
+                    value = Some(node);
+                }
+                // Nothing after the value can change what was found.
+                let done = value.is_some() && colon.is_some();
+                if done || !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        let key = key?;
+        let value = value.map(|v| ValueNode {
+            colon_end: Some(colon.unwrap_or(key.end_byte())),
+            ..ValueNode::new(self.doc, v)
+        });
+        Some(Entry {
+            node: member,
+            key_node: key,
+            value,
+        })
+    }
+
+    /// The entry of a pair written plainly, `key: value` with only blanks before the
+    /// colon, in a tree without errors: the key and the value by field (a cursor step
+    /// costs more than the node's own child iterator) and the colon from the text,
+    /// as the pair's walk would find them. `None` when the pair is not plain: the walk
+    /// decides.
+    fn plain_pair(
+        &self,
+        member: Node<'a>,
+        key_id: u16,
+        value_id: Option<u16>,
+    ) -> Option<Entry<'a>> {
+        if self.doc.root().has_error() {
+            return None;
+        }
+        let key = member.child_by_field_id(key_id)?;
+        let value = match value_id {
+            Some(id) => member.child_by_field_id(id),
+            None => None,
+        };
+        let colon_end = match value {
+            None => None,
+            Some(v) => {
+                let (from, to) = (key.end_byte(), v.start_byte());
+                let between = self.doc.source.as_bytes().get(from..to)?;
+                let blanks = between
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    .count();
+                (between.get(blanks) == Some(&b':')).then_some(from + blanks + 1)?;
+                Some(from + blanks + 1)
+            }
+        };
+        Some(Entry {
+            node: member,
+            key_node: key,
+            value: value.map(|v| ValueNode {
+                colon_end,
+                ..ValueNode::new(self.doc, v)
+            }),
+        })
     }
 
     /// The unquoted text of an entry's key.
@@ -1615,6 +1673,59 @@ mod tests {
             .filter_map(|e| e.value?.intrinsic().map(|i| i.0))
             .collect();
         assert_eq!(names, ["Fn::GetAZs", "Fn::Custom"]);
+    }
+
+    /// A plain pair's entry read by field and from the text is the one its walk finds,
+    /// in every syntax; pairs with comments or without a colon before the value, and
+    /// trees with errors, are left to the walk.
+    #[test]
+    fn plain_pairs_are_the_walked_ones() {
+        let samples = [
+            (Syntax::Json, "{\"A\": 1, \"B\" :\n [2], \"C\" /* c */ : 3, \"D\": {\"E\": null}}"),
+            (Syntax::Yaml, "A: 1\nB  :  [2]\n? C\n: 3\nD: {E: , F: 4, G}\nH: # c\n  I: !Sub x\n\"J\": 'k'\nL:\n"),
+            (Syntax::TypeScript, "x = { a: 1, 'b' /* c */: 2, [c]: 3, d, e() {}, f : { g: 4 } };"),
+            (Syntax::Yaml, "A: 1\nB: [\n"),
+        ];
+        let mut plain = 0;
+        for (syntax, src) in samples {
+            let doc = Parsed::new(syntax, src.to_string());
+            let fields = Fields::of(&doc);
+            let kinds = Kinds::of(&doc);
+            for n in super::super::descendants(doc.root()) {
+                if !kinds.is(n, kind::PAIR) {
+                    continue;
+                }
+                let map = MapNode {
+                    doc: &doc,
+                    node: n.parent().unwrap(),
+                };
+                let (key_id, value_id) = (fields.key.unwrap(), fields.value);
+                let walked = map.walked_pair(kinds, n, key_id, value_id, &mut None);
+                if let Some(read) = map.plain_pair(n, key_id, value_id) {
+                    plain += 1;
+                    let walked = walked.expect("walked");
+                    assert_eq!(read.key_node.id(), walked.key_node.id(), "{src}");
+                    let shape = |e: &Entry| {
+                        e.value.map(|v| {
+                            (
+                                v.outer.id(),
+                                v.node.id(),
+                                v.tag.map(|t| t.id()),
+                                v.colon_end,
+                            )
+                        })
+                    };
+                    assert_eq!(shape(&read), shape(&walked), "{src}");
+                } else {
+                    assert!(
+                        doc.root().has_error() || src[n.byte_range()].contains(['/', '#', '?']),
+                        "{}",
+                        &src[n.byte_range()]
+                    );
+                }
+            }
+        }
+        assert!(plain > 10);
     }
 
     /// The cached entries are the walked ones (same nodes, same order, same values),
