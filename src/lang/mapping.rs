@@ -341,6 +341,12 @@ const SHORT_FORMS: &[&str] = &[
     "Fn::Or",
 ];
 
+/// Up to this many named children, a mapping's members or a list's items are read by
+/// index (`Node::named_child`, which iterates from the first child: quadratic, but a
+/// step of the node's child iterator costs a fraction of a cursor step, and a new
+/// cursor allocates); longer ones are walked with a cursor.
+const FEW: usize = 6;
+
 /// Where `MapNode::insert` puts a new entry.
 #[derive(Clone, Copy, Debug)]
 pub enum Position<'k, 'n> {
@@ -676,8 +682,20 @@ impl<'a> MapNode<'a> {
     fn walk_each_entry(&self, f: &mut dyn FnMut(Entry<'a>)) {
         let fields = Fields::of(self.doc);
         let kinds = Kinds::of(self.doc);
-        let mut cursor = self.node.walk();
         let mut inner: Option<tree_sitter::TreeCursor<'a>> = None;
+        let count = self.node.named_child_count();
+        if count <= FEW {
+            for i in 0..count {
+                let Some(member) = self.node.named_child(i as u32) else {
+                    break;
+                };
+                if let Some(e) = self.entry_with(fields, kinds, member, &mut inner) {
+                    f(e);
+                }
+            }
+            return;
+        }
+        let mut cursor = self.node.walk();
         if !cursor.goto_first_child() {
             return;
         }
@@ -1210,6 +1228,25 @@ impl<'a> ListNode<'a> {
     /// Call `f` with each item, as [`ListNode::items`] lists them, without a list.
     pub(crate) fn each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
         let kinds = Kinds::of(self.doc);
+        let item_of = |c: Node<'a>| match kinds.bits(c) {
+            kind::COMMENT => None,
+            kind::SEQUENCE_ITEM => (0..c.named_child_count())
+                .map_while(|i| c.named_child(i as u32))
+                .find(|n| !kinds.is(*n, kind::COMMENT)),
+            _ => Some(c),
+        };
+        let count = self.node.named_child_count();
+        if count <= FEW {
+            for i in 0..count {
+                let Some(c) = self.node.named_child(i as u32) else {
+                    break;
+                };
+                if let Some(item) = item_of(c) {
+                    f(ValueNode::new(self.doc, item));
+                }
+            }
+            return;
+        }
         let mut cursor = self.node.walk();
         if !cursor.goto_first_child() {
             return;
@@ -1652,6 +1689,14 @@ mod tests {
             let kinds = Kinds::of(&doc);
             for n in super::super::descendants(doc.root()) {
                 assert_eq!(kinds.bits(n), kind::of(n.kind()), "{syntax:?} {}", n.kind());
+                // Members and items read by index (see `FEW`) are the walked ones.
+                let by_index: Vec<usize> = (0..n.named_child_count())
+                    .map_while(|i| n.named_child(i as u32))
+                    .map(|c| c.id())
+                    .collect();
+                let mut cursor = n.walk();
+                let walked: Vec<usize> = n.named_children(&mut cursor).map(|c| c.id()).collect();
+                assert_eq!(by_index, walked, "{syntax:?} {}", n.kind());
                 if kinds.is(n, kind::MAP) {
                     let map = MapNode { doc: &doc, node: n };
                     for e in map.walk_entries() {
