@@ -165,7 +165,7 @@ fn uses(doc: &Document) -> Uses {
             seen.names.extend(map.get("Condition").and_then(|c| c.as_str()));
         }
         let Some((name, arg)) = &t.intrinsic else { continue };
-        match name.as_str() {
+        match name.as_ref() {
             "Condition" => seen.names.extend(arg.as_str()),
             "Fn::If" => {
                 let first = arg.as_list().and_then(|l| l.items().first().copied());

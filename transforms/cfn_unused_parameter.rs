@@ -228,7 +228,7 @@ fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Uses {
                 return;
             }
             let Some((name, arg)) = &t.intrinsic else { return };
-            match name.as_str() {
+            match name.as_ref() {
                 "Ref" => seen.names.extend(arg.as_str()),
                 "Fn::Sub" => match super::sub_template(arg) {
                     Some(text) => seen.names.extend(sub_names(&text)),

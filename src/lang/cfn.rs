@@ -116,8 +116,9 @@ fn unquote_slice(s: &str) -> &str {
 pub struct TemplateValue<'a> {
     pub value: super::mapping::ValueNode<'a>,
     /// `Ref` / `Condition` / `Fn::X` and its argument when the value is an intrinsic
-    /// (long or short form), found once for every transform that asks.
-    pub intrinsic: Option<(String, super::mapping::ValueNode<'a>)>,
+    /// (long or short form), found once for every transform that asks; the name is
+    /// borrowed where it can be (see [`ValueNode::intrinsic_name`](super::mapping::ValueNode::intrinsic_name)).
+    pub intrinsic: Option<(std::borrow::Cow<'a, str>, super::mapping::ValueNode<'a>)>,
     /// Index one past the last value inside this one: the values at `i + 1..end` of
     /// the list are this value's descendants (pre-order keeps a subtree contiguous).
     pub end: usize,
@@ -131,13 +132,21 @@ pub struct TemplateValue<'a> {
 /// intrinsic is not also walked as a mapping). One walk per document, shared by the
 /// transforms that look at every value (`Ref` targets, `Fn::Sub` strings…), so each
 /// of them costs a pass over a list rather than a walk of the tree.
+///
+/// Built at every fix pass, so it allocates only the list: a mapping's members and a
+/// list's items are walked straight onto the stack (not through the parse's entries
+/// cache, which keeps the mappings transforms look up by key), and intrinsic names are
+/// borrowed.
 pub fn template_values(root: MapNode<'_>) -> Vec<TemplateValue<'_>> {
-    let root_value = super::mapping::ValueNode::new(root.doc, root.node);
+    use super::mapping::{Entry, ValueNode};
+    let root_value = ValueNode::new(root.doc, root.node);
     let mut out: Vec<TemplateValue> = Vec::new();
     let mut stack = vec![(root_value, 0u32)];
     // Values whose subtree is still open: (index, stack length before their children
     // were pushed). The subtree is complete once the stack is back to that length.
     let mut open: Vec<(usize, usize)> = Vec::new();
+    // A mapping's first two entries (one decides whether it is an intrinsic).
+    let mut first: Vec<Entry> = Vec::with_capacity(2);
     loop {
         while let Some(&(i, base)) = open.last() {
             if stack.len() > base {
@@ -150,31 +159,33 @@ pub fn template_values(root: MapNode<'_>) -> Vec<TemplateValue<'_>> {
             break;
         };
         let index = out.len();
+        let base = stack.len();
         // A mapping's members are read once: an intrinsic is a mapping of one entry.
-        let (intrinsic, children) = match (value.tag.is_some(), value.as_map(), value.as_list()) {
-            (true, ..) => {
-                let intrinsic = value.intrinsic();
-                let children = intrinsic.iter().map(|(_, arg)| *arg).collect();
-                (intrinsic, children)
+        let intrinsic = if value.tag.is_some() {
+            let intrinsic = value.intrinsic_name();
+            stack.extend(intrinsic.iter().map(|(_, arg)| (*arg, 0)));
+            intrinsic
+        } else if let Some(map) = value.as_map() {
+            first.clear();
+            map.each_entry(&mut |e| {
+                if first.len() < 2 {
+                    first.push(e);
+                }
+                stack.extend(e.value.map(|v| (v, 0)));
+            });
+            match first.as_slice() {
+                [only] => {
+                    let key = map.key_name(only);
+                    let named = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
+                    named.then_some(key).zip(only.value)
+                }
+                _ => None,
             }
-            (false, Some(map), _) => {
-                let entries = map.entries();
-                let intrinsic = match entries.as_slice() {
-                    [only] => {
-                        let key = map.key_text(only);
-                        let named = key == "Ref" || key == "Condition" || key.starts_with("Fn::");
-                        named.then_some(key).zip(only.value)
-                    }
-                    _ => None,
-                };
-                let children = match &intrinsic {
-                    Some((_, arg)) => vec![*arg],
-                    None => entries.into_iter().filter_map(|e| e.value).collect(),
-                };
-                (intrinsic, children)
-            }
-            (false, None, Some(list)) => (None, list.items()),
-            _ => (None, vec![]),
+        } else if let Some(list) = value.as_list() {
+            list.each_item(&mut |v| stack.push((v, 0)));
+            None
+        } else {
+            None
         };
         let inner_ifs = ifs_above + u32::from(matches!(&intrinsic, Some((n, _)) if n == "Fn::If"));
         out.push(TemplateValue {
@@ -183,9 +194,13 @@ pub fn template_values(root: MapNode<'_>) -> Vec<TemplateValue<'_>> {
             end: index + 1,
             ifs_above,
         });
-        if !children.is_empty() {
-            open.push((index, stack.len()));
-            stack.extend(children.into_iter().rev().map(|c| (c, inner_ifs)));
+        if stack.len() > base {
+            // Children come off the stack in source order.
+            stack[base..].reverse();
+            for c in &mut stack[base..] {
+                c.1 = inner_ifs;
+            }
+            open.push((index, base));
         }
     }
     out

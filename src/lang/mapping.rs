@@ -77,6 +77,96 @@ impl Fields {
     }
 }
 
+/// Node kinds the mapping API tells apart, as bits of [`Kinds`].
+mod kind {
+    pub const MAP: u32 = 1;
+    pub const LIST: u32 = 1 << 1;
+    /// YAML `flow_node` / `block_node`: a value's wrapper (tag, anchor, the value).
+    pub const WRAPPER: u32 = 1 << 2;
+    pub const TAG: u32 = 1 << 3;
+    pub const ANCHOR: u32 = 1 << 4;
+    pub const COMMENT: u32 = 1 << 5;
+    /// `pair`, `block_mapping_pair`, `flow_pair`.
+    pub const PAIR: u32 = 1 << 6;
+    pub const SHORTHAND: u32 = 1 << 7;
+    pub const METHOD: u32 = 1 << 8;
+    pub const COLON: u32 = 1 << 9;
+    /// TypeScript expressions that stand for their inner one (`x as const`, `(x)`…).
+    pub const TS_WRAPPER: u32 = 1 << 10;
+    pub const SEQUENCE_ITEM: u32 = 1 << 11;
+
+    /// The bits of a kind name.
+    pub fn of(name: &str) -> u32 {
+        match name {
+            "object" | "block_mapping" | "flow_mapping" => MAP,
+            "array" | "block_sequence" | "flow_sequence" => LIST,
+            "flow_node" | "block_node" => WRAPPER,
+            "tag" => TAG,
+            "anchor" => ANCHOR,
+            "comment" => COMMENT,
+            "pair" | "block_mapping_pair" | "flow_pair" => PAIR,
+            "shorthand_property_identifier" => SHORTHAND,
+            "method_definition" => METHOD,
+            ":" => COLON,
+            "as_expression"
+            | "satisfies_expression"
+            | "parenthesized_expression"
+            | "non_null_expression" => TS_WRAPPER,
+            "block_sequence_item" => SEQUENCE_ITEM,
+            _ => 0,
+        }
+    }
+}
+
+/// The [`kind`] bits of every node kind of a grammar, by kind id: a test of a node's
+/// kind is an array index and a mask, where comparing `Node::kind()` strings costs a
+/// `strlen` and a UTF-8 check per call. A kind id is the public symbol, whose name is
+/// what `Node::kind()` returns, so classifying every id by its name tests exactly
+/// what comparing the names would.
+pub(crate) struct Kinds(Vec<u32>);
+
+impl Kinds {
+    /// The table of `doc`'s grammar, built once per syntax for the whole process.
+    pub(crate) fn of(doc: &Parsed) -> &'static Kinds {
+        static CACHE: [std::sync::OnceLock<Kinds>; 3] = [
+            std::sync::OnceLock::new(),
+            std::sync::OnceLock::new(),
+            std::sync::OnceLock::new(),
+        ];
+        let slot = match doc.syntax {
+            Syntax::TypeScript => 0,
+            Syntax::Json => 1,
+            Syntax::Yaml => 2,
+        };
+        CACHE[slot].get_or_init(|| {
+            let language = doc.tree.language();
+            let count = language.node_kind_count();
+            Kinds(
+                (0..count)
+                    .map(|id| {
+                        let id = u16::try_from(id).unwrap_or(u16::MAX);
+                        language.node_kind_for_id(id).map_or(0, kind::of)
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// The [`kind`] bits of `node` (none for `ERROR` and the other built-in kinds).
+    #[inline]
+    fn bits(&self, node: Node) -> u32 {
+        self.0
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    #[inline]
+    fn is(&self, node: Node, bits: u32) -> bool {
+        self.bits(node) & bits != 0
+    }
+}
+
 /// A node kept as plain data, so that the cache of entries can live in [`Parsed`]
 /// (which is `Send` and `Sync`; a `Node` is neither): tree-sitter's own node struct
 /// with its pointers as integers. It is turned back into a `Node` only for the tree
@@ -227,6 +317,36 @@ fn key_may_be(syntax: Syntax, text: &str, key: &str, backslash: impl FnOnce() ->
         || text.starts_with(['&', '!', '?', '['])
 }
 
+/// The intrinsic functions CloudFormation defines, in the long form a short-form tag
+/// (`!Sub`) stands for; another `!Tag` gets its `Fn::` name spelled on demand.
+const SHORT_FORMS: &[&str] = &[
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::FindInMap",
+    "Fn::ForEach",
+    "Fn::GetAtt",
+    "Fn::GetAZs",
+    "Fn::ImportValue",
+    "Fn::Join",
+    "Fn::Length",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::Sub",
+    "Fn::ToJsonString",
+    "Fn::Transform",
+    "Fn::And",
+    "Fn::Equals",
+    "Fn::If",
+    "Fn::Not",
+    "Fn::Or",
+];
+
+/// Up to this many named children, a mapping's members or a list's items are read by
+/// index (`Node::named_child`, which iterates from the first child: quadratic, but a
+/// step of the node's child iterator costs a fraction of a cursor step, and a new
+/// cursor allocates); longer ones are walked with a cursor.
+const FEW: usize = 6;
+
 /// Where `MapNode::insert` puts a new entry.
 #[derive(Clone, Copy, Debug)]
 pub enum Position<'k, 'n> {
@@ -240,27 +360,25 @@ pub enum Position<'k, 'n> {
 impl<'a> ValueNode<'a> {
     /// Wrap a node; YAML `flow_node`/`block_node` wrappers are looked through.
     pub fn new(doc: &'a Parsed, outer: Node<'a>) -> ValueNode<'a> {
+        let kinds = Kinds::of(doc);
         let mut node = outer;
         let mut tag = None;
-        if matches!(outer.kind(), "flow_node" | "block_node") {
-            let mut cursor = outer.walk();
-            for child in outer.named_children(&mut cursor) {
-                match child.kind() {
-                    "tag" => tag = Some(child),
-                    "anchor" | "comment" => {}
+        if kinds.is(outer, kind::WRAPPER) {
+            // A wrapper has a few children: reading them by index needs no cursor.
+            for i in 0..outer.named_child_count() {
+                let Some(child) = outer.named_child(i as u32) else {
+                    break;
+                };
+                match kinds.bits(child) {
+                    kind::TAG => tag = Some(child),
+                    kind::ANCHOR | kind::COMMENT => {}
                     _ => node = child,
                 }
             }
         }
         if doc.syntax == Syntax::TypeScript {
             // `{…} as const`, `(x)`, `x!` and `x satisfies T` stand for x.
-            while matches!(
-                node.kind(),
-                "as_expression"
-                    | "satisfies_expression"
-                    | "parenthesized_expression"
-                    | "non_null_expression"
-            ) {
+            while kinds.is(node, kind::TS_WRAPPER) {
                 match node.named_child(0) {
                     Some(inner) => node = inner,
                     None => break,
@@ -289,25 +407,21 @@ impl<'a> ValueNode<'a> {
     }
 
     pub fn as_map(&self) -> Option<MapNode<'a>> {
-        matches!(
-            self.node.kind(),
-            "object" | "block_mapping" | "flow_mapping"
-        )
-        .then_some(MapNode {
-            doc: self.doc,
-            node: self.node,
-        })
+        Kinds::of(self.doc)
+            .is(self.node, kind::MAP)
+            .then_some(MapNode {
+                doc: self.doc,
+                node: self.node,
+            })
     }
 
     pub fn as_list(&self) -> Option<ListNode<'a>> {
-        matches!(
-            self.node.kind(),
-            "array" | "block_sequence" | "flow_sequence"
-        )
-        .then_some(ListNode {
-            doc: self.doc,
-            node: self.node,
-        })
+        Kinds::of(self.doc)
+            .is(self.node, kind::LIST)
+            .then_some(ListNode {
+                doc: self.doc,
+                node: self.node,
+            })
     }
 
     /// The string value of a string literal or scalar (no TS template substitutions).
@@ -353,12 +467,23 @@ impl<'a> ValueNode<'a> {
 
     /// A CloudFormation intrinsic, long or short form: (`Ref` or `Fn::X`, argument).
     pub fn intrinsic(&self) -> Option<(String, ValueNode<'a>)> {
+        self.intrinsic_name()
+            .map(|(name, arg)| (name.into_owned(), arg))
+    }
+
+    /// [`ValueNode::intrinsic`] with its name borrowed (from the source, or spelled
+    /// once for the short forms CloudFormation defines) where it can be.
+    pub fn intrinsic_name(&self) -> Option<(std::borrow::Cow<'a, str>, ValueNode<'a>)> {
+        use std::borrow::Cow;
         if let Some(tag) = self.tag {
-            let name = &self.doc.source[tag.byte_range()][1..];
+            let name: &'a str = &self.doc.source[tag.byte_range()][1..];
             let long = if name == "Ref" || name == "Condition" {
-                name.to_string()
+                Cow::Borrowed(name)
             } else {
-                format!("Fn::{name}")
+                match SHORT_FORMS.iter().find(|long| &long[4..] == name) {
+                    Some(long) => Cow::Borrowed(*long),
+                    None => Cow::Owned(format!("Fn::{name}")),
+                }
             };
             // The argument stands after the tag: a block argument on the next lines
             // (`!Base64` then `Fn::Sub: …`) is replaced from the tag's end, which keeps
@@ -394,7 +519,7 @@ impl<'a> ValueNode<'a> {
                 only
             }
         };
-        let key = map.key_text(&only);
+        let key = map.key_name(&only);
         (key == "Ref" || key == "Condition" || key.starts_with("Fn::")).then_some(())?;
         Some((key, only.value?))
     }
@@ -538,10 +663,53 @@ impl<'a> MapNode<'a> {
 
     /// The entries found by walking the mapping's members (what [`MapNode::cached`] keeps).
     fn walk_entries(&self) -> Vec<Entry<'a>> {
+        let mut out = Vec::new();
+        self.walk_each_entry(&mut |e| out.push(e));
+        out
+    }
+
+    /// Call `f` with each entry, as [`MapNode::entries`] lists them, without a list:
+    /// from the parse's cache (the mapping is walked into it on the first ask).
+    pub(crate) fn each_entry(&self, f: &mut dyn FnMut(Entry<'a>)) {
+        match self.cached() {
+            Some(raw) => raw.iter().for_each(|r| f(r.entry(self.doc))),
+            None => self.walk_each_entry(f),
+        }
+    }
+
+    /// Call `f` with each entry found by walking the members with one cursor and each
+    /// pair's children with another, reused (a new cursor allocates its stack).
+    fn walk_each_entry(&self, f: &mut dyn FnMut(Entry<'a>)) {
         let fields = Fields::of(self.doc);
+        let kinds = Kinds::of(self.doc);
+        let mut inner: Option<tree_sitter::TreeCursor<'a>> = None;
+        let count = self.node.named_child_count();
+        if count <= FEW {
+            for i in 0..count {
+                let Some(member) = self.node.named_child(i as u32) else {
+                    break;
+                };
+                if let Some(e) = self.entry_with(fields, kinds, member, &mut inner) {
+                    f(e);
+                }
+            }
+            return;
+        }
         let mut cursor = self.node.walk();
-        let members = self.node.named_children(&mut cursor);
-        members.filter_map(|m| self.entry_of(fields, m)).collect()
+        if !cursor.goto_first_child() {
+            return;
+        }
+        loop {
+            let member = cursor.node();
+            if member.is_named() {
+                if let Some(e) = self.entry_with(fields, kinds, member, &mut inner) {
+                    f(e);
+                }
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
     }
 
     /// This mapping's entries as the parse's cache holds them (walked on the first ask,
@@ -553,51 +721,40 @@ impl<'a> MapNode<'a> {
             return None;
         }
         Some(self.doc.entry_cache.get_or_walk(key.id, || {
-            self.walk_entries().iter().map(RawEntry::of).collect()
+            let mut raw = Vec::new();
+            self.walk_each_entry(&mut |e| raw.push(RawEntry::of(&e)));
+            raw.into()
         }))
     }
 
     fn entry_of(&self, fields: &Fields, member: Node<'a>) -> Option<Entry<'a>> {
-        match member.kind() {
-            "pair" | "block_mapping_pair" | "flow_pair" => {
-                // One walk over the pair's children finds the key, the colon after it and
-                // the value (`child_by_field_id` twice plus a colon search walked it thrice).
+        self.entry_with(fields, Kinds::of(self.doc), member, &mut None)
+    }
+
+    /// [`MapNode::entry_of`] with the kind table and a cursor to reuse (`None`: one is
+    /// made on the first need and kept there).
+    fn entry_with(
+        &self,
+        fields: &Fields,
+        kinds: &Kinds,
+        member: Node<'a>,
+        cursor: &mut Option<tree_sitter::TreeCursor<'a>>,
+    ) -> Option<Entry<'a>> {
+        let bits = kinds.bits(member);
+        match bits {
+            kind::PAIR => {
                 let (key_id, value_id) = (fields.key?, fields.value);
-                let (mut key, mut colon, mut value) = (None, None, None);
-                let mut cursor = member.walk();
-                if cursor.goto_first_child() {
-                    loop {
-                        let field = cursor.field_id().map(u16::from);
-                        let node = cursor.node();
-                        if field == Some(key_id) && key.is_none() {
-                            key = Some(node);
-                        } else if key.is_some() && colon.is_none() && node.kind() == ":" {
-                            colon = Some(node.end_byte());
-                        } else if field.is_some() && field == value_id && value.is_none() {
-                            value = Some(node);
-                        }
-                        if !cursor.goto_next_sibling() {
-                            break;
-                        }
-                    }
+                match self.plain_pair(member, key_id, value_id) {
+                    Some(entry) => Some(entry),
+                    None => self.walked_pair(kinds, member, key_id, value_id, cursor),
                 }
-                let key = key?;
-                let value = value.map(|v| ValueNode {
-                    colon_end: Some(colon.unwrap_or(key.end_byte())),
-                    ..ValueNode::new(self.doc, v)
-                });
-                Some(Entry {
-                    node: member,
-                    key_node: key,
-                    value,
-                })
             }
-            "shorthand_property_identifier" => Some(Entry {
+            kind::SHORTHAND => Some(Entry {
                 node: member,
                 key_node: member,
                 value: Some(ValueNode::new(self.doc, member)),
             }),
-            "method_definition" => Some(Entry {
+            kind::METHOD => Some(Entry {
                 node: member,
                 key_node: member.child_by_field_id(fields.name?)?,
                 value: None,
@@ -606,10 +763,121 @@ impl<'a> MapNode<'a> {
         }
     }
 
+    /// The entry of a pair: one walk over its children finds the key, the colon after
+    /// it and the value (`child_by_field_id` twice plus a colon search walked it thrice).
+    fn walked_pair(
+        &self,
+        kinds: &Kinds,
+        member: Node<'a>,
+        key_id: u16,
+        value_id: Option<u16>,
+        cursor: &mut Option<tree_sitter::TreeCursor<'a>>,
+    ) -> Option<Entry<'a>> {
+        let (mut key, mut colon, mut value) = (None, None, None);
+        let cursor = match cursor {
+            Some(c) => {
+                c.reset(member);
+                c
+            }
+            None => cursor.insert(member.walk()),
+        };
+        if cursor.goto_first_child() {
+            loop {
+                let field = cursor.field_id().map(u16::from);
+                let node = cursor.node();
+                if field == Some(key_id) && key.is_none() {
+                    key = Some(node);
+                } else if key.is_some() && colon.is_none() && kinds.is(node, kind::COLON) {
+                    colon = Some(node.end_byte());
+                } else if field.is_some() && field == value_id && value.is_none() {
+                    value = Some(node);
+                }
+                // Nothing after the value can change what was found.
+                let done = value.is_some() && colon.is_some();
+                if done || !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        let key = key?;
+        let value = value.map(|v| ValueNode {
+            colon_end: Some(colon.unwrap_or(key.end_byte())),
+            ..ValueNode::new(self.doc, v)
+        });
+        Some(Entry {
+            node: member,
+            key_node: key,
+            value,
+        })
+    }
+
+    /// The entry of a pair written plainly, `key: value` with only blanks before the
+    /// colon, in a tree without errors: the key and the value by field (a cursor step
+    /// costs more than the node's own child iterator) and the colon from the text,
+    /// as the pair's walk would find them. `None` when the pair is not plain: the walk
+    /// decides.
+    fn plain_pair(
+        &self,
+        member: Node<'a>,
+        key_id: u16,
+        value_id: Option<u16>,
+    ) -> Option<Entry<'a>> {
+        if self.doc.root().has_error() {
+            return None;
+        }
+        let key = member.child_by_field_id(key_id)?;
+        let value = match value_id {
+            Some(id) => member.child_by_field_id(id),
+            None => None,
+        };
+        let colon_end = match value {
+            None => None,
+            Some(v) => {
+                let (from, to) = (key.end_byte(), v.start_byte());
+                let between = self.doc.source.as_bytes().get(from..to)?;
+                let blanks = between
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    .count();
+                (between.get(blanks) == Some(&b':')).then_some(from + blanks + 1)?;
+                Some(from + blanks + 1)
+            }
+        };
+        Some(Entry {
+            node: member,
+            key_node: key,
+            value: value.map(|v| ValueNode {
+                colon_end,
+                ..ValueNode::new(self.doc, v)
+            }),
+        })
+    }
+
     /// The unquoted text of an entry's key.
     pub fn key_text(&self, entry: &Entry) -> String {
         let v = ValueNode::new(self.doc, entry.key_node);
         v.as_str().unwrap_or_else(|| v.text().to_string())
+    }
+
+    /// [`MapNode::key_text`], borrowed from the source when the key needs no decoding:
+    /// a YAML key of name characters only (a plain scalar read as written), a JSON
+    /// string without escapes, quotes or control characters.
+    pub fn key_name(&self, entry: &Entry<'a>) -> std::borrow::Cow<'a, str> {
+        let raw: &'a str = &self.doc.source[entry.key_node.byte_range()];
+        let b = raw.as_bytes();
+        let name_char =
+            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':' | b'/');
+        let plain = match self.doc.syntax {
+            Syntax::Yaml => (!b.is_empty() && b.iter().all(|&c| name_char(c))).then_some(raw),
+            Syntax::Json => (b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"')
+                .then(|| &raw[1..raw.len() - 1])
+                .filter(|i| !i.bytes().any(|c| c == b'"' || c == b'\\' || c < 0x20)),
+            Syntax::TypeScript => None,
+        };
+        match plain {
+            Some(p) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(self.key_text(entry)),
+        }
     }
 
     /// The entry with this key. Keys are compared on their text first, so a lookup
@@ -952,22 +1220,55 @@ impl<'a> MapNode<'a> {
 impl<'a> ListNode<'a> {
     /// The items, YAML `- ` wrappers looked through.
     pub fn items(&self) -> Vec<ValueNode<'a>> {
-        let mut cursor = self.node.walk();
-        let items = self
-            .node
-            .named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment")
-            .filter_map(|c| match c.kind() {
-                "block_sequence_item" => {
-                    let mut inner = c.walk();
-                    let first = c.named_children(&mut inner).find(|n| n.kind() != "comment");
-                    first
+        let mut out = Vec::new();
+        self.each_item(&mut |v| out.push(v));
+        out
+    }
+
+    /// Call `f` with each item, as [`ListNode::items`] lists them, without a list.
+    pub(crate) fn each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
+        let kinds = Kinds::of(self.doc);
+        let item_of = |c: Node<'a>| match kinds.bits(c) {
+            kind::COMMENT => None,
+            kind::SEQUENCE_ITEM => (0..c.named_child_count())
+                .map_while(|i| c.named_child(i as u32))
+                .find(|n| !kinds.is(*n, kind::COMMENT)),
+            _ => Some(c),
+        };
+        let count = self.node.named_child_count();
+        if count <= FEW {
+            for i in 0..count {
+                let Some(c) = self.node.named_child(i as u32) else {
+                    break;
+                };
+                if let Some(item) = item_of(c) {
+                    f(ValueNode::new(self.doc, item));
                 }
-                _ => Some(c),
-            })
-            .map(|c| ValueNode::new(self.doc, c))
-            .collect();
-        items
+            }
+            return;
+        }
+        let mut cursor = self.node.walk();
+        if !cursor.goto_first_child() {
+            return;
+        }
+        loop {
+            let c = cursor.node();
+            if c.is_named() {
+                let item = match kinds.bits(c) {
+                    kind::COMMENT => None,
+                    kind::SEQUENCE_ITEM => (0..c.named_child_count())
+                        .map_while(|i| c.named_child(i as u32))
+                        .find(|n| !kinds.is(*n, kind::COMMENT)),
+                    _ => Some(c),
+                };
+                if let Some(item) = item {
+                    f(ValueNode::new(self.doc, item));
+                }
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
     }
 
     /// Remove the item at `index` with its separator and, when it stands alone, its line.
@@ -1372,6 +1673,105 @@ mod fold_tests {
 mod tests {
     use super::*;
     use crate::edit::apply_edits;
+
+    /// The kind table says what comparing `Node::kind()` names says, for every node
+    /// of every syntax (aliased kinds, anonymous tokens, `ERROR` included), and borrowed
+    /// key names and intrinsic names are the decoded ones.
+    #[test]
+    fn kind_bits_and_borrowed_names_agree_with_the_strings() {
+        let samples = [
+            (Syntax::Json, "{\"A\": [1, {\"Ref\": \"B\"}], \"\\u0041\": {\"Fn::Sub\": \"x\"}, \"q\\\"\": 2, \"bad\" 1}"),
+            (Syntax::Yaml, "A: !Sub x\n'B': [1, {C: 2}]\n\"D\\x41\": &a !!str e\n? K\n: v\nL:\n  - # c\n    M: !Custom 1\n  - Fn::If: [c, a, b]\nbad: [\n"),
+            (Syntax::TypeScript, "const x = { a: 1, 'b': [2], c, d() {}, ...e, f: (g as const)! } satisfies T; let s: string;"),
+        ];
+        for (syntax, src) in samples {
+            let doc = Parsed::new(syntax, src.to_string());
+            let kinds = Kinds::of(&doc);
+            for n in super::super::descendants(doc.root()) {
+                assert_eq!(kinds.bits(n), kind::of(n.kind()), "{syntax:?} {}", n.kind());
+                // Members and items read by index (see `FEW`) are the walked ones.
+                let by_index: Vec<usize> = (0..n.named_child_count())
+                    .map_while(|i| n.named_child(i as u32))
+                    .map(|c| c.id())
+                    .collect();
+                let mut cursor = n.walk();
+                let walked: Vec<usize> = n.named_children(&mut cursor).map(|c| c.id()).collect();
+                assert_eq!(by_index, walked, "{syntax:?} {}", n.kind());
+                if kinds.is(n, kind::MAP) {
+                    let map = MapNode { doc: &doc, node: n };
+                    for e in map.walk_entries() {
+                        assert_eq!(map.key_name(&e), map.key_text(&e), "{src}");
+                        let value = e.value.map(|v| ValueNode::new(&doc, v.outer));
+                        if let Some((name, _)) = value.and_then(|v| v.intrinsic_name()) {
+                            assert!(
+                                name.starts_with("Fn::") || name == "Ref" || name == "Condition"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let doc = Parsed::new(Syntax::Yaml, "A: !GetAZs ''\nB: !Custom x\n".into());
+        let names: Vec<String> = root_map(&doc)
+            .entries()
+            .iter()
+            .filter_map(|e| e.value?.intrinsic().map(|i| i.0))
+            .collect();
+        assert_eq!(names, ["Fn::GetAZs", "Fn::Custom"]);
+    }
+
+    /// A plain pair's entry read by field and from the text is the one its walk finds,
+    /// in every syntax; pairs with comments or without a colon before the value, and
+    /// trees with errors, are left to the walk.
+    #[test]
+    fn plain_pairs_are_the_walked_ones() {
+        let samples = [
+            (Syntax::Json, "{\"A\": 1, \"B\" :\n [2], \"C\" /* c */ : 3, \"D\": {\"E\": null}}"),
+            (Syntax::Yaml, "A: 1\nB  :  [2]\n? C\n: 3\nD: {E: , F: 4, G}\nH: # c\n  I: !Sub x\n\"J\": 'k'\nL:\n"),
+            (Syntax::TypeScript, "x = { a: 1, 'b' /* c */: 2, [c]: 3, d, e() {}, f : { g: 4 } };"),
+            (Syntax::Yaml, "A: 1\nB: [\n"),
+        ];
+        let mut plain = 0;
+        for (syntax, src) in samples {
+            let doc = Parsed::new(syntax, src.to_string());
+            let fields = Fields::of(&doc);
+            let kinds = Kinds::of(&doc);
+            for n in super::super::descendants(doc.root()) {
+                if !kinds.is(n, kind::PAIR) {
+                    continue;
+                }
+                let map = MapNode {
+                    doc: &doc,
+                    node: n.parent().unwrap(),
+                };
+                let (key_id, value_id) = (fields.key.unwrap(), fields.value);
+                let walked = map.walked_pair(kinds, n, key_id, value_id, &mut None);
+                if let Some(read) = map.plain_pair(n, key_id, value_id) {
+                    plain += 1;
+                    let walked = walked.expect("walked");
+                    assert_eq!(read.key_node.id(), walked.key_node.id(), "{src}");
+                    let shape = |e: &Entry| {
+                        e.value.map(|v| {
+                            (
+                                v.outer.id(),
+                                v.node.id(),
+                                v.tag.map(|t| t.id()),
+                                v.colon_end,
+                            )
+                        })
+                    };
+                    assert_eq!(shape(&read), shape(&walked), "{src}");
+                } else {
+                    assert!(
+                        doc.root().has_error() || src[n.byte_range()].contains(['/', '#', '?']),
+                        "{}",
+                        &src[n.byte_range()]
+                    );
+                }
+            }
+        }
+        assert!(plain > 10);
+    }
 
     /// The cached entries are the walked ones (same nodes, same order, same values),
     /// lookups by key agree with a walk, and a clone of the parse starts a cache of its own.

@@ -516,7 +516,7 @@ pub(crate) fn walk_template<'a>(
     walk_cfn(v, &mut vec![], &mut |value, within| {
         let t = crate::lang::cfn::TemplateValue {
             value: *value,
-            intrinsic: value.intrinsic(),
+            intrinsic: value.intrinsic_name(),
             end: 0,
             ifs_above: 0,
         };

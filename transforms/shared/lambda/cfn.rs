@@ -67,19 +67,26 @@ fn mentions(doc: &Document) -> std::rc::Rc<HashMap<String, Vec<usize>>> {
             "AWS::Lambda::Version",
             "AWS::Lambda::Alias",
         ];
-        let wanted: std::collections::HashSet<&str> = doc
+        let wanted: rustc_hash::FxHashSet<&str> = doc
             .of_types(&types)
             .iter()
             .filter_map(|r| r.logical_id.as_deref())
             .collect();
+        // Only a word as long as some wanted id is looked up.
+        let lengths = wanted.iter().map(|w| w.len());
+        let (shortest, longest) = (
+            lengths.clone().min().unwrap_or(1),
+            lengths.max().unwrap_or(0),
+        );
         let mut mentioned_by: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, o) in doc.resources.iter().enumerate() {
             let Some(body) = o.body else { continue };
-            let mut words: Vec<&str> = doc
-                .text(body.node)
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .filter(|w| !w.is_empty() && wanted.contains(w))
-                .collect();
+            let mut words: Vec<&str> = Vec::new();
+            each_word(doc.text(body.node), &mut |w| {
+                if (shortest..=longest).contains(&w.len()) && wanted.contains(w) {
+                    words.push(w);
+                }
+            });
             words.sort_unstable();
             words.dedup();
             for w in words {
@@ -88,6 +95,27 @@ fn mentions(doc: &Document) -> std::rc::Rc<HashMap<String, Vec<usize>>> {
         }
         mentioned_by
     })
+}
+
+/// Call `f` with each run of word characters (ASCII letters, digits, `_`) of `text`,
+/// the pieces `text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))` gives
+/// without the empty ones: found byte by byte, as a byte of a multi-byte character
+/// is never a word character.
+fn each_word<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
+    let mut start = None;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match (b.is_ascii_alphanumeric() || b == b'_', start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                f(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        f(&text[s..]);
+    }
 }
 
 fn collect_uses(
@@ -211,5 +239,28 @@ fn sam_event_use(ty: &str) -> Option<Use> {
             poll(&what)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_are_the_split_ones() {
+        for text in [
+            "",
+            "a",
+            " Fn-1_x$y é2 ",
+            "ünï code_ ends\u{1F600}in",
+            "tail word",
+            "${Fn.Arn}",
+        ] {
+            let split: Vec<&str> = text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut words = Vec::new();
+            super::each_word(text, &mut |w| words.push(w));
+            assert_eq!(words, split, "{text:?}");
+        }
     }
 }
