@@ -3,7 +3,8 @@
 
 use crate::fixer::{self, Outcome, Settings};
 use crate::flavor::{self, Flavor};
-use crate::lang::{cfn_data, verify, Parsed, Syntax};
+use crate::lang::cfn_digest::Digest;
+use crate::lang::{verify, Parsed, Syntax};
 use crate::transform::Registered;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -432,12 +433,13 @@ pub struct Prepared {
     pub cr_only: bool,
     pub parsed: Parsed,
     pub flavor: Flavor,
-    /// The template as written of `parsed.source` (JSON, YAML: see
-    /// [`cfn_data::to_value_as_written_checked`]), read by the same strict reading that
-    /// checked the text; the fixer's CloudFormation write guard starts from it instead of
-    /// reading the text again. `None` for TypeScript, or when the strict check needed
-    /// its fallback (the guard then reads the text itself, as before).
-    pub template: Option<serde_json::Value>,
+    /// The digest of the template as written of `parsed.source` (JSON, YAML: see
+    /// [`Digest::read_checked`]), read by the same strict reading that checked the text;
+    /// the fixer's CloudFormation write guard starts from it instead of reading the text
+    /// again. `None` for TypeScript, or when the strict check needed its fallback or the
+    /// digest reading left the text to the value path (the guard then reads the text
+    /// itself).
+    pub template: Option<Digest>,
 }
 
 /// Everything [`process_text`] does before fixing: BOM and lone-CR handling, size and
@@ -503,7 +505,7 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
     // its own reason (and the YAML flow-indentation fallback still applies, on the tree
     // already parsed).
     let template = match syntax {
-        Syntax::Json | Syntax::Yaml => cfn_data::to_value_as_written_checked(syntax, body),
+        Syntax::Json | Syntax::Yaml => Digest::read_checked(syntax, body),
         Syntax::TypeScript => None,
     };
     if template.is_none() {

@@ -3,6 +3,7 @@
 
 use crate::edit::{apply_edits, Applicability, Edit, Finding};
 use crate::flavor::Flavor;
+use crate::lang::cfn_digest::Digest;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
 use crate::origin::Origins;
@@ -116,15 +117,17 @@ pub fn fix_parsed(
     fix_parsed_with_template(path, flavor, parsed, None, registry, settings)
 }
 
-/// [`fix_parsed`] with the template as written of `parsed.source`, when the caller's
-/// strict reading of the text already gave it ([`crate::files::Prepared::template`]):
-/// the CloudFormation write guard starts from it instead of reading the text again.
-/// `template` must be [`crate::lang::cfn_data::to_value_as_written`] of `parsed.source`.
+/// [`fix_parsed`] with the digest of the template as written of `parsed.source`, when
+/// the caller's strict reading of the text already gave it
+/// ([`crate::files::Prepared::template`]): the CloudFormation write guard starts from it
+/// instead of reading the text again. `template` must be [`Digest::read_checked`] of
+/// `parsed.source` (or [`Digest::of_value`] of its
+/// [`crate::lang::cfn_data::to_value_as_written`]).
 pub fn fix_parsed_with_template(
     path: &Path,
     flavor: Flavor,
     parsed: Parsed,
-    template: Option<serde_json::Value>,
+    template: Option<Digest>,
     registry: &[Registered],
     settings: &Settings,
 ) -> Outcome {
@@ -146,7 +149,7 @@ fn run(
     path: &Path,
     flavor: Flavor,
     parsed: Parsed,
-    template: Option<serde_json::Value>,
+    template: Option<Digest>,
     registry: &[Registered],
     settings: &Settings,
     careful: bool,
@@ -668,16 +671,17 @@ fn applied(origins: &Origins, f: &Finding, current: &str) -> Reported {
 /// holds the current text's template as data between passes.
 struct WriteGuard {
     on: bool,
-    current: Option<serde_json::Value>,
+    /// The digest of the current text's template as written.
+    current: Option<Digest>,
     /// The last text the guard read that also passed [`verify::check`] in the same
-    /// reading (see [`crate::lang::cfn_data::to_value_as_written_checked`]): the fixer
+    /// reading (see [`Digest::read_checked`]): the fixer
     /// need not check it again.
     verified: Option<String>,
 }
 
 impl WriteGuard {
     /// `template`: the template as written of the text the first pass reads, when known.
-    fn new(flavor: Flavor, template: Option<serde_json::Value>) -> Self {
+    fn new(flavor: Flavor, template: Option<Digest>) -> Self {
         WriteGuard {
             on: flavor.is_cfn(),
             current: template.filter(|_| flavor.is_cfn()),
@@ -693,11 +697,14 @@ impl WriteGuard {
     /// `Err(reason)` when applying `chosen` to `before` (giving `after`) changes a unit of
     /// the template that none of their edits lies inside.
     fn check(&mut self, before: &Parsed, after: &str, chosen: &[&Finding]) -> Result<(), String> {
-        use crate::lang::cfn_data::{check_write, to_value_as_written as to_value, AppliedEdit};
+        use crate::lang::cfn_data::{check_write, AppliedEdit};
         if !self.on {
             return Ok(());
         }
         let syntax = before.syntax;
+        let to_value = |syntax, text: &str| {
+            crate::lang::cfn_data::to_value_as_written(syntax, text).map(|v| Digest::of_value(&v))
+        };
         let old = match self.current.take() {
             Some(v) => v,
             None => match to_value(syntax, &before.source) {
@@ -713,8 +720,7 @@ impl WriteGuard {
         // One reading gives the value and the final verification of the text when it is
         // the last (the fixer verifies its final text); on any failure, both run alone.
         self.verified = None;
-        let (new, checked) = match crate::lang::cfn_data::to_value_as_written_checked(syntax, after)
-        {
+        let (new, checked) = match Digest::read_checked(syntax, after) {
             Some(v) => (v, true),
             None => (
                 to_value(syntax, after)
