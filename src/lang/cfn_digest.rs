@@ -77,23 +77,7 @@ impl Digest {
     /// scalar): the caller then runs the check and the value reading on their own.
     pub fn read_checked(syntax: Syntax, source: &str) -> Option<Digest> {
         match syntax {
-            Syntax::Yaml if source.starts_with('\u{feff}') => None,
-            Syntax::Yaml => {
-                let mut parser = saphyr_parser::Parser::new_from_str(source);
-                let mut strict = super::verify::StrictYaml::default();
-                let mut builder = Some(YamlDigest::default());
-                let mut digest = None;
-                while let Some(next) = parser.next_event() {
-                    let (event, span) = next.ok()?;
-                    strict.event(&event, &span).ok()?;
-                    if let Some(b) = &mut builder {
-                        if b.event(event)? {
-                            digest = builder.take().map(YamlDigest::finish);
-                        }
-                    }
-                }
-                digest.or_else(|| builder.map(YamlDigest::finish))
-            }
+            Syntax::Yaml => Self::read_checked_yaml(source).map(|(d, _)| d),
             Syntax::Json => {
                 let text = source.strip_prefix('\u{feff}').unwrap_or(source);
                 let mut de = serde_json::Deserializer::from_str(text);
@@ -103,6 +87,40 @@ impl Digest {
             }
             Syntax::TypeScript => None,
         }
+    }
+
+    /// [`Digest::read_checked`] of a YAML text, with the deepest nesting of collections
+    /// in any of its documents (1: a mapping of scalars), for the caller's depth limit.
+    pub fn read_checked_yaml(source: &str) -> Option<(Digest, usize)> {
+        use saphyr_parser::Event;
+        if source.starts_with('\u{feff}') {
+            return None;
+        }
+        let mut parser = saphyr_parser::Parser::new_from_str(source);
+        let mut strict = super::verify::StrictYaml::default();
+        let mut builder = Some(YamlDigest::default());
+        let mut digest = None;
+        let (mut open, mut nesting) = (0usize, 0usize);
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.ok()?;
+            strict.event(&event, &span).ok()?;
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    open += 1;
+                    nesting = nesting.max(open);
+                }
+                Event::SequenceEnd | Event::MappingEnd => open = open.saturating_sub(1),
+                _ => {}
+            }
+            if let Some(b) = &mut builder {
+                if b.event(event)? {
+                    digest = builder.take().map(YamlDigest::finish);
+                }
+            }
+        }
+        digest
+            .or_else(|| builder.map(YamlDigest::finish))
+            .map(|d| (d, nesting))
     }
 }
 
