@@ -427,6 +427,10 @@ pub fn process_text(
         }
     }
     outcome.fixed.insert_str(0, bom);
+    for (before, after) in &mut outcome.changed {
+        *before = before.start + bom.len()..before.end + bom.len();
+        *after = after.start + bom.len()..after.end + bom.len();
+    }
     Ok(Some((flavor, outcome)))
 }
 

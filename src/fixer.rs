@@ -85,6 +85,11 @@ pub struct Outcome {
     /// Passes the fix loop ran (the last one finds nothing more to apply); 0 when no
     /// loop ran (`--add-ignore`, a report of the text as read).
     pub passes: usize,
+    /// Where `fixed` differs from the text fixed, when the fix loop knows it: disjoint
+    /// `(range in the text as read, range in fixed)` pairs in order, the text around them
+    /// equal in both ([`Origins::changed`]). Empty when unknown or unchanged; a diff then
+    /// compares the whole texts.
+    pub changed: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
 /// Fix `source` of the given flavor with the enabled transforms.
@@ -325,6 +330,9 @@ fn run(
     {
         return None;
     }
+    if current != original {
+        outcome.changed = origins.changed();
+    }
     outcome.fixed = current;
     Some(outcome)
 }
@@ -441,6 +449,7 @@ fn report_only(
         }),
         internal_errors: vec![],
         passes: 0,
+        changed: vec![],
     }
 }
 
