@@ -246,7 +246,7 @@ mod tests {
     fn regional_diff_is_a_valid_patch() {
         let old: String = (0..120).map(|i| format!("line {i}\n")).collect();
         let at = |s: &str, text: &str| text.find(s).unwrap();
-        let pass1 = vec![
+        let pass1 = [
             Edit::insert(at("line 3\n", &old), "new a\nnew b\n"),
             Edit::replace(at("line 40\n", &old)..at("line 42\n", &old), "changed\n"),
             Edit::delete(at("line 100\n", &old)..at("line 101\n", &old)),
@@ -254,7 +254,7 @@ mod tests {
         let mut origins = Origins::new(&old);
         let mid = apply_edits(&old, &pass1.iter().collect::<Vec<_>>());
         origins.push(&pass1.iter().collect::<Vec<_>>(), &old);
-        let pass2 = vec![
+        let pass2 = [
             Edit::insert(at("new b\n", &mid), "inner\n"),
             Edit::insert(at("line 60\n", &mid), "line 59\n"),
             Edit::insert(mid.len(), "tail"),
