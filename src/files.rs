@@ -3,7 +3,8 @@
 
 use crate::fixer::{self, Outcome, Settings};
 use crate::flavor::{self, Flavor};
-use crate::lang::{cfn_data, verify, Parsed, Syntax};
+use crate::lang::cfn_digest::Digest;
+use crate::lang::{verify, Parsed, Syntax};
 use crate::transform::Registered;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,11 @@ pub const MAX_TREE_DEPTH: usize = 1_000;
 
 /// Deepest YAML block indentation accepted (tree-sitter-yaml aborts past about 250).
 pub const MAX_YAML_INDENT_LEVELS: usize = 200;
+
+/// Tree levels a YAML syntax tree may have beyond three per collection the strict reading
+/// opens (stream, document, the deepest scalar's wrappers: checked in the tests, which
+/// find at most five).
+const YAML_TREE_DEPTH_SLACK: usize = 8;
 
 /// A file that is ours, with its original and fixed text.
 pub struct Processed {
@@ -421,6 +427,10 @@ pub fn process_text(
         }
     }
     outcome.fixed.insert_str(0, bom);
+    for (before, after) in &mut outcome.changed {
+        *before = before.start + bom.len()..before.end + bom.len();
+        *after = after.start + bom.len()..after.end + bom.len();
+    }
     Ok(Some((flavor, outcome)))
 }
 
@@ -432,12 +442,13 @@ pub struct Prepared {
     pub cr_only: bool,
     pub parsed: Parsed,
     pub flavor: Flavor,
-    /// The template as written of `parsed.source` (JSON, YAML: see
-    /// [`cfn_data::to_value_as_written_checked`]), read by the same strict reading that
-    /// checked the text; the fixer's CloudFormation write guard starts from it instead of
-    /// reading the text again. `None` for TypeScript, or when the strict check needed
-    /// its fallback (the guard then reads the text itself, as before).
-    pub template: Option<serde_json::Value>,
+    /// The digest of the template as written of `parsed.source` (JSON, YAML: see
+    /// [`Digest::read_checked`]), read by the same strict reading that checked the text;
+    /// the fixer's CloudFormation write guard starts from it instead of reading the text
+    /// again. `None` for TypeScript, or when the strict check needed its fallback or the
+    /// digest reading left the text to the value path (the guard then reads the text
+    /// itself).
+    pub template: Option<Digest>,
 }
 
 /// Everything [`process_text`] does before fixing: BOM and lone-CR handling, size and
@@ -481,31 +492,39 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
         return Err(FileError::Parse(reason));
     }
     let root = parsed.root();
-    // The depth walk visits every node; a JSON tree without errors is at most two levels
-    // per bracket level deeper than three (see `json_nesting`), so a text whose brackets
-    // nest shallowly cannot exceed the limit and is not walked.
-    let shallow_json = syntax == Syntax::Json
-        && !root.has_error()
-        && json_nesting(body).saturating_mul(3).saturating_add(4) <= MAX_TREE_DEPTH;
-    let depth = if shallow_json {
-        0
-    } else {
-        crate::lang::depth(root)
+    // One strict reading of the text as read: for JSON and YAML it both checks the text
+    // (what it accepts, verify::check accepts) and gives the write guard its first
+    // template digest. When it refuses, verify::check runs alone (below), so every
+    // refusal keeps its own reason (and the YAML flow-indentation fallback still
+    // applies, on the tree already parsed). Neither reading recurses.
+    let (template, yaml_nesting) = match syntax {
+        Syntax::Yaml => match Digest::read_checked_yaml(body) {
+            Some((d, nesting)) => (Some(d), Some(nesting)),
+            None => (None, None),
+        },
+        Syntax::Json => (Digest::read_checked(syntax, body), None),
+        Syntax::TypeScript => (None, None),
     };
+    // The depth walk visits every node. A JSON tree without errors is at most two levels
+    // per bracket level deeper than three (see `json_nesting`); a YAML tree at most three
+    // per collection the strict reading opened, plus a slack (see the tests). A text
+    // that nests shallowly by either measure cannot exceed the limit and is not walked.
+    let shallow = !root.has_error()
+        && match syntax {
+            Syntax::Json => {
+                json_nesting(body).saturating_mul(3).saturating_add(4) <= MAX_TREE_DEPTH
+            }
+            Syntax::Yaml => yaml_nesting.is_some_and(|n| {
+                n.saturating_mul(3).saturating_add(YAML_TREE_DEPTH_SLACK) <= MAX_TREE_DEPTH
+            }),
+            Syntax::TypeScript => false,
+        };
+    let depth = if shallow { 0 } else { crate::lang::depth(root) };
     if depth > MAX_TREE_DEPTH {
         return Err(FileError::Parse(format!(
             "nested too deeply ({depth} syntax-tree levels, the limit is {MAX_TREE_DEPTH}); file left untouched"
         )));
     }
-    // One strict reading of the text as read: for JSON and YAML it both checks the text
-    // (what it accepts, verify::check accepts) and gives the write guard its first
-    // template value. When it refuses, verify::check runs alone, so every refusal keeps
-    // its own reason (and the YAML flow-indentation fallback still applies, on the tree
-    // already parsed).
-    let template = match syntax {
-        Syntax::Json | Syntax::Yaml => cfn_data::to_value_as_written_checked(syntax, body),
-        Syntax::TypeScript => None,
-    };
     if template.is_none() {
         verify::check_parsed(&parsed).map_err(FileError::Parse)?;
     }
@@ -836,6 +855,83 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A YAML tree is never deeper than three levels per collection the strict reading
+    /// opens, plus [`YAML_TREE_DEPTH_SLACK`], whatever the constructs (so `prepare` may
+    /// skip the depth walk of a text the strict reading measured).
+    #[test]
+    fn yaml_tree_depth_is_bounded_by_collection_nesting() {
+        let leaves = [
+            "x",
+            "\"a\\\"b\"",
+            "'q''s'",
+            "~",
+            "",
+            "!Ref X",
+            "!!str 1",
+            "&a v",
+            "*a",
+            "|\n  block\n  text\n",
+            ">-\n  folded\n",
+            "[]",
+            "{}",
+            "[a, {b: [c]}]",
+            "{k: !Sub [a, {b: c}]}",
+            "# only a comment\n",
+            "multi\n  line plain",
+            "!GetAtt A.B",
+            "{? a : b}",
+            "[a: b]",
+        ];
+        // Each wrapper opens one collection around `{}` (the inner text).
+        let wrappers: [fn(&str, usize) -> String; 7] = [
+            |inner, i| format!("{}k{i}:\n{}", " ".repeat(i), inner),
+            |inner, i| format!("{}- {}", " ".repeat(i), inner.trim_start()),
+            |inner, i| format!("{}-\n{}", " ".repeat(i), inner),
+            |inner, _| format!("[{}]", inner.trim()),
+            |inner, _| format!("{{k: {}}}", inner.trim()),
+            |inner, i| format!("{}? k{i}\n{}: # c\n{}", " ".repeat(i), " ".repeat(i), inner),
+            |inner, i| format!("{}!Tag &x{i} k{i}: # c\n{}", " ".repeat(i), inner),
+        ];
+        let (mut worst, mut checked) = (0i64, 0);
+        for n in 0..12usize {
+            for leaf in leaves {
+                for (w, wrap) in wrappers.iter().enumerate() {
+                    // Flow wrappers take flow leaves; block leaves only under block wrappers.
+                    let flow = w == 3 || w == 4;
+                    if flow && (leaf.contains('\n') || leaf.starts_with('#')) {
+                        continue;
+                    }
+                    let mut text = format!("{}{leaf}\n", " ".repeat(2 * n + 2));
+                    for i in (0..n).rev() {
+                        text = wrap(&text, 2 * i + 2);
+                        if !text.ends_with('\n') {
+                            text.push('\n');
+                        }
+                    }
+                    let text =
+                        format!("%YAML 1.2\n---\nTop: &a v\nBody:\n{text}---\nnext: doc\n...\n");
+                    let Some((_, nesting)) =
+                        crate::lang::cfn_digest::Digest::read_checked_yaml(&text)
+                    else {
+                        continue;
+                    };
+                    let parsed = Parsed::new(Syntax::Yaml, text.clone());
+                    if parsed.root().has_error() {
+                        continue;
+                    }
+                    let depth = crate::lang::depth(parsed.root()) as i64;
+                    worst = worst.max(depth - 3 * nesting as i64);
+                    checked += 1;
+                    assert!(
+                        depth <= 3 * nesting as i64 + YAML_TREE_DEPTH_SLACK as i64,
+                        "{text}: {depth} > 3 * {nesting} + {YAML_TREE_DEPTH_SLACK}"
+                    );
+                }
+            }
+        }
+        assert!(worst >= 3 && checked > 800, "{worst} {checked}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::edit::{apply_edits, Applicability, Edit, Finding};
 use crate::flavor::Flavor;
+use crate::lang::cfn_digest::Digest;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
 use crate::origin::Origins;
@@ -84,6 +85,11 @@ pub struct Outcome {
     /// Passes the fix loop ran (the last one finds nothing more to apply); 0 when no
     /// loop ran (`--add-ignore`, a report of the text as read).
     pub passes: usize,
+    /// Where `fixed` differs from the text fixed, when the fix loop knows it: disjoint
+    /// `(range in the text as read, range in fixed)` pairs in order, the text around them
+    /// equal in both ([`Origins::changed`]). Empty when unknown or unchanged; a diff then
+    /// compares the whole texts.
+    pub changed: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
 /// Fix `source` of the given flavor with the enabled transforms.
@@ -116,15 +122,17 @@ pub fn fix_parsed(
     fix_parsed_with_template(path, flavor, parsed, None, registry, settings)
 }
 
-/// [`fix_parsed`] with the template as written of `parsed.source`, when the caller's
-/// strict reading of the text already gave it ([`crate::files::Prepared::template`]):
-/// the CloudFormation write guard starts from it instead of reading the text again.
-/// `template` must be [`crate::lang::cfn_data::to_value_as_written`] of `parsed.source`.
+/// [`fix_parsed`] with the digest of the template as written of `parsed.source`, when
+/// the caller's strict reading of the text already gave it
+/// ([`crate::files::Prepared::template`]): the CloudFormation write guard starts from it
+/// instead of reading the text again. `template` must be [`Digest::read_checked`] of
+/// `parsed.source` (or [`Digest::of_value`] of its
+/// [`crate::lang::cfn_data::to_value_as_written`]).
 pub fn fix_parsed_with_template(
     path: &Path,
     flavor: Flavor,
     parsed: Parsed,
-    template: Option<serde_json::Value>,
+    template: Option<Digest>,
     registry: &[Registered],
     settings: &Settings,
 ) -> Outcome {
@@ -146,7 +154,7 @@ fn run(
     path: &Path,
     flavor: Flavor,
     parsed: Parsed,
-    template: Option<serde_json::Value>,
+    template: Option<Digest>,
     registry: &[Registered],
     settings: &Settings,
     careful: bool,
@@ -322,6 +330,9 @@ fn run(
     {
         return None;
     }
+    if current != original {
+        outcome.changed = origins.changed();
+    }
     outcome.fixed = current;
     Some(outcome)
 }
@@ -438,6 +449,7 @@ fn report_only(
         }),
         internal_errors: vec![],
         passes: 0,
+        changed: vec![],
     }
 }
 
@@ -668,16 +680,17 @@ fn applied(origins: &Origins, f: &Finding, current: &str) -> Reported {
 /// holds the current text's template as data between passes.
 struct WriteGuard {
     on: bool,
-    current: Option<serde_json::Value>,
+    /// The digest of the current text's template as written.
+    current: Option<Digest>,
     /// The last text the guard read that also passed [`verify::check`] in the same
-    /// reading (see [`crate::lang::cfn_data::to_value_as_written_checked`]): the fixer
+    /// reading (see [`Digest::read_checked`]): the fixer
     /// need not check it again.
     verified: Option<String>,
 }
 
 impl WriteGuard {
     /// `template`: the template as written of the text the first pass reads, when known.
-    fn new(flavor: Flavor, template: Option<serde_json::Value>) -> Self {
+    fn new(flavor: Flavor, template: Option<Digest>) -> Self {
         WriteGuard {
             on: flavor.is_cfn(),
             current: template.filter(|_| flavor.is_cfn()),
@@ -693,11 +706,14 @@ impl WriteGuard {
     /// `Err(reason)` when applying `chosen` to `before` (giving `after`) changes a unit of
     /// the template that none of their edits lies inside.
     fn check(&mut self, before: &Parsed, after: &str, chosen: &[&Finding]) -> Result<(), String> {
-        use crate::lang::cfn_data::{check_write, to_value_as_written as to_value, AppliedEdit};
+        use crate::lang::cfn_data::{check_write, AppliedEdit};
         if !self.on {
             return Ok(());
         }
         let syntax = before.syntax;
+        let to_value = |syntax, text: &str| {
+            crate::lang::cfn_data::to_value_as_written(syntax, text).map(|v| Digest::of_value(&v))
+        };
         let old = match self.current.take() {
             Some(v) => v,
             None => match to_value(syntax, &before.source) {
@@ -713,8 +729,7 @@ impl WriteGuard {
         // One reading gives the value and the final verification of the text when it is
         // the last (the fixer verifies its final text); on any failure, both run alone.
         self.verified = None;
-        let (new, checked) = match crate::lang::cfn_data::to_value_as_written_checked(syntax, after)
-        {
+        let (new, checked) = match Digest::read_checked(syntax, after) {
             Some(v) => (v, true),
             None => (
                 to_value(syntax, after)

@@ -85,6 +85,51 @@ impl<'s> Origins<'s> {
         (offset, exact)
     }
 
+    /// What the recorded passes changed, merged into disjoint ranges in order:
+    /// `(range in the original, range in the current text)`. Outside them the two texts
+    /// are the same (the text before the first range, between two ranges and after the
+    /// last is equal in both), so a diff need only look inside them. A range may be
+    /// empty on either side (a deletion, an insertion). Empty when no pass was recorded.
+    pub fn changed(&self) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        // Changed spans in the coordinates of the text after each pass.
+        let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+        for pass in &self.passes {
+            let mut next: Vec<std::ops::Range<usize>> = spans
+                .iter()
+                .map(|r| forward(pass, r.start, true)..forward(pass, r.end, false))
+                .chain(pass.iter().map(|s| s.after_start..s.after_end))
+                .collect();
+            next.sort_by_key(|r| (r.start, r.end));
+            spans.clear();
+            for r in next {
+                match spans.last_mut() {
+                    // Overlapping or touching spans are one change.
+                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                    _ => spans.push(r),
+                }
+            }
+        }
+        spans
+            .into_iter()
+            .map(|r| (self.to_original(r.start)..self.end_to_original(r.end), r))
+            .collect()
+    }
+
+    /// The original offset of the end of a changed span: like [`Origins::to_original`],
+    /// but an offset at (or inside) the text an edit put in maps to the end of what the
+    /// edit replaced, also when it put in nothing (a deletion).
+    fn end_to_original(&self, mut offset: usize) -> usize {
+        for pass in self.passes.iter().rev() {
+            let i = pass.partition_point(|s| s.after_start <= offset);
+            offset = match i.checked_sub(1).map(|j| pass[j]) {
+                None => offset,
+                Some(s) if offset <= s.after_end => s.end,
+                Some(s) => s.end + (offset - s.after_end),
+            };
+        }
+        offset
+    }
+
     /// Offset in the original text for an offset of the current text.
     pub fn to_original(&self, offset: usize) -> usize {
         self.map(offset).0
@@ -112,6 +157,24 @@ impl<'s> Origins<'s> {
                 Ok(Edit::replace(start..end, e.text.clone()))
             })
             .collect()
+    }
+}
+
+/// Offset `x` of the text before `pass` in the text after it. A point strictly inside a
+/// replaced range goes to the start (`start`) or end of its replacement, so a span that
+/// reaches into a later edit grows to cover it.
+fn forward(pass: &[Shift], x: usize, start: bool) -> usize {
+    let i = pass.partition_point(|s| s.start <= x);
+    match i.checked_sub(1).map(|j| pass[j]) {
+        None => x,
+        Some(s) if x < s.end => {
+            if start {
+                s.after_start
+            } else {
+                s.after_end
+            }
+        }
+        Some(s) => s.after_end + (x - s.end),
     }
 }
 

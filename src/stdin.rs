@@ -119,10 +119,11 @@ pub fn run(args: &Args, path: &Path) -> i32 {
     match processed.first() {
         Some(p) if args.dry_run => {
             if p.changed() {
-                echo(&escape_diff(&diff::unified(
+                echo(&escape_diff(&diff::unified_changed(
                     &escape(&shown),
                     &p.original,
                     &p.outcome.fixed,
+                    &p.outcome.changed,
                 )));
             }
         }

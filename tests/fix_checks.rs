@@ -173,7 +173,7 @@ fn valid_passes_are_kept() {
 /// guard would have read itself.
 #[test]
 fn input_is_refused_with_the_strict_check_reason() {
-    use iac_fix::lang::{cfn_data, verify, Syntax};
+    use iac_fix::lang::{cfn_data, cfn_digest, verify, Syntax};
     let head = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n";
     let mut laughs = format!("{head}  A:\n    Type: X\nL0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..8 {
@@ -225,8 +225,10 @@ fn input_is_refused_with_the_strict_check_reason() {
                 // exactly when the strict reading refuses (the flow-list fallback case).
                 let prepared = prepared.unwrap().expect("a template");
                 assert_eq!(
-                    prepared.template,
-                    cfn_data::to_value_as_written(syntax, &text).ok(),
+                    prepared.template.map(|d| d.hash()),
+                    cfn_data::to_value_as_written(syntax, &text)
+                        .ok()
+                        .map(|v| cfn_digest::Digest::of_value(&v).hash()),
                     "{text:?}"
                 );
             }
@@ -275,4 +277,85 @@ fn the_write_guard_catches_a_first_pass_fix_from_the_prepared_template() {
         outcome.internal_errors
     );
     assert!(outcome.fixes.iter().all(|f| !f.applied));
+}
+
+/// The write guard's digests agree with the template values on every CloudFormation
+/// fixture: a digest read in one strict reading is the value's, and between a fixture's
+/// input and its expected output the same top-level keys and section entries differ.
+#[test]
+fn guard_digests_agree_with_values_on_fixtures() {
+    use iac_fix::lang::cfn_data::{to_value_as_written, SECTIONS};
+    use iac_fix::lang::cfn_digest::Digest;
+    use iac_fix::lang::Syntax;
+    use serde_json::Value;
+    /// `(unit path, value)` of the units the guard compares.
+    fn units_of_value(v: &Value) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        if let Some(top) = v.as_object() {
+            for (k, x) in top {
+                out.push((k.clone(), x.clone()));
+                if let (true, Some(entries)) = (SECTIONS.contains(&k.as_str()), x.as_object()) {
+                    for (name, e) in entries {
+                        out.push((format!("{k}/{name}"), e.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+    fn unit_digest<'d>(d: &'d Digest, path: &str) -> Option<&'d Digest> {
+        match path.split_once('/') {
+            Some((k, name)) => d.get(k)?.get(name),
+            None => d.get(path),
+        }
+    }
+    let mut checked = 0;
+    let mut compared = 0;
+    for entry in std::fs::read_dir("fixtures").unwrap() {
+        let dir = entry.unwrap().path();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let syntax = match path.extension().and_then(|e| e.to_str()) {
+                Some("json") => Syntax::Json,
+                Some("yaml" | "yml") => Syntax::Yaml,
+                _ => continue,
+            };
+            if name.contains(".expected.") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Some(before) = Digest::read_checked(syntax, &text) else {
+                continue;
+            };
+            let value = to_value_as_written(syntax, &text).unwrap();
+            assert_eq!(before.hash(), Digest::of_value(&value).hash(), "{path:?}");
+            checked += 1;
+            let expected = path.with_file_name(name.replacen('.', ".expected.", 1));
+            let Ok(after_text) = std::fs::read_to_string(&expected) else {
+                continue;
+            };
+            let (Some(after), Ok(after_value)) = (
+                Digest::read_checked(syntax, &after_text),
+                to_value_as_written(syntax, &after_text),
+            ) else {
+                continue;
+            };
+            let after_units = units_of_value(&after_value);
+            for (unit, v) in units_of_value(&value) {
+                let now = after_units.iter().find(|(u, _)| *u == unit).map(|(_, x)| x);
+                let same_value = now == Some(&v);
+                let same_digest = match (unit_digest(&before, &unit), unit_digest(&after, &unit)) {
+                    (Some(b), Some(a)) => b == a,
+                    _ => false,
+                };
+                assert_eq!(same_value, same_digest, "{path:?} {unit}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 200 && compared > 1500,
+        "{checked} templates, {compared} units"
+    );
 }

@@ -16,6 +16,7 @@
 //! Only generic template structure is known here (the top-level sections); no AWS
 //! service.
 
+use super::cfn_digest::Digest;
 use super::mapping::MapNode;
 use super::{cfn, Parsed, Syntax};
 use serde_json::{Map, Number, Value};
@@ -158,102 +159,6 @@ impl YamlValue {
     }
 }
 
-/// [`to_value_as_written`] and [`super::verify::check`] of the same text from one
-/// reading: `Some(value)` when the text passes the strict check (YAML: without the
-/// flow-indentation fallback) and reads as a template; `None` when either fails, for the
-/// caller to run them on their own (so every reason and every outcome stays theirs).
-pub fn to_value_as_written_checked(syntax: Syntax, source: &str) -> Option<Value> {
-    match syntax {
-        // A byte-order mark: to_value reads the text without it, the check with it.
-        Syntax::Yaml if source.starts_with('\u{feff}') => None,
-        Syntax::Yaml => {
-            let mut parser = saphyr_parser::Parser::new_from_str(source);
-            let mut strict = super::verify::StrictYaml::default();
-            let mut builder = Some(YamlValue::new(false));
-            let mut value = None;
-            while let Some(next) = parser.next_event() {
-                let (event, span) = next.ok()?;
-                strict.event(&event, &span).ok()?;
-                if let Some(b) = &mut builder {
-                    if b.event(event).ok()? {
-                        value = builder.take().map(YamlValue::finish);
-                    }
-                }
-            }
-            value.or_else(|| builder.map(YamlValue::finish))
-        }
-        Syntax::Json => {
-            let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-            serde_json::from_str::<CheckedJson>(text).ok().map(|v| v.0)
-        }
-        Syntax::TypeScript => None,
-    }
-}
-
-/// A JSON value read as `serde_json::Value` reads it, refusing an object with the same
-/// key twice (as [`super::verify::check`] does): without duplicates the value is the one
-/// `Value`'s own reading gives (same numbers, same key order).
-struct CheckedJson(Value);
-
-impl<'de> serde::Deserialize<'de> for CheckedJson {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(CheckedJsonVisitor).map(CheckedJson)
-    }
-}
-
-struct CheckedJsonVisitor;
-
-impl<'de> serde::de::Visitor<'de> for CheckedJsonVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
-        Ok(Value::Number(i.into()))
-    }
-    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
-        Ok(Value::Number(u.into()))
-    }
-    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
-    }
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(CheckedJson(v)) = seq.next_element()? {
-            items.push(v);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            match out.entry(key) {
-                serde_json::map::Entry::Occupied(_) => {
-                    return Err(serde::de::Error::custom("duplicate key"))
-                }
-                serde_json::map::Entry::Vacant(slot) => {
-                    let CheckedJson(v) = map.next_value()?;
-                    slot.insert(v);
-                }
-            }
-        }
-        Ok(Value::Object(out))
-    }
-}
-
 /// The CloudFormation function a local tag (`!Ref`, `!Sub`) names; `None` for none or a
 /// core-schema tag (`!!str`).
 fn local_tag(tag: Option<&saphyr_parser::Tag>) -> Option<String> {
@@ -295,27 +200,33 @@ fn key_string(value: Value) -> String {
 
 /// A plain scalar resolved by the YAML 1.2 core schema.
 fn plain_scalar(text: &str) -> Value {
+    plain_scalar_typed(text).unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// A plain scalar's value when the YAML 1.2 core schema resolves it to null, a boolean
+/// or a number; `None` when it is a string (its text).
+pub(crate) fn plain_scalar_typed(text: &str) -> Option<Value> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits(unsigned) {
         if let Ok(i) = text.parse::<i64>() {
-            return Value::Number(i.into());
+            return Some(Value::Number(i.into()));
         }
     }
     if let Some(hex) = text.strip_prefix("0x") {
         if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Number(i.into());
+            return Some(Value::Number(i.into()));
         }
     }
     if let Some(oct) = text.strip_prefix("0o") {
         if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Number(i.into());
+            return Some(Value::Number(i.into()));
         }
     }
     let float_like = unsigned.bytes().any(|b| b.is_ascii_digit())
@@ -324,10 +235,10 @@ fn plain_scalar(text: &str) -> Value {
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
     if float_like {
         if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Value::Number(n);
+            return Some(Value::Number(n));
         }
     }
-    Value::String(text.to_string())
+    None
 }
 
 /// A scalar with a `!!type` tag.
@@ -489,7 +400,8 @@ fn overlaps(edit: &Range<usize>, region: &Range<usize>) -> bool {
 /// The run-time guard for one pass of fixes on a template.
 ///
 /// `before` is the parsed text the `edits` apply to; `before_value`/`after_value` the
-/// template before and after them ([`to_value`]). Every top-level key, and every entry
+/// digests of the template as written before and after them ([`Digest::read_checked`],
+/// or [`Digest::of_value`] of [`to_value_as_written`]). Every top-level key, and every entry
 /// of `Resources`, `Parameters`, `Conditions` and `Outputs`, that differs as data must
 /// be new or owned by an edit: an edit lies inside the entry's region (the entry and the
 /// blanks/separators to its neighbours), or, for a section entry, an edit that lies
@@ -498,16 +410,18 @@ fn overlaps(edit: &Range<usize>, region: &Range<usize>) -> bool {
 /// pass's transforms when none do).
 pub fn check_write(
     before: &Parsed,
-    before_value: &Value,
-    after_value: &Value,
+    before_value: &Digest,
+    after_value: &Digest,
     edits: &[AppliedEdit],
 ) -> Result<(), String> {
     if before_value == after_value {
         return Ok(());
     }
-    let (Some(root), Value::Object(b), Value::Object(a)) =
-        (cfn::root_map(before), before_value, after_value)
-    else {
+    let (Some(root), Some(b), Some(a)) = (
+        cfn::root_map(before),
+        before_value.members(),
+        after_value.members(),
+    ) else {
         return Err("the template is not a mapping before or after the fix".into());
     };
     let top = units(root);
@@ -518,10 +432,9 @@ pub fn check_write(
         })
     };
     let mut violations: Vec<(String, Vec<Range<usize>>)> = Vec::new();
-    let empty = Map::new();
-    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let keys: BTreeSet<&String> = b.iter().chain(a).map(|(k, _)| k).collect();
     for key in keys {
-        let (bv, av) = (b.get(key), a.get(key));
+        let (bv, av) = (before_value.get(key), after_value.get(key));
         if bv == av || bv.is_none() {
             continue;
         }
@@ -530,8 +443,8 @@ pub fn check_write(
             continue;
         };
         let section_maps = (
-            bv.and_then(Value::as_object),
-            av.map_or(Some(&empty), Value::as_object),
+            bv.and_then(Digest::members),
+            av.map_or(Some(&[][..]), Digest::members),
         );
         let owned_whole = edits.iter().any(|e| within(&e.range, &unit.region));
         if let (true, (Some(bm), Some(am))) = (SECTIONS.contains(&key.as_str()), section_maps) {
@@ -541,7 +454,11 @@ pub fn check_write(
                 .map(units)
                 .unwrap_or_default();
             for (name, old) in bm {
-                if am.get(name) == Some(old) {
+                let now = am
+                    .binary_search_by(|(k, _)| k.cmp(name))
+                    .ok()
+                    .map(|i| &am[i].1);
+                if now == Some(old) {
                     continue;
                 }
                 let path = format!("{key}/{name}");
@@ -592,51 +509,6 @@ pub fn check_write(
 mod tests {
     use super::*;
     use crate::edit::{apply_edits, Edit};
-
-    /// The one-reading value and check agrees with the two readings it replaces: a
-    /// value exactly when `verify::check` passes (strictly), and then the same value.
-    #[test]
-    fn checked_reading_is_both_readings() {
-        let texts = [
-            (
-                Syntax::Json,
-                "{\"b\": 1, \"a\": [-1, 1.5, 18446744073709551616, 1e3, null, true, \"\\u0041\"]}",
-            ),
-            (Syntax::Json, "\u{feff}{\"A\": {\"B\": {}}}"),
-            (Syntax::Json, "{\"A\": 1, \"A\": 2}"),
-            (Syntax::Json, "{\"A\": {\"B\": 1, \"B\": 1}}"),
-            (Syntax::Json, "{\"A\": 1} x"),
-            (Syntax::Json, "{\"A\": 1e999}"),
-            (
-                Syntax::Yaml,
-                "A: !Ref B\nC: &x {D: 1}\nE: *x\nF: [1, 2.5, yes, ~, '3']\n",
-            ),
-            (Syntax::Yaml, "A: 1\n---\nA: 2\nA: 3\n"),
-            (Syntax::Yaml, "A: 1\nA: 2\n"),
-            (Syntax::Yaml, "A: [1, 2\n"),
-            (Syntax::Yaml, "\u{feff}A: 1\n"),
-            (Syntax::Yaml, "A:\n  Action: [\n    \"a\",\n  ]\n  B: 1\n"),
-        ];
-        for (syntax, text) in texts {
-            let checked = to_value_as_written_checked(syntax, text);
-            let strict = match syntax {
-                Syntax::Yaml => super::super::verify::check_yaml_strict_for_tests(text),
-                _ => super::super::verify::check(syntax, text),
-            };
-            match checked {
-                Some(v) => {
-                    assert!(strict.is_ok(), "{text:?}");
-                    assert_eq!(Ok(v), to_value_as_written(syntax, text), "{text:?}");
-                }
-                // No value: the text fails the check, or (YAML) starts with a BOM.
-                None => assert!(strict.is_err() || text.starts_with('\u{feff}'), "{text:?}"),
-            }
-        }
-        let v = to_value_as_written_checked(Syntax::Json, "{\"b\": 1, \"a\": 2}").unwrap();
-        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        let own: Value = serde_json::from_str("{\"b\": 1, \"a\": 2}").unwrap();
-        assert_eq!(keys, own.as_object().unwrap().keys().collect::<Vec<_>>());
-    }
 
     fn yaml(s: &str) -> Value {
         to_value(Syntax::Yaml, s).unwrap()
@@ -709,8 +581,8 @@ Outputs:
             .collect();
         check_write(
             &parsed,
-            &to_value(Syntax::Yaml, source).unwrap(),
-            &to_value(Syntax::Yaml, &after).unwrap(),
+            &Digest::of_value(&to_value_as_written(Syntax::Yaml, source).unwrap()),
+            &Digest::of_value(&to_value_as_written(Syntax::Yaml, &after).unwrap()),
             &applied,
         )
     }
@@ -780,8 +652,8 @@ Outputs:
                 .collect();
             check_write(
                 &parsed,
-                &to_value(Syntax::Json, src).unwrap(),
-                &to_value(Syntax::Json, &after).unwrap(),
+                &Digest::read_checked(Syntax::Json, src).unwrap(),
+                &Digest::read_checked(Syntax::Json, &after).unwrap(),
                 &applied,
             )
         };

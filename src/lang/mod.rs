@@ -2,6 +2,7 @@
 
 pub mod cfn;
 pub mod cfn_data;
+pub mod cfn_digest;
 pub mod embedded;
 pub mod mapping;
 pub mod ts;

@@ -348,7 +348,7 @@ pub(crate) fn yaml_error(e: &saphyr_parser::ScanError) -> String {
 
 /// The strict YAML check beyond syntax, fed one event at a time (so that the write
 /// guard can read a template as data from the same events, see
-/// [`super::cfn_data::to_value_as_written_checked`]): duplicate keys and alias bombs.
+/// [`super::cfn_digest::Digest::read_checked`]): duplicate keys and alias bombs.
 #[derive(Default)]
 pub(crate) struct StrictYaml {
     /// Size of each anchored node, so an alias counts for what it would expand to.

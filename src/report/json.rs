@@ -69,8 +69,14 @@ pub fn render(run: &super::Run) -> String {
             summary.fixes_applied += p.outcome.fixes.iter().filter(|f| f.applied).count();
             summary.fixes_pending += p.outcome.fixes.iter().filter(|f| !f.applied).count();
             FileReport {
-                diff: (run.dry_run && p.changed())
-                    .then(|| super::diff::unified(&path, &p.original, &p.outcome.fixed)),
+                diff: (run.dry_run && p.changed()).then(|| {
+                    super::diff::unified_changed(
+                        &path,
+                        &p.original,
+                        &p.outcome.fixed,
+                        &p.outcome.changed,
+                    )
+                }),
                 path,
                 flavor: p.flavor.id(),
                 fixes: p.outcome.fixes.clone(),

@@ -34,7 +34,7 @@ pub fn render(run: &Run, colour: bool, tests_skipped: usize) -> (String, String)
         if run.dry_run && p.changed() {
             // The path escaped before it goes into the header: a newline in it must not
             // start a line of its own.
-            let d = diff::unified(&path, &p.original, &p.outcome.fixed);
+            let d = diff::unified_changed(&path, &p.original, &p.outcome.fixed, &p.outcome.changed);
             let d = escape_diff(&d);
             if colour {
                 out.push_str(&diff::colorize(&d));

@@ -1562,9 +1562,10 @@ impl<'tree> Node<'tree> {
     #[doc(alias = "ts_node_type")]
     #[must_use]
     pub fn kind(&self) -> &'static str {
-        unsafe { CStr::from_ptr(ffi::ts_node_type(self.0)) }
-            .to_str()
-            .unwrap()
+        // iac-fix patch (see PATCHED.md): symbol names are string literals of the
+        // generated parser, UTF-8 by construction; validating them again on every
+        // call cost more than the lookup itself.
+        unsafe { symbol_name_str(ffi::ts_node_type(self.0)) }
     }
 
     /// Get this node's symbol name as it appears in the grammar ignoring
@@ -1572,9 +1573,8 @@ impl<'tree> Node<'tree> {
     #[doc(alias = "ts_node_grammar_type")]
     #[must_use]
     pub fn grammar_name(&self) -> &'static str {
-        unsafe { CStr::from_ptr(ffi::ts_node_grammar_type(self.0)) }
-            .to_str()
-            .unwrap()
+        // iac-fix patch: as in `kind`.
+        unsafe { symbol_name_str(ffi::ts_node_grammar_type(self.0)) }
     }
 
     /// Get the [`Language`] that was used to parse this node's syntax tree.
@@ -3909,3 +3909,16 @@ unsafe impl Sync for Tree {}
 
 unsafe impl Send for TreeCursor<'_> {}
 unsafe impl Sync for TreeCursor<'_> {}
+
+/// iac-fix patch (see PATCHED.md): a symbol name of a generated parser as `&str`.
+///
+/// # Safety
+///
+/// `ptr` is a non-null, NUL-terminated name from a language's symbol table: a C string
+/// literal the tree-sitter generator wrote from the grammar's (UTF-8) JSON, which lives
+/// as long as the program. Debug builds still check the encoding.
+unsafe fn symbol_name_str(ptr: *const core::ffi::c_char) -> &'static str {
+    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+    debug_assert!(core::str::from_utf8(bytes).is_ok(), "symbol name is not UTF-8");
+    unsafe { core::str::from_utf8_unchecked(bytes) }
+}
