@@ -382,11 +382,37 @@ fn units(map: MapNode<'_>) -> Vec<(String, Unit)> {
                 map.key_text(e),
                 Unit {
                     span: start..ends[i],
-                    region: region_start.min(start)..region_end.max(ends[i]),
+                    region: region_start.min(comment_lead(doc, start))..region_end.max(ends[i]),
                 },
             )
         })
         .collect()
+}
+
+/// Where the YAML comment lines (and blank lines) right above an entry that starts its
+/// line begin: they belong to the entry, and a fix that removes the entry removes them
+/// too (the region before the entry otherwise ends where the previous entry's node does,
+/// and tree-sitter-yaml may count a comment after a block as part of it). `start`
+/// itself for JSON, TypeScript and an entry with text before it on its line.
+fn comment_lead(doc: &Parsed, start: usize) -> usize {
+    if doc.syntax != Syntax::Yaml {
+        return start;
+    }
+    let src = doc.source.as_str();
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    if !src[line_start..start].trim().is_empty() {
+        return start;
+    }
+    let mut lead = line_start;
+    while lead > 0 {
+        let above = src[..lead - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = src[above..lead - 1].trim();
+        if !(line.is_empty() || line.starts_with('#')) {
+            break;
+        }
+        lead = above;
+    }
+    lead
 }
 
 fn within(edit: &Range<usize>, region: &Range<usize>) -> bool {
@@ -615,6 +641,20 @@ Outputs:
         assert!(err.contains("`Resources/Queue`"), "{err}");
         assert!(err.contains("`Outputs/Url`"), "{err}");
         assert!(err.starts_with("t changed"), "{err}");
+    }
+
+    /// A fix that removes a section together with the comment right above it owns the
+    /// section (the comment lies after the previous section's node); an edit that also
+    /// reaches into the previous section's content still does not.
+    #[test]
+    fn removal_with_the_comment_above_passes() {
+        let src = "Parameters:\n  Env:\n    Type: String\n# used by the stack\n\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n  T:\n    Type: AWS::SNS::Topic\n";
+        let comment = src.find("# used").unwrap();
+        let end = src.find("Resources:").unwrap();
+        assert!(guard(src, &[Edit::delete(comment..end)]).is_ok());
+        let into_params = src.find("    Type: String").unwrap();
+        let err = guard(src, &[Edit::delete(into_params..end)]).unwrap_err();
+        assert!(err.contains("`Parameters/Env`"), "{err}");
     }
 
     /// A deliberately broken edit: meant for `Queue`, it also rewrites `Table`'s type.
