@@ -373,7 +373,7 @@ pub fn render(format: Format, run: &Run, colour: bool) -> String {
         Format::Json => json::render(run),
         Format::JsonLines => json_lines::render(run),
         Format::Sarif => {
-            let mut s = sarif::log(run.processed, REGISTRY, |p| display(&p.path));
+            let mut s = sarif::log(run.processed, run.errors, REGISTRY, |p| display(&p.path));
             s.push('\n');
             s
         }

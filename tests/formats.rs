@@ -88,6 +88,29 @@ fn sarif_matches_the_sarif_2_1_0_schema() {
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_valid(&schema("sarif-schema-2.1.0.json"), &doc);
     assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 3);
+    // The file that does not parse is the invocation's error notification.
+    let invocation = &doc["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{invocation:#}");
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{invocation:#}");
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "broken.yaml"
+    );
+    assert!(notes[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("does not parse"));
+    // Without a failing file the invocation succeeded and has no notifications.
+    let clean = dir_with(&[("t.yaml", TEMPLATE)]);
+    let (text, _) = report(clean.path(), "sarif", &[]);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    assert!(doc["runs"][0]["invocations"][0]["toolExecutionNotifications"].is_null());
 }
 
 #[test]

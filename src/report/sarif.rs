@@ -3,7 +3,9 @@
 //! in the file as read, with the fix's replacements against that file (fixes from
 //! later passes mapped back; when that cannot be done, `properties.fixNotShown` says
 //! why); suppressed
-//! findings carry an in-source suppression.
+//! findings carry an in-source suppression. Files the run could not read, parse or
+//! write are tool execution notifications of the run's invocation (level `error`, the
+//! file as location), and the invocation is then not successful.
 //!
 //! Each result is assembled as JSON and read back through `serde_sarif`'s typed model,
 //! which checks it against the SARIF object model before it is printed. Results are
@@ -17,9 +19,11 @@ use crate::fixer::Reported;
 use crate::transform::Registered;
 use serde_json::{json, Value};
 
-/// The SARIF log for `processed`; `display` gives each file's reported path.
+/// The SARIF log for `processed` and the run's file `errors` (`(path as reported,
+/// reason)`); `display` gives each file's reported path.
 pub fn log(
     processed: &[Processed],
+    errors: &[(String, String)],
     registry: &[Registered],
     display: impl Fn(&Processed) -> String,
 ) -> String {
@@ -48,6 +52,7 @@ pub fn log(
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(errors)],
             "results": [],
         }],
     });
@@ -55,6 +60,26 @@ pub fn log(
         serde_json::from_value(log).expect("SARIF log matches the SARIF object model");
     typed.runs[0].results = Some(results);
     serde_json::to_string_pretty(&typed).expect("SARIF serializes")
+}
+
+/// The run's invocation: successful when no file failed, else one error notification
+/// per file, located at the file.
+fn invocation(errors: &[(String, String)]) -> Value {
+    let notifications: Vec<Value> = errors
+        .iter()
+        .map(|(path, reason)| {
+            json!({
+                "level": "error",
+                "message": { "text": format!("{path}: {reason}") },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": path } } }],
+            })
+        })
+        .collect();
+    let mut invocation = json!({ "executionSuccessful": errors.is_empty() });
+    if !notifications.is_empty() {
+        invocation["toolExecutionNotifications"] = json!(notifications);
+    }
+    invocation
 }
 
 fn rule(r: &Registered) -> Value {
