@@ -220,10 +220,18 @@ fn digest_value(value: &Value, keep: usize) -> Digest {
                 members: members.map(sorted),
             }
         }
-        other => Digest {
-            hash: hash_leaf_or_list(other),
-            members: None,
-        },
+        Value::Array(items) => {
+            let mut h = SeqHash::new();
+            for item in items {
+                h.push(digest_value(item, 0).hash);
+            }
+            plain(h.finish())
+        }
+        Value::Null => plain(mix(NULL)),
+        Value::Bool(true) => plain(mix(TRUE)),
+        Value::Bool(false) => plain(mix(FALSE)),
+        Value::Number(n) => plain(hash_number(n)),
+        Value::String(s) => plain(hash_str(s)),
     }
 }
 
@@ -231,24 +239,6 @@ fn digest_value(value: &Value, keep: usize) -> Digest {
 fn sorted(mut members: Vec<(String, Digest)>) -> Vec<(String, Digest)> {
     members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     members
-}
-
-fn hash_leaf_or_list(value: &Value) -> u64 {
-    match value {
-        Value::Null => mix(NULL),
-        Value::Bool(true) => mix(TRUE),
-        Value::Bool(false) => mix(FALSE),
-        Value::Number(n) => hash_number(n),
-        Value::String(s) => hash_str(s),
-        Value::Array(items) => {
-            let mut h = SeqHash::new();
-            for item in items {
-                h.push(digest_value(item, 0).hash);
-            }
-            h.finish()
-        }
-        Value::Object(_) => digest_value(value, 0).hash,
-    }
 }
 
 /// A one-entry mapping `{key: inner}` (a YAML tag's long form).
@@ -327,6 +317,15 @@ impl YamlDigest {
     fn event(&mut self, event: saphyr_parser::Event) -> Option<bool> {
         use saphyr_parser::{Event, ScalarStyle};
         let awaiting_key = matches!(self.stack.last(), Some(Open::Map { key: None, .. }));
+        if awaiting_key
+            && matches!(
+                event,
+                Event::Alias(_) | Event::SequenceStart(..) | Event::MappingStart(..)
+            )
+        {
+            // An alias or a collection as a mapping key: left to the value path.
+            return None;
+        }
         let keep = self.keep();
         let digest = match event {
             Event::Scalar(text, style, _, tag) => {
@@ -349,45 +348,27 @@ impl YamlDigest {
                     }
                     return Some(false);
                 }
+                // `!GetAtt a.b` is `{"Fn::GetAtt": ["a", "b"]}`.
+                let split = match (local, &scalar) {
+                    (Some("GetAtt"), Scalar::Str(s)) => s.split_once('.'),
+                    _ => None,
+                };
+                let value = match split {
+                    Some((a, b)) => {
+                        let mut h = SeqHash::new();
+                        h.push(hash_str(a));
+                        h.push(hash_str(b));
+                        plain(h.finish())
+                    }
+                    None => plain(scalar.hash()),
+                };
                 match local {
-                    None => Digest {
-                        hash: scalar.hash(),
-                        members: None,
-                    },
-                    Some("GetAtt") => match scalar {
-                        Scalar::Str(s) => match s.split_once('.') {
-                            Some((a, b)) => {
-                                let mut h = SeqHash::new();
-                                h.push(hash_str(a));
-                                h.push(hash_str(b));
-                                let inner = Digest {
-                                    hash: h.finish(),
-                                    members: None,
-                                };
-                                single_entry("Fn::GetAtt", inner, keep)
-                            }
-                            None => single_entry("Fn::GetAtt", plain(hash_str(s)), keep),
-                        },
-                        other => single_entry("Fn::GetAtt", plain(other.hash()), keep),
-                    },
-                    Some(name) => long_form(name, plain(scalar.hash()), keep),
+                    Some(name) => long_form(name, value, keep),
+                    None => value,
                 }
             }
-            Event::Alias(id) => {
-                if awaiting_key {
-                    return None;
-                }
-                let mut h = MapHash::new();
-                h.push(hash_str("*"), hash_number(&Number::from(id)));
-                Digest {
-                    hash: h.finish(),
-                    members: keep.then(|| vec![("*".to_string(), plain(hash_number(&id.into())))]),
-                }
-            }
+            Event::Alias(id) => single_entry("*", plain(hash_number(&Number::from(id))), keep),
             Event::SequenceStart(_, tag) => {
-                if awaiting_key {
-                    return None;
-                }
                 self.stack.push(Open::Seq {
                     hash: SeqHash::new(),
                     tag: local_tag(tag.as_deref()),
@@ -395,9 +376,6 @@ impl YamlDigest {
                 return Some(false);
             }
             Event::MappingStart(_, tag) => {
-                if awaiting_key {
-                    return None;
-                }
                 self.stack.push(Open::Map {
                     hash: MapHash::new(),
                     key: None,
@@ -407,28 +385,21 @@ impl YamlDigest {
                 return Some(false);
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let open = self.stack.pop()?;
-                let keep = self.keep();
-                match open {
-                    Open::Seq { hash, tag } => {
-                        let d = plain(hash.finish());
-                        match tag {
-                            Some(t) => long_form(&t, d, keep),
-                            None => d,
-                        }
-                    }
+                let (value, tag) = match self.stack.pop()? {
+                    Open::Seq { hash, tag } => (plain(hash.finish()), tag),
                     Open::Map {
                         hash, members, tag, ..
-                    } => {
-                        let d = Digest {
+                    } => (
+                        Digest {
                             hash: hash.finish(),
                             members: members.map(sorted),
-                        };
-                        match tag {
-                            Some(t) => long_form(&t, d, keep),
-                            None => d,
-                        }
-                    }
+                        },
+                        tag,
+                    ),
+                };
+                match tag {
+                    Some(t) => long_form(&t, value, self.keep()),
+                    None => value,
                 }
             }
             Event::DocumentEnd => return Some(self.document.is_some()),

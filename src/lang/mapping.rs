@@ -56,24 +56,36 @@ struct Fields {
 impl Fields {
     /// The ids of `doc`'s grammar, looked up once per syntax for the whole process.
     fn of(doc: &Parsed) -> &'static Fields {
-        static CACHE: [std::sync::OnceLock<Fields>; 3] = [
+        static CACHE: PerSyntax<Fields> = PerSyntax::new();
+        CACHE.get(doc, |language| Fields {
+            key: language.field_id_for_name("key").map(u16::from),
+            value: language.field_id_for_name("value").map(u16::from),
+            name: language.field_id_for_name("name").map(u16::from),
+        })
+    }
+}
+
+/// One value per syntax for the whole process, built from the grammar on first use
+/// (facts of a grammar: field ids, kind tables).
+struct PerSyntax<T>([std::sync::OnceLock<T>; 3]);
+
+impl<T> PerSyntax<T> {
+    const fn new() -> Self {
+        PerSyntax([
             std::sync::OnceLock::new(),
             std::sync::OnceLock::new(),
             std::sync::OnceLock::new(),
-        ];
+        ])
+    }
+
+    /// The value for `doc`'s syntax, `init` of its grammar the first time.
+    fn get(&self, doc: &Parsed, init: impl FnOnce(&tree_sitter::Language) -> T) -> &T {
         let slot = match doc.syntax {
             Syntax::TypeScript => 0,
             Syntax::Json => 1,
             Syntax::Yaml => 2,
         };
-        CACHE[slot].get_or_init(|| {
-            let language = doc.tree.language();
-            Fields {
-                key: language.field_id_for_name("key").map(u16::from),
-                value: language.field_id_for_name("value").map(u16::from),
-                name: language.field_id_for_name("name").map(u16::from),
-            }
-        })
+        self.0[slot].get_or_init(|| init(&doc.tree.language()))
     }
 }
 
@@ -128,18 +140,8 @@ pub(crate) struct Kinds(Vec<u32>);
 impl Kinds {
     /// The table of `doc`'s grammar, built once per syntax for the whole process.
     pub(crate) fn of(doc: &Parsed) -> &'static Kinds {
-        static CACHE: [std::sync::OnceLock<Kinds>; 3] = [
-            std::sync::OnceLock::new(),
-            std::sync::OnceLock::new(),
-            std::sync::OnceLock::new(),
-        ];
-        let slot = match doc.syntax {
-            Syntax::TypeScript => 0,
-            Syntax::Json => 1,
-            Syntax::Yaml => 2,
-        };
-        CACHE[slot].get_or_init(|| {
-            let language = doc.tree.language();
+        static CACHE: PerSyntax<Kinds> = PerSyntax::new();
+        CACHE.get(doc, |language| {
             let count = language.node_kind_count();
             Kinds(
                 (0..count)
