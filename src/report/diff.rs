@@ -27,9 +27,12 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
 /// (`fixer::Outcome::changed`). Myers' algorithm then runs on the lines of each change
 /// (and its neighbours) instead of on everything between the first change and the
 /// last, inside the same hook chain (compaction, replace detection) that `similar`
-/// runs over a whole text, so the output is the one [`unified`] gives in practice (on
-/// the corpus: byte for byte) at a fraction of the cost. `changed` empty, or not
-/// consistent with the texts: [`unified`].
+/// runs over a whole text, at a fraction of the cost. The diff is as minimal as
+/// [`unified`]'s and applies to `old` giving `new`, but where several alignments are
+/// equally short it may pick another: an inserted block shows after the line it
+/// follows, not split around a repeated closing line (on the corpus 520 of 2,610 diffs
+/// differ that way, the rest byte for byte). `changed` empty, or not consistent with
+/// the texts: [`unified`].
 pub fn unified_changed(
     path: &str,
     old: &str,
