@@ -7,7 +7,7 @@
 //! original when both of its ends map exactly and the text it replaces is unchanged
 //! since the file was read (SARIF shows such edits as replacements).
 
-use crate::edit::{Edit, LineIndex};
+use crate::edit::{apply_order, Edit, LineIndex};
 
 /// One applied edit as the offset map needs it.
 #[derive(Clone, Copy, Debug)]
@@ -38,23 +38,26 @@ impl<'s> Origins<'s> {
         }
     }
 
-    /// Record a pass: `edits` (non-overlapping) were applied to `current`. Each edit is
-    /// first trimmed to what it really changes (a key renamed by rewriting its whole
-    /// entry inserts one character), so fewer later positions fall inside new text.
+    /// Record a pass: `edits` (non-overlapping) were applied to `current`, in
+    /// [`apply_order`] (insertions at one point keep the order the text has them in).
+    /// Each edit is then trimmed to what it really changes (a key renamed by rewriting
+    /// its whole entry inserts one character), so fewer later positions fall inside
+    /// new text.
     pub fn push(&mut self, edits: &[&Edit], current: &str) {
-        let mut sorted: Vec<Edit> = edits.iter().map(|e| minimal(e, current)).collect();
-        sorted.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut ordered: Vec<&Edit> = edits.to_vec();
+        apply_order(&mut ordered);
         let mut delta: isize = 0;
-        let shifts = sorted
+        let shifts = ordered
             .iter()
             .map(|e| {
                 let after_start = (e.range.start as isize + delta) as usize;
                 delta += e.text.len() as isize - e.range.len() as isize;
+                let (prefix, suffix) = shared_ends(e, current);
                 Shift {
-                    start: e.range.start,
-                    end: e.range.end,
-                    after_start,
-                    after_end: after_start + e.text.len(),
+                    start: e.range.start + prefix,
+                    end: e.range.end - suffix,
+                    after_start: after_start + prefix,
+                    after_end: after_start + e.text.len() - suffix,
                 }
             })
             .collect();
@@ -178,10 +181,12 @@ fn forward(pass: &[Shift], x: usize, start: bool) -> usize {
     }
 }
 
-/// `e` without the bytes its text shares with the text it replaces at both ends.
-fn minimal(e: &Edit, current: &str) -> Edit {
+/// How many bytes `e`'s text shares with the text it replaces at its start and, after
+/// those, at its end (whole characters): `e` without them changes the same thing.
+/// `(0, 0)` when `e`'s range is not a range of `current`.
+fn shared_ends(e: &Edit, current: &str) -> (usize, usize) {
     let Some(old) = current.get(e.range.clone()) else {
-        return e.clone();
+        return (0, 0);
     };
     let new = e.text.as_str();
     let mut prefix = old
@@ -204,10 +209,7 @@ fn minimal(e: &Edit, current: &str) -> Edit {
     {
         suffix -= 1;
     }
-    Edit::replace(
-        e.range.start + prefix..e.range.end - suffix,
-        &new_rest[..new_rest.len() - suffix],
-    )
+    (prefix, suffix)
 }
 
 #[cfg(test)]
@@ -260,5 +262,30 @@ mod tests {
             o.edits_to_original(&later, &after1).unwrap()[0].range,
             10..10
         );
+    }
+
+    #[test]
+    fn insertions_at_one_point_keep_the_applied_order() {
+        // A resource appended to `Resources` (outer mapping at 0) and a member appended to
+        // the bucket's properties (inner mapping at 10) at the same point: the text has the
+        // inner member first whatever order the fixes came in. A later insertion between
+        // the two maps to that point (it is not inside either).
+        let original = "Resources:\n  B:\n    P: 1\n";
+        let at = original.len();
+        let resource = Edit::insert(at, "  C: 2\n").appending(0, "C");
+        let member = Edit::insert(at, "    Q: 3\n").appending(10, "Q");
+        let pass = [&resource, &member];
+        let after = apply_edits(original, &pass);
+        assert_eq!(after, "Resources:\n  B:\n    P: 1\n    Q: 3\n  C: 2\n");
+        let mut o = Origins::new(original);
+        o.push(&pass, original);
+        let between = after.find("  C").unwrap();
+        let later = [Edit::insert(between, "    R: 4\n")];
+        assert_eq!(
+            o.edits_to_original(&later, &after).unwrap()[0].range,
+            at..at
+        );
+        assert_eq!(o.line_col(after.find("Q").unwrap()), (4, 1));
+        assert_eq!(o.to_original(after.len()), original.len());
     }
 }
