@@ -27,7 +27,7 @@ use crate::files::{self, Processed};
 use crate::fixer::Settings;
 use crate::report::escape::escape;
 use crate::transforms::REGISTRY;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -384,72 +384,98 @@ fn commit_each_transform(
     let mut commits = Vec::new();
     let mut errors = cli::Errors::new();
     let mut refused: HashMap<PathBuf, Result<(), String>> = HashMap::new();
-    for reg in REGISTRY
-        .iter()
-        .filter(|r| groups.iter().any(|g| g.settings.enabled(r.meta().id)))
-    {
-        let meta = reg.meta();
-        if crate::interrupt::interrupted() {
-            return Err(INTERRUPTED.into());
-        }
-        let mut processed = Vec::new();
-        let mut errs = cli::Errors::new();
-        for g in groups.iter().filter(|g| g.settings.enabled(meta.id)) {
-            let one = Settings {
-                select: vec![meta.id.to_string()],
-                skip: vec![],
-                ..g.settings.clone()
-            };
-            let (p, e) = cli::scan(&g.roots, &g.config, &one, false);
-            processed.extend(p);
-            errs.extend(e);
-        }
-        if crate::interrupt::interrupted() {
-            return Err(INTERRUPTED.into());
-        }
-        let mut report = |e: (String, String)| {
-            if !errors.contains(&e) {
-                errors.push(e);
+    // What each group's next round reads: its roots first, then the files the round
+    // before changed (no other file can have anything new to fix).
+    let mut scope: Vec<Vec<PathBuf>> = groups.iter().map(|g| g.roots.clone()).collect();
+    for _round in 0..MAX_ROUNDS {
+        let mut touched: Vec<BTreeSet<PathBuf>> = vec![BTreeSet::new(); groups.len()];
+        for reg in REGISTRY
+            .iter()
+            .filter(|r| groups.iter().any(|g| g.settings.enabled(r.meta().id)))
+        {
+            let meta = reg.meta();
+            if crate::interrupt::interrupted() {
+                return Err(INTERRUPTED.into());
             }
-        };
-        errs.into_iter().for_each(&mut report);
-        let mut changed: Vec<Processed> = Vec::new();
-        for p in processed.into_iter().filter(|p| p.changed()) {
-            // Only files git tracks here can be committed, and undone on failure.
-            if let Err(why) = committable(&p.path, top, &mut refused) {
-                report((display(&p.path), why));
+            let mut processed = Vec::new();
+            let mut errs = cli::Errors::new();
+            for (i, g) in groups.iter().enumerate() {
+                if !g.settings.enabled(meta.id) || scope[i].is_empty() {
+                    continue;
+                }
+                let one = Settings {
+                    select: vec![meta.id.to_string()],
+                    skip: vec![],
+                    ..g.settings.clone()
+                };
+                let (p, e) = cli::scan(&scope[i], &g.config, &one, false);
+                processed.extend(p.into_iter().map(|p| (i, p)));
+                errs.extend(e);
+            }
+            if crate::interrupt::interrupted() {
+                return Err(INTERRUPTED.into());
+            }
+            let mut report = |e: (String, String)| {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            };
+            errs.into_iter().for_each(&mut report);
+            let mut changed: Vec<Processed> = Vec::new();
+            for (i, p) in processed.into_iter().filter(|(_, p)| p.changed()) {
+                // Only files git tracks here can be committed, and undone on failure.
+                if let Err(why) = committable(&p.path, top, &mut refused) {
+                    report((display(&p.path), why));
+                    continue;
+                }
+                match files::write_processed(&p) {
+                    Ok(()) => {
+                        touched[i].insert(p.path.clone());
+                        changed.push(p)
+                    }
+                    Err(e) => report((display(&p.path), e.to_string())),
+                }
+            }
+            if changed.is_empty() {
                 continue;
             }
-            match files::write_processed(&p) {
-                Ok(()) => changed.push(p),
-                Err(e) => report((display(&p.path), e.to_string())),
-            }
+            let mut add: Vec<&OsStr> = vec![OsStr::new("add"), OsStr::new("--")];
+            add.extend(changed.iter().map(|p| p.path.as_os_str()));
+            git(&add)?;
+            let n: usize = changed
+                .iter()
+                .map(|p| p.outcome.fixes.iter().filter(|f| f.applied).count())
+                .sum();
+            let message = format!(
+                "iac-fix({}): {} ({n} fix{})",
+                meta.id,
+                strip_ticks(meta.title),
+                if n == 1 { "" } else { "es" }
+            );
+            commit(&message)?;
+            commits.push(Commit {
+                id: meta.id,
+                title: meta.title,
+                processed: changed,
+            });
         }
-        if changed.is_empty() {
-            continue;
+        scope = touched
+            .into_iter()
+            .map(|files| files.into_iter().collect())
+            .collect();
+        if scope.iter().all(Vec::is_empty) {
+            break;
         }
-        let mut add: Vec<&OsStr> = vec![OsStr::new("add"), OsStr::new("--")];
-        add.extend(changed.iter().map(|p| p.path.as_os_str()));
-        git(&add)?;
-        let n: usize = changed
-            .iter()
-            .map(|p| p.outcome.fixes.iter().filter(|f| f.applied).count())
-            .sum();
-        let message = format!(
-            "iac-fix({}): {} ({n} fix{})",
-            meta.id,
-            strip_ticks(meta.title),
-            if n == 1 { "" } else { "es" }
-        );
-        commit(&message)?;
-        commits.push(Commit {
-            id: meta.id,
-            title: meta.title,
-            processed: changed,
-        });
     }
     Ok((commits, errors))
 }
+
+/// At most this many rounds over the transforms. Each transform runs alone, so one that
+/// runs early does not see what a later one's commit adds (`removal-policy` runs before
+/// `s3-access-logging` adds an access-log bucket without a removal policy): a round
+/// after a round that changed files runs every transform again on those files, and
+/// commits what they find then. The fixer's own passes are bounded the same way.
+const MAX_ROUNDS: usize = 4;
 
 /// `Ok` when `path` lies inside the work tree `top` and git does not ignore it
 /// (answers cached per path).
@@ -510,25 +536,40 @@ fn commit(message: &str) -> Result<(), String> {
 fn describe(commits: &[Commit], unsafe_fixes: bool) -> String {
     let mut out = String::from("## iac-fix: automated fixes\n\n");
     let total: usize = commits.iter().map(|c| applied(c).count()).sum();
-    let _ = writeln!(out, "{total} fix(es) in {} commit(s), one per transform: revert a commit to drop its transform.\n", commits.len());
-    out.push_str("| transform | applicability | fixes | files |\n|---|---|---|---|\n");
+    // A transform's commits, in the order of its first one (a later round may add one).
+    let mut ids: Vec<&'static str> = Vec::new();
     for c in commits {
+        if !ids.contains(&c.id) {
+            ids.push(c.id);
+        }
+    }
+    let of = |id: &'static str| commits.iter().filter(move |c| c.id == id);
+    if ids.len() == commits.len() {
+        let _ = writeln!(out, "{total} fix(es) in {} commit(s), one per transform: revert a commit to drop its transform.\n", commits.len());
+    } else {
+        let _ = writeln!(out, "{total} fix(es) in {} commit(s), one per transform and round (a later round fixes code that another transform's commit added): revert a transform's commits to drop it.\n", commits.len());
+    }
+    out.push_str("| transform | applicability | fixes | files |\n|---|---|---|---|\n");
+    for &id in &ids {
         let meta = REGISTRY
             .iter()
-            .find(|r| r.meta().id == c.id)
+            .find(|r| r.meta().id == id)
             .map(|r| r.meta());
         let applicability = meta.map_or("safe", |m| m.applicability.as_str());
+        let files: BTreeSet<&Path> = of(id)
+            .flat_map(|c| c.processed.iter().map(|p| p.path.as_path()))
+            .collect();
         let _ = writeln!(
             out,
-            "| `{}` | {applicability} | {} | {} |",
-            c.id,
-            applied(c).count(),
-            c.processed.len()
+            "| `{id}` | {applicability} | {} | {} |",
+            of(id).map(|c| applied(c).count()).sum::<usize>(),
+            files.len()
         );
     }
-    for c in commits {
-        let _ = writeln!(out, "\n### `{}`: {}\n", c.id, c.title);
-        for p in &c.processed {
+    for &id in &ids {
+        let title = of(id).next().map_or("", |c| c.title);
+        let _ = writeln!(out, "\n### `{id}`: {title}\n");
+        for p in of(id).flat_map(|c| &c.processed) {
             for f in p.outcome.fixes.iter().filter(|f| f.applied) {
                 let review = if f.applicability.as_str() == "review" {
                     " **(review)**"

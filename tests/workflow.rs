@@ -165,6 +165,78 @@ fn pr_refuses_a_dirty_tree_and_does_nothing_when_clean() {
 }
 
 #[test]
+fn pr_runs_transforms_again_on_what_later_commits_added() {
+    // `removal-policy` runs before `s3-access-logging`, whose commit adds an access-log
+    // bucket without a removal policy: a second round gives it one, so the branch holds
+    // nothing left to fix.
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path().join("work");
+    fs::create_dir_all(work.join("lib")).unwrap();
+    git(tmp.path(), &["init", "--quiet", "work"]);
+    fs::write(
+        work.join("lib/stack.ts"),
+        fixture("s3-access-logging/cdk-buckets.ts"),
+    )
+    .unwrap();
+    git(&work, &["checkout", "--quiet", "-b", "main"]);
+    git(&work, &["add", "."]);
+    git(&work, &["commit", "--quiet", "-m", "init"]);
+    let body = tmp.path().join("body.md");
+    let out = iac_fix(&work)
+        .args([
+            "pr",
+            "--unsafe",
+            "-t",
+            "removal-policy,s3-access-logging",
+            "--branch",
+            "iac-fix/rounds",
+            "--body-file",
+        ])
+        .arg(&body)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = git(&work, &["log", "--format=%s", "main..iac-fix/rounds"]);
+    let subjects: Vec<&str> = log.lines().rev().collect();
+    assert_eq!(subjects.len(), 3, "{log}");
+    assert!(
+        subjects[0].starts_with("iac-fix(removal-policy): "),
+        "{log}"
+    );
+    assert!(
+        subjects[1].starts_with("iac-fix(s3-access-logging): "),
+        "{log}"
+    );
+    assert!(
+        subjects[2].starts_with("iac-fix(removal-policy): ") && subjects[2].ends_with("(1 fix)"),
+        "{log}"
+    );
+    // The description has one row and one section per transform.
+    let body = fs::read_to_string(body).unwrap();
+    assert_eq!(body.matches("| `removal-policy` |").count(), 1, "{body}");
+    assert_eq!(body.matches("### `removal-policy`").count(), 1, "{body}");
+    assert!(body.contains("one per transform and round"), "{body}");
+    // On the branch, the same selection finds nothing more to fix.
+    git(&work, &["checkout", "--quiet", "iac-fix/rounds"]);
+    let again = iac_fix(&work)
+        .args(["--unsafe", "-t", "removal-policy,s3-access-logging", "."])
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(git(&work, &["status", "--porcelain"]), "");
+}
+
+#[test]
 fn sarif_has_rules_results_fixes_and_suppressions() {
     let tmp = tempfile::tempdir().unwrap();
     let template = fixture("kms-alias-split/cfn-alias-name.yaml").replace(
