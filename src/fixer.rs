@@ -334,7 +334,15 @@ fn run(
         outcome.changed = origins.changed();
     }
     outcome.fixed = current;
+    in_file_order(&mut outcome.fixes);
+    in_file_order(&mut outcome.suppressed);
     Some(outcome)
+}
+
+/// Findings in the order a reader meets them in the file as read: by line, column and
+/// transform id (stable), whatever pass found or fixed them.
+fn in_file_order(reports: &mut [Reported]) {
+    reports.sort_by(|a, b| (a.line, a.column, a.transform).cmp(&(b.line, b.column, b.transform)));
 }
 
 /// The transforms of `registry` that run on `flavor` with these settings.
@@ -431,16 +439,20 @@ fn report_only(
     let suppressions = Suppressions::of(&doc);
     let (findings, suppressed) = check_pass(&doc, transforms, settings, &suppressions, |o| o);
     let lines = Origins::new(&parsed.source);
+    let mut fixes: Vec<Reported> = findings.iter().map(|f| report(&lines, f, false)).collect();
+    let mut suppressed: Vec<Reported> = suppressed
+        .iter()
+        .map(|(f, by)| Reported {
+            suppressed_by: Some(by.clone()),
+            ..report(&lines, f, false)
+        })
+        .collect();
+    in_file_order(&mut fixes);
+    in_file_order(&mut suppressed);
     Outcome {
         fixed: parsed.source.clone(),
-        fixes: findings.iter().map(|f| report(&lines, f, false)).collect(),
-        suppressed: suppressed
-            .iter()
-            .map(|(f, by)| Reported {
-                suppressed_by: Some(by.clone()),
-                ..report(&lines, f, false)
-            })
-            .collect(),
+        fixes,
+        suppressed,
         unused_suppressions: suppressions.unused(|id| transforms.iter().any(|t| t.meta().id == id)),
         unknown_suppressions: suppressions.unknown(|id| {
             registry
