@@ -66,6 +66,8 @@ pub struct RequestArgs {
 
 /// One transform's commit.
 struct Commit {
+    /// The round it was made in (0: the first; see [`MAX_ROUNDS`]).
+    round: usize,
     id: &'static str,
     title: &'static str,
     processed: Vec<Processed>,
@@ -387,20 +389,61 @@ fn commit_each_transform(
     // What each group's next round reads: its roots first, then the files the round
     // before changed (no other file can have anything new to fix).
     let mut scope: Vec<Vec<PathBuf>> = groups.iter().map(|g| g.roots.clone()).collect();
-    for _round in 0..MAX_ROUNDS {
+    for round in 0..MAX_ROUNDS {
+        // After the first round, one run of the whole selection on the files the round
+        // before changed says which transforms still fix something, and where: only they
+        // run alone, only there (most files need nothing more).
+        let plan = if round == 0 {
+            None
+        } else {
+            let mut plan: HashMap<&'static str, Vec<Vec<PathBuf>>> = HashMap::new();
+            for (i, g) in groups
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !scope[*i].is_empty())
+            {
+                let (processed, errs) = cli::scan(&scope[i], &g.config, &g.settings, false);
+                for e in errs {
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
+                for p in &processed {
+                    for f in p.outcome.fixes.iter().filter(|f| f.applied) {
+                        let files = plan
+                            .entry(f.transform)
+                            .or_insert_with(|| vec![Vec::new(); groups.len()]);
+                        if !files[i].contains(&p.path) {
+                            files[i].push(p.path.clone());
+                        }
+                    }
+                }
+            }
+            if plan.is_empty() {
+                break;
+            }
+            Some(plan)
+        };
         let mut touched: Vec<BTreeSet<PathBuf>> = vec![BTreeSet::new(); groups.len()];
         for reg in REGISTRY
             .iter()
             .filter(|r| groups.iter().any(|g| g.settings.enabled(r.meta().id)))
         {
             let meta = reg.meta();
+            let targets = match &plan {
+                None => &scope,
+                Some(plan) => match plan.get(meta.id) {
+                    Some(files) => files,
+                    None => continue,
+                },
+            };
             if crate::interrupt::interrupted() {
                 return Err(INTERRUPTED.into());
             }
             let mut processed = Vec::new();
             let mut errs = cli::Errors::new();
             for (i, g) in groups.iter().enumerate() {
-                if !g.settings.enabled(meta.id) || scope[i].is_empty() {
+                if !g.settings.enabled(meta.id) || targets[i].is_empty() {
                     continue;
                 }
                 let one = Settings {
@@ -408,7 +451,7 @@ fn commit_each_transform(
                     skip: vec![],
                     ..g.settings.clone()
                 };
-                let (p, e) = cli::scan(&scope[i], &g.config, &one, false);
+                let (p, e) = cli::scan(&targets[i], &g.config, &one, false);
                 processed.extend(p.into_iter().map(|p| (i, p)));
                 errs.extend(e);
             }
@@ -454,6 +497,7 @@ fn commit_each_transform(
             );
             commit(&message)?;
             commits.push(Commit {
+                round,
                 id: meta.id,
                 title: meta.title,
                 processed: changed,
@@ -473,8 +517,9 @@ fn commit_each_transform(
 /// At most this many rounds over the transforms. Each transform runs alone, so one that
 /// runs early does not see what a later one's commit adds (`removal-policy` runs before
 /// `s3-access-logging` adds an access-log bucket without a removal policy): a round
-/// after a round that changed files runs every transform again on those files, and
-/// commits what they find then. The fixer's own passes are bounded the same way.
+/// after a round that changed files runs again, alone, each transform that a run of the
+/// whole selection still applies on those files, and commits what it finds then. The
+/// fixer's own passes are bounded the same way.
 const MAX_ROUNDS: usize = 4;
 
 /// `Ok` when `path` lies inside the work tree `top` and git does not ignore it
@@ -547,7 +592,7 @@ fn describe(commits: &[Commit], unsafe_fixes: bool) -> String {
     if ids.len() == commits.len() {
         let _ = writeln!(out, "{total} fix(es) in {} commit(s), one per transform: revert a commit to drop its transform.\n", commits.len());
     } else {
-        let _ = writeln!(out, "{total} fix(es) in {} commit(s), one per transform and round (a later round fixes code that another transform's commit added): revert a transform's commits to drop it.\n", commits.len());
+        let _ = writeln!(out, "{total} fix(es) in {} commit(s), one per transform and round: a later round fixes code that another transform's commit added. Revert a commit to drop its transform, after any later-round commit that edits what it added.\n", commits.len());
     }
     out.push_str("| transform | applicability | fixes | files |\n|---|---|---|---|\n");
     for &id in &ids {
@@ -569,20 +614,29 @@ fn describe(commits: &[Commit], unsafe_fixes: bool) -> String {
     for &id in &ids {
         let title = of(id).next().map_or("", |c| c.title);
         let _ = writeln!(out, "\n### `{id}`: {title}\n");
-        for p in of(id).flat_map(|c| &c.processed) {
-            for f in p.outcome.fixes.iter().filter(|f| f.applied) {
-                let review = if f.applicability.as_str() == "review" {
-                    " **(review)**"
-                } else {
-                    ""
-                };
+        for c in of(id) {
+            if c.round > 0 {
                 let _ = writeln!(
                     out,
-                    "- `{}:{}`{review}: {}",
-                    escape(&display(&p.path)),
-                    f.line,
-                    escape(&f.message)
+                    "\nRound {}, after the other transforms' commits (lines of the files as that round read them):\n",
+                    c.round + 1
                 );
+            }
+            for p in &c.processed {
+                for f in p.outcome.fixes.iter().filter(|f| f.applied) {
+                    let review = if f.applicability.as_str() == "review" {
+                        " **(review)**"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "- `{}:{}`{review}: {}",
+                        escape(&display(&p.path)),
+                        f.line,
+                        escape(&f.message)
+                    );
+                }
             }
         }
     }
