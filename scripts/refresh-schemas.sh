@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Refresh data/cfn-schemas.jsonl.gz, the CloudFormation resource model iac-fix ships
+# Refresh data/cfn-schemas.jsonl, the CloudFormation resource model iac-fix ships
 # (src/schema.rs), from the us-east-1 provider schemas bundled in cfn-lint (with the
 # patches cfn-lint applies). Only what iac-fix uses is kept: property names per object
 # shape ($refs resolved, shapes shared so recursive definitions stay finite), string
@@ -19,6 +19,6 @@ if ! [ -x "$python" ] || [ "$("$python" -c 'from importlib.metadata import versi
   python=$venv/bin/python
 fi
 mkdir -p data
-"$python" scripts/refresh-schemas.py | gzip -9n > data/cfn-schemas.jsonl.gz.tmp
-mv data/cfn-schemas.jsonl.gz.tmp data/cfn-schemas.jsonl.gz
-echo "data/cfn-schemas.jsonl.gz: cfn-lint $version, $(stat -c %s data/cfn-schemas.jsonl.gz) bytes"
+"$python" scripts/refresh-schemas.py > data/cfn-schemas.jsonl.tmp
+mv data/cfn-schemas.jsonl.tmp data/cfn-schemas.jsonl
+echo "data/cfn-schemas.jsonl: cfn-lint $version, $(stat -c %s data/cfn-schemas.jsonl) bytes"

@@ -140,7 +140,9 @@ pub struct TemplateValue<'a> {
 pub fn template_values(root: MapNode<'_>) -> Vec<TemplateValue<'_>> {
     use super::mapping::{Entry, ValueNode};
     let root_value = ValueNode::new(root.doc, root.node);
-    let mut out: Vec<TemplateValue> = Vec::new();
+    // Sized once from the tree (a value is at least one node, a YAML one two or three
+    // with its wrappers and pair): the list is not regrown and copied as it fills.
+    let mut out: Vec<TemplateValue> = Vec::with_capacity(root.node.descendant_count() / 3);
     let mut stack = vec![(root_value, 0u32)];
     // Values whose subtree is still open: (index, stack length before their children
     // were pushed). The subtree is complete once the stack is back to that length.

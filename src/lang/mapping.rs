@@ -252,6 +252,19 @@ impl RawEntry {
         self.key.get_or_init(|| map.key_text(&self.entry(map.doc)))
     }
 
+    /// `self.key_text(map) == key`, compared with the source text when the key needs
+    /// no decoding ([`plain_key`]): no string is made for it.
+    fn key_is(&self, map: &MapNode, key: &str) -> bool {
+        if let Some(text) = self.key.get() {
+            return text == key;
+        }
+        let raw = &map.doc.source[self.key_node.node(map.doc).byte_range()];
+        match plain_key(map.doc.syntax, raw) {
+            Some(plain) => plain == key,
+            None => self.key_text(map) == key,
+        }
+    }
+
     fn entry<'a>(&self, doc: &'a Parsed) -> Entry<'a> {
         Entry {
             node: self.node.node(doc),
@@ -272,7 +285,7 @@ impl RawEntry {
 /// by dozens of them per pass), and a walk of a mapping's members costs a cursor step
 /// per member. Part of [`Parsed`]; a clone starts empty (its tree is another).
 #[derive(Default)]
-pub struct EntryCache(std::sync::Mutex<fnv::FnvHashMap<usize, std::sync::Arc<[RawEntry]>>>);
+pub struct EntryCache(std::sync::Mutex<fnv::FnvHashMap<usize, std::sync::Arc<Vec<RawEntry>>>>);
 
 impl Clone for EntryCache {
     fn clone(&self) -> Self {
@@ -284,8 +297,8 @@ impl EntryCache {
     fn get_or_walk(
         &self,
         id: usize,
-        walk: impl FnOnce() -> std::sync::Arc<[RawEntry]>,
-    ) -> std::sync::Arc<[RawEntry]> {
+        walk: impl FnOnce() -> std::sync::Arc<Vec<RawEntry>>,
+    ) -> std::sync::Arc<Vec<RawEntry>> {
         if let Some(found) = self.lock().get(&id) {
             return found.clone();
         }
@@ -296,7 +309,7 @@ impl EntryCache {
 
     fn lock(
         &self,
-    ) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, std::sync::Arc<[RawEntry]>>> {
+    ) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, std::sync::Arc<Vec<RawEntry>>>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -317,6 +330,23 @@ fn key_may_be(syntax: Syntax, text: &str, key: &str, backslash: impl FnOnce() ->
         || text.starts_with(quotes) && backslash()
         // YAML anchors, tags and complex keys, TS computed keys: no shortcut.
         || text.starts_with(['&', '!', '?', '['])
+}
+
+/// The key a key node's text `raw` stands for when it needs no decoding (what
+/// [`MapNode::key_text`] reads from it, borrowed): a YAML key of name characters only
+/// (a plain scalar read as written), a JSON string without escapes, quotes or control
+/// characters. `None`: the key has to be decoded.
+fn plain_key(syntax: Syntax, raw: &str) -> Option<&str> {
+    let b = raw.as_bytes();
+    let name_char =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':' | b'/');
+    match syntax {
+        Syntax::Yaml => (!b.is_empty() && b.iter().all(|&c| name_char(c))).then_some(raw),
+        Syntax::Json => (b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"')
+            .then(|| &raw[1..raw.len() - 1])
+            .filter(|i| !i.bytes().any(|c| c == b'"' || c == b'\\' || c < 0x20)),
+        Syntax::TypeScript => None,
+    }
 }
 
 /// The intrinsic functions CloudFormation defines, in the long form a short-form tag
@@ -716,16 +746,17 @@ impl<'a> MapNode<'a> {
 
     /// This mapping's entries as the parse's cache holds them (walked on the first ask,
     /// see [`EntryCache`]); `None` for a node of another tree than `doc`'s.
-    fn cached(&self) -> Option<std::sync::Arc<[RawEntry]>> {
+    fn cached(&self) -> Option<std::sync::Arc<Vec<RawEntry>>> {
         let tree = RawNode::of(self.doc.root()).tree;
         let key = RawNode::of(self.node);
         if key.tree != tree {
             return None;
         }
         Some(self.doc.entry_cache.get_or_walk(key.id, || {
-            let mut raw = Vec::new();
+            // A member is at most one entry: no growing, and the list is kept as built.
+            let mut raw = Vec::with_capacity(self.node.named_child_count());
             self.walk_each_entry(&mut |e| raw.push(RawEntry::of(&e)));
-            raw.into()
+            std::sync::Arc::new(raw)
         }))
     }
 
@@ -866,17 +897,7 @@ impl<'a> MapNode<'a> {
     /// string without escapes, quotes or control characters.
     pub fn key_name(&self, entry: &Entry<'a>) -> std::borrow::Cow<'a, str> {
         let raw: &'a str = &self.doc.source[entry.key_node.byte_range()];
-        let b = raw.as_bytes();
-        let name_char =
-            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':' | b'/');
-        let plain = match self.doc.syntax {
-            Syntax::Yaml => (!b.is_empty() && b.iter().all(|&c| name_char(c))).then_some(raw),
-            Syntax::Json => (b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"')
-                .then(|| &raw[1..raw.len() - 1])
-                .filter(|i| !i.bytes().any(|c| c == b'"' || c == b'\\' || c < 0x20)),
-            Syntax::TypeScript => None,
-        };
-        match plain {
+        match plain_key(self.doc.syntax, raw) {
             Some(p) => std::borrow::Cow::Borrowed(p),
             None => std::borrow::Cow::Owned(self.key_text(entry)),
         }
@@ -899,7 +920,7 @@ impl<'a> MapNode<'a> {
         // members that are entries, and `key_may_be` only ever passed over the others.
         let found = raw
             .iter()
-            .find(|r| r.key_may_be(self.doc, key) && r.key_text(self) == key);
+            .find(|r| r.key_may_be(self.doc, key) && r.key_is(self, key));
         found.map(|r| r.entry(self.doc))
     }
 
