@@ -451,7 +451,9 @@ fn yaml_plain_ok(s: &str, flow: bool) -> bool {
     {
         return false;
     }
-    !(flow && s.contains([',', '[', ']', '{', '}']))
+    // In flow style a plain scalar also ends where `-` follows a blank (`[a -]`): strict
+    // readers (saphyr) take that `-` for the start of another scalar and reject it.
+    !(flow && (s.contains([',', '[', ']', '{', '}']) || s.ends_with(" -")))
 }
 
 #[cfg(test)]
@@ -490,6 +492,17 @@ mod tests {
         assert_eq!(r.value(&Value::str("2012-10-17"), ""), "'2012-10-17'");
         assert_eq!(r.value(&Value::str("2012-xx"), ""), "2012-xx");
         assert_eq!(r.value(&Value::str("'q' x"), ""), "'''q'' x'");
+        // In flow style a `-` after a blank at the end is quoted (a strict reader rejects
+        // `[0 -]`); in block style, or inside the text, it stays plain.
+        let flow = Renderer {
+            flow: true,
+            ..Renderer::new(Syntax::Yaml, &st)
+        };
+        let list = Value::List(vec![Value::str("0 -"), Value::str("a -b")]);
+        let text = flow.yaml_inline(&list);
+        assert_eq!(text, "['0 -', a -b]");
+        assert!(crate::lang::verify::check(Syntax::Yaml, &format!("k: {text}\n")).is_ok());
+        assert_eq!(r.value(&Value::str("0 -"), ""), "0 -");
     }
 
     #[test]

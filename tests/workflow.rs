@@ -221,7 +221,10 @@ fn pr_runs_transforms_again_on_what_later_commits_added() {
     assert_eq!(body.matches("| `removal-policy` |").count(), 1, "{body}");
     assert_eq!(body.matches("### `removal-policy`").count(), 1, "{body}");
     assert!(body.contains("one per transform and round"), "{body}");
-    assert!(body.contains("Round 2, after the other transforms' commits"), "{body}");
+    assert!(
+        body.contains("Round 2, after the other transforms' commits"),
+        "{body}"
+    );
     // On the branch, the same selection finds nothing more to fix.
     git(&work, &["checkout", "--quiet", "iac-fix/rounds"]);
     let again = iac_fix(&work)
