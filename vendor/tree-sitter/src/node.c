@@ -867,3 +867,63 @@ void ts_node_edit(TSNode *self, const TSInputEdit *edit) {
   self->context[1] = start_point.row;
   self->context[2] = start_point.column;
 }
+
+// iac-fix patch (see PATCHED.md): every node of a tree in one pass.
+
+typedef struct {
+  NodeChildIterator iterator;
+  uint32_t parent;
+  uint32_t depth;
+} PreorderEntry;
+
+// Lists `self` and every node below it in pre-order, the nodes a `TSTreeCursor` visits
+// with `goto_first_child` / `goto_next_sibling` / `goto_parent` from `self`, each as
+// `ts_tree_cursor_current_node` returns it. The first `capacity` nodes go to `nodes` and
+// the index in that order of each one's parent to `parents` (`UINT32_MAX` for `self`);
+// either may be NULL when `capacity` is 0. Returns how many nodes there are (call again
+// with more room when that exceeds `capacity`) and sets `*max_depth` to the deepest level
+// (`self` alone: 1).
+uint32_t ts_node_preorder(
+  TSNode self,
+  TSNode *nodes,
+  uint32_t *parents,
+  uint32_t capacity,
+  uint32_t *max_depth
+) {
+  uint32_t count = 1, deepest = 1;
+  if (capacity > 0) {
+    nodes[0] = self;
+    parents[0] = UINT32_MAX;
+  }
+  Array(PreorderEntry) stack = array_new();
+  if (ts_subtree_child_count(ts_node__subtree(self)) > 0) {
+    array_push(&stack, ((PreorderEntry) {ts_node_iterate_children(&self), 0, 1}));
+  }
+  while (stack.size > 0) {
+    PreorderEntry *top = array_back(&stack);
+    TSNode child;
+    if (!ts_node_child_iterator_next(&top->iterator, &child)) {
+      stack.size--;
+      continue;
+    }
+    Subtree subtree = ts_node__subtree(child);
+    uint32_t parent = top->parent, depth = top->depth;
+    if (ts_node__is_relevant(child, true)) {
+      uint32_t index = count++;
+      if (index < capacity) {
+        nodes[index] = child;
+        parents[index] = parent;
+      }
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (ts_subtree_child_count(subtree) > 0) {
+        array_push(&stack, ((PreorderEntry) {ts_node_iterate_children(&child), index, depth}));
+      }
+    } else if (ts_subtree_visible_child_count(subtree) > 0) {
+      array_push(&stack, ((PreorderEntry) {ts_node_iterate_children(&child), parent, depth}));
+    }
+  }
+  array_delete(&stack);
+  *max_depth = deepest;
+  return count;
+}
