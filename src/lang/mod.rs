@@ -74,6 +74,52 @@ pub struct Parsed {
     pub style: Style,
     /// The entries of the mappings asked for so far (see [`mapping::EntryCache`]).
     pub(crate) entry_cache: mapping::EntryCache,
+    /// Every node of the tree, listed on first use (see [`Parsed::preorder`]).
+    preorder: PreorderCache,
+}
+
+/// Every node of a tree in pre-order, with each one's parent and the tree's depth (see
+/// [`Parsed::preorder`]).
+pub struct Preorder {
+    nodes: Vec<Node<'static>>,
+    parents: Vec<u32>,
+    depth: usize,
+}
+
+impl Preorder {
+    /// [`descendants`] of the root: every node in pre-order.
+    pub fn nodes<'a>(&'a self) -> &'a [Node<'a>] {
+        &self.nodes
+    }
+
+    /// The index in [`Preorder::nodes`] of each node's parent (`u32::MAX` for the root).
+    pub fn parents(&self) -> &[u32] {
+        &self.parents
+    }
+
+    /// [`depth`] of the root.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+/// [`Parsed::preorder`]'s list, filled on first use. Its nodes point into the `Parsed`'s
+/// own tree (a `Tree` is a pointer to a tree-sitter tree that stays where it is while the
+/// `Parsed` lives and is never edited: [`Parsed::reparse`] edits a copy), so they are only
+/// handed out borrowed from the `Parsed`, and a clone (another tree) starts empty.
+#[derive(Default)]
+struct PreorderCache(std::sync::OnceLock<Preorder>);
+
+// SAFETY: the nodes are read-only handles into an immutable tree-sitter tree, which
+// tree-sitter allows reading from several threads (`Tree` is `Send + Sync`); they never
+// outlive the `Parsed` that owns the tree (see `PreorderCache`).
+unsafe impl Send for PreorderCache {}
+unsafe impl Sync for PreorderCache {}
+
+impl Clone for PreorderCache {
+    fn clone(&self) -> Self {
+        PreorderCache::default()
+    }
 }
 
 impl Parsed {
@@ -87,7 +133,26 @@ impl Parsed {
             tree,
             style,
             entry_cache: Default::default(),
+            preorder: Default::default(),
         }
+    }
+
+    /// Every node of the tree in pre-order (what [`descendants`] of the root returns), the
+    /// index of each one's parent and the tree's [`depth`], listed by one walk on first use:
+    /// the input's depth check and the first fixer pass's TypeScript view share it.
+    pub fn preorder(&self) -> &Preorder {
+        self.preorder.0.get_or_init(|| {
+            let root = self.tree.root_node();
+            // About one node per three bytes of TypeScript.
+            let (nodes, parents, depth) = root.preorder(self.source.len() / 3 + 1);
+            // SAFETY: see `PreorderCache`: the nodes are only lent out borrowed from `self`.
+            let nodes: Vec<Node<'static>> = unsafe { std::mem::transmute(nodes) };
+            Preorder {
+                nodes,
+                parents,
+                depth,
+            }
+        })
     }
 
     /// `source`, which `edits` (byte ranges into this text, as [`crate::edit::apply_edits`]
@@ -142,6 +207,7 @@ impl Parsed {
             tree,
             style: self.style.clone(),
             entry_cache: Default::default(),
+            preorder: Default::default(),
         };
         debug_assert!(
             same_tree(&parsed, &Parsed::new(self.syntax, parsed.source.clone())),
@@ -319,7 +385,7 @@ mod tests {
             roots.extend(doc.root().named_child(0));
             for root in roots {
                 let want = cursor_walk(root);
-                let (nodes, parents) = root.preorder(1);
+                let (nodes, parents, deepest_c) = root.preorder(1);
                 assert_eq!(nodes.len(), want.len(), "{syntax:?}");
                 for (i, (n, p, _)) in want.iter().enumerate() {
                     let got = nodes[i];
@@ -344,6 +410,13 @@ mod tests {
                 }
                 let deepest = want.iter().map(|w| w.2).max().unwrap();
                 assert_eq!(root.depth(), deepest, "{syntax:?}");
+                assert_eq!(deepest_c, deepest, "{syntax:?}");
+                if root == doc.root() {
+                    let cached = doc.preorder();
+                    assert_eq!(cached.nodes(), &nodes[..]);
+                    assert_eq!(cached.parents(), &parents[..]);
+                    assert_eq!(cached.depth(), deepest);
+                }
                 assert_eq!(
                     descendants(root).iter().map(|n| n.id()).collect::<Vec<_>>(),
                     want.iter().map(|w| w.0.id()).collect::<Vec<_>>()

@@ -106,9 +106,9 @@ pub struct TsFile<'a> {
     /// Every node of the file in pre-order (what [`super::descendants`] returns), collected
     /// by the same walk so that a document does not walk its tree twice; see
     /// [`TsFile::take_nodes`].
-    nodes: Vec<Node<'a>>,
+    nodes: &'a [Node<'a>],
     /// The index in `nodes` of each node's parent ([`NO_PARENT`] for the root).
-    parents: Vec<u32>,
+    parents: &'a [u32],
 }
 
 /// [`TsFile::parents`] of the root.
@@ -138,10 +138,12 @@ impl<'a> TsFile<'a> {
         let mut new_bindings: HashMap<usize, Option<String>> = HashMap::default();
         let k = kinds(doc);
         // Every node in pre-order with its parent, listed by one walk in C (a tree cursor
-        // costs several hundred instructions per step); kinds and fields compared by id,
+        // costs several hundred instructions per step) and shared with the input's depth
+        // check (`Parsed::preorder`); kinds and fields compared by id,
         // and the path of each `new` read off the parents (`Node::parent` searches down
         // from the root each time). About one node per three bytes of TypeScript.
-        let (all, parents) = doc.root().preorder(doc.source.len() / 3 + 1);
+        let pre = doc.preorder();
+        let (all, parents) = (pre.nodes(), pre.parents());
         let mut path: Vec<Node> = Vec::with_capacity(64);
         for (i, &node) in all.iter().enumerate() {
             let kind = node.kind_id();
@@ -242,12 +244,6 @@ impl<'a> TsFile<'a> {
             }
             None => node.parent(),
         }
-    }
-
-    /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
-    /// them (the walk that built this view collected them); empty after the first call.
-    pub fn take_nodes(&mut self) -> Vec<Node<'a>> {
-        std::mem::take(&mut self.nodes)
     }
 
     /// The qualified name an expression refers to (`lambda.Runtime.NODEJS_18_X` →
@@ -1048,12 +1044,12 @@ mod tests {
     fn the_view_collects_the_nodes_descendants_walks() {
         let src = "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true }); }\nconst f = (a: string) => a ?? `t${1}`;\n";
         let doc = Parsed::new(Syntax::TypeScript, src.to_string());
-        let mut ts = TsFile::new(&doc);
+        let ts = TsFile::new(&doc);
         let want: Vec<usize> = crate::lang::descendants(doc.root())
             .iter()
             .map(|n| n.id())
             .collect();
-        let got: Vec<usize> = ts.take_nodes().iter().map(|n| n.id()).collect();
+        let got: Vec<usize> = ts.nodes().iter().map(|n| n.id()).collect();
         assert_eq!(got, want);
         let set = KindSet::new(&["identifier", "member_expression"]);
         for n in crate::lang::descendants(doc.root()) {

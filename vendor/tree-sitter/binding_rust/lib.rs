@@ -2038,10 +2038,11 @@ impl<'tree> Node<'tree> {
     /// iac-fix patch (see `PATCHED.md`): this node and every node below it in pre-order,
     /// the nodes a [`TreeCursor`] from this node visits (`goto_first_child`,
     /// `goto_next_sibling`, `goto_parent`), with the index in that list of each one's
-    /// parent (`u32::MAX` for this node), walked in C without a cursor. `capacity` is a
-    /// guess of the count (a second walk when it is too small).
+    /// parent (`u32::MAX` for this node), and the deepest level (as [`Node::depth`]),
+    /// walked in C without a cursor. `capacity` is a guess of the count (a second walk
+    /// when it is too small).
     #[must_use]
-    pub fn preorder(&self, capacity: usize) -> (Vec<Node<'tree>>, Vec<u32>) {
+    pub fn preorder(&self, capacity: usize) -> (Vec<Node<'tree>>, Vec<u32>, usize) {
         let mut capacity = capacity.clamp(1, u32::MAX as usize);
         loop {
             let mut nodes: Vec<Node<'tree>> = Vec::with_capacity(capacity);
@@ -2064,7 +2065,7 @@ impl<'tree> Node<'tree> {
                     nodes.set_len(count);
                     parents.set_len(count);
                 }
-                return (nodes, parents);
+                return (nodes, parents, depth as usize);
             }
             capacity = count;
         }
