@@ -223,7 +223,7 @@ impl<'a> TsFile<'a> {
     /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
     /// them (the walk that built this view collected them).
     pub fn nodes(&self) -> &[Node<'a>] {
-        &self.nodes
+        self.nodes
     }
 
     /// What `node.parent()` returns, read off the walk that built this view: tree-sitter
