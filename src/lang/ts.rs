@@ -678,6 +678,27 @@ fn kinds(doc: &Parsed) -> &'static Kinds {
     })
 }
 
+/// The name `node`'s text ends with: its trailing run of identifier characters (ASCII
+/// letters, digits, `_`, `$`, and every non-ASCII character). For an identifier, and for a
+/// `member_expression`, `nested_identifier` or `nested_type_identifier` whose last part is
+/// a plain name, that is the name (its last child: tree-sitter keeps trailing comments out
+/// of a node), so testing it first rules nodes out without asking for their fields.
+pub fn last_name<'a>(source: &'a str, node: Node) -> &'a str {
+    let text = &source.as_bytes()[..node.end_byte().min(source.len())];
+    let start = node.start_byte().min(text.len());
+    let mut i = text.len();
+    while i > start {
+        let b = text[i - 1];
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || !b.is_ascii() {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    // `i` is `start` or follows an ASCII byte: a character boundary.
+    &source[i..text.len()]
+}
+
 /// True when `node`'s children are statements or class members: a child of it is what
 /// [`TsFile::statement_of`] returns for the nodes inside that child.
 pub fn holds_statements(node: Node) -> bool {
@@ -1038,6 +1059,24 @@ mod tests {
             .iter()
             .filter_map(|c| ts.construct_type(c))
             .collect()
+    }
+
+    #[test]
+    fn last_name_is_the_last_part() {
+        let src = "const a = x.y.Zed; b?.c; d. /* k */ e; this.#p; \u{e9}t\u{e9};\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+        let f = fields();
+        for n in crate::lang::descendants(doc.root()) {
+            if n.kind() == "member_expression" {
+                let p = n.child_by_field_id(f.property).unwrap();
+                let text = doc.text(p);
+                let want = text.trim_start_matches('#');
+                assert_eq!(last_name(&doc.source, n), want, "{}", doc.text(n));
+            }
+            if n.kind() == "identifier" {
+                assert_eq!(last_name(&doc.source, n), doc.text(n));
+            }
+        }
     }
 
     #[test]
