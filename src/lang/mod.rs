@@ -83,6 +83,7 @@ pub struct Parsed {
 pub struct Preorder {
     nodes: Vec<Node<'static>>,
     parents: Vec<u32>,
+    kinds: Vec<u16>,
     depth: usize,
 }
 
@@ -95,6 +96,12 @@ impl Preorder {
     /// The index in [`Preorder::nodes`] of each node's parent (`u32::MAX` for the root).
     pub fn parents(&self) -> &[u32] {
         &self.parents
+    }
+
+    /// The [`Node::kind_id`] of each node (read in the same walk: asking each node costs a
+    /// call into tree-sitter).
+    pub fn kinds(&self) -> &[u16] {
+        &self.kinds
     }
 
     /// [`depth`] of the root.
@@ -144,12 +151,13 @@ impl Parsed {
         self.preorder.0.get_or_init(|| {
             let root = self.tree.root_node();
             // About one node per three bytes of TypeScript.
-            let (nodes, parents, depth) = root.preorder(self.source.len() / 3 + 1);
+            let (nodes, parents, kinds, depth) = root.preorder(self.source.len() / 3 + 1);
             // SAFETY: see `PreorderCache`: the nodes are only lent out borrowed from `self`.
             let nodes: Vec<Node<'static>> = unsafe { std::mem::transmute(nodes) };
             Preorder {
                 nodes,
                 parents,
+                kinds,
                 depth,
             }
         })
@@ -385,7 +393,7 @@ mod tests {
             roots.extend(doc.root().named_child(0));
             for root in roots {
                 let want = cursor_walk(root);
-                let (nodes, parents, deepest_c) = root.preorder(1);
+                let (nodes, parents, kinds, deepest_c) = root.preorder(1);
                 assert_eq!(nodes.len(), want.len(), "{syntax:?}");
                 for (i, (n, p, _)) in want.iter().enumerate() {
                     let got = nodes[i];
@@ -407,6 +415,7 @@ mod tests {
                         )
                     );
                     assert_eq!(parents[i], *p);
+                    assert_eq!(kinds[i], n.kind_id());
                 }
                 let deepest = want.iter().map(|w| w.2).max().unwrap();
                 assert_eq!(root.depth(), deepest, "{syntax:?}");
@@ -415,6 +424,7 @@ mod tests {
                     let cached = doc.preorder();
                     assert_eq!(cached.nodes(), &nodes[..]);
                     assert_eq!(cached.parents(), &parents[..]);
+                    assert_eq!(cached.kinds(), &kinds[..]);
                     assert_eq!(cached.depth(), deepest);
                 }
                 assert_eq!(

@@ -109,6 +109,8 @@ pub struct TsFile<'a> {
     nodes: &'a [Node<'a>],
     /// The index in `nodes` of each node's parent ([`NO_PARENT`] for the root).
     parents: &'a [u32],
+    /// The kind id of each node of `nodes`.
+    kinds: &'a [u16],
 }
 
 /// [`TsFile::parents`] of the root.
@@ -143,10 +145,10 @@ impl<'a> TsFile<'a> {
         // and the path of each `new` read off the parents (`Node::parent` searches down
         // from the root each time). About one node per three bytes of TypeScript.
         let pre = doc.preorder();
-        let (all, parents) = (pre.nodes(), pre.parents());
+        let (all, parents, node_kinds) = (pre.nodes(), pre.parents(), pre.kinds());
         let mut path: Vec<Node> = Vec::with_capacity(64);
         for (i, &node) in all.iter().enumerate() {
-            let kind = node.kind_id();
+            let kind = node_kinds[i];
             if is(&k.new_expression, kind) {
                 if let Some(arguments) = node.child_by_field_id(k.arguments) {
                     news.push(ConstructCall { node, arguments });
@@ -197,7 +199,7 @@ impl<'a> TsFile<'a> {
                 // same order as listing it on its own visit, without a field search for
                 // every member expression).
                 let member = all[parents[i] as usize];
-                if is(&k.member_expression, member.kind_id())
+                if is(&k.member_expression, node_kinds[parents[i] as usize])
                     && member.child_by_field_id(k.object).map(|o| o.id()) == Some(node.id())
                 {
                     names.entry(doc.text(member)).or_default().push(member)
@@ -217,6 +219,7 @@ impl<'a> TsFile<'a> {
             declared: Default::default(),
             nodes: all,
             parents,
+            kinds: node_kinds,
         }
     }
 
@@ -224,6 +227,11 @@ impl<'a> TsFile<'a> {
     /// them (the walk that built this view collected them).
     pub fn nodes(&self) -> &[Node<'a>] {
         self.nodes
+    }
+
+    /// The [`Node::kind_id`] of each node of [`TsFile::nodes`] (read by the same walk).
+    pub fn kinds(&self) -> &[u16] {
+        self.kinds
     }
 
     /// What `node.parent()` returns, read off the walk that built this view: tree-sitter
@@ -778,6 +786,11 @@ impl KindSet {
     /// True when `node.kind()` is one of the names.
     pub fn has(&self, node: Node) -> bool {
         is(&self.0, node.kind_id())
+    }
+
+    /// True when the kind of id `kind` (a [`Node::kind_id`]) is one of the names.
+    pub fn has_id(&self, kind: u16) -> bool {
+        is(&self.0, kind)
     }
 }
 

@@ -1529,6 +1529,7 @@ extern "C" {
         self_: ffi::TSNode,
         nodes: *mut ffi::TSNode,
         parents: *mut u32,
+        kinds: *mut u16,
         capacity: u32,
         max_depth: *mut u32,
     ) -> u32;
@@ -2038,15 +2039,17 @@ impl<'tree> Node<'tree> {
     /// iac-fix patch (see `PATCHED.md`): this node and every node below it in pre-order,
     /// the nodes a [`TreeCursor`] from this node visits (`goto_first_child`,
     /// `goto_next_sibling`, `goto_parent`), with the index in that list of each one's
-    /// parent (`u32::MAX` for this node), and the deepest level (as [`Node::depth`]),
-    /// walked in C without a cursor. `capacity` is a guess of the count (a second walk
-    /// when it is too small).
+    /// parent (`u32::MAX` for this node), each one's [`Node::kind_id`], and the deepest
+    /// level (as [`Node::depth`]), walked in C without a cursor. `capacity` is a guess of
+    /// the count (a second walk when it is too small).
     #[must_use]
-    pub fn preorder(&self, capacity: usize) -> (Vec<Node<'tree>>, Vec<u32>, usize) {
+    #[allow(clippy::type_complexity)]
+    pub fn preorder(&self, capacity: usize) -> (Vec<Node<'tree>>, Vec<u32>, Vec<u16>, usize) {
         let mut capacity = capacity.clamp(1, u32::MAX as usize);
         loop {
             let mut nodes: Vec<Node<'tree>> = Vec::with_capacity(capacity);
             let mut parents: Vec<u32> = Vec::with_capacity(capacity);
+            let mut kinds: Vec<u16> = Vec::with_capacity(capacity);
             let mut depth = 0;
             // SAFETY: the buffers hold `capacity` elements; C writes at most that many
             // (`Node` is a transparent `TSNode`) and returns the full count.
@@ -2055,6 +2058,7 @@ impl<'tree> Node<'tree> {
                     self.0,
                     nodes.as_mut_ptr().cast(),
                     parents.as_mut_ptr(),
+                    kinds.as_mut_ptr(),
                     capacity as u32,
                     &mut depth,
                 )
@@ -2064,8 +2068,9 @@ impl<'tree> Node<'tree> {
                 unsafe {
                     nodes.set_len(count);
                     parents.set_len(count);
+                    kinds.set_len(count);
                 }
-                return (nodes, parents, depth as usize);
+                return (nodes, parents, kinds, depth as usize);
             }
             capacity = count;
         }
@@ -2078,7 +2083,14 @@ impl<'tree> Node<'tree> {
         let mut depth = 0;
         // SAFETY: a capacity of 0 writes nothing.
         unsafe {
-            ts_node_preorder(self.0, core::ptr::null_mut(), core::ptr::null_mut(), 0, &mut depth);
+            ts_node_preorder(
+                self.0,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                0,
+                &mut depth,
+            );
         }
         depth as usize
     }
