@@ -519,7 +519,14 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
             }),
             Syntax::TypeScript => false,
         };
-    let depth = if shallow { 0 } else { crate::lang::depth(root) };
+    let depth = if shallow {
+        0
+    } else if syntax == Syntax::TypeScript {
+        // The list of nodes the first fixer pass's TypeScript view reads (one walk for both).
+        parsed.preorder().depth()
+    } else {
+        crate::lang::depth(root)
+    };
     if depth > MAX_TREE_DEPTH {
         return Err(FileError::Parse(format!(
             "nested too deeply ({depth} syntax-tree levels, the limit is {MAX_TREE_DEPTH}); file left untouched"

@@ -161,6 +161,13 @@ impl<'a> Document<'a> {
             .get_or_init(|| crate::lang::descendants(self.parsed.root()))
     }
 
+    /// TypeScript: the [`Node::kind_id`] of each node of [`Document::nodes`] (read by the
+    /// walk that listed them; asking a node costs a call into tree-sitter); `None` for
+    /// CloudFormation.
+    pub fn node_kinds(&self) -> Option<&[u16]> {
+        self.ts.as_ref().map(|ts| ts.kinds())
+    }
+
     /// CloudFormation: every value of the template in pre-order, each with its intrinsic,
     /// walked once per document and shared by the transforms (see
     /// [`cfn::template_values`]); empty for TypeScript.

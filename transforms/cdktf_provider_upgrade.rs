@@ -354,8 +354,14 @@ fn qualified_uses(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
     let qualified = QUALIFIED.get_or_init(|| KindSet::new(&["member_expression", "nested_type_identifier"]));
     // Fields by id too (by name, each lookup searches the grammar's field names).
     let fields = crate::lang::ts::fields();
-    for &n in doc.nodes() {
-        if !qualified.has(n) {
+    let kinds = doc.node_kinds();
+    for (i, &n) in doc.nodes().iter().enumerate() {
+        if !qualified.has_id(kinds.map_or_else(|| n.kind_id(), |k| k[i])) {
+            continue;
+        }
+        // The member is the name the expression ends with (`last_name`, its last child):
+        // the upper-case test below rules most out before any field is asked for.
+        if !crate::lang::ts::last_name(doc.source(), n).starts_with(|c: char| c.is_ascii_uppercase()) {
             continue;
         }
         let child = |field: u16| n.child_by_field_id(field);

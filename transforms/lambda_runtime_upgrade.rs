@@ -316,9 +316,15 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
     static MEMBER: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
     let member = MEMBER.get_or_init(|| crate::lang::ts::KindSet::new(&["member_expression"]));
     let fields = crate::lang::ts::fields();
+    let kinds = doc.node_kinds();
     let runtimes: Vec<(Node, &str)> = nodes
         .iter()
-        .filter(|n| member.has(**n))
+        .enumerate()
+        .filter(|&(i, n)| member.has_id(kinds.map_or_else(|| n.kind_id(), |k| k[i])))
+        .map(|(_, n)| n)
+        // The property is the name the expression ends with (`last_name`): a constant's
+        // first word rules most out before any field is asked for.
+        .filter(|n| runtime_constant_head(crate::lang::ts::last_name(doc.source(), **n)))
         .filter_map(|&n| {
             // The constant's name first (cheap): resolving every member expression is not.
             let property = n.child_by_field_id(fields.property)?;
@@ -407,11 +413,17 @@ fn const_name<'a>(doc: &Document<'a>, node: Node) -> Option<&'a str> {
 }
 
 /// `NODEJS_18_X` → `nodejs18.x`, `PYTHON_3_9` → `python3.9`, `JAVA_8_CORRETTO` → `java8.al2`.
+/// True when `constant` starts with a word every spelling [`runtime_of_constant`] knows
+/// starts with (the cheap part of its test).
+fn runtime_constant_head(constant: &str) -> bool {
+    let head = constant.split('_').next().unwrap_or_default();
+    matches!(head, "NODEJS" | "PYTHON" | "JAVA" | "GO" | "DOTNET" | "RUBY" | "PROVIDED")
+}
+
 fn runtime_of_constant(constant: &str) -> Option<String> {
     // Every spelling below starts with one of these words: a cheap test first (this runs on
     // the property of every member expression of a file that mentions `Runtime`).
-    let head = constant.split('_').next().unwrap_or_default();
-    if !matches!(head, "NODEJS" | "PYTHON" | "JAVA" | "GO" | "DOTNET" | "RUBY" | "PROVIDED") {
+    if !runtime_constant_head(constant) {
         return None;
     }
     let parts: Vec<&str> = constant.split('_').collect();

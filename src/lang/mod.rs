@@ -74,6 +74,59 @@ pub struct Parsed {
     pub style: Style,
     /// The entries of the mappings asked for so far (see [`mapping::EntryCache`]).
     pub(crate) entry_cache: mapping::EntryCache,
+    /// Every node of the tree, listed on first use (see [`Parsed::preorder`]).
+    preorder: PreorderCache,
+}
+
+/// Every node of a tree in pre-order, with each one's parent and the tree's depth (see
+/// [`Parsed::preorder`]).
+pub struct Preorder {
+    nodes: Vec<Node<'static>>,
+    parents: Vec<u32>,
+    kinds: Vec<u16>,
+    depth: usize,
+}
+
+impl Preorder {
+    /// [`descendants`] of the root: every node in pre-order.
+    pub fn nodes<'a>(&'a self) -> &'a [Node<'a>] {
+        &self.nodes
+    }
+
+    /// The index in [`Preorder::nodes`] of each node's parent (`u32::MAX` for the root).
+    pub fn parents(&self) -> &[u32] {
+        &self.parents
+    }
+
+    /// The [`Node::kind_id`] of each node (read in the same walk: asking each node costs a
+    /// call into tree-sitter).
+    pub fn kinds(&self) -> &[u16] {
+        &self.kinds
+    }
+
+    /// [`depth`] of the root.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+/// [`Parsed::preorder`]'s list, filled on first use. Its nodes point into the `Parsed`'s
+/// own tree (a `Tree` is a pointer to a tree-sitter tree that stays where it is while the
+/// `Parsed` lives and is never edited: [`Parsed::reparse`] edits a copy), so they are only
+/// handed out borrowed from the `Parsed`, and a clone (another tree) starts empty.
+#[derive(Default)]
+struct PreorderCache(std::sync::OnceLock<Preorder>);
+
+// SAFETY: the nodes are read-only handles into an immutable tree-sitter tree, which
+// tree-sitter allows reading from several threads (`Tree` is `Send + Sync`); they never
+// outlive the `Parsed` that owns the tree (see `PreorderCache`).
+unsafe impl Send for PreorderCache {}
+unsafe impl Sync for PreorderCache {}
+
+impl Clone for PreorderCache {
+    fn clone(&self) -> Self {
+        PreorderCache::default()
+    }
 }
 
 impl Parsed {
@@ -87,7 +140,27 @@ impl Parsed {
             tree,
             style,
             entry_cache: Default::default(),
+            preorder: Default::default(),
         }
+    }
+
+    /// Every node of the tree in pre-order (what [`descendants`] of the root returns), the
+    /// index of each one's parent and the tree's [`depth`], listed by one walk on first use:
+    /// the input's depth check and the first fixer pass's TypeScript view share it.
+    pub fn preorder(&self) -> &Preorder {
+        self.preorder.0.get_or_init(|| {
+            let root = self.tree.root_node();
+            // About one node per three bytes of TypeScript.
+            let (nodes, parents, kinds, depth) = root.preorder(self.source.len() / 3 + 1);
+            // SAFETY: see `PreorderCache`: the nodes are only lent out borrowed from `self`.
+            let nodes: Vec<Node<'static>> = unsafe { std::mem::transmute(nodes) };
+            Preorder {
+                nodes,
+                parents,
+                kinds,
+                depth,
+            }
+        })
     }
 
     /// `source`, which `edits` (byte ranges into this text, as [`crate::edit::apply_edits`]
@@ -142,6 +215,7 @@ impl Parsed {
             tree,
             style: self.style.clone(),
             entry_cache: Default::default(),
+            preorder: Default::default(),
         };
         debug_assert!(
             same_tree(&parsed, &Parsed::new(self.syntax, parsed.source.clone())),
@@ -222,44 +296,16 @@ pub fn named_children(node: Node) -> Vec<Node> {
 
 /// Every node below `root` (pre-order), without recursion so deep trees cannot overflow the stack.
 pub fn descendants(root: Node) -> Vec<Node> {
-    let mut out = Vec::new();
-    let mut cursor = root.walk();
-    loop {
-        out.push(cursor.node());
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
+    // Listed in C (tree-sitter patched, see `vendor/tree-sitter/PATCHED.md`): the nodes a
+    // tree cursor visits, for a fraction of a cursor's cost per step.
+    // About one node per two or three bytes: room for it, a second walk when short.
+    root.preorder((root.end_byte() - root.start_byte()) / 2 + 16)
+        .0
 }
 
 /// Deepest nesting of the tree below `root` (`root` alone: 1), without recursion.
 pub fn depth(root: Node) -> usize {
-    let mut cursor = root.walk();
-    let (mut depth, mut max) = (1, 1);
-    loop {
-        if cursor.goto_first_child() {
-            depth += 1;
-            max = max.max(depth);
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return max;
-            }
-            depth -= 1;
-        }
-    }
+    root.depth()
 }
 
 /// How many block indentation levels a YAML text opens at once, at most (an upper
@@ -305,6 +351,88 @@ mod tests {
         assert_eq!(yaml_indent_depth("a:\n  b:\n    c: 1\nd: 2\n"), 3);
         assert_eq!(yaml_indent_depth("a:\n  - - - x\n"), 5);
         assert_eq!(yaml_indent_depth("# c\n\na: 1\n"), 1);
+    }
+
+    /// What a tree cursor visits from `root`: (node, parent's index, level).
+    fn cursor_walk(root: Node) -> Vec<(Node, u32, usize)> {
+        let mut out = Vec::new();
+        let mut path: Vec<u32> = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            out.push((
+                cursor.node(),
+                path.last().copied().unwrap_or(u32::MAX),
+                path.len() + 1,
+            ));
+            path.push(out.len() as u32 - 1);
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                path.pop();
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_c_walk_lists_what_a_cursor_visits() {
+        let texts = [
+            (Syntax::TypeScript, "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true, /* k */ p: `t${a.b}` }); }\nconst f = (a: string): T<U> => a ?? this.x!;\ntype Q = { [k: string]: number };\n"),
+            (Syntax::Json, "{\"a\": [1, {\"b\": null}], \"c\": \"d\"}"),
+            (Syntax::Yaml, "# c\nA: !Sub '${x}'\nB:\n  - - 1\n    - {c: d} # e\n  - |\n    t\n"),
+        ];
+        for (syntax, text) in texts {
+            let doc = Parsed::new(syntax, text.to_string());
+            let mut roots = vec![doc.root()];
+            roots.extend(doc.root().named_child(0));
+            for root in roots {
+                let want = cursor_walk(root);
+                let (nodes, parents, kinds, deepest_c) = root.preorder(1);
+                assert_eq!(nodes.len(), want.len(), "{syntax:?}");
+                for (i, (n, p, _)) in want.iter().enumerate() {
+                    let got = nodes[i];
+                    assert_eq!(got, *n);
+                    assert_eq!(
+                        (
+                            got.id(),
+                            got.kind_id(),
+                            got.kind(),
+                            got.byte_range(),
+                            got.start_position()
+                        ),
+                        (
+                            n.id(),
+                            n.kind_id(),
+                            n.kind(),
+                            n.byte_range(),
+                            n.start_position()
+                        )
+                    );
+                    assert_eq!(parents[i], *p);
+                    assert_eq!(kinds[i], n.kind_id());
+                }
+                let deepest = want.iter().map(|w| w.2).max().unwrap();
+                assert_eq!(root.depth(), deepest, "{syntax:?}");
+                assert_eq!(deepest_c, deepest, "{syntax:?}");
+                if root == doc.root() {
+                    let cached = doc.preorder();
+                    assert_eq!(cached.nodes(), &nodes[..]);
+                    assert_eq!(cached.parents(), &parents[..]);
+                    assert_eq!(cached.kinds(), &kinds[..]);
+                    assert_eq!(cached.depth(), deepest);
+                }
+                assert_eq!(
+                    descendants(root).iter().map(|n| n.id()).collect::<Vec<_>>(),
+                    want.iter().map(|w| w.0.id()).collect::<Vec<_>>()
+                );
+            }
+        }
     }
 
     #[test]

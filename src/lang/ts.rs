@@ -106,9 +106,11 @@ pub struct TsFile<'a> {
     /// Every node of the file in pre-order (what [`super::descendants`] returns), collected
     /// by the same walk so that a document does not walk its tree twice; see
     /// [`TsFile::take_nodes`].
-    nodes: Vec<Node<'a>>,
+    nodes: &'a [Node<'a>],
     /// The index in `nodes` of each node's parent ([`NO_PARENT`] for the root).
-    parents: Vec<u32>,
+    parents: &'a [u32],
+    /// The kind id of each node of `nodes`.
+    kinds: &'a [u16],
 }
 
 /// [`TsFile::parents`] of the root.
@@ -137,26 +139,26 @@ impl<'a> TsFile<'a> {
         let mut statements: HashMap<usize, Node> = HashMap::default();
         let mut new_bindings: HashMap<usize, Option<String>> = HashMap::default();
         let k = kinds(doc);
-        // One walk with the path from the root at hand: kinds and fields compared by id,
-        // and the statement of each `new` read off the path (`Node::parent` searches
-        // down from the root each time).
+        // Every node in pre-order with its parent, listed by one walk in C (a tree cursor
+        // costs several hundred instructions per step) and shared with the input's depth
+        // check (`Parsed::preorder`); kinds and fields compared by id,
+        // and the path of each `new` read off the parents (`Node::parent` searches down
+        // from the root each time). About one node per three bytes of TypeScript.
+        let pre = doc.preorder();
+        let (all, parents, node_kinds) = (pre.nodes(), pre.parents(), pre.kinds());
         let mut path: Vec<Node> = Vec::with_capacity(64);
-        // About one node per three bytes of TypeScript.
-        let mut all: Vec<Node> = Vec::with_capacity(doc.source.len() / 3);
-        // Each node's parent (its index in `all`), read off the path as well.
-        let mut path_index: Vec<u32> = Vec::with_capacity(64);
-        let mut parents: Vec<u32> = Vec::with_capacity(all.capacity());
-        let mut cursor = doc.root().walk();
-        'walk: loop {
-            let node = cursor.node();
-            parents.push(path_index.last().copied().unwrap_or(NO_PARENT));
-            path_index.push(all.len() as u32);
-            path.push(node);
-            all.push(node);
-            let kind = node.kind_id();
+        for (i, &node) in all.iter().enumerate() {
+            let kind = node_kinds[i];
             if is(&k.new_expression, kind) {
                 if let Some(arguments) = node.child_by_field_id(k.arguments) {
                     news.push(ConstructCall { node, arguments });
+                    path.clear();
+                    let mut j = i as u32;
+                    while j != NO_PARENT {
+                        path.push(all[j as usize]);
+                        j = parents[j as usize];
+                    }
+                    path.reverse();
                     new_bindings.insert(node.id(), binding_on_path(doc, &path));
                     if let Some(stmt) = (1..path.len())
                         .rev()
@@ -191,29 +193,16 @@ impl<'a> TsFile<'a> {
                 }
             } else if is(&k.name, kind) {
                 names.entry(doc.text(node)).or_default().push(node)
-            } else if is(&k.this, kind) && path.len() >= 2 {
+            } else if is(&k.this, kind) && parents[i] != NO_PARENT {
                 // `this.x`: listed when the walk reaches its object, `this` (the member
                 // expression's first child, so the next node in pre-order after it: the
                 // same order as listing it on its own visit, without a field search for
                 // every member expression).
-                let member = path[path.len() - 2];
-                if is(&k.member_expression, member.kind_id())
-                    && cursor.field_id().map(u16::from) == Some(k.object)
+                let member = all[parents[i] as usize];
+                if is(&k.member_expression, node_kinds[parents[i] as usize])
+                    && member.child_by_field_id(k.object).map(|o| o.id()) == Some(node.id())
                 {
                     names.entry(doc.text(member)).or_default().push(member)
-                }
-            }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                path.pop();
-                path_index.pop();
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    break 'walk;
                 }
             }
         }
@@ -230,13 +219,19 @@ impl<'a> TsFile<'a> {
             declared: Default::default(),
             nodes: all,
             parents,
+            kinds: node_kinds,
         }
     }
 
     /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
     /// them (the walk that built this view collected them).
     pub fn nodes(&self) -> &[Node<'a>] {
-        &self.nodes
+        self.nodes
+    }
+
+    /// The [`Node::kind_id`] of each node of [`TsFile::nodes`] (read by the same walk).
+    pub fn kinds(&self) -> &[u16] {
+        self.kinds
     }
 
     /// What `node.parent()` returns, read off the walk that built this view: tree-sitter
@@ -257,12 +252,6 @@ impl<'a> TsFile<'a> {
             }
             None => node.parent(),
         }
-    }
-
-    /// Every node of the file in pre-order, as [`super::descendants`] of the root returns
-    /// them (the walk that built this view collected them); empty after the first call.
-    pub fn take_nodes(&mut self) -> Vec<Node<'a>> {
-        std::mem::take(&mut self.nodes)
     }
 
     /// The qualified name an expression refers to (`lambda.Runtime.NODEJS_18_X` →
@@ -697,6 +686,27 @@ fn kinds(doc: &Parsed) -> &'static Kinds {
     })
 }
 
+/// The name `node`'s text ends with: its trailing run of identifier characters (ASCII
+/// letters, digits, `_`, `$`, and every non-ASCII character). For an identifier, and for a
+/// `member_expression`, `nested_identifier` or `nested_type_identifier` whose last part is
+/// a plain name, that is the name (its last child: tree-sitter keeps trailing comments out
+/// of a node), so testing it first rules nodes out without asking for their fields.
+pub fn last_name<'a>(source: &'a str, node: Node) -> &'a str {
+    let text = &source.as_bytes()[..node.end_byte().min(source.len())];
+    let start = node.start_byte().min(text.len());
+    let mut i = text.len();
+    while i > start {
+        let b = text[i - 1];
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || !b.is_ascii() {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    // `i` is `start` or follows an ASCII byte: a character boundary.
+    &source[i..text.len()]
+}
+
 /// True when `node`'s children are statements or class members: a child of it is what
 /// [`TsFile::statement_of`] returns for the nodes inside that child.
 pub fn holds_statements(node: Node) -> bool {
@@ -776,6 +786,11 @@ impl KindSet {
     /// True when `node.kind()` is one of the names.
     pub fn has(&self, node: Node) -> bool {
         is(&self.0, node.kind_id())
+    }
+
+    /// True when the kind of id `kind` (a [`Node::kind_id`]) is one of the names.
+    pub fn has_id(&self, kind: u16) -> bool {
+        is(&self.0, kind)
     }
 }
 
@@ -1060,15 +1075,33 @@ mod tests {
     }
 
     #[test]
+    fn last_name_is_the_last_part() {
+        let src = "const a = x.y.Zed; b?.c; d. /* k */ e; this.#p; \u{e9}t\u{e9};\n";
+        let doc = Parsed::new(Syntax::TypeScript, src.to_string());
+        let f = fields();
+        for n in crate::lang::descendants(doc.root()) {
+            if n.kind() == "member_expression" {
+                let p = n.child_by_field_id(f.property).unwrap();
+                let text = doc.text(p);
+                let want = text.trim_start_matches('#');
+                assert_eq!(last_name(&doc.source, n), want, "{}", doc.text(n));
+            }
+            if n.kind() == "identifier" {
+                assert_eq!(last_name(&doc.source, n), doc.text(n));
+            }
+        }
+    }
+
+    #[test]
     fn the_view_collects_the_nodes_descendants_walks() {
         let src = "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true }); }\nconst f = (a: string) => a ?? `t${1}`;\n";
         let doc = Parsed::new(Syntax::TypeScript, src.to_string());
-        let mut ts = TsFile::new(&doc);
+        let ts = TsFile::new(&doc);
         let want: Vec<usize> = crate::lang::descendants(doc.root())
             .iter()
             .map(|n| n.id())
             .collect();
-        let got: Vec<usize> = ts.take_nodes().iter().map(|n| n.id()).collect();
+        let got: Vec<usize> = ts.nodes().iter().map(|n| n.id()).collect();
         assert_eq!(got, want);
         let set = KindSet::new(&["identifier", "member_expression"]);
         for n in crate::lang::descendants(doc.root()) {

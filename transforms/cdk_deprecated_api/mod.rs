@@ -168,10 +168,17 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
     // than the rest of this walk).
     static KINDS: std::sync::OnceLock<(KindSet, KindSet)> = std::sync::OnceLock::new();
     let (nested, plain) = KINDS.get_or_init(|| (KindSet::new(&["member_expression", "nested_type_identifier", "nested_identifier"]), KindSet::new(&["identifier", "type_identifier"])));
-    for &node in doc.nodes() {
-        let last = if nested.has(node) {
+    let kinds = doc.node_kinds();
+    for (i, &node) in doc.nodes().iter().enumerate() {
+        let kind = kinds.map_or_else(|| node.kind_id(), |k| k[i]);
+        let last = if nested.has_id(kind) {
+            // The name the expression ends with (`last_name`) is its last part: most are
+            // ruled out by it before their fields are asked for.
+            if !t.names.contains(crate::lang::ts::last_name(doc.source(), node)) {
+                continue;
+            }
             node.child_by_field_id(property).or_else(|| node.child_by_field_id(name_field))
-        } else if plain.has(node) {
+        } else if plain.has_id(kind) {
             Some(node)
         } else {
             continue;

@@ -1523,6 +1523,18 @@ impl Clone for Tree {
     }
 }
 
+extern "C" {
+    /// iac-fix patch, in `src/node.c`.
+    fn ts_node_preorder(
+        self_: ffi::TSNode,
+        nodes: *mut ffi::TSNode,
+        parents: *mut u32,
+        kinds: *mut u16,
+        capacity: u32,
+        max_depth: *mut u32,
+    ) -> u32;
+}
+
 impl<'tree> Node<'tree> {
     fn new(node: ffi::TSNode) -> Option<Self> {
         (!node.id.is_null()).then_some(Node(node, PhantomData))
@@ -2022,6 +2034,65 @@ impl<'tree> Node<'tree> {
     #[must_use]
     pub fn walk(&self) -> TreeCursor<'tree> {
         TreeCursor(unsafe { ffi::ts_tree_cursor_new(self.0) }, PhantomData)
+    }
+
+    /// iac-fix patch (see `PATCHED.md`): this node and every node below it in pre-order,
+    /// the nodes a [`TreeCursor`] from this node visits (`goto_first_child`,
+    /// `goto_next_sibling`, `goto_parent`), with the index in that list of each one's
+    /// parent (`u32::MAX` for this node), each one's [`Node::kind_id`], and the deepest
+    /// level (as [`Node::depth`]), walked in C without a cursor. `capacity` is a guess of
+    /// the count (a second walk when it is too small).
+    #[must_use]
+    #[allow(clippy::type_complexity)]
+    pub fn preorder(&self, capacity: usize) -> (Vec<Node<'tree>>, Vec<u32>, Vec<u16>, usize) {
+        let mut capacity = capacity.clamp(1, u32::MAX as usize);
+        loop {
+            let mut nodes: Vec<Node<'tree>> = Vec::with_capacity(capacity);
+            let mut parents: Vec<u32> = Vec::with_capacity(capacity);
+            let mut kinds: Vec<u16> = Vec::with_capacity(capacity);
+            let mut depth = 0;
+            // SAFETY: the buffers hold `capacity` elements; C writes at most that many
+            // (`Node` is a transparent `TSNode`) and returns the full count.
+            let count = unsafe {
+                ts_node_preorder(
+                    self.0,
+                    nodes.as_mut_ptr().cast(),
+                    parents.as_mut_ptr(),
+                    kinds.as_mut_ptr(),
+                    capacity as u32,
+                    &mut depth,
+                )
+            } as usize;
+            if count <= capacity {
+                // SAFETY: the first `count` elements were written.
+                unsafe {
+                    nodes.set_len(count);
+                    parents.set_len(count);
+                    kinds.set_len(count);
+                }
+                return (nodes, parents, kinds, depth as usize);
+            }
+            capacity = count;
+        }
+    }
+
+    /// iac-fix patch (see `PATCHED.md`): the deepest level of nesting below this node
+    /// (this node alone: 1), counted over the nodes [`Node::preorder`] lists.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        let mut depth = 0;
+        // SAFETY: a capacity of 0 writes nothing.
+        unsafe {
+            ts_node_preorder(
+                self.0,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                0,
+                &mut depth,
+            );
+        }
+        depth as usize
     }
 
     /// Edit this node to keep it in-sync with source code that has been edited.

@@ -867,3 +867,110 @@ void ts_node_edit(TSNode *self, const TSInputEdit *edit) {
   self->context[1] = start_point.row;
   self->context[2] = start_point.column;
 }
+
+// iac-fix patch (see PATCHED.md): every node of a tree in one pass.
+
+typedef struct {
+  const Subtree *children;
+  const TSSymbol *alias_sequence;
+  Length position;
+  uint32_t child_count;
+  uint32_t child_index;
+  uint32_t structural_child_index;
+  uint32_t parent;
+  uint32_t depth;
+} PreorderEntry;
+
+// The children of `subtree` (at `position`, the start of its first child) as
+// `ts_node_iterate_children` iterates them.
+static inline PreorderEntry ts_node__preorder_entry(
+  const TSTree *tree,
+  Subtree subtree,
+  Length position,
+  uint32_t parent,
+  uint32_t depth
+) {
+  return (PreorderEntry) {
+    .children = ts_subtree_children(subtree),
+    .alias_sequence = ts_language_alias_sequence(tree->language, subtree.ptr->production_id),
+    .position = position,
+    .child_count = subtree.ptr->child_count,
+    .child_index = 0,
+    .structural_child_index = 0,
+    .parent = parent,
+    .depth = depth,
+  };
+}
+
+// Lists `self` and every node below it in pre-order, the nodes a `TSTreeCursor` visits
+// with `goto_first_child` / `goto_next_sibling` / `goto_parent` from `self`, each as
+// `ts_tree_cursor_current_node` returns it. The first `capacity` nodes go to `nodes` and
+// the index in that order of each one's parent to `parents` (`UINT32_MAX` for `self`)
+// and its `ts_node_symbol` to `kinds`; each may be NULL when `capacity` is 0. Returns how many nodes there are (call again
+// with more room when that exceeds `capacity`) and sets `*max_depth` to the deepest level
+// (`self` alone: 1). The children are stepped through as `ts_node_child_iterator_next`
+// does (the same aliases and positions), without building a node for the hidden ones.
+uint32_t ts_node_preorder(
+  TSNode self,
+  TSNode *nodes,
+  uint32_t *parents,
+  TSSymbol *kinds,
+  uint32_t capacity,
+  uint32_t *max_depth
+) {
+  uint32_t count = 1, deepest = 1;
+  if (capacity > 0) {
+    nodes[0] = self;
+    parents[0] = UINT32_MAX;
+    kinds[0] = ts_node_symbol(self);
+  }
+  const TSTree *tree = self.tree;
+  Array(PreorderEntry) stack = array_new();
+  array_reserve(&stack, 64);
+  Subtree root = ts_node__subtree(self);
+  if (ts_subtree_child_count(root) > 0) {
+    Length start = {ts_node_start_byte(self), ts_node_start_point(self)};
+    array_push(&stack, ts_node__preorder_entry(tree, root, start, 0, 1));
+  }
+  while (stack.size > 0) {
+    PreorderEntry *top = &stack.contents[stack.size - 1];
+    if (top->child_index == top->child_count) {
+      stack.size--;
+      continue;
+    }
+    const Subtree *child = &top->children[top->child_index];
+    TSSymbol alias = 0;
+    if (!ts_subtree_extra(*child)) {
+      if (top->alias_sequence) alias = top->alias_sequence[top->structural_child_index];
+      top->structural_child_index++;
+    }
+    if (top->child_index > 0) {
+      top->position = length_add(top->position, ts_subtree_padding(*child));
+    }
+    Length position = top->position;
+    top->position = length_add(top->position, ts_subtree_size(*child));
+    top->child_index++;
+    uint32_t parent = top->parent, depth = top->depth;
+    uint32_t child_count = ts_subtree_child_count(*child);
+    if (ts_subtree_visible(*child) || alias) {
+      uint32_t index = count++;
+      if (index < capacity) {
+        nodes[index] = ts_node_new(tree, child, position, alias);
+        parents[index] = parent;
+        kinds[index] = ts_language_public_symbol(
+          tree->language, alias ? alias : ts_subtree_symbol(*child)
+        );
+      }
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (child_count > 0) {
+        array_push(&stack, ts_node__preorder_entry(tree, *child, position, index, depth));
+      }
+    } else if (child_count > 0 && child->ptr->visible_child_count > 0) {
+      array_push(&stack, ts_node__preorder_entry(tree, *child, position, parent, depth));
+    }
+  }
+  array_delete(&stack);
+  *max_depth = deepest;
+  return count;
+}
