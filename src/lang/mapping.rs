@@ -85,7 +85,7 @@ impl<T> PerSyntax<T> {
             Syntax::Json => 1,
             Syntax::Yaml => 2,
         };
-        self.0[slot].get_or_init(|| init(&doc.tree.language()))
+        self.0[slot].get_or_init(|| init(&doc.tree().language()))
     }
 }
 

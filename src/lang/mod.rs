@@ -70,7 +70,9 @@ impl Syntax {
 pub struct Parsed {
     pub syntax: Syntax,
     pub source: String,
-    pub tree: Tree,
+    /// Private: the nodes [`Parsed::preorder`] caches point into this tree, so it must not
+    /// be replaced or edited while the `Parsed` lives (read it with [`Parsed::tree`]).
+    tree: Tree,
     pub style: Style,
     /// The entries of the mappings asked for so far (see [`mapping::EntryCache`]).
     pub(crate) entry_cache: mapping::EntryCache,
@@ -119,7 +121,8 @@ struct PreorderCache(std::sync::OnceLock<Preorder>);
 
 // SAFETY: the nodes are read-only handles into an immutable tree-sitter tree, which
 // tree-sitter allows reading from several threads (`Tree` is `Send + Sync`); they never
-// outlive the `Parsed` that owns the tree (see `PreorderCache`).
+// outlive the `Parsed` that owns the tree (see `PreorderCache`), whose `tree` field is
+// private and never replaced or edited after `Parsed` is built.
 unsafe impl Send for PreorderCache {}
 unsafe impl Sync for PreorderCache {}
 
@@ -144,14 +147,19 @@ impl Parsed {
         }
     }
 
+    /// The concrete syntax tree of `source`.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
     /// Every node of the tree in pre-order (what [`descendants`] of the root returns), the
     /// index of each one's parent and the tree's [`depth`], listed by one walk on first use:
     /// the input's depth check and the first fixer pass's TypeScript view share it.
     pub fn preorder(&self) -> &Preorder {
         self.preorder.0.get_or_init(|| {
             let root = self.tree.root_node();
-            // About one node per three bytes of TypeScript.
-            let (nodes, parents, kinds, depth) = root.preorder(self.source.len() / 3 + 1);
+            // Room for exactly the nodes the walk lists (tree-sitter keeps the count).
+            let (nodes, parents, kinds, depth) = root.preorder(root.descendant_count());
             // SAFETY: see `PreorderCache`: the nodes are only lent out borrowed from `self`.
             let nodes: Vec<Node<'static>> = unsafe { std::mem::transmute(nodes) };
             Preorder {
@@ -298,9 +306,9 @@ pub fn named_children(node: Node) -> Vec<Node> {
 pub fn descendants(root: Node) -> Vec<Node> {
     // Listed in C (tree-sitter patched, see `vendor/tree-sitter/PATCHED.md`): the nodes a
     // tree cursor visits, for a fraction of a cursor's cost per step.
-    // About one node per two or three bytes: room for it, a second walk when short.
-    root.preorder((root.end_byte() - root.start_byte()) / 2 + 16)
-        .0
+    // Room for exactly the nodes the walk lists (tree-sitter keeps the count; the walk
+    // makes room itself if it were ever short).
+    root.preorder(root.descendant_count()).0
 }
 
 /// Deepest nesting of the tree below `root` (`root` alone: 1), without recursion.
@@ -386,15 +394,33 @@ mod tests {
             (Syntax::TypeScript, "import * as s3 from 'aws-cdk-lib/aws-s3';\n// c\nclass A extends B { x = new s3.Bucket(this, 'B', { versioned: true, /* k */ p: `t${a.b}` }); }\nconst f = (a: string): T<U> => a ?? this.x!;\ntype Q = { [k: string]: number };\n"),
             (Syntax::Json, "{\"a\": [1, {\"b\": null}], \"c\": \"d\"}"),
             (Syntax::Yaml, "# c\nA: !Sub '${x}'\nB:\n  - - 1\n    - {c: d} # e\n  - |\n    t\n"),
+            // Error and missing nodes, an empty text, a BOM with CRLF.
+            (Syntax::TypeScript, "class { x = new (; /* `${ */ ]] const f = (a: => ;\nlet"),
+            (Syntax::Json, "{\"a\": [1, {\"b\": }, \"c\" \"d\""),
+            (Syntax::Yaml, "A: [1, {b: \nC: 'x\n  - : -\n"),
+            (Syntax::Json, ""),
+            (Syntax::Yaml, "\u{feff}A: 1\r\nB: [2]\r\n"),
         ];
+        let mut docs: Vec<Parsed> = Vec::new();
         for (syntax, text) in texts {
             let doc = Parsed::new(syntax, text.to_string());
+            // An incrementally reparsed tree (it reuses the first tree's subtrees).
+            let at = text.len() / 2;
+            let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            let edit = crate::edit::Edit::insert(at, " x ");
+            let changed = crate::edit::apply_edits(text, &[&edit]);
+            docs.push(doc.reparse(changed, &[&edit]));
+            docs.push(doc);
+        }
+        for doc in &docs {
+            let syntax = doc.syntax;
             let mut roots = vec![doc.root()];
             roots.extend(doc.root().named_child(0));
             for root in roots {
                 let want = cursor_walk(root);
                 let (nodes, parents, kinds, deepest_c) = root.preorder(1);
                 assert_eq!(nodes.len(), want.len(), "{syntax:?}");
+                assert_eq!(root.descendant_count(), want.len(), "{syntax:?}");
                 for (i, (n, p, _)) in want.iter().enumerate() {
                     let got = nodes[i];
                     assert_eq!(got, *n);

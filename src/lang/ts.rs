@@ -651,7 +651,7 @@ fn is(table: &[bool], id: u16) -> bool {
 fn kinds(doc: &Parsed) -> &'static Kinds {
     static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
     KINDS.get_or_init(|| {
-        let lang = doc.tree.language();
+        let lang = doc.tree().language();
         let table = |names: &[&str]| -> Vec<bool> {
             (0..lang.node_kind_count())
                 .map(|id| {

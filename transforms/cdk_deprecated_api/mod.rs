@@ -161,7 +161,7 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
         return;
     }
     // Field ids looked up once (by name, each lookup is a search of the grammar's fields).
-    let lang = doc.parsed.tree.language();
+    let lang = doc.parsed.tree().language();
     let field = |name: &str| lang.field_id_for_name(name).map_or(0, |f| f.get());
     let (property, name_field) = (field("property"), field("name"));
     // Kinds compared by id (reading a kind's name for every node of the file cost more

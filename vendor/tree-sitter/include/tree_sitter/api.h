@@ -695,6 +695,20 @@ TSNode ts_node_first_named_child_for_byte(TSNode self, uint32_t byte);
 uint32_t ts_node_descendant_count(TSNode self);
 
 /**
+ * iac-fix patch (see PATCHED.md): list `self` and every node below it in pre-order, each
+ * one's parent index and symbol, into arrays of `capacity` entries; returns the count
+ * (call again with more room when it exceeds `capacity`) and sets `*max_depth`.
+ */
+uint32_t ts_node_preorder(
+  TSNode self,
+  TSNode *nodes,
+  uint32_t *parents,
+  TSSymbol *kinds,
+  uint32_t capacity,
+  uint32_t *max_depth
+);
+
+/**
  * Get the smallest node within this node that spans the given range of bytes
  * or (row, column) positions.
  */
