@@ -412,7 +412,6 @@ fn const_name<'a>(doc: &Document<'a>, node: Node) -> Option<&'a str> {
     (decl.child_by_field_name("value") == Some(node)).then(|| decl.child_by_field_name("name").map(|n| doc.text(n)))?
 }
 
-/// `NODEJS_18_X` → `nodejs18.x`, `PYTHON_3_9` → `python3.9`, `JAVA_8_CORRETTO` → `java8.al2`.
 /// True when `constant` starts with a word every spelling [`runtime_of_constant`] knows
 /// starts with (the cheap part of its test).
 fn runtime_constant_head(constant: &str) -> bool {
@@ -420,6 +419,7 @@ fn runtime_constant_head(constant: &str) -> bool {
     matches!(head, "NODEJS" | "PYTHON" | "JAVA" | "GO" | "DOTNET" | "RUBY" | "PROVIDED")
 }
 
+/// `NODEJS_18_X` → `nodejs18.x`, `PYTHON_3_9` → `python3.9`, `JAVA_8_CORRETTO` → `java8.al2`.
 fn runtime_of_constant(constant: &str) -> Option<String> {
     // Every spelling below starts with one of these words: a cheap test first (this runs on
     // the property of every member expression of a file that mentions `Runtime`).

@@ -103,9 +103,8 @@ pub struct TsFile<'a> {
     /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
     /// per-fix scans made large stacks quadratic).
     declared: std::cell::OnceCell<std::collections::HashSet<String>>,
-    /// Every node of the file in pre-order (what [`super::descendants`] returns), collected
-    /// by the same walk so that a document does not walk its tree twice; see
-    /// [`TsFile::take_nodes`].
+    /// Every node of the file in pre-order (what [`super::descendants`] returns): the
+    /// parse's own list ([`super::Parsed::preorder`]), which the document shares.
     nodes: &'a [Node<'a>],
     /// The index in `nodes` of each node's parent ([`NO_PARENT`] for the root).
     parents: &'a [u32],
@@ -143,7 +142,7 @@ impl<'a> TsFile<'a> {
         // costs several hundred instructions per step) and shared with the input's depth
         // check (`Parsed::preorder`); kinds and fields compared by id,
         // and the path of each `new` read off the parents (`Node::parent` searches down
-        // from the root each time). About one node per three bytes of TypeScript.
+        // from the root each time).
         let pre = doc.preorder();
         let (all, parents, node_kinds) = (pre.nodes(), pre.parents(), pre.kinds());
         let mut path: Vec<Node> = Vec::with_capacity(64);
