@@ -161,11 +161,13 @@ impl<'a> Document<'a> {
             .get_or_init(|| crate::lang::descendants(self.parsed.root()))
     }
 
-    /// TypeScript: the [`Node::kind_id`] of each node of [`Document::nodes`] (read by the
-    /// walk that listed them; asking a node costs a call into tree-sitter); `None` for
-    /// CloudFormation.
-    pub fn node_kinds(&self) -> Option<&[u16]> {
-        self.ts.as_ref().map(|ts| ts.kinds())
+    /// The [`Node::kind_id`] of `self.nodes()[i]`: for TypeScript read off the walk that
+    /// listed the nodes (asking a node costs a call into tree-sitter), otherwise asked.
+    pub fn node_kind(&self, i: usize) -> u16 {
+        match &self.ts {
+            Some(ts) => ts.kinds()[i],
+            None => self.nodes()[i].kind_id(),
+        }
     }
 
     /// CloudFormation: every value of the template in pre-order, each with its intrinsic,

@@ -354,9 +354,8 @@ fn qualified_uses(doc: &Document, ts: &TsFile, out: &mut Vec<Finding>) {
     let qualified = QUALIFIED.get_or_init(|| KindSet::new(&["member_expression", "nested_type_identifier"]));
     // Fields by id too (by name, each lookup searches the grammar's field names).
     let fields = crate::lang::ts::fields();
-    let kinds = doc.node_kinds();
     for (i, &n) in doc.nodes().iter().enumerate() {
-        if !qualified.has_id(kinds.map_or_else(|| n.kind_id(), |k| k[i])) {
+        if !qualified.has_id(doc.node_kind(i)) {
             continue;
         }
         // The member is the name the expression ends with (`last_name`, its last child):

@@ -316,11 +316,10 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
     static MEMBER: std::sync::OnceLock<crate::lang::ts::KindSet> = std::sync::OnceLock::new();
     let member = MEMBER.get_or_init(|| crate::lang::ts::KindSet::new(&["member_expression"]));
     let fields = crate::lang::ts::fields();
-    let kinds = doc.node_kinds();
     let runtimes: Vec<(Node, &str)> = nodes
         .iter()
         .enumerate()
-        .filter(|&(i, n)| member.has_id(kinds.map_or_else(|| n.kind_id(), |k| k[i])))
+        .filter(|&(i, _)| member.has_id(doc.node_kind(i)))
         .map(|(_, n)| n)
         // The property is the name the expression ends with (`last_name`): a constant's
         // first word rules most out before any field is asked for.

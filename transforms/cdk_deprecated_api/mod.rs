@@ -168,9 +168,8 @@ fn symbols(doc: &Document, ts: &TsFile, rewritten: &[std::ops::Range<usize>], ou
     // than the rest of this walk).
     static KINDS: std::sync::OnceLock<(KindSet, KindSet)> = std::sync::OnceLock::new();
     let (nested, plain) = KINDS.get_or_init(|| (KindSet::new(&["member_expression", "nested_type_identifier", "nested_identifier"]), KindSet::new(&["identifier", "type_identifier"])));
-    let kinds = doc.node_kinds();
     for (i, &node) in doc.nodes().iter().enumerate() {
-        let kind = kinds.map_or_else(|| node.kind_id(), |k| k[i]);
+        let kind = doc.node_kind(i);
         let last = if nested.has_id(kind) {
             // The name the expression ends with (`last_name`) is its last part: most are
             // ruled out by it before their fields are asked for.
