@@ -390,35 +390,10 @@ fn commit_each_transform(
     // before changed (no other file can have anything new to fix).
     let mut scope: Vec<Vec<PathBuf>> = groups.iter().map(|g| g.roots.clone()).collect();
     for round in 0..MAX_ROUNDS {
-        // After the first round, one run of the whole selection on the files the round
-        // before changed says which transforms still fix something, and where: only they
-        // run alone, only there (most files need nothing more).
         let plan = if round == 0 {
             None
         } else {
-            let mut plan: HashMap<&'static str, Vec<Vec<PathBuf>>> = HashMap::new();
-            for (i, g) in groups
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !scope[*i].is_empty())
-            {
-                let (processed, errs) = cli::scan(&scope[i], &g.config, &g.settings, false);
-                for e in errs {
-                    if !errors.contains(&e) {
-                        errors.push(e);
-                    }
-                }
-                for p in &processed {
-                    for f in p.outcome.fixes.iter().filter(|f| f.applied) {
-                        let files = plan
-                            .entry(f.transform)
-                            .or_insert_with(|| vec![Vec::new(); groups.len()]);
-                        if !files[i].contains(&p.path) {
-                            files[i].push(p.path.clone());
-                        }
-                    }
-                }
-            }
+            let plan = plan_round(groups, &scope, &mut errors);
             if plan.is_empty() {
                 break;
             }
@@ -437,71 +412,20 @@ fn commit_each_transform(
                     None => continue,
                 },
             };
-            if crate::interrupt::interrupted() {
-                return Err(INTERRUPTED.into());
-            }
-            let mut processed = Vec::new();
-            let mut errs = cli::Errors::new();
-            for (i, g) in groups.iter().enumerate() {
-                if !g.settings.enabled(meta.id) || targets[i].is_empty() {
-                    continue;
-                }
-                let one = Settings {
-                    select: vec![meta.id.to_string()],
-                    skip: vec![],
-                    ..g.settings.clone()
-                };
-                let (p, e) = cli::scan(&targets[i], &g.config, &one, false);
-                processed.extend(p.into_iter().map(|p| (i, p)));
-                errs.extend(e);
-            }
-            if crate::interrupt::interrupted() {
-                return Err(INTERRUPTED.into());
-            }
-            let mut report = |e: (String, String)| {
-                if !errors.contains(&e) {
-                    errors.push(e);
-                }
+            let mut run = Run {
+                top,
+                refused: &mut refused,
+                errors: &mut errors,
+                touched: &mut touched,
             };
-            errs.into_iter().for_each(&mut report);
-            let mut changed: Vec<Processed> = Vec::new();
-            for (i, p) in processed.into_iter().filter(|(_, p)| p.changed()) {
-                // Only files git tracks here can be committed, and undone on failure.
-                if let Err(why) = committable(&p.path, top, &mut refused) {
-                    report((display(&p.path), why));
-                    continue;
-                }
-                match files::write_processed(&p) {
-                    Ok(()) => {
-                        touched[i].insert(p.path.clone());
-                        changed.push(p)
-                    }
-                    Err(e) => report((display(&p.path), e.to_string())),
-                }
+            if let Some(processed) = run.transform(meta, groups, targets)? {
+                commits.push(Commit {
+                    round,
+                    id: meta.id,
+                    title: meta.title,
+                    processed,
+                });
             }
-            if changed.is_empty() {
-                continue;
-            }
-            let mut add: Vec<&OsStr> = vec![OsStr::new("add"), OsStr::new("--")];
-            add.extend(changed.iter().map(|p| p.path.as_os_str()));
-            git(&add)?;
-            let n: usize = changed
-                .iter()
-                .map(|p| p.outcome.fixes.iter().filter(|f| f.applied).count())
-                .sum();
-            let message = format!(
-                "iac-fix({}): {} ({n} fix{})",
-                meta.id,
-                strip_ticks(meta.title),
-                if n == 1 { "" } else { "es" }
-            );
-            commit(&message)?;
-            commits.push(Commit {
-                round,
-                id: meta.id,
-                title: meta.title,
-                processed: changed,
-            });
         }
         scope = touched
             .into_iter()
@@ -512,6 +436,121 @@ fn commit_each_transform(
         }
     }
     Ok((commits, errors))
+}
+
+/// A round after the first: one run of the whole selection on the files the round before
+/// changed (`scope`, per group) says which transforms still fix something, and where
+/// (per transform, the files of each group); only they run again, alone, only there.
+fn plan_round(
+    groups: &[cli::Group],
+    scope: &[Vec<PathBuf>],
+    errors: &mut cli::Errors,
+) -> HashMap<&'static str, Vec<Vec<PathBuf>>> {
+    let mut plan: HashMap<&'static str, Vec<Vec<PathBuf>>> = HashMap::new();
+    for (i, g) in groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !scope[*i].is_empty())
+    {
+        let (processed, errs) = cli::scan(&scope[i], &g.config, &g.settings, false);
+        errs.into_iter().for_each(|e| note_error(errors, e));
+        for p in &processed {
+            for f in p.outcome.fixes.iter().filter(|f| f.applied) {
+                let files = plan
+                    .entry(f.transform)
+                    .or_insert_with(|| vec![Vec::new(); groups.len()]);
+                if !files[i].contains(&p.path) {
+                    files[i].push(p.path.clone());
+                }
+            }
+        }
+    }
+    plan
+}
+
+/// What one round's transform runs share.
+struct Run<'r> {
+    /// The git work tree's top folder.
+    top: &'r Path,
+    /// [`committable`]'s answers per path.
+    refused: &'r mut HashMap<PathBuf, Result<(), String>>,
+    errors: &'r mut cli::Errors,
+    /// Per group, the files this round changed.
+    touched: &'r mut [BTreeSet<PathBuf>],
+}
+
+impl Run<'_> {
+    /// Run the transform `meta` alone on `targets` (per group, in the groups that enable
+    /// it), write what it changed and commit it: the files committed, `None` when it
+    /// changed nothing. Err: git failed, or the run was interrupted.
+    fn transform(
+        &mut self,
+        meta: &'static crate::transform::Meta,
+        groups: &[cli::Group],
+        targets: &[Vec<PathBuf>],
+    ) -> Result<Option<Vec<Processed>>, String> {
+        if crate::interrupt::interrupted() {
+            return Err(INTERRUPTED.into());
+        }
+        let mut processed = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            if !g.settings.enabled(meta.id) || targets[i].is_empty() {
+                continue;
+            }
+            let one = Settings {
+                select: vec![meta.id.to_string()],
+                skip: vec![],
+                ..g.settings.clone()
+            };
+            let (p, errs) = cli::scan(&targets[i], &g.config, &one, false);
+            processed.extend(p.into_iter().map(|p| (i, p)));
+            errs.into_iter().for_each(|e| note_error(self.errors, e));
+        }
+        if crate::interrupt::interrupted() {
+            return Err(INTERRUPTED.into());
+        }
+        let mut changed: Vec<Processed> = Vec::new();
+        for (i, p) in processed.into_iter().filter(|(_, p)| p.changed()) {
+            // Only files git tracks here can be committed, and undone on failure.
+            if let Err(why) = committable(&p.path, self.top, self.refused) {
+                note_error(self.errors, (display(&p.path), why));
+                continue;
+            }
+            match files::write_processed(&p) {
+                Ok(()) => {
+                    self.touched[i].insert(p.path.clone());
+                    changed.push(p)
+                }
+                Err(e) => note_error(self.errors, (display(&p.path), e.to_string())),
+            }
+        }
+        if changed.is_empty() {
+            return Ok(None);
+        }
+        let mut add: Vec<&OsStr> = vec![OsStr::new("add"), OsStr::new("--")];
+        add.extend(changed.iter().map(|p| p.path.as_os_str()));
+        git(&add)?;
+        let n: usize = changed
+            .iter()
+            .map(|p| p.outcome.fixes.iter().filter(|f| f.applied).count())
+            .sum();
+        let message = format!(
+            "iac-fix({}): {} ({n} fix{})",
+            meta.id,
+            strip_ticks(meta.title),
+            if n == 1 { "" } else { "es" }
+        );
+        commit(&message)?;
+        Ok(Some(changed))
+    }
+}
+
+/// Add `e` to `errors` unless it is there already: a file's error is reported once,
+/// however many transforms and rounds meet it.
+fn note_error(errors: &mut cli::Errors, e: (String, String)) {
+    if !errors.contains(&e) {
+        errors.push(e);
+    }
 }
 
 /// At most this many rounds over the transforms. Each transform runs alone, so one that
