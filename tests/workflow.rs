@@ -36,6 +36,19 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Commit `files` (path in the work tree, contents) in `work`, a fresh clone or
+/// repository, on a new branch `main`.
+fn commit_files(work: &Path, files: &[(&str, String)]) {
+    for (path, text) in files {
+        let path = work.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    git(work, &["checkout", "--quiet", "-b", "main"]);
+    git(work, &["add", "."]);
+    git(work, &["commit", "--quiet", "-m", "init"]);
+}
+
 /// A bare `remote.git` and a clone `work` holding two templates, committed and pushed.
 fn repo() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -43,23 +56,32 @@ fn repo() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let work = tmp.path().join("work");
     git(tmp.path(), &["init", "--quiet", "--bare", "remote.git"]);
     git(tmp.path(), &["clone", "--quiet", "remote.git", "work"]);
-    fs::create_dir_all(work.join("templates")).unwrap();
-    fs::write(
-        work.join("templates/fn.json"),
-        fixture("lambda-runtime-upgrade/cfn-runtime.json"),
-    )
-    .unwrap();
-    fs::write(
-        work.join("templates/keys.yaml"),
-        fixture("kms-alias-split/cfn-alias-name.yaml"),
-    )
-    .unwrap();
-    fs::write(work.join("README.md"), "demo\n").unwrap();
-    git(&work, &["checkout", "--quiet", "-b", "main"]);
-    git(&work, &["add", "."]);
-    git(&work, &["commit", "--quiet", "-m", "init"]);
+    commit_files(
+        &work,
+        &[
+            (
+                "templates/fn.json",
+                fixture("lambda-runtime-upgrade/cfn-runtime.json"),
+            ),
+            (
+                "templates/keys.yaml",
+                fixture("kms-alias-split/cfn-alias-name.yaml"),
+            ),
+            ("README.md", "demo\n".to_string()),
+        ],
+    );
     git(&work, &["push", "--quiet", "-u", "origin", "main"]);
     (tmp, remote, work)
+}
+
+/// `out` exited 0 (its stderr shown when not).
+fn assert_success(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn iac_fix(dir: &Path) -> Command {
@@ -90,12 +112,7 @@ fn pr_commits_per_transform_pushes_and_returns_clean() {
         .arg(&body)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     // Back on main, clean, untouched.
     assert_eq!(
         git(&work, &["symbolic-ref", "--short", "HEAD"]).trim(),
@@ -171,16 +188,11 @@ fn pr_runs_transforms_again_on_what_later_commits_added() {
     // nothing left to fix.
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("work");
-    fs::create_dir_all(work.join("lib")).unwrap();
     git(tmp.path(), &["init", "--quiet", "work"]);
-    fs::write(
-        work.join("lib/stack.ts"),
-        fixture("s3-access-logging/cdk-buckets.ts"),
-    )
-    .unwrap();
-    git(&work, &["checkout", "--quiet", "-b", "main"]);
-    git(&work, &["add", "."]);
-    git(&work, &["commit", "--quiet", "-m", "init"]);
+    commit_files(
+        &work,
+        &[("lib/stack.ts", fixture("s3-access-logging/cdk-buckets.ts"))],
+    );
     let body = tmp.path().join("body.md");
     let out = iac_fix(&work)
         .args([
@@ -195,12 +207,7 @@ fn pr_runs_transforms_again_on_what_later_commits_added() {
         .arg(&body)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let log = git(&work, &["log", "--format=%s", "main..iac-fix/rounds"]);
     let subjects: Vec<&str> = log.lines().rev().collect();
     assert_eq!(subjects.len(), 3, "{log}");
@@ -231,12 +238,7 @@ fn pr_runs_transforms_again_on_what_later_commits_added() {
         .args(["--unsafe", "-t", "removal-policy,s3-access-logging", "."])
         .output()
         .unwrap();
-    assert_eq!(
-        again.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    assert_success(&again);
     assert_eq!(git(&work, &["status", "--porcelain"]), "");
 }
 
@@ -349,12 +351,7 @@ fn config_file_selects_skips_sets_options_and_excludes() {
         .args(["--dry-run", "--config", "skip.toml", "fn.json"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
 }
 
 #[test]
