@@ -740,3 +740,39 @@ fn stdin_filename_with_add_ignore_writes_suppressions() {
         "{text}"
     );
 }
+
+/// A file's findings are listed in file order (line, column, transform id), whatever pass
+/// found or fixed them: on this template later passes fix the dead-letter queues that
+/// earlier ones added, above findings of the first pass.
+#[test]
+fn findings_are_listed_in_file_order() {
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/lambda-dead-letter-queue/cfn-lambda.yaml"),
+    )
+    .unwrap();
+    let dir = dir_with(&[("t.yaml", &text)]);
+    let out = Command::cargo_bin("iac-fix")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--dry-run", "--unsafe", "--format", "json", "t.yaml"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let keys: Vec<(u64, u64, String)> = report["files"][0]["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["transform"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(keys.len() >= 10, "{keys:?}");
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
