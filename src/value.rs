@@ -82,21 +82,46 @@ impl<'s> Renderer<'s> {
 
     /// `key: value` as one entry (without separator), its first line at `indent`.
     pub fn entry(&self, key: &str, value: &Value, indent: &str) -> String {
-        let k = self.key(key);
-        if self.syntax == Syntax::Yaml && !self.flow {
-            if let Some(block) = self.yaml_block(value, indent) {
-                return format!("{k}:{block}");
-            }
+        let mut out = String::new();
+        self.entry_into(&mut out, key, value, indent);
+        out
+    }
+
+    /// [`Renderer::entry`] appended to `out`: one buffer for a whole rendered value
+    /// instead of a string per level joined into its parent's.
+    fn entry_into(&self, out: &mut String, key: &str, value: &Value, indent: &str) {
+        match self.syntax {
+            Syntax::Json => json_string_into(out, key),
+            Syntax::Yaml => self.yaml_scalar_into(out, key),
+            Syntax::TypeScript => out.push_str(&self.key(key)),
         }
-        format!("{k}: {}", self.value(value, indent))
+        if self.syntax == Syntax::Yaml && !self.flow {
+            out.push(':');
+            let at = out.len();
+            if self.yaml_block_into(out, value, indent) {
+                return;
+            }
+            out.truncate(at);
+            out.push(' ');
+        } else {
+            out.push_str(": ");
+        }
+        self.value_into(out, value, indent);
     }
 
     /// The value where it stands after `key: ` (or as an array item) on a line indented by `indent`.
     pub fn value(&self, value: &Value, indent: &str) -> String {
+        let mut out = String::new();
+        self.value_into(&mut out, value, indent);
+        out
+    }
+
+    /// [`Renderer::value`] appended to `out`.
+    fn value_into(&self, out: &mut String, value: &Value, indent: &str) {
         match self.syntax {
-            Syntax::TypeScript => self.ts(value, indent),
-            Syntax::Json => self.json(value, indent),
-            Syntax::Yaml => self.yaml_inline(value),
+            Syntax::TypeScript => out.push_str(&self.ts(value, indent)),
+            Syntax::Json => self.json_into(out, value, indent),
+            Syntax::Yaml => self.yaml_inline_into(out, value),
         }
     }
 
@@ -173,65 +198,92 @@ impl<'s> Renderer<'s> {
 
     // ---- JSON ----
 
-    fn json(&self, value: &Value, indent: &str) -> String {
-        let nl = self.nl();
-        let inner = self.inner(indent);
+    /// `value` as JSON whose first line continues a line indented by `indent`, appended
+    /// to `out`. Intrinsics are written in their long form (`{"Ref": …}`).
+    fn json_into(&self, out: &mut String, value: &Value, indent: &str) {
         match value {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::Str(s) | Value::Code(s) => json_string(s),
-            Value::Call(c, _) => json_string(c),
-            Value::Ref(r) => self.json(&Value::map([("Ref", Value::str(r))]), indent),
-            Value::GetAtt(r, a) => self.json(
-                &Value::map([(
-                    "Fn::GetAtt",
-                    Value::List(vec![Value::str(r), Value::str(a)]),
-                )]),
-                indent,
-            ),
-            Value::Fn(name, arg) => {
-                self.json(&Value::Map(vec![(name.clone(), (**arg).clone())]), indent)
-            }
-            Value::List(items) if items.is_empty() => "[]".into(),
-            Value::Map(entries) if entries.is_empty() => "{}".into(),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Str(s) | Value::Code(s) => json_string_into(out, s),
+            Value::Call(c, _) => json_string_into(out, c),
+            Value::Ref(r) => self.json_members(out, '{', '}', indent, 1, |out, _, _| {
+                out.push_str("\"Ref\": ");
+                json_string_into(out, r);
+            }),
+            Value::GetAtt(r, a) => self.json_members(out, '{', '}', indent, 1, |out, _, inner| {
+                out.push_str("\"Fn::GetAtt\": ");
+                self.json_members(out, '[', ']', inner, 2, |out, i, _| {
+                    json_string_into(out, if i == 0 { r } else { a })
+                });
+            }),
+            Value::Fn(name, arg) => self.json_members(out, '{', '}', indent, 1, |out, _, inner| {
+                json_string_into(out, name);
+                out.push_str(": ");
+                self.json_into(out, arg, inner);
+            }),
+            Value::List(items) if items.is_empty() => out.push_str("[]"),
+            Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
             Value::List(items) => {
-                let parts: Vec<String> = items.iter().map(|v| self.json(v, &inner)).collect();
-                format!(
-                    "[{nl}{inner}{}{nl}{indent}]",
-                    parts.join(&format!(",{nl}{inner}"))
-                )
+                self.json_members(out, '[', ']', indent, items.len(), |out, i, inner| {
+                    self.json_into(out, &items[i], inner)
+                })
             }
             Value::Map(entries) => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", json_string(k), self.json(v, &inner)))
-                    .collect();
-                format!(
-                    "{{{nl}{inner}{}{nl}{indent}}}",
-                    parts.join(&format!(",{nl}{inner}"))
-                )
+                self.json_members(out, '{', '}', indent, entries.len(), |out, i, inner| {
+                    let (k, v) = &entries[i];
+                    json_string_into(out, k);
+                    out.push_str(": ");
+                    self.json_into(out, v, inner);
+                })
             }
         }
     }
 
+    /// A JSON object or array of `count` (at least one) members, one per line at one
+    /// level deeper than `indent`, the closing bracket on a line of its own at `indent`.
+    /// `member(out, i, inner)` writes member `i`, `inner` being its line's indentation.
+    fn json_members(
+        &self,
+        out: &mut String,
+        open: char,
+        close: char,
+        indent: &str,
+        count: usize,
+        mut member: impl FnMut(&mut String, usize, &str),
+    ) {
+        let nl = self.nl();
+        let inner = self.inner(indent);
+        out.push(open);
+        for i in 0..count {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(nl);
+            out.push_str(&inner);
+            member(out, i, &inner);
+        }
+        out.push_str(nl);
+        out.push_str(indent);
+        out.push(close);
+    }
+
     // ---- YAML ----
 
-    /// Block rendering of a collection value that follows `key:` (starts with a newline),
-    /// or `None` when the value is written on the key's line.
-    fn yaml_block(&self, value: &Value, indent: &str) -> Option<String> {
+    /// Block rendering of a collection value that follows `key:` (starts with a newline)
+    /// appended to `out`; false, with nothing written, when the value is written on the
+    /// key's line.
+    fn yaml_block_into(&self, out: &mut String, value: &Value, indent: &str) -> bool {
         let nl = self.nl();
         match value {
             Value::Map(entries) if !entries.is_empty() => {
                 let inner = self.inner(indent);
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| self.entry(k, v, &inner))
-                    .collect();
-                Some(format!(
-                    "{nl}{inner}{}",
-                    parts.join(&format!("{nl}{inner}"))
-                ))
+                for (k, v) in entries {
+                    out.push_str(nl);
+                    out.push_str(&inner);
+                    self.entry_into(out, k, v, &inner);
+                }
+                true
             }
             Value::List(items) if !items.is_empty() => {
                 let dash_indent = if self.style.indented_sequences {
@@ -239,42 +291,52 @@ impl<'s> Renderer<'s> {
                 } else {
                     indent.to_string()
                 };
-                let parts: Vec<String> = items
-                    .iter()
-                    .map(|v| self.yaml_item(v, &dash_indent))
-                    .collect();
-                Some(format!(
-                    "{nl}{dash_indent}{}",
-                    parts.join(&format!("{nl}{dash_indent}"))
-                ))
+                for v in items {
+                    out.push_str(nl);
+                    out.push_str(&dash_indent);
+                    self.yaml_item_into(out, v, &dash_indent);
+                }
+                true
             }
             Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) if !self.style.short_tags => {
-                self.yaml_block(&self.long_form(value), indent)
+                self.yaml_block_into(out, &self.long_form(value), indent)
             }
-            _ => None,
+            _ => false,
         }
     }
 
     /// One `- item` of a block sequence whose dash stands at `dash_indent`.
     pub fn yaml_item(&self, value: &Value, dash_indent: &str) -> String {
+        let mut out = String::new();
+        self.yaml_item_into(&mut out, value, dash_indent);
+        out
+    }
+
+    /// [`Renderer::yaml_item`] appended to `out`.
+    fn yaml_item_into(&self, out: &mut String, value: &Value, dash_indent: &str) {
         let nl = self.nl();
         let item_indent = format!("{dash_indent}  ");
+        out.push_str("- ");
         match value {
             Value::Map(entries) if !entries.is_empty() => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| self.entry(k, v, &item_indent))
-                    .collect();
-                format!("- {}", parts.join(&format!("{nl}{item_indent}")))
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(nl);
+                        out.push_str(&item_indent);
+                    }
+                    self.entry_into(out, k, v, &item_indent);
+                }
             }
             Value::List(items) if !items.is_empty() => {
-                let parts: Vec<String> = items
-                    .iter()
-                    .map(|v| self.yaml_item(v, &item_indent))
-                    .collect();
-                format!("- {}", parts.join(&format!("{nl}{item_indent}")))
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(nl);
+                        out.push_str(&item_indent);
+                    }
+                    self.yaml_item_into(out, v, &item_indent);
+                }
             }
-            _ => format!("- {}", self.yaml_inline(value)),
+            _ => self.yaml_inline_into(out, value),
         }
     }
 
@@ -291,48 +353,87 @@ impl<'s> Renderer<'s> {
     }
 
     /// A value written on one line: scalars, short tags, flow collections.
+    #[cfg(test)]
     fn yaml_inline(&self, value: &Value) -> String {
+        let mut out = String::new();
+        self.yaml_inline_into(&mut out, value);
+        out
+    }
+
+    /// A value written on one line (scalars, short tags, flow collections), appended to `out`.
+    fn yaml_inline_into(&self, out: &mut String, value: &Value) {
         let flow = Renderer {
             flow: true,
             ..*self
         };
         match value {
-            Value::Null => "null".into(),
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::Str(s) | Value::Code(s) => self.yaml_scalar(s),
-            Value::Call(c, _) => self.yaml_scalar(c),
-            Value::Ref(r) if self.style.short_tags => format!("!Ref {}", self.yaml_scalar(r)),
-            Value::GetAtt(r, a) if self.style.short_tags => format!("!GetAtt {r}.{a}"),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Str(s) | Value::Code(s) => self.yaml_scalar_into(out, s),
+            Value::Call(c, _) => self.yaml_scalar_into(out, c),
+            Value::Ref(r) if self.style.short_tags => {
+                out.push_str("!Ref ");
+                self.yaml_scalar_into(out, r);
+            }
+            Value::GetAtt(r, a) if self.style.short_tags => {
+                out.push_str("!GetAtt ");
+                out.push_str(r);
+                out.push('.');
+                out.push_str(a);
+            }
             Value::Fn(name, arg) if self.style.short_tags => {
-                let short = name.strip_prefix("Fn::").unwrap_or(name);
-                format!("!{short} {}", flow.yaml_inline(arg))
+                out.push('!');
+                out.push_str(name.strip_prefix("Fn::").unwrap_or(name));
+                out.push(' ');
+                flow.yaml_inline_into(out, arg);
             }
             Value::Ref(_) | Value::GetAtt(..) | Value::Fn(..) => {
-                flow.yaml_inline(&self.long_form(value))
+                flow.yaml_inline_into(out, &self.long_form(value))
             }
             Value::List(items) => {
-                let parts: Vec<String> = items.iter().map(|v| flow.yaml_inline(v)).collect();
-                format!("[{}]", parts.join(", "))
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    flow.yaml_inline_into(out, v);
+                }
+                out.push(']');
             }
-            Value::Map(entries) if entries.is_empty() => "{}".into(),
+            Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
             Value::Map(entries) => {
-                let parts: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", self.yaml_scalar(k), flow.yaml_inline(v)))
-                    .collect();
-                format!("{{ {} }}", parts.join(", "))
+                out.push_str("{ ");
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.yaml_scalar_into(out, k);
+                    out.push_str(": ");
+                    flow.yaml_inline_into(out, v);
+                }
+                out.push_str(" }");
             }
         }
     }
 
     fn yaml_scalar(&self, s: &str) -> String {
+        let mut out = String::new();
+        self.yaml_scalar_into(&mut out, s);
+        out
+    }
+
+    /// `s` as a YAML scalar (plain when that reads back as the same string, else quoted
+    /// in the file's quote style), appended to `out`.
+    fn yaml_scalar_into(&self, out: &mut String, s: &str) {
         if yaml_plain_ok(s, self.flow) {
-            s.to_string()
+            out.push_str(s);
         } else if self.style.quote == '"' || s.contains('\n') {
-            json_string(s)
+            json_string_into(out, s);
         } else {
-            format!("'{}'", s.replace('\'', "''"))
+            out.push('\'');
+            out.push_str(&s.replace('\'', "''"));
+            out.push('\'');
         }
     }
 }
@@ -410,6 +511,11 @@ pub fn quote(s: &str, q: char) -> String {
 
 pub fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialize")
+}
+
+/// [`json_string`] appended to `out`.
+fn json_string_into(out: &mut String, s: &str) {
+    out.push_str(&json_string(s));
 }
 
 /// YAML 1.1 reads `2012-10-17` as a date, not a string (IAM policy `Version`s).
