@@ -309,14 +309,7 @@ pub fn process_path(
 /// for YAML, TypeScript and tree-sitter (classic Mac files), not for `str::lines`.
 pub fn has_lone_cr(text: &str) -> bool {
     let b = text.as_bytes();
-    memchr_iter(b, b'\r').any(|i| b.get(i + 1) != Some(&b'\n'))
-}
-
-fn memchr_iter(b: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
-    b.iter()
-        .enumerate()
-        .filter(move |(_, &c)| c == needle)
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
 /// `text` with every lone CR replaced by LF: the same length, so every byte offset
