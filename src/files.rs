@@ -312,6 +312,13 @@ pub fn has_lone_cr(text: &str) -> bool {
     memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
+/// How many lines `str::lines` gives for `text` (a last line without a break counts),
+/// counted with memchr.
+fn line_count(text: &str) -> usize {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
 /// `text` with every lone CR replaced by LF: the same length, so every byte offset
 /// names the same character, and the line breaks the parsers see become the ones the
 /// tool's line logic (`str::lines`, `LineIndex`, `Style`) counts.
@@ -474,7 +481,7 @@ pub fn prepare(syntax: Syntax, text: &str) -> Result<Option<Prepared>, FileError
             "nested too deeply (more than {MAX_YAML_INDENT_LEVELS} indentation levels); file left untouched"
         )));
     }
-    if syntax == Syntax::Yaml && body.lines().count() > MAX_YAML_LINES {
+    if syntax == Syntax::Yaml && line_count(body) > MAX_YAML_LINES {
         return Err(FileError::Parse(format!(
             "YAML files longer than {MAX_YAML_LINES} lines are not supported (a limit of the tree-sitter-yaml grammar); file left untouched"
         )));
@@ -822,6 +829,23 @@ pub fn read_text_file(path: &Path, max_bytes: u64) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// `line_count` is `str::lines().count()`.
+    #[test]
+    fn line_count_is_the_count_of_lines() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n\n",
+            "a\n\nb\n\n",
+        ] {
+            assert_eq!(super::line_count(text), text.lines().count(), "{text:?}");
+        }
+    }
+
     use super::*;
 
     /// A JSON tree is never deeper than `json_nesting` allows for, whatever sits at the
