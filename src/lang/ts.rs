@@ -729,19 +729,20 @@ fn is_wrapper(node: Node) -> bool {
 /// The binding of `node` (an expression, wrappers climbed) by what its `parent` is: see
 /// [`TsFile::binding_of`].
 fn binding_in(doc: &Parsed, node: Node, parent: Node) -> Option<String> {
+    let f = fields();
     match parent.kind() {
         "variable_declarator" => {
-            let name = parent.child_by_field_name("name")?;
+            let name = parent.child_by_field_id(f.name)?;
             (name.kind() == "identifier").then(|| doc.text(name).to_string())
         }
         "assignment_expression"
-            if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
+            if parent.child_by_field_id(f.right).map(|r| r.id()) == Some(node.id()) =>
         {
-            Some(doc.text(parent.child_by_field_name("left")?).to_string())
+            Some(doc.text(parent.child_by_field_id(f.left)?).to_string())
         }
         "public_field_definition" => Some(format!(
             "this.{}",
-            doc.text(parent.child_by_field_name("name")?)
+            doc.text(parent.child_by_field_id(f.name)?)
         )),
         _ => None,
     }
@@ -801,11 +802,13 @@ pub struct Fields {
     pub alias: u16,
     pub arguments: u16,
     pub constructor: u16,
+    pub left: u16,
     pub function: u16,
     pub module: u16,
     pub name: u16,
     pub object: u16,
     pub property: u16,
+    pub right: u16,
     pub source: u16,
     pub value: u16,
 }
@@ -820,6 +823,8 @@ pub fn fields() -> &'static Fields {
             alias: id("alias"),
             arguments: id("arguments"),
             constructor: id("constructor"),
+            left: id("left"),
+            right: id("right"),
             function: id("function"),
             module: id("module"),
             name: id("name"),

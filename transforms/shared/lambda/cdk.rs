@@ -157,8 +157,8 @@ pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Opti
             && parent
                 .child_by_field_name("property")
                 .is_some_and(|p| SAME_FUNCTION.contains(&ts.doc.text(p)))
-            && parent
-                .parent()
+            && ts
+                .parent(parent)
                 .is_none_or(|g| g.kind() != "call_expression");
         if matches!(
             parent.kind(),
