@@ -107,7 +107,7 @@ impl<'a> Document<'a> {
                 continue;
             };
             // Only the id (second) and props (third) arguments are read: the others are
-            // not turned into values (nor listed: `named_children` without the vector).
+            // not turned into values.
             let args = first_args(call.arguments);
             let arg = |i: usize| args[i].map(|n| ValueNode::new(self.parsed, n));
             self.resources.push(Resource {
@@ -367,19 +367,12 @@ impl<'a> Document<'a> {
     }
 }
 
-/// The first three of [`crate::lang::named_children`] of `arguments` (comments skipped),
-/// without collecting the rest.
+/// The first three of [`crate::lang::named_children`] of `arguments` (comments skipped).
 fn first_args(arguments: Node) -> [Option<Node>; 3] {
     let mut out = [None; 3];
-    let mut cursor = arguments.walk();
-    let mut found = arguments
-        .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment");
-    for slot in &mut out {
-        match found.next() {
-            Some(n) => *slot = Some(n),
-            None => break,
-        }
+    let found = crate::lang::named_children(arguments);
+    for (slot, n) in out.iter_mut().zip(found) {
+        *slot = Some(n);
     }
     out
 }
