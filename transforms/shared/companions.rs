@@ -309,10 +309,11 @@ pub(crate) fn sibling_export(
     export: &str,
     alias: &str,
 ) -> (String, Option<crate::edit::Edit>) {
-    let ctor = r.node.child_by_field_name("constructor");
+    let f = crate::lang::ts::fields();
+    let ctor = r.node.child_by_field_id(f.constructor);
     let qualifier = ctor
         .filter(|c| c.kind() == "member_expression")
-        .and_then(|c| c.child_by_field_name("object"))
+        .and_then(|c| c.child_by_field_id(f.object))
         .filter(|o| ts.resolve(*o).as_deref() == Some(module));
     match qualifier {
         Some(q) => (format!("{}.{export}", ts.doc.text(q)), None),
