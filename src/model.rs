@@ -44,7 +44,8 @@ pub struct Document<'a> {
     pub ts: Option<TsFile<'a>>,
     /// CFN: the template's top-level mapping.
     pub template: Option<MapNode<'a>>,
-    by_type: HashMap<String, Vec<usize>>,
+    /// Resource indices by type (FxHash: `holds` asks it for every transform's interest).
+    by_type: rustc_hash::FxHashMap<String, Vec<usize>>,
     nodes: std::cell::OnceCell<Vec<Node<'a>>>,
     words: std::cell::OnceCell<rustc_hash::FxHashSet<&'a str>>,
     /// Text between each `'` (resp. `"`) and the next one, collected once.
@@ -67,7 +68,7 @@ impl<'a> Document<'a> {
             resources: vec![],
             ts: None,
             template: None,
-            by_type: HashMap::new(),
+            by_type: Default::default(),
             nodes: std::cell::OnceCell::new(),
             words: std::cell::OnceCell::new(),
             quoted: std::cell::OnceCell::new(),
@@ -89,10 +90,12 @@ impl<'a> Document<'a> {
             doc.index_constructs();
         }
         for (i, r) in doc.resources.iter().enumerate() {
-            doc.by_type
-                .entry(r.type_name.to_string())
-                .or_default()
-                .push(i);
+            match doc.by_type.get_mut(r.type_name.as_ref()) {
+                Some(v) => v.push(i),
+                None => {
+                    doc.by_type.insert(r.type_name.to_string(), vec![i]);
+                }
+            }
         }
         doc
     }
@@ -105,8 +108,8 @@ impl<'a> Document<'a> {
             };
             // Only the id (second) and props (third) arguments are read: the others are
             // not turned into values.
-            let args = crate::lang::named_children(call.arguments);
-            let arg = |i: usize| args.get(i).map(|&n| ValueNode::new(self.parsed, n));
+            let args = first_args(call.arguments);
+            let arg = |i: usize| args[i].map(|n| ValueNode::new(self.parsed, n));
             self.resources.push(Resource {
                 type_name: Cow::Owned(ty),
                 logical_id: arg(1).and_then(|a| a.as_str()).map(Cow::Owned),
@@ -362,6 +365,16 @@ impl<'a> Document<'a> {
     pub fn text(&self, node: Node) -> &'a str {
         &self.parsed.source[node.byte_range()]
     }
+}
+
+/// The first three of [`crate::lang::named_children`] of `arguments` (comments skipped).
+fn first_args(arguments: Node) -> [Option<Node>; 3] {
+    let mut out = [None; 3];
+    let found = crate::lang::named_children(arguments);
+    for (slot, n) in out.iter_mut().zip(found) {
+        *slot = Some(n);
+    }
+    out
 }
 
 fn from_template(r: TemplateResource<'_>) -> Resource<'_> {

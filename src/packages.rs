@@ -123,19 +123,30 @@ pub fn major_of(range: &str) -> Option<u64> {
 /// without a fix that names the package. Packages the file already imports from count
 /// as listed. The `package.json` is read only when some fix adds an import.
 pub fn refuse_unlisted_imports(path: &Path, ts: &TsFile, findings: &mut [Finding]) {
-    let imported: HashSet<&str> = ts
-        .imports
-        .iter()
-        .filter_map(|i| package_of(&i.source))
-        .collect();
+    // The fixer asks after every transform of every pass, and most fixes import nothing:
+    // the file's own packages are listed only once some fix imports a module.
+    let mut imported: Option<HashSet<&str>> = None;
     let mut declared: Option<Option<(PathBuf, HashSet<String>)>> = None;
     for f in findings.iter_mut() {
         let Some(fix) = &f.fix else { continue };
-        let wanted: Vec<String> = fix
+        let modules: Vec<String> = fix
             .edits
             .iter()
+            .filter(|e| e.text.contains("import "))
             .flat_map(|e| imported_modules(&e.text))
-            .filter_map(|m| package_of(&m).map(str::to_string))
+            .collect();
+        if modules.is_empty() {
+            continue;
+        }
+        let imported = imported.get_or_insert_with(|| {
+            ts.imports
+                .iter()
+                .filter_map(|i| package_of(&i.source))
+                .collect()
+        });
+        let wanted: Vec<String> = modules
+            .iter()
+            .filter_map(|m| package_of(m).map(str::to_string))
             .filter(|p| !imported.contains(p.as_str()))
             .collect();
         if wanted.is_empty() {

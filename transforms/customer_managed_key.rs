@@ -359,8 +359,8 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
     }
     let q = doc.parsed.style.quote;
     for (r, place, usage) in &wanted {
-        let block = place.stmt.parent().map(|b| b.id());
-        let logs_in_block = wanted.iter().any(|(_, p, u)| *u == KeyUse::Logs && p.stmt.parent().map(|b| b.id()) == block);
+        let block = ts.parent(place.stmt).map(|b| b.id());
+        let logs_in_block = wanted.iter().any(|(_, p, u)| *u == KeyUse::Logs && ts.parent(p.stmt).map(|b| b.id()) == block);
         let mut edits = Vec::new();
         let (key, how) = match cdk_own_key(doc, place.stmt) {
             Some((key, admits)) => {
@@ -377,7 +377,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             None => {
                 let first = wanted
                     .iter()
-                    .filter(|(_, p, _)| p.stmt.parent().map(|b| b.id()) == block)
+                    .filter(|(_, p, _)| ts.parent(p.stmt).map(|b| b.id()) == block)
                     .map(|(_, p, _)| p)
                     .min_by_key(|p| p.stmt.start_byte())
                     .unwrap_or(place);

@@ -336,13 +336,13 @@ fn check_cdk(doc: &Document, ctx: &Ctx) -> Vec<Finding> {
     let within = |n: Node, f: &Resource| f.props.is_some_and(|p| p.node.byte_range().contains(&n.start_byte()));
     let mut out = Vec::new();
     for &(node, constant) in &runtimes {
-        let parent = node.parent();
+        let parent = doc.parent(node);
         if parent.is_some_and(|p| p.kind() == "member_expression" && p.child_by_field_name("object") == Some(node)) {
             continue; // `.bundlingImage` and the like: handled with the function below.
         }
         // A layer's `compatibleRuntimes`, or any list of runtimes outside a function (a
         // `const` later given to `compatibleRuntimes`): metadata, never rewritten.
-        let in_list = node.parent().is_some_and(|p| p.kind() == "array");
+        let in_list = doc.parent(node).is_some_and(|p| p.kind() == "array");
         if in_compatible_runtimes(doc, node) || (in_list && !functions.iter().any(|f| within(node, f))) {
             continue;
         }
@@ -400,9 +400,9 @@ fn is_runtime_id_for(option: &str, value: &str) -> bool {
 }
 
 /// True when `node` is an item of a `compatibleRuntimes: [...]` list (a layer's metadata).
-fn in_compatible_runtimes(doc: &Document, node: Node) -> bool {
-    let Some(array) = node.parent().filter(|p| p.kind() == "array") else { return false };
-    array.parent().filter(|p| p.kind() == "pair").and_then(|p| p.child_by_field_name("key")).is_some_and(|k| doc.text(k).trim_matches(['\'', '"']) == "compatibleRuntimes")
+fn in_compatible_runtimes<'a>(doc: &Document<'a>, node: Node<'a>) -> bool {
+    let Some(array) = doc.parent(node).filter(|p| p.kind() == "array") else { return false };
+    doc.parent(array).filter(|p| p.kind() == "pair").and_then(|p| p.child_by_field_name("key")).is_some_and(|k| doc.text(k).trim_matches(['\'', '"']) == "compatibleRuntimes")
 }
 
 /// The name of `const NAME = <node>`.

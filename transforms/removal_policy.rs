@@ -457,7 +457,8 @@ fn cdk_member(fate: Fate) -> &'static str {
 fn cdk_key_holders(doc: &Document, ts: &crate::lang::ts::TsFile, key: usize) -> Vec<usize> {
     let k = &doc.resources[key];
     let uses: &[tree_sitter::Node] = k.binding.as_deref().map_or(&[], |b| ts.usages(b));
-    let args_of = |r: &Resource| r.node.child_by_field_name("arguments").map(|a| a.byte_range());
+    let arguments = crate::lang::ts::fields().arguments;
+    let args_of = |r: &Resource| r.node.child_by_field_id(arguments).map(|a| a.byte_range());
     let within = |outer: &std::ops::Range<usize>, n: &tree_sitter::Node| outer.start <= n.start_byte() && n.end_byte() <= outer.end;
     let mut out: Vec<usize> = (0..doc.resources.len())
         .filter(|&i| i != key)

@@ -276,12 +276,12 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
         }
     }
     for (r, place) in &eligible {
-        let block = place.stmt.parent().map(|b| b.id());
+        let block = ts.parent(place.stmt).map(|b| b.id());
         // An existing log target declared before this bucket in the same block.
         let existing = targets.iter().find(|t| {
             doc.of_type(CDK_BUCKET).any(|b| {
                 b.binding.as_deref() == Some(t.as_str())
-                    && b.statement.is_some_and(|s| s.parent().map(|p| p.id()) == block && s.end_byte() <= place.stmt.start_byte())
+                    && b.statement.is_some_and(|s| ts.parent(s).map(|p| p.id()) == block && s.end_byte() <= place.stmt.start_byte())
             })
         });
         let (log, mut edits, how) = match existing {

@@ -295,7 +295,7 @@ impl<'a> TsFile<'a> {
 
     /// The class a `new` expression instantiates, qualified.
     pub fn construct_type(&self, call: &ConstructCall) -> Option<String> {
-        self.resolve(call.node.child_by_field_name("constructor")?)
+        self.resolve(call.node.child_by_field_id(fields().constructor)?)
     }
 
     /// Arguments of a call, comments excluded.
@@ -729,19 +729,20 @@ fn is_wrapper(node: Node) -> bool {
 /// The binding of `node` (an expression, wrappers climbed) by what its `parent` is: see
 /// [`TsFile::binding_of`].
 fn binding_in(doc: &Parsed, node: Node, parent: Node) -> Option<String> {
+    let f = fields();
     match parent.kind() {
         "variable_declarator" => {
-            let name = parent.child_by_field_name("name")?;
+            let name = parent.child_by_field_id(f.name)?;
             (name.kind() == "identifier").then(|| doc.text(name).to_string())
         }
         "assignment_expression"
-            if parent.child_by_field_name("right").map(|r| r.id()) == Some(node.id()) =>
+            if parent.child_by_field_id(f.right).map(|r| r.id()) == Some(node.id()) =>
         {
-            Some(doc.text(parent.child_by_field_name("left")?).to_string())
+            Some(doc.text(parent.child_by_field_id(f.left)?).to_string())
         }
         "public_field_definition" => Some(format!(
             "this.{}",
-            doc.text(parent.child_by_field_name("name")?)
+            doc.text(parent.child_by_field_id(f.name)?)
         )),
         _ => None,
     }
@@ -800,11 +801,14 @@ impl KindSet {
 pub struct Fields {
     pub alias: u16,
     pub arguments: u16,
+    pub constructor: u16,
+    pub left: u16,
     pub function: u16,
     pub module: u16,
     pub name: u16,
     pub object: u16,
     pub property: u16,
+    pub right: u16,
     pub source: u16,
     pub value: u16,
 }
@@ -818,6 +822,9 @@ pub fn fields() -> &'static Fields {
         Fields {
             alias: id("alias"),
             arguments: id("arguments"),
+            constructor: id("constructor"),
+            left: id("left"),
+            right: id("right"),
             function: id("function"),
             module: id("module"),
             name: id("name"),
@@ -835,9 +842,45 @@ pub fn imports_of(doc: &Parsed) -> Vec<ImportDecl<'_>> {
     collect_imports(doc)
 }
 
+/// The named children of node `j` of [`Parsed::preorder`] (its children are listed
+/// between it and `end`, where the next node outside it starts), comments skipped: what
+/// [`named_children`] of that node returns, read off the list instead of a tree cursor.
+struct Children<'p> {
+    nodes: &'p [Node<'p>],
+    parents: &'p [u32],
+    kinds: &'p [u16],
+    comment: &'static KindSet,
+}
+
+impl<'p> Children<'p> {
+    fn of(&self, j: usize, end: usize) -> impl Iterator<Item = (usize, Node<'p>)> + '_ {
+        (j + 1..end)
+            .filter(move |&i| self.parents[i] as usize == j)
+            .filter(|&i| !self.comment.has_id(self.kinds[i]) && self.nodes[i].is_named())
+            .map(|i| (i, self.nodes[i]))
+    }
+}
+
 fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
+    static COMMENT: std::sync::OnceLock<KindSet> = std::sync::OnceLock::new();
+    let pre = doc.preorder();
+    let kids = Children {
+        nodes: pre.nodes(),
+        parents: pre.parents(),
+        kinds: pre.kinds(),
+        comment: COMMENT.get_or_init(|| KindSet::new(&["comment"])),
+    };
+    // The root's children (statements) in order, each with where its subtree ends.
+    let tops: Vec<usize> = (1..kids.nodes.len())
+        .filter(|&i| kids.parents[i] == 0)
+        .collect();
     let mut out = Vec::new();
-    for stmt in named_children(doc.root()) {
+    for (t, &j) in tops.iter().enumerate() {
+        let end = tops.get(t + 1).copied().unwrap_or(kids.nodes.len());
+        let stmt = kids.nodes[j];
+        if kids.comment.has_id(kids.kinds[j]) || !stmt.is_named() {
+            continue;
+        }
         match stmt.kind() {
             "import_statement" => {
                 let source = stmt
@@ -851,13 +894,12 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
                     named: vec![],
                     named_node: None,
                 };
-                for part in named_children(stmt) {
+                for (k, part) in kids.of(j, end) {
                     match part.kind() {
-                        "import_clause" => read_import_clause(doc, part, &mut decl),
+                        "import_clause" => read_import_clause(doc, &kids, k, end, &mut decl),
                         "import_require_clause" => {
-                            if let Some(id) = named_children(part)
-                                .into_iter()
-                                .find(|n| n.kind() == "identifier")
+                            if let Some((_, id)) =
+                                kids.of(k, end).find(|(_, n)| n.kind() == "identifier")
                             {
                                 decl.namespace = Some(doc.text(id).to_string());
                             }
@@ -875,9 +917,9 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
             }
             "lexical_declaration" | "variable_declaration" => {
                 // const x = require('m')
-                for decl in named_children(stmt)
-                    .into_iter()
-                    .filter(|d| d.kind() == "variable_declarator")
+                for (_, decl) in kids
+                    .of(j, end)
+                    .filter(|(_, d)| d.kind() == "variable_declarator")
                 {
                     let (Some(name), Some(value)) = (
                         decl.child_by_field_id(fields().name),
@@ -918,19 +960,25 @@ fn collect_imports(doc: &Parsed) -> Vec<ImportDecl<'_>> {
     out
 }
 
-fn read_import_clause<'a>(doc: &'a Parsed, clause: Node<'a>, decl: &mut ImportDecl<'a>) {
-    for part in named_children(clause) {
+fn read_import_clause<'a>(
+    doc: &'a Parsed,
+    kids: &Children<'a>,
+    clause: usize,
+    end: usize,
+    decl: &mut ImportDecl<'a>,
+) {
+    for (k, part) in kids.of(clause, end) {
         match part.kind() {
             "namespace_import" => {
-                if let Some(id) = named_children(part).into_iter().next() {
+                if let Some((_, id)) = kids.of(k, end).next() {
                     decl.namespace = Some(doc.text(id).to_string());
                 }
             }
             "named_imports" => {
                 decl.named_node = Some(part);
-                for spec in named_children(part)
-                    .into_iter()
-                    .filter(|s| s.kind() == "import_specifier")
+                for (_, spec) in kids
+                    .of(k, end)
+                    .filter(|(_, s)| s.kind() == "import_specifier")
                 {
                     let Some(name) = spec.child_by_field_id(fields().name) else {
                         continue;

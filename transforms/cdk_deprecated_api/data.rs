@@ -4,22 +4,33 @@
 
 use serde::Deserialize;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 static DATA: &str = include_str!("../../data/cdk-deprecations.json");
 
 #[derive(Deserialize)]
-struct Raw {
+struct Raw<'a> {
     version: String,
-    entries: Vec<Entry>,
-    texts: Vec<String>,
+    #[serde(borrow)]
+    entries: Vec<Entry<'a>>,
+    #[serde(borrow)]
+    texts: Vec<Cow<'a, str>>,
     bases: HashMap<String, String>,
 }
 
 /// `[module, symbol, member, kind, text index, alias?]`, read as typed fields (reading
-/// them as `serde_json::Value`s first cost most of the table's load).
+/// them as `serde_json::Value`s first cost most of the table's load), borrowed from the
+/// embedded text where they need no unescaping.
 #[derive(Deserialize)]
-struct Entry(String, String, String, String, Option<u64>, #[serde(default)] Option<String>);
+struct Entry<'a>(
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    #[serde(borrow)] Cow<'a, str>,
+    Option<u64>,
+    #[serde(default)] Option<String>,
+);
 
 /// One deprecated API (its kind decides which map of [`Table`] holds it: `class`, `interface`,
 /// `enum`, `enum-member`, `static`, `static-method` in `symbols`; `prop` in `props`; `method`
@@ -65,8 +76,8 @@ impl Table {
 pub(crate) fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let raw: Raw = serde_json::from_str(DATA).expect("data/cdk-deprecations.json is valid");
-        let texts: &'static [String] = Box::leak(raw.texts.into_boxed_slice());
+        let raw: Raw<'static> = serde_json::from_str(DATA).expect("data/cdk-deprecations.json is valid");
+        let texts: &'static [Cow<'static, str>] = Box::leak(raw.texts.into_boxed_slice());
         let mut t = Table {
             version: raw.version,
             symbols: HashMap::default(),
@@ -77,10 +88,22 @@ pub(crate) fn table() -> &'static Table {
             member_names: HashSet::default(),
         };
         for Entry(module, symbol, member, kind, text, alias) in raw.entries {
-            let text = text.and_then(|i| texts.get(i as usize)).map_or("", |t| t.as_str());
-            let class = format!("{module}.{symbol}");
+            let text = text.and_then(|i| texts.get(i as usize)).map_or("", |t| t.as_ref());
+            // `module.symbol` (and `.member`), joined without the formatting machinery.
+            let join = |parts: &[&str]| {
+                let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    out.push_str(p);
+                }
+                out
+            };
+            let class = join(&[&module, &symbol]);
+            let member = member.into_owned();
             let d = Deprecated { text, alias };
-            match kind.as_str() {
+            match kind.as_ref() {
                 "prop" => {
                     t.props.entry(class).or_default().insert(member, d);
                 }
@@ -92,7 +115,7 @@ pub(crate) fn table() -> &'static Table {
                 _ => {
                     let last = if member.is_empty() { symbol.rsplit('.').next().unwrap_or_default().to_string() } else { member.clone() };
                     t.names.insert(last);
-                    let key = if member.is_empty() { class } else { format!("{class}.{member}") };
+                    let key = if member.is_empty() { class } else { join(&[&module, &symbol, &member]) };
                     t.symbols.insert(key, d);
                 }
             }

@@ -639,11 +639,12 @@ pub(crate) fn has_string_literal(doc: &Document, text: &str) -> bool {
         });
         doc.nodes()
             .iter()
-            .filter(|n| match ts {
-                Some(kinds) => kinds.has(**n),
+            .enumerate()
+            .filter(|&(i, n)| match ts {
+                Some(kinds) => kinds.has_id(doc.node_kind(i)),
                 None => matches!(n.kind(), "string" | "template_string"),
             })
-            .map(|n| {
+            .map(|(_, n)| {
                 let t = doc.text(*n);
                 t.get(1..t.len().saturating_sub(1).max(1))
                     .unwrap_or_default()

@@ -309,10 +309,11 @@ pub(crate) fn sibling_export(
     export: &str,
     alias: &str,
 ) -> (String, Option<crate::edit::Edit>) {
-    let ctor = r.node.child_by_field_name("constructor");
+    let f = crate::lang::ts::fields();
+    let ctor = r.node.child_by_field_id(f.constructor);
     let qualifier = ctor
         .filter(|c| c.kind() == "member_expression")
-        .and_then(|c| c.child_by_field_name("object"))
+        .and_then(|c| c.child_by_field_id(f.object))
         .filter(|o| ts.resolve(*o).as_deref() == Some(module));
     match qualifier {
         Some(q) => (format!("{}.{export}", ts.doc.text(q)), None),
@@ -404,7 +405,7 @@ pub(crate) fn placement_before<'a>(
     r: &crate::model::Resource<'a>,
 ) -> Result<Placement<'a>, &'static str> {
     let stmt = r.statement.ok_or("it is not part of a statement")?;
-    if stmt.parent().is_some_and(|p| p.kind() == "class_body") {
+    if ts.parent(stmt).is_some_and(|p| p.kind() == "class_body") {
         return Err("it is declared as a class field");
     }
     let mut cur = r.node;
@@ -412,26 +413,26 @@ pub(crate) fn placement_before<'a>(
         if FUNCTION_KINDS.contains(&cur.kind()) {
             return Err("it is created inside a callback");
         }
-        cur = cur.parent().ok_or("it is not part of a statement")?;
+        cur = ts.parent(cur).ok_or("it is not part of a statement")?;
     }
-    let mut up = stmt.parent();
+    let mut up = ts.parent(stmt);
     while let Some(n) = up {
         if LOOP_KINDS.contains(&n.kind()) {
             return Err("it is created in a loop");
         }
         if FUNCTION_KINDS.contains(&n.kind()) {
             let callback = matches!(n.kind(), "arrow_function" | "function_expression")
-                && n.parent().is_some_and(|p| p.kind() == "arguments");
+                && ts.parent(n).is_some_and(|p| p.kind() == "arguments");
             if callback {
                 return Err("it is created in a callback (e.g. `forEach`)");
             }
             break;
         }
-        up = n.parent();
+        up = ts.parent(n);
     }
     let arguments = r
         .node
-        .child_by_field_name("arguments")
+        .child_by_field_id(crate::lang::ts::fields().arguments)
         .ok_or("it has no arguments")?;
     let args = ts.args(arguments);
     let scope = args.first().ok_or("it has no scope argument")?.text();

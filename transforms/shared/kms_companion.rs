@@ -358,6 +358,20 @@ pub(crate) fn reason_comment(
 /// [`Document::nodes`] by kind, at the cost of the comment characters alone.
 pub(crate) fn comment_ranges(doc: &Document) -> std::rc::Rc<Vec<(usize, usize)>> {
     doc.memo("comment-ranges", |doc| {
+        // TypeScript: the comment nodes read off the pre-order list by kind id (every `/`
+        // of module paths and divisions cost a descent from the root).
+        if let Some(ts) = &doc.ts {
+            static COMMENT: std::sync::OnceLock<crate::lang::ts::KindSet> =
+                std::sync::OnceLock::new();
+            let comment = COMMENT.get_or_init(|| crate::lang::ts::KindSet::new(&["comment"]));
+            return ts
+                .nodes()
+                .iter()
+                .zip(ts.kinds())
+                .filter(|(_, &k)| comment.has_id(k))
+                .map(|(n, _)| (n.start_byte(), n.end_byte()))
+                .collect();
+        }
         let lead = if doc.parsed.syntax == crate::lang::Syntax::Yaml {
             '#'
         } else {

@@ -149,14 +149,14 @@ pub(crate) fn check_settings(
 }
 
 /// `new X(…).with(…)` or `x.with(…)` on its binding: a CDK Mixin applied to the construct.
-fn configured_by_mixin(doc: &Document, r: &Resource) -> bool {
+fn configured_by_mixin<'a>(doc: &Document<'a>, r: &Resource<'a>) -> bool {
     if r.binding
         .as_deref()
         .is_some_and(|b| doc.source().contains(&format!("{b}.with(")))
     {
         return true;
     }
-    let Some(parent) = r.node.parent() else {
+    let Some(parent) = doc.parent(r.node) else {
         return false;
     };
     parent.kind() == "member_expression"

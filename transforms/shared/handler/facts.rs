@@ -259,9 +259,12 @@ fn params(sc: &Scan, open: usize) -> usize {
 /// `import a, b.c` and `from a.b import c`: (top-level module, token index).
 fn python_imports(src: &Source, sc: &Scan) -> Vec<(String, usize)> {
     let mut out = Vec::new();
+    // Only a `from` or `import` that starts a line counts; the keyword is tested first
+    // (cheap), the line only then (`Source::line` counts the newlines before the offset,
+    // so asking it for every token made long handlers quadratic).
+    let line_start = |k: usize| k == 0 || src.line(sc.t[k - 1].off) != src.line(sc.t[k].off);
     for k in 0..sc.t.len() {
-        let line_start = k == 0 || src.line(sc.t[k - 1].off) != src.line(sc.t[k].off);
-        if !line_start {
+        if !(sc.is(k, "from") || sc.is(k, "import")) || !line_start(k) {
             continue;
         }
         if sc.is(k, "from") {

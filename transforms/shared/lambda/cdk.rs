@@ -153,12 +153,15 @@ pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Opti
     let mut parent = ts.parent(n)?;
     loop {
         let through_member = parent.kind() == "member_expression"
-            && parent.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
             && parent
-                .child_by_field_name("property")
+                .child_by_field_id(crate::lang::ts::fields().object)
+                .map(|o| o.id())
+                == Some(n.id())
+            && parent
+                .child_by_field_id(crate::lang::ts::fields().property)
                 .is_some_and(|p| SAME_FUNCTION.contains(&ts.doc.text(p)))
-            && parent
-                .parent()
+            && ts
+                .parent(parent)
                 .is_none_or(|g| g.kind() != "call_expression");
         if matches!(
             parent.kind(),

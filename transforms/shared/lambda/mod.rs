@@ -130,7 +130,62 @@ impl Function<'_, '_> {
 }
 
 /// Every function of `doc` with its invokers (this file's and the related files').
+///
+/// Built once per document and shared by the transforms that ask in the same pass
+/// (`lambda-dead-letter-queue`, `lambda-tracing`): a pure function of the document and
+/// the run's project, kept in [`Document::memo`] as owned data (resource indices).
 pub(crate) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
+    let models = doc.memo("lambda::functions", |doc| {
+        let base = doc.resources.as_ptr() as usize;
+        let size = std::mem::size_of::<Resource>().max(1);
+        // `f.resource` is an element of `doc.resources` (every flavor's model lists
+        // functions from `Document::of_types`): its index from its address.
+        let index = |r: &Resource| {
+            let i = (r as *const Resource as usize).wrapping_sub(base) / size;
+            match doc.resources.get(i) {
+                Some(x) if std::ptr::eq(x, r) => i,
+                _ => doc
+                    .resources
+                    .iter()
+                    .position(|x| std::ptr::eq(x, r))
+                    .expect("a function of the document's resources"),
+            }
+        };
+        build(doc)
+            .into_iter()
+            .map(|f| Model {
+                resource: index(f.resource),
+                name: f.name,
+                invokers: f.invokers,
+                on_failure: f.on_failure,
+                role: f.role,
+            })
+            .collect::<Vec<Model>>()
+    });
+    models
+        .iter()
+        .map(|m| Function {
+            resource: &doc.resources[m.resource],
+            name: m.name.clone(),
+            invokers: m.invokers.clone(),
+            on_failure: m.on_failure.clone(),
+            role: m.role.clone(),
+        })
+        .collect()
+}
+
+/// A [`Function`] as [`functions`] keeps it between the transforms of a pass: the
+/// resource by its index in [`Document::resources`].
+struct Model {
+    resource: usize,
+    name: String,
+    invokers: Vec<Invoker>,
+    on_failure: Vec<String>,
+    role: Role,
+}
+
+/// [`functions`], computed.
+fn build<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
     let mut out = match doc.flavor {
         Flavor::CdkTs => cdk::functions(doc),
         Flavor::CdktfTs => tf::functions(doc),

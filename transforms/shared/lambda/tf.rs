@@ -5,33 +5,23 @@ use super::{
     Use,
 };
 use crate::model::{Document, Resource};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 pub(crate) const TF_PREFIX: &str = "@cdktf/provider-aws/lib/";
 pub(crate) const TF_FUNCTION: &str = "@cdktf/provider-aws/lib/lambda-function.LambdaFunction";
 
 pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
     let mut out = Vec::new();
-    // Which constructs mention which words: built once, so that finding the constructs
-    // that mention a function is a lookup, not a scan of every construct per function
-    // (quadratic on large stacks).
-    let mut mentions: Option<HashMap<&str, Vec<usize>>> = None;
+    // Which constructs mention each function's binding (a word): found by one pass over
+    // the words of every construct, looking each up among the bindings, so that finding
+    // the constructs that mention a function is a lookup, not a scan of every construct
+    // per function (quadratic on large stacks).
+    let mut mentions: Option<FxHashMap<&str, Vec<usize>>> = None;
     for r in doc.of_type(TF_FUNCTION) {
         let mut uses = Vec::new();
         if let Some(b) = r.binding.as_deref() {
             let candidates: Vec<usize> = if b.bytes().all(is_word_byte) {
-                let m = mentions.get_or_insert_with(|| {
-                    let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-                    for (i, o) in doc.resources.iter().enumerate() {
-                        for w in words(doc.text(o.node)) {
-                            let v = m.entry(w).or_default();
-                            if v.last() != Some(&i) {
-                                v.push(i);
-                            }
-                        }
-                    }
-                    m
-                });
+                let m = mentions.get_or_insert_with(|| mentioning(doc));
                 m.get(b).cloned().unwrap_or_default()
             } else {
                 (0..doc.resources.len())
@@ -71,6 +61,31 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
         out.push(function(r, name, uses, role));
     }
     out
+}
+
+/// For each function binding made of word bytes, the constructs (indices into
+/// `doc.resources`, ascending, each once) whose text yields it among its [`words`]: the
+/// constructs that [`refers`] says mention it.
+fn mentioning<'r>(doc: &'r Document) -> FxHashMap<&'r str, Vec<usize>> {
+    let mut m: FxHashMap<&'r str, Vec<usize>> = doc
+        .of_type(TF_FUNCTION)
+        .filter_map(|r| r.binding.as_deref())
+        .filter(|b| b.bytes().all(is_word_byte))
+        .map(|b| (b, Vec::new()))
+        .collect();
+    if m.is_empty() {
+        return m;
+    }
+    for (i, o) in doc.resources.iter().enumerate() {
+        for w in words(doc.text(o.node)) {
+            if let Some(v) = m.get_mut(w) {
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+        }
+    }
+    m
 }
 
 /// True when `r` is the CDKTF AWS provider class `class`.

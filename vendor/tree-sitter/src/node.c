@@ -974,3 +974,52 @@ uint32_t ts_node_preorder(
   *max_depth = deepest;
   return count;
 }
+
+// iac-fix patch (see PATCHED.md): the named children of `self`, the nodes that
+// `ts_tree_cursor_goto_first_child` / `goto_next_sibling` from `self` visit (children
+// listed when visible or aliased, hidden ones stepped into) that `ts_node_is_named`
+// calls named, in order. The first `capacity` go to `nodes` (NULL when `capacity` is
+// 0); returns how many there are. Stepped through as `ts_node_preorder` steps, one
+// level deep.
+uint32_t ts_node_named_children(TSNode self, TSNode *nodes, uint32_t capacity) {
+  uint32_t count = 0;
+  const TSTree *tree = self.tree;
+  Subtree root = ts_node__subtree(self);
+  if (ts_subtree_child_count(root) == 0) return 0;
+  Array(PreorderEntry) stack = array_new();
+  array_reserve(&stack, 8);
+  Length start = {ts_node_start_byte(self), ts_node_start_point(self)};
+  array_push(&stack, ts_node__preorder_entry(tree, root, start, 0, 0));
+  while (stack.size > 0) {
+    PreorderEntry *top = &stack.contents[stack.size - 1];
+    if (top->child_index == top->child_count) {
+      stack.size--;
+      continue;
+    }
+    const Subtree *child = &top->children[top->child_index];
+    TSSymbol alias = 0;
+    if (!ts_subtree_extra(*child)) {
+      if (top->alias_sequence) alias = top->alias_sequence[top->structural_child_index];
+      top->structural_child_index++;
+    }
+    if (top->child_index > 0) {
+      top->position = length_add(top->position, ts_subtree_padding(*child));
+    }
+    Length position = top->position;
+    top->position = length_add(top->position, ts_subtree_size(*child));
+    top->child_index++;
+    if (ts_subtree_visible(*child) || alias) {
+      bool named = alias
+        ? ts_language_symbol_metadata(tree->language, alias).named
+        : ts_subtree_named(*child);
+      if (named) {
+        if (count < capacity) nodes[count] = ts_node_new(tree, child, position, alias);
+        count++;
+      }
+    } else if (ts_subtree_child_count(*child) > 0 && child->ptr->visible_child_count > 0) {
+      array_push(&stack, ts_node__preorder_entry(tree, *child, position, 0, 0));
+    }
+  }
+  array_delete(&stack);
+  return count;
+}

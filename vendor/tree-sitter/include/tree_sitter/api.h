@@ -709,6 +709,12 @@ uint32_t ts_node_preorder(
 );
 
 /**
+ * iac-fix patch (see PATCHED.md): the named children of `self` (what a tree cursor's
+ * children that are named are), the first `capacity` into `nodes`; returns the count.
+ */
+uint32_t ts_node_named_children(TSNode self, TSNode *nodes, uint32_t capacity);
+
+/**
  * Get the smallest node within this node that spans the given range of bytes
  * or (row, column) positions.
  */
