@@ -294,8 +294,22 @@ impl RawEntry {
 pub struct EntryCache {
     /// By node id.
     map: std::sync::Mutex<fnv::FnvHashMap<usize, Cached>>,
+    /// The items of each list asked for, by node id (carried over like the entries).
+    lists: std::sync::Mutex<fnv::FnvHashMap<usize, CachedItems>>,
     previous: Option<Previous>,
 }
+
+/// A list's items as the cache holds them (see [`Cached`]): each item's outer node, value
+/// node and tag, as [`ValueNode::new`] finds them.
+#[derive(Clone)]
+struct CachedItems {
+    node: RawNode,
+    items: std::sync::Arc<Vec<RawItem>>,
+    shift: Shift,
+}
+
+/// One item of a list: outer, node, tag.
+type RawItem = (RawNode, RawNode, Option<RawNode>);
 
 /// A mapping's entries as a cache holds them: written where the mapping stood in the
 /// parse that walked it (`shift.from`), read where it stands in this one.
@@ -380,6 +394,20 @@ struct Previous {
     has_error: bool,
     /// By the address of the mapping's subtree, as the previous parse's cache held it.
     maps: fnv::FnvHashMap<usize, Cached>,
+    /// By the address of the list's subtree, likewise.
+    lists: fnv::FnvHashMap<usize, CachedItems>,
+}
+
+impl Previous {
+    /// The text and error state of `node`'s subtree, which stood at `old` in the previous
+    /// parse, are the same in `doc`.
+    fn same(&self, doc: &Parsed, node: Node, old: RawNode) -> bool {
+        let (from, to) = (old.context[0] as usize, node.start_byte());
+        let len = node.end_byte() - to;
+        self.has_error == doc.root().has_error()
+            && self.source.get(from..from + len).is_some()
+            && self.source.get(from..from + len) == doc.source.get(to..to + len)
+    }
 }
 
 impl Clone for EntryCache {
@@ -401,13 +429,21 @@ impl EntryCache {
             .values()
             .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
             .collect();
+        let lists = old
+            .entry_cache
+            .lock_lists()
+            .values()
+            .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
+            .collect();
         EntryCache {
             map: Default::default(),
+            lists: Default::default(),
             previous: Some(Previous {
                 _tree: old.tree().clone(),
                 source: old.source.clone(),
                 has_error: old.root().has_error(),
                 maps,
+                lists,
             }),
         }
     }
@@ -423,6 +459,19 @@ impl EntryCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, Cached>> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_lists(&self) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, CachedItems>> {
+        self.lists.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn items_or_walk(&self, node: RawNode, walk: impl FnOnce() -> CachedItems) -> CachedItems {
+        if let Some(found) = self.lock_lists().get(&node.id) {
+            return found.clone();
+        }
+        let cached = walk();
+        self.lock_lists().insert(node.id, cached.clone());
+        cached
     }
 }
 
@@ -897,12 +946,7 @@ impl<'a> MapNode<'a> {
     fn carried(&self, new: RawNode) -> Option<Cached> {
         let previous = self.doc.entry_cache.previous.as_ref()?;
         let old = previous.maps.get(&subtree_address(new)?)?;
-        if previous.has_error != self.doc.root().has_error() {
-            return None;
-        }
-        let (from, to) = (old.node.context[0] as usize, new.context[0] as usize);
-        let len = self.node.end_byte() - to;
-        if previous.source.get(from..from + len)? != self.doc.source.get(to..to + len)? {
+        if !previous.same(self.doc, self.node, old.node) {
             return None;
         }
         Some(Cached {
@@ -1406,6 +1450,63 @@ impl<'a> ListNode<'a> {
 
     /// Call `f` with each item, as [`ListNode::items`] lists them, without a list.
     pub(crate) fn each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
+        let doc = self.doc;
+        let key = RawNode::of(self.node);
+        if key.tree != RawNode::of(doc.root()).tree {
+            return self.walk_each_item(f);
+        }
+        let cached = doc.entry_cache.items_or_walk(key, || {
+            if let Some(carried) = self.carried(key) {
+                return carried;
+            }
+            let mut items = Vec::new();
+            self.walk_each_item(&mut |v| {
+                items.push((
+                    RawNode::of(v.outer),
+                    RawNode::of(v.node),
+                    v.tag.map(RawNode::of),
+                ))
+            });
+            CachedItems {
+                node: key,
+                items: std::sync::Arc::new(items),
+                shift: Shift::none(key),
+            }
+        });
+        let shift = cached.shift;
+        let node = |r: RawNode| shift.node(r).node(doc);
+        for &(outer, inner, tag) in cached.items.iter() {
+            f(ValueNode {
+                doc,
+                outer: node(outer),
+                node: node(inner),
+                tag: tag.map(node),
+                colon_end: None,
+            });
+        }
+    }
+
+    /// The items the previous parse had for this same subtree (see [`Previous`]), read
+    /// where the list now stands (see [`MapNode::carried`]).
+    fn carried(&self, new: RawNode) -> Option<CachedItems> {
+        let previous = self.doc.entry_cache.previous.as_ref()?;
+        let old = previous.lists.get(&subtree_address(new)?)?;
+        if !previous.same(self.doc, self.node, old.node) {
+            return None;
+        }
+        Some(CachedItems {
+            node: new,
+            items: old.items.clone(),
+            shift: Shift {
+                from: old.shift.from,
+                to: new.context,
+                tree: new.tree,
+            },
+        })
+    }
+
+    /// [`ListNode::each_item`] by walking the list's children.
+    fn walk_each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
         let kinds = Kinds::of(self.doc);
         let item_of = |c: Node<'a>| match kinds.bits(c) {
             kind::COMMENT => None,
@@ -1961,7 +2062,7 @@ mod tests {
         use crate::edit::Edit;
         let yaml = "Resources:\n  A:\n    Type: X\n    Properties: {P: 1, Q: [a, b]}\n  B:\n    Type: Y\n    Properties:\n      R: !Sub '${A}'\n      S:\n        - T: 1\n          U: &u 2\n      V: \"w\"\n";
         let json = "{\"Resources\": {\"A\": {\"Type\": \"X\", \"Properties\": {\"P\": 1}},\n  \"B\": {\"Type\": \"Y\",\n    \"Properties\": {\"R\": {\"Fn::Sub\": \"${A}\"}, \"S\": [{\"T\": 1}]}}}}\n";
-        let mut carried = 0;
+        let (mut carried, mut carried_lists) = (0, 0);
         for (syntax, text) in [(Syntax::Yaml, yaml), (Syntax::Json, json)] {
             let edits: Vec<Edit> = match syntax {
                 Syntax::Yaml => vec![
@@ -1996,8 +2097,19 @@ mod tests {
                         .filter(|n| matches!(n.kind(), "object" | "block_mapping" | "flow_mapping"))
                         .collect()
                 }
+                fn lists(doc: &Parsed) -> Vec<Node<'_>> {
+                    crate::lang::descendants(doc.root())
+                        .into_iter()
+                        .filter(|n| {
+                            matches!(n.kind(), "array" | "block_sequence" | "flow_sequence")
+                        })
+                        .collect()
+                }
                 for node in maps(&old) {
                     MapNode { doc: &old, node }.entries();
+                }
+                for node in lists(&old) {
+                    ListNode { doc: &old, node }.items();
                 }
                 let changed = crate::edit::apply_edits(text, &[edit]);
                 let new = old.reparse(changed, &[edit]);
@@ -2041,9 +2153,32 @@ mod tests {
                         );
                     }
                 }
+                for node in lists(&new) {
+                    let list = ListNode { doc: &new, node };
+                    carried_lists += usize::from(list.carried(RawNode::of(node)).is_some());
+                    let mut walked = Vec::new();
+                    list.walk_each_item(&mut |v| walked.push(v));
+                    let as_entries = |vs: &[ValueNode]| -> Vec<_> {
+                        vs.iter()
+                            .map(|v| {
+                                let n = |n: Node| {
+                                    (n.id(), n.kind_id(), n.byte_range(), n.start_position())
+                                };
+                                (n(v.outer), n(v.node), v.tag.map(n), v.colon_end)
+                            })
+                            .collect()
+                    };
+                    assert_eq!(
+                        as_entries(&list.items()),
+                        as_entries(&walked),
+                        "{:?}",
+                        &new.source[node.byte_range()]
+                    );
+                }
             }
         }
         assert!(carried > 10, "{carried}");
+        assert!(carried_lists > 1, "{carried_lists}");
     }
 
     /// The cached entries are the walked ones (same nodes, same order, same values),
