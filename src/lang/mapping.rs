@@ -1452,7 +1452,9 @@ impl<'a> ListNode<'a> {
     pub(crate) fn each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
         let doc = self.doc;
         let key = RawNode::of(self.node);
-        if key.tree != RawNode::of(doc.root()).tree {
+        // TypeScript lists are read once or twice per pass and never carried over (see
+        // `EntryCache::after`): caching them costs more than it saves.
+        if doc.syntax == Syntax::TypeScript || key.tree != RawNode::of(doc.root()).tree {
             return self.walk_each_item(f);
         }
         let cached = doc.entry_cache.items_or_walk(key, || {
