@@ -92,8 +92,8 @@ fn check_map(m: &SchemaMap) -> Vec<Finding> {
     if unknown.is_empty() {
         return vec![];
     }
-    let names: Vec<&str> = m.shape.names().filter(|n| !m.schema.is_read_only(&with(&m.path, n))).collect();
-    let picks: Vec<Vec<&str>> = unknown.iter().map(|&i| candidates(&keys[i], &names)).collect();
+    let names: Vec<&'static str> = m.shape.names().filter(|n| !m.schema.is_read_only(&with(&m.path, n))).collect();
+    let picks: Vec<Vec<&str>> = unknown.iter().map(|&i| remembered_candidates(&keys[i], &names)).collect();
     let mut claims: HashMap<&str, usize> = HashMap::new();
     for pick in picks.iter().filter(|p| p.len() == 1) {
         *claims.entry(pick[0]).or_default() += 1;
@@ -201,6 +201,30 @@ fn misfit(m: &SchemaMap, target: &str, entry: &Entry) -> Option<&'static str> {
 
 fn with<'p>(path: &'p [String], name: &'p str) -> Vec<&'p str> {
     path.iter().map(String::as_str).chain([name]).collect()
+}
+
+/// [`candidates`], remembered for the process by the key and the names (a misspelt key
+/// that a fix cannot rename, or the other keys of a mapping being fixed, come back at
+/// every fixer pass, and scoring every name costs a string distance each). The names
+/// are the schema's own `'static` strings, so their addresses and lengths identify them.
+fn remembered_candidates(key: &str, names: &[&'static str]) -> Vec<&'static str> {
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(String, Vec<(usize, usize)>), Vec<&'static str>>>;
+    /// Enough for any run; a long-lived process (the language server) starts over.
+    const MAX: usize = 10_000;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let id = (key.to_string(), names.iter().map(|n| (n.as_ptr() as usize, n.len())).collect());
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return found.clone();
+    }
+    let found = candidates(key, names);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= MAX {
+        cache.clear();
+    }
+    cache.insert(id, found.clone());
+    found
 }
 
 /// The valid names `key` is a near miss of, by the first rule that finds any.

@@ -118,7 +118,8 @@ impl Transform for CfnUnusedParameter {
         if root.has("Transform") {
             return out;
         }
-        let seen = uses(doc, root);
+        let wanted: Vec<&str> = real.iter().map(|(name, _)| name.as_str()).collect();
+        let seen = uses(doc, root, &wanted);
         let metadata = crate::transforms::shared::metadata_values(doc, root);
         let unused = real.iter().filter(|(name, _)| !seen.names.contains(name));
         let verdicts: Vec<_> = unused.map(|(name, e)| (name, e, kept_because(doc, &seen, &metadata, name))).collect();
@@ -200,45 +201,75 @@ struct Uses {
 /// `${Name}` of a `Fn::Sub` string (`${!Name}` is an escape), wherever they stand;
 /// and the `Fn::Transform`s, unreadable `Fn::Sub` arguments and pre-processor tags
 /// that may hide more.
-fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>) -> Uses {
+///
+/// The walk stops once every name of `wanted` (the parameters) is seen used: what is
+/// left can neither make a parameter unused nor matter to one (the constructs that may
+/// hide uses are only read for an unused parameter), so the verdicts are those of the
+/// whole walk.
+fn uses<'a>(doc: &Document<'a>, root: MapNode<'a>, wanted: &[&str]) -> Uses {
     let mut seen = Uses { names: HashSet::new(), hidden: vec![] };
+    let mut remaining: HashSet<&str> = wanted.iter().copied().collect();
     let splices = crate::transforms::may_hold_key(doc, "Fn::Transform");
-    for e in root.entries() {
-        let Some(value) = e.value else { continue };
-        super::walk_template(doc, value, &mut |t, _| {
-            let v = &t.value;
-            if let Some(tag) = v.tag {
-                let tag = &v.doc.source[tag.byte_range()];
-                let name = tag.trim_start_matches('!');
-                if !INTRINSIC_TAGS.contains(&name) {
-                    seen.hidden.push((v.start(), format!("the pre-processor tag `{tag}`")));
-                    return;
+    // Reads one value; true once every wanted name is seen.
+    let mut visit = |t: &crate::lang::cfn::TemplateValue<'a>| {
+        let v = &t.value;
+        let mut found = |seen: &mut Uses, name: String| {
+            remaining.remove(name.as_str());
+            seen.names.insert(name);
+        };
+        if let Some(tag) = v.tag {
+            let tag = &v.doc.source[tag.byte_range()];
+            let name = tag.trim_start_matches('!');
+            if !INTRINSIC_TAGS.contains(&name) {
+                seen.hidden.push((v.start(), format!("the pre-processor tag `{tag}`")));
+                return remaining.is_empty();
+            }
+        }
+        // `Fn::Transform` as a key beside others splices properties into that mapping.
+        let spliced = v.as_map().filter(|_| splices).and_then(|m| m.get("Fn::Transform"));
+        let own = t.intrinsic.as_ref().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1);
+        if let Some(arg) = spliced.or(own) {
+            let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());
+            let what = match macro_name {
+                Some(m) => format!("`Fn::Transform` (`{m}`)"),
+                None => "`Fn::Transform`".to_string(),
+            };
+            seen.hidden.push((v.start(), what));
+            return remaining.is_empty();
+        }
+        let Some((name, arg)) = &t.intrinsic else { return remaining.is_empty() };
+        match name.as_ref() {
+            "Ref" => {
+                if let Some(target) = arg.as_str() {
+                    found(&mut seen, target);
                 }
             }
-            // `Fn::Transform` as a key beside others splices properties into that mapping.
-            let spliced = v.as_map().filter(|_| splices).and_then(|m| m.get("Fn::Transform"));
-            let own = t.intrinsic.as_ref().filter(|(n, _)| n == "Fn::Transform").map(|i| i.1);
-            if let Some(arg) = spliced.or(own) {
-                let macro_name = arg.as_map().and_then(|m| m.get("Name")).and_then(|n| n.as_str());
-                let what = match macro_name {
-                    Some(m) => format!("`Fn::Transform` (`{m}`)"),
-                    None => "`Fn::Transform`".to_string(),
-                };
-                seen.hidden.push((v.start(), what));
-                return;
+            "Fn::Sub" => match super::sub_template(arg) {
+                Some(text) => sub_names(&text).into_iter().for_each(|n| found(&mut seen, n)),
+                None => seen
+                    .hidden
+                    .push((v.start(), "an `Fn::Sub` whose text is not a plain string".to_string())),
+            },
+            _ => {}
+        }
+        remaining.is_empty()
+    };
+    if !wanted.is_empty() {
+        'walk: for e in root.entries() {
+            let Some(value) = e.value else { continue };
+            match doc.values_within(&value) {
+                Some(values) => {
+                    for t in values {
+                        if visit(t) {
+                            break 'walk;
+                        }
+                    }
+                }
+                None => super::walk_template(doc, value, &mut |t, _| {
+                    visit(t);
+                }),
             }
-            let Some((name, arg)) = &t.intrinsic else { return };
-            match name.as_ref() {
-                "Ref" => seen.names.extend(arg.as_str()),
-                "Fn::Sub" => match super::sub_template(arg) {
-                    Some(text) => seen.names.extend(sub_names(&text)),
-                    None => seen
-                        .hidden
-                        .push((v.start(), "an `Fn::Sub` whose text is not a plain string".to_string())),
-                },
-                _ => {}
-            }
-        });
+        }
     }
     seen.hidden.sort();
     seen

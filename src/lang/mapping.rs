@@ -240,41 +240,43 @@ impl RawEntry {
     }
 
     /// [`key_may_be`] of the member, its one scan of the whole member done once.
-    fn key_may_be(&self, doc: &Parsed, key: &str) -> bool {
-        let text = &doc.source[self.span.clone()];
+    fn key_may_be(&self, doc: &Parsed, shift: Shift, key: &str) -> bool {
+        let text = &doc.source[shift.byte(self.span.start)..shift.byte(self.span.end)];
         key_may_be(doc.syntax, text, key, || {
             *self.backslash.get_or_init(|| text.contains('\\'))
         })
     }
 
     /// [`MapNode::key_text`] of the entry, read once.
-    fn key_text(&self, map: &MapNode) -> &str {
-        self.key.get_or_init(|| map.key_text(&self.entry(map.doc)))
+    fn key_text(&self, map: &MapNode, shift: Shift) -> &str {
+        self.key
+            .get_or_init(|| map.key_text(&self.entry(map.doc, shift)))
     }
 
     /// `self.key_text(map) == key`, compared with the source text when the key needs
     /// no decoding ([`plain_key`]): no string is made for it.
-    fn key_is(&self, map: &MapNode, key: &str) -> bool {
+    fn key_is(&self, map: &MapNode, shift: Shift, key: &str) -> bool {
         if let Some(text) = self.key.get() {
             return text == key;
         }
-        let raw = &map.doc.source[self.key_node.node(map.doc).byte_range()];
+        let raw = &map.doc.source[shift.node(self.key_node).node(map.doc).byte_range()];
         match plain_key(map.doc.syntax, raw) {
             Some(plain) => plain == key,
-            None => self.key_text(map) == key,
+            None => self.key_text(map, shift) == key,
         }
     }
 
-    fn entry<'a>(&self, doc: &'a Parsed) -> Entry<'a> {
+    fn entry<'a>(&self, doc: &'a Parsed, shift: Shift) -> Entry<'a> {
+        let node = |r: RawNode| shift.node(r).node(doc);
         Entry {
-            node: self.node.node(doc),
-            key_node: self.key_node.node(doc),
-            value: self.value.map(|(outer, node, tag, colon_end)| ValueNode {
+            node: node(self.node),
+            key_node: node(self.key_node),
+            value: self.value.map(|(outer, inner, tag, colon_end)| ValueNode {
                 doc,
-                outer: outer.node(doc),
-                node: node.node(doc),
-                tag: tag.map(|t| t.node(doc)),
-                colon_end,
+                outer: node(outer),
+                node: node(inner),
+                tag: tag.map(node),
+                colon_end: colon_end.map(|b| shift.byte(b)),
             }),
         }
     }
@@ -284,8 +286,129 @@ impl RawEntry {
 /// once: transforms ask for the same mappings over and over (a resource's `Properties`
 /// by dozens of them per pass), and a walk of a mapping's members costs a cursor step
 /// per member. Part of [`Parsed`]; a clone starts empty (its tree is another).
+///
+/// A JSON or YAML parse made by [`Parsed::reparse`](super::Parsed::reparse) also carries
+/// the previous parse's entries ([`Previous`]): a mapping the incremental reparse took over
+/// unchanged shares them, read where it now stands ([`Shift`]), instead of walking again.
 #[derive(Default)]
-pub struct EntryCache(std::sync::Mutex<fnv::FnvHashMap<usize, std::sync::Arc<Vec<RawEntry>>>>);
+pub struct EntryCache {
+    /// By node id.
+    map: std::sync::Mutex<fnv::FnvHashMap<usize, Cached>>,
+    /// The items of each list asked for, by node id (carried over like the entries).
+    lists: std::sync::Mutex<fnv::FnvHashMap<usize, CachedItems>>,
+    previous: Option<Previous>,
+}
+
+/// A list's items as the cache holds them (see [`Cached`]): each item's outer node, value
+/// node and tag, as [`ValueNode::new`] finds them.
+#[derive(Clone)]
+struct CachedItems {
+    node: RawNode,
+    items: std::sync::Arc<Vec<RawItem>>,
+    shift: Shift,
+}
+
+/// One item of a list: outer, node, tag.
+type RawItem = (RawNode, RawNode, Option<RawNode>);
+
+/// A mapping's entries as a cache holds them: written where the mapping stood in the
+/// parse that walked it (`shift.from`), read where it stands in this one.
+#[derive(Clone)]
+struct Cached {
+    /// The mapping node of this parse.
+    node: RawNode,
+    entries: std::sync::Arc<Vec<RawEntry>>,
+    shift: Shift,
+}
+
+/// Where a mapping stood when its entries were walked (`from`, tree-sitter's node context:
+/// byte, row, column, alias) and where it stands now (`to`, in the tree `tree`).
+///
+/// Every node of the entries lies inside the mapping, and tree-sitter places a node
+/// from its ancestor's position by adding the sizes before it: its byte offset and row
+/// move with the mapping's, and its column too when it is on the mapping's first row
+/// (a later row's column is counted from that row's start). A mapping walked in this
+/// parse has `from == to`: nothing moves.
+#[derive(Clone, Copy)]
+struct Shift {
+    from: [u32; 4],
+    to: [u32; 4],
+    tree: usize,
+}
+
+impl Shift {
+    /// Entries walked for `node` in its own parse.
+    fn none(node: RawNode) -> Shift {
+        Shift {
+            from: node.context,
+            to: node.context,
+            tree: node.tree,
+        }
+    }
+
+    /// `r` (a node of the entries, as walked) where it stands now.
+    #[inline]
+    fn node(self, r: RawNode) -> RawNode {
+        let [byte, row, column, alias] = r.context;
+        let (from, to) = (self.from, self.to);
+        let column = if row == from[1] {
+            column.wrapping_sub(from[2]).wrapping_add(to[2])
+        } else {
+            column
+        };
+        RawNode {
+            context: [
+                byte.wrapping_sub(from[0]).wrapping_add(to[0]),
+                row.wrapping_sub(from[1]).wrapping_add(to[1]),
+                column,
+                alias,
+            ],
+            id: r.id,
+            tree: self.tree,
+        }
+    }
+
+    /// A byte offset inside the mapping, as walked, where it stands now.
+    #[inline]
+    fn byte(self, b: usize) -> usize {
+        b.wrapping_sub(self.from[0] as usize)
+            .wrapping_add(self.to[0] as usize)
+    }
+}
+
+/// The entries the previous parse had walked, for the mappings of this parse that
+/// tree-sitter took over from it (see [`MapNode::carried`]).
+///
+/// A node's id is the address of its slot in its parent's children; the mapping's own
+/// subtree (tree-sitter's `SubtreeHeapData`, which holds its children, theirs, and so on)
+/// is what an incremental reparse reuses, so entries are found by the address of that
+/// subtree. The subtrees of a tree shared with another one are immutable (tree-sitter
+/// copies a shared subtree before it edits it), and `tree` keeps the previous tree's
+/// subtrees allocated: an address found here is that same subtree, with the same
+/// children at the same addresses. The text and the tree's error state (which decides
+/// how a pair is read) are compared as well.
+struct Previous {
+    /// Keeps every subtree the addresses below point to alive.
+    _tree: tree_sitter::Tree,
+    source: String,
+    has_error: bool,
+    /// By the address of the mapping's subtree, as the previous parse's cache held it.
+    maps: fnv::FnvHashMap<usize, Cached>,
+    /// By the address of the list's subtree, likewise.
+    lists: fnv::FnvHashMap<usize, CachedItems>,
+}
+
+impl Previous {
+    /// The text and error state of `node`'s subtree, which stood at `old` in the previous
+    /// parse, are the same in `doc`.
+    fn same(&self, doc: &Parsed, node: Node, old: RawNode) -> bool {
+        let (from, to) = (old.context[0] as usize, node.start_byte());
+        let len = node.end_byte() - to;
+        self.has_error == doc.root().has_error()
+            && self.source.get(from..from + len).is_some()
+            && self.source.get(from..from + len) == doc.source.get(to..to + len)
+    }
+}
 
 impl Clone for EntryCache {
     fn clone(&self) -> Self {
@@ -294,24 +417,73 @@ impl Clone for EntryCache {
 }
 
 impl EntryCache {
-    fn get_or_walk(
-        &self,
-        id: usize,
-        walk: impl FnOnce() -> std::sync::Arc<Vec<RawEntry>>,
-    ) -> std::sync::Arc<Vec<RawEntry>> {
-        if let Some(found) = self.lock().get(&id) {
-            return found.clone();
+    /// An empty cache for the parse that `old` was incrementally reparsed into, carrying
+    /// `old`'s entries over (JSON and YAML; TypeScript starts empty).
+    pub(crate) fn after(old: &Parsed) -> EntryCache {
+        if old.syntax == Syntax::TypeScript {
+            return EntryCache::default();
         }
-        let entries = walk();
-        self.lock().insert(id, entries.clone());
-        entries
+        let maps = old
+            .entry_cache
+            .lock()
+            .values()
+            .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
+            .collect();
+        let lists = old
+            .entry_cache
+            .lock_lists()
+            .values()
+            .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
+            .collect();
+        EntryCache {
+            map: Default::default(),
+            lists: Default::default(),
+            previous: Some(Previous {
+                _tree: old.tree().clone(),
+                source: old.source.clone(),
+                has_error: old.root().has_error(),
+                maps,
+                lists,
+            }),
+        }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, std::sync::Arc<Vec<RawEntry>>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    fn get_or_walk(&self, node: RawNode, walk: impl FnOnce() -> Cached) -> Cached {
+        if let Some(found) = self.lock().get(&node.id) {
+            return found.clone();
+        }
+        let cached = walk();
+        self.lock().insert(node.id, cached.clone());
+        cached
     }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, Cached>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_lists(&self) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, CachedItems>> {
+        self.lists.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn items_or_walk(&self, node: RawNode, walk: impl FnOnce() -> CachedItems) -> CachedItems {
+        if let Some(found) = self.lock_lists().get(&node.id) {
+            return found.clone();
+        }
+        let cached = walk();
+        self.lock_lists().insert(node.id, cached.clone());
+        cached
+    }
+}
+
+/// The address of the subtree (tree-sitter's `SubtreeHeapData`) of a node with children:
+/// the value of the `Subtree` slot the node's id points to. `None` for a leaf kept inline
+/// in its slot (its lowest bit set; a heap address is aligned).
+fn subtree_address(node: RawNode) -> Option<usize> {
+    // SAFETY: a RawNode's id is the address of a `Subtree` slot (a union of a pointer and
+    // inline data, pointer-sized) in a tree that is alive: every RawNode of a cache
+    // belongs to the `Parsed` that owns the cache, and this is called while it lives.
+    let slot = unsafe { std::ptr::read(node.id as *const usize) };
+    (slot & 1 == 0).then_some(slot)
 }
 
 /// False only when a member's `text` rules the key out: it does not start with the key
@@ -533,8 +705,8 @@ impl<'a> ValueNode<'a> {
         let map = self.as_map()?;
         // At most two members are looked at: an intrinsic is a mapping of one entry.
         let only = match map.cached() {
-            Some(raw) => match &raw[..] {
-                [only] => only.entry(self.doc),
+            Some((raw, shift)) => match &raw[..] {
+                [only] => only.entry(self.doc, shift),
                 _ => return None,
             },
             None => {
@@ -688,7 +860,7 @@ impl<'a> MapNode<'a> {
     /// The members that are `key: value` (TS shorthand and methods included; spreads are not).
     pub fn entries(&self) -> Vec<Entry<'a>> {
         match self.cached() {
-            Some(raw) => raw.iter().map(|r| r.entry(self.doc)).collect(),
+            Some((raw, shift)) => raw.iter().map(|r| r.entry(self.doc, shift)).collect(),
             None => self.walk_entries(),
         }
     }
@@ -704,7 +876,7 @@ impl<'a> MapNode<'a> {
     /// from the parse's cache (the mapping is walked into it on the first ask).
     pub(crate) fn each_entry(&self, f: &mut dyn FnMut(Entry<'a>)) {
         match self.cached() {
-            Some(raw) => raw.iter().for_each(|r| f(r.entry(self.doc))),
+            Some((raw, shift)) => raw.iter().for_each(|r| f(r.entry(self.doc, shift))),
             None => self.walk_each_entry(f),
         }
     }
@@ -746,18 +918,46 @@ impl<'a> MapNode<'a> {
 
     /// This mapping's entries as the parse's cache holds them (walked on the first ask,
     /// see [`EntryCache`]); `None` for a node of another tree than `doc`'s.
-    fn cached(&self) -> Option<std::sync::Arc<Vec<RawEntry>>> {
+    fn cached(&self) -> Option<(std::sync::Arc<Vec<RawEntry>>, Shift)> {
         let tree = RawNode::of(self.doc.root()).tree;
         let key = RawNode::of(self.node);
         if key.tree != tree {
             return None;
         }
-        Some(self.doc.entry_cache.get_or_walk(key.id, || {
+        let found = self.doc.entry_cache.get_or_walk(key, || {
+            if let Some(carried) = self.carried(key) {
+                return carried;
+            }
             // A member is at most one entry: no growing, and the list is kept as built.
             let mut raw = Vec::with_capacity(self.node.named_child_count());
             self.walk_each_entry(&mut |e| raw.push(RawEntry::of(&e)));
-            std::sync::Arc::new(raw)
-        }))
+            Cached {
+                node: key,
+                entries: std::sync::Arc::new(raw),
+                shift: Shift::none(key),
+            }
+        });
+        Some((found.entries, found.shift))
+    }
+
+    /// The entries the previous parse had for this same subtree (see [`Previous`]), read
+    /// where the mapping now stands (see [`Shift`]): `None` when the previous parse did not
+    /// walk it, its text differs, or one of the two trees has errors and the other not.
+    fn carried(&self, new: RawNode) -> Option<Cached> {
+        let previous = self.doc.entry_cache.previous.as_ref()?;
+        let old = previous.maps.get(&subtree_address(new)?)?;
+        if !previous.same(self.doc, self.node, old.node) {
+            return None;
+        }
+        Some(Cached {
+            node: new,
+            entries: old.entries.clone(),
+            shift: Shift {
+                from: old.shift.from,
+                to: new.context,
+                tree: new.tree,
+            },
+        })
     }
 
     fn entry_of(&self, fields: &Fields, member: Node<'a>) -> Option<Entry<'a>> {
@@ -906,7 +1106,7 @@ impl<'a> MapNode<'a> {
     /// The entry with this key. Keys are compared on their text first, so a lookup
     /// builds one `Entry` and allocates nothing for the members it passes over.
     pub fn entry(&self, key: &str) -> Option<Entry<'a>> {
-        let Some(raw) = self.cached() else {
+        let Some((raw, shift)) = self.cached() else {
             let fields = Fields::of(self.doc);
             let mut cursor = self.node.walk();
             let members = self.node.named_children(&mut cursor);
@@ -920,8 +1120,8 @@ impl<'a> MapNode<'a> {
         // members that are entries, and `key_may_be` only ever passed over the others.
         let found = raw
             .iter()
-            .find(|r| r.key_may_be(self.doc, key) && r.key_is(self, key));
-        found.map(|r| r.entry(self.doc))
+            .find(|r| r.key_may_be(self.doc, shift, key) && r.key_is(self, shift, key));
+        found.map(|r| r.entry(self.doc, shift))
     }
 
     /// False only when the member's text rules the key out: it does not start with
@@ -1250,6 +1450,65 @@ impl<'a> ListNode<'a> {
 
     /// Call `f` with each item, as [`ListNode::items`] lists them, without a list.
     pub(crate) fn each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
+        let doc = self.doc;
+        let key = RawNode::of(self.node);
+        // TypeScript lists are read once or twice per pass and never carried over (see
+        // `EntryCache::after`): caching them costs more than it saves.
+        if doc.syntax == Syntax::TypeScript || key.tree != RawNode::of(doc.root()).tree {
+            return self.walk_each_item(f);
+        }
+        let cached = doc.entry_cache.items_or_walk(key, || {
+            if let Some(carried) = self.carried(key) {
+                return carried;
+            }
+            let mut items = Vec::new();
+            self.walk_each_item(&mut |v| {
+                items.push((
+                    RawNode::of(v.outer),
+                    RawNode::of(v.node),
+                    v.tag.map(RawNode::of),
+                ))
+            });
+            CachedItems {
+                node: key,
+                items: std::sync::Arc::new(items),
+                shift: Shift::none(key),
+            }
+        });
+        let shift = cached.shift;
+        let node = |r: RawNode| shift.node(r).node(doc);
+        for &(outer, inner, tag) in cached.items.iter() {
+            f(ValueNode {
+                doc,
+                outer: node(outer),
+                node: node(inner),
+                tag: tag.map(node),
+                colon_end: None,
+            });
+        }
+    }
+
+    /// The items the previous parse had for this same subtree (see [`Previous`]), read
+    /// where the list now stands (see [`MapNode::carried`]).
+    fn carried(&self, new: RawNode) -> Option<CachedItems> {
+        let previous = self.doc.entry_cache.previous.as_ref()?;
+        let old = previous.lists.get(&subtree_address(new)?)?;
+        if !previous.same(self.doc, self.node, old.node) {
+            return None;
+        }
+        Some(CachedItems {
+            node: new,
+            items: old.items.clone(),
+            shift: Shift {
+                from: old.shift.from,
+                to: new.context,
+                tree: new.tree,
+            },
+        })
+    }
+
+    /// [`ListNode::each_item`] by walking the list's children.
+    fn walk_each_item(&self, f: &mut dyn FnMut(ValueNode<'a>)) {
         let kinds = Kinds::of(self.doc);
         let item_of = |c: Node<'a>| match kinds.bits(c) {
             kind::COMMENT => None,
@@ -1794,6 +2053,134 @@ mod tests {
             }
         }
         assert!(plain > 10);
+    }
+
+    /// After an incremental reparse, the entries carried over from the previous parse for
+    /// the mappings tree-sitter reused are the ones a walk of the new tree finds: same
+    /// nodes (ids, kinds, bytes, rows and columns), same values and colons; and some were
+    /// carried (edits before, inside and after mappings, on their first row and not).
+    #[test]
+    fn carried_entries_are_the_walked_ones() {
+        use crate::edit::Edit;
+        let yaml = "Resources:\n  A:\n    Type: X\n    Properties: {P: 1, Q: [a, b]}\n  B:\n    Type: Y\n    Properties:\n      R: !Sub '${A}'\n      S:\n        - T: 1\n          U: &u 2\n      V: \"w\"\n";
+        let json = "{\"Resources\": {\"A\": {\"Type\": \"X\", \"Properties\": {\"P\": 1}},\n  \"B\": {\"Type\": \"Y\",\n    \"Properties\": {\"R\": {\"Fn::Sub\": \"${A}\"}, \"S\": [{\"T\": 1}]}}}}\n";
+        let (mut carried, mut carried_lists) = (0, 0);
+        for (syntax, text) in [(Syntax::Yaml, yaml), (Syntax::Json, json)] {
+            let edits: Vec<Edit> = match syntax {
+                Syntax::Yaml => vec![
+                    Edit::replace(0..0, "# top\n"),
+                    Edit::replace(
+                        text.find("  B:").unwrap()..text.find("  B:").unwrap(),
+                        "  Z:\n    Type: Z\n",
+                    ),
+                    Edit::replace(
+                        text.find("Type: X").unwrap() + 6..text.find("Type: X").unwrap() + 7,
+                        "XYZ",
+                    ),
+                    Edit::replace(text.len()..text.len(), "Outputs: {O: 1}\n"),
+                ],
+                _ => vec![
+                    Edit::replace(1..1, " "),
+                    Edit::replace(
+                        text.find("\"X\"").unwrap()..text.find("\"X\"").unwrap() + 3,
+                        "\"XYZ\"",
+                    ),
+                    Edit::replace(
+                        text.find("\n  \"B\"").unwrap()..text.find("\n  \"B\"").unwrap(),
+                        "\n  \"Z\": {\"Type\": \"Z\"},",
+                    ),
+                ],
+            };
+            for edit in &edits {
+                let old = Parsed::new(syntax, text.into());
+                fn maps(doc: &Parsed) -> Vec<Node<'_>> {
+                    crate::lang::descendants(doc.root())
+                        .into_iter()
+                        .filter(|n| matches!(n.kind(), "object" | "block_mapping" | "flow_mapping"))
+                        .collect()
+                }
+                fn lists(doc: &Parsed) -> Vec<Node<'_>> {
+                    crate::lang::descendants(doc.root())
+                        .into_iter()
+                        .filter(|n| {
+                            matches!(n.kind(), "array" | "block_sequence" | "flow_sequence")
+                        })
+                        .collect()
+                }
+                for node in maps(&old) {
+                    MapNode { doc: &old, node }.entries();
+                }
+                for node in lists(&old) {
+                    ListNode { doc: &old, node }.items();
+                }
+                let changed = crate::edit::apply_edits(text, &[edit]);
+                let new = old.reparse(changed, &[edit]);
+                let shape = |es: &[Entry]| -> Vec<_> {
+                    let n = |n: Node| {
+                        (
+                            n.id(),
+                            n.kind_id(),
+                            n.byte_range(),
+                            n.start_position(),
+                            n.end_position(),
+                        )
+                    };
+                    es.iter()
+                        .map(|e| {
+                            let v = e
+                                .value
+                                .map(|v| (n(v.outer), n(v.node), v.tag.map(n), v.colon_end));
+                            (n(e.node), n(e.key_node), v)
+                        })
+                        .collect()
+                };
+                for node in maps(&new) {
+                    let map = MapNode { doc: &new, node };
+                    let was_carried = map.carried(RawNode::of(node)).is_some();
+                    carried += usize::from(was_carried);
+                    assert_eq!(
+                        shape(&map.entries()),
+                        shape(&map.walk_entries()),
+                        "{:?}",
+                        &new.source[node.byte_range()]
+                    );
+                    for e in map.walk_entries() {
+                        let key = map.key_text(&e);
+                        assert_eq!(
+                            map.entry(&key).map(|f| f.node.id()),
+                            map.walk_entries()
+                                .iter()
+                                .find(|w| map.key_text(w) == key)
+                                .map(|w| w.node.id())
+                        );
+                    }
+                }
+                for node in lists(&new) {
+                    let list = ListNode { doc: &new, node };
+                    carried_lists += usize::from(list.carried(RawNode::of(node)).is_some());
+                    let mut walked = Vec::new();
+                    list.walk_each_item(&mut |v| walked.push(v));
+                    let as_entries = |vs: &[ValueNode]| -> Vec<_> {
+                        vs.iter()
+                            .map(|v| {
+                                let n = |n: Node| {
+                                    (n.id(), n.kind_id(), n.byte_range(), n.start_position())
+                                };
+                                (n(v.outer), n(v.node), v.tag.map(n), v.colon_end)
+                            })
+                            .collect()
+                    };
+                    assert_eq!(
+                        as_entries(&list.items()),
+                        as_entries(&walked),
+                        "{:?}",
+                        &new.source[node.byte_range()]
+                    );
+                }
+            }
+        }
+        assert!(carried > 10, "{carried}");
+        assert!(carried_lists > 1, "{carried_lists}");
     }
 
     /// The cached entries are the walked ones (same nodes, same order, same values),

@@ -222,7 +222,7 @@ impl Parsed {
             source,
             tree,
             style: self.style.clone(),
-            entry_cache: Default::default(),
+            entry_cache: mapping::EntryCache::after(self),
             preorder: Default::default(),
         };
         debug_assert!(

@@ -79,14 +79,32 @@ fn mentions(doc: &Document) -> std::rc::Rc<HashMap<String, Vec<usize>>> {
             lengths.max().unwrap_or(0),
         );
         let mut mentioned_by: HashMap<String, Vec<usize>> = HashMap::new();
+        // Few ids: each is searched for (a SIMD scan) and kept where it stands as a whole
+        // word, which is what the word split finds; many: the text is split once.
+        let finders: Vec<(&str, memchr::memmem::Finder)> = wanted
+            .iter()
+            .filter(|w| !w.is_empty() && w.bytes().all(is_word_byte))
+            .map(|w| (*w, memchr::memmem::Finder::new(w.as_bytes())))
+            .collect();
+        let search = finders.len() <= FEW_IDS;
         for (i, o) in doc.resources.iter().enumerate() {
             let Some(body) = o.body else { continue };
+            let text = doc.text(body.node);
             let mut words: Vec<&str> = Vec::new();
-            each_word(doc.text(body.node), &mut |w| {
-                if (shortest..=longest).contains(&w.len()) && wanted.contains(w) {
-                    words.push(w);
-                }
-            });
+            if search {
+                words.extend(
+                    finders
+                        .iter()
+                        .filter(|(w, finder)| stands_as_word(text, w, finder))
+                        .map(|(w, _)| *w),
+                );
+            } else {
+                each_word(text, &mut |w| {
+                    if (shortest..=longest).contains(&w.len()) && wanted.contains(w) {
+                        words.push(w);
+                    }
+                });
+            }
             words.sort_unstable();
             words.dedup();
             for w in words {
@@ -94,6 +112,26 @@ fn mentions(doc: &Document) -> std::rc::Rc<HashMap<String, Vec<usize>>> {
             }
         }
         mentioned_by
+    })
+}
+
+/// Up to this many function, version and alias ids, [`mentions`] searches the text for
+/// each instead of splitting it into words.
+const FEW_IDS: usize = 8;
+
+/// A word character of [`each_word`].
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// True when `word` (word characters only) is one of the words [`each_word`] finds in
+/// `text`: it occurs with no word character just before or after it.
+fn stands_as_word(text: &str, word: &str, finder: &memchr::memmem::Finder) -> bool {
+    let bytes = text.as_bytes();
+    finder.find_iter(bytes).any(|at| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + word.len()).copied();
+        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
     })
 }
 
@@ -244,6 +282,29 @@ fn sam_event_use(ty: &str) -> Option<Use> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_word_stands_where_the_split_finds_it() {
+        for text in [
+            "Fn",
+            "Fn.Arn",
+            "${Fn}",
+            "MyFn Fn2 Fn_x xFn Fn",
+            "a Fn",
+            "Fné",
+            "éFn",
+            "",
+        ] {
+            let mut words = Vec::new();
+            super::each_word(text, &mut |w| words.push(w));
+            let finder = memchr::memmem::Finder::new("Fn");
+            assert_eq!(
+                super::stands_as_word(text, "Fn", &finder),
+                words.contains(&"Fn"),
+                "{text:?}"
+            );
+        }
+    }
+
     #[test]
     fn words_are_the_split_ones() {
         for text in [
