@@ -292,33 +292,52 @@ impl RawEntry {
 /// unchanged shares them, read where it now stands ([`Shift`]), instead of walking again.
 #[derive(Default)]
 pub struct EntryCache {
-    /// By node id.
-    map: std::sync::Mutex<fnv::FnvHashMap<usize, Cached>>,
+    /// The entries of each mapping asked for, by node id.
+    maps: Table<RawEntry>,
     /// The items of each list asked for, by node id (carried over like the entries).
-    lists: std::sync::Mutex<fnv::FnvHashMap<usize, CachedItems>>,
+    lists: Table<RawItem>,
     previous: Option<Previous>,
 }
 
-/// A list's items as the cache holds them (see [`Cached`]): each item's outer node, value
-/// node and tag, as [`ValueNode::new`] finds them.
-#[derive(Clone)]
-struct CachedItems {
+/// One item of a list: outer, node, tag, as [`ValueNode::new`] finds them.
+type RawItem = (RawNode, RawNode, Option<RawNode>);
+
+/// A collection's members (a mapping's [`RawEntry`]s, a list's [`RawItem`]s) as a cache
+/// holds them: written where the collection stood in the parse that walked it
+/// (`shift.from`), read where it stands in this one.
+struct Cached<T> {
+    /// The collection node of this parse.
     node: RawNode,
-    items: std::sync::Arc<Vec<RawItem>>,
+    members: std::sync::Arc<Vec<T>>,
     shift: Shift,
 }
 
-/// One item of a list: outer, node, tag.
-type RawItem = (RawNode, RawNode, Option<RawNode>);
+impl<T> Clone for Cached<T> {
+    fn clone(&self) -> Self {
+        Cached {
+            node: self.node,
+            members: self.members.clone(),
+            shift: self.shift,
+        }
+    }
+}
 
-/// A mapping's entries as a cache holds them: written where the mapping stood in the
-/// parse that walked it (`shift.from`), read where it stands in this one.
-#[derive(Clone)]
-struct Cached {
-    /// The mapping node of this parse.
-    node: RawNode,
-    entries: std::sync::Arc<Vec<RawEntry>>,
-    shift: Shift,
+impl<T> Cached<T> {
+    /// Members walked for `node` in its own parse.
+    fn walked(node: RawNode, members: Vec<T>) -> Self {
+        Cached {
+            node,
+            members: std::sync::Arc::new(members),
+            shift: Shift::none(node),
+        }
+    }
+}
+
+/// One kind of member list of a parse, by the collection's node id.
+type Table<T> = std::sync::Mutex<fnv::FnvHashMap<usize, Cached<T>>>;
+
+fn lock<T>(table: &Table<T>) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, Cached<T>>> {
+    table.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Where a mapping stood when its entries were walked (`from`, tree-sitter's node context:
@@ -393,9 +412,9 @@ struct Previous {
     source: String,
     has_error: bool,
     /// By the address of the mapping's subtree, as the previous parse's cache held it.
-    maps: fnv::FnvHashMap<usize, Cached>,
+    maps: fnv::FnvHashMap<usize, Cached<RawEntry>>,
     /// By the address of the list's subtree, likewise.
-    lists: fnv::FnvHashMap<usize, CachedItems>,
+    lists: fnv::FnvHashMap<usize, Cached<RawItem>>,
 }
 
 impl Previous {
@@ -407,6 +426,32 @@ impl Previous {
         self.has_error == doc.root().has_error()
             && self.source.get(from..from + len).is_some()
             && self.source.get(from..from + len) == doc.source.get(to..to + len)
+    }
+
+    /// The members the previous parse had (in `table`) for the subtree of `new` (the
+    /// collection `node` of `doc`), read where it now stands (see [`Shift`]): `None` when
+    /// the previous parse did not walk it, its text differs, or one of the two trees has
+    /// errors and the other not.
+    fn carried<T>(
+        &self,
+        table: &fnv::FnvHashMap<usize, Cached<T>>,
+        doc: &Parsed,
+        node: Node,
+        new: RawNode,
+    ) -> Option<Cached<T>> {
+        let old = table.get(&subtree_address(new)?)?;
+        if !self.same(doc, node, old.node) {
+            return None;
+        }
+        Some(Cached {
+            node: new,
+            members: old.members.clone(),
+            shift: Shift {
+                from: old.shift.from,
+                to: new.context,
+                tree: new.tree,
+            },
+        })
     }
 }
 
@@ -423,54 +468,36 @@ impl EntryCache {
         if old.syntax == Syntax::TypeScript {
             return EntryCache::default();
         }
-        let maps = old
-            .entry_cache
-            .lock()
-            .values()
-            .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
-            .collect();
-        let lists = old
-            .entry_cache
-            .lock_lists()
-            .values()
-            .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
-            .collect();
+        fn by_subtree<T>(table: &Table<T>) -> fnv::FnvHashMap<usize, Cached<T>> {
+            lock(table)
+                .values()
+                .filter_map(|c| Some((subtree_address(c.node)?, c.clone())))
+                .collect()
+        }
         EntryCache {
-            map: Default::default(),
+            maps: Default::default(),
             lists: Default::default(),
             previous: Some(Previous {
                 _tree: old.tree().clone(),
                 source: old.source.clone(),
                 has_error: old.root().has_error(),
-                maps,
-                lists,
+                maps: by_subtree(&old.entry_cache.maps),
+                lists: by_subtree(&old.entry_cache.lists),
             }),
         }
     }
 
-    fn get_or_walk(&self, node: RawNode, walk: impl FnOnce() -> Cached) -> Cached {
-        if let Some(found) = self.lock().get(&node.id) {
+    /// The members `table` holds for `node`, or what `walk` gives (then kept there).
+    fn get_or_walk<T>(
+        table: &Table<T>,
+        node: RawNode,
+        walk: impl FnOnce() -> Cached<T>,
+    ) -> Cached<T> {
+        if let Some(found) = lock(table).get(&node.id) {
             return found.clone();
         }
         let cached = walk();
-        self.lock().insert(node.id, cached.clone());
-        cached
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, Cached>> {
-        self.map.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn lock_lists(&self) -> std::sync::MutexGuard<'_, fnv::FnvHashMap<usize, CachedItems>> {
-        self.lists.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn items_or_walk(&self, node: RawNode, walk: impl FnOnce() -> CachedItems) -> CachedItems {
-        if let Some(found) = self.lock_lists().get(&node.id) {
-            return found.clone();
-        }
-        let cached = walk();
-        self.lock_lists().insert(node.id, cached.clone());
+        lock(table).insert(node.id, cached.clone());
         cached
     }
 }
@@ -924,40 +951,23 @@ impl<'a> MapNode<'a> {
         if key.tree != tree {
             return None;
         }
-        let found = self.doc.entry_cache.get_or_walk(key, || {
+        let cache = &self.doc.entry_cache;
+        let found = EntryCache::get_or_walk(&cache.maps, key, || {
             if let Some(carried) = self.carried(key) {
                 return carried;
             }
             // A member is at most one entry: no growing, and the list is kept as built.
             let mut raw = Vec::with_capacity(self.node.named_child_count());
             self.walk_each_entry(&mut |e| raw.push(RawEntry::of(&e)));
-            Cached {
-                node: key,
-                entries: std::sync::Arc::new(raw),
-                shift: Shift::none(key),
-            }
+            Cached::walked(key, raw)
         });
-        Some((found.entries, found.shift))
+        Some((found.members, found.shift))
     }
 
-    /// The entries the previous parse had for this same subtree (see [`Previous`]), read
-    /// where the mapping now stands (see [`Shift`]): `None` when the previous parse did not
-    /// walk it, its text differs, or one of the two trees has errors and the other not.
-    fn carried(&self, new: RawNode) -> Option<Cached> {
+    /// The entries the previous parse had for this same subtree (see [`Previous::carried`]).
+    fn carried(&self, new: RawNode) -> Option<Cached<RawEntry>> {
         let previous = self.doc.entry_cache.previous.as_ref()?;
-        let old = previous.maps.get(&subtree_address(new)?)?;
-        if !previous.same(self.doc, self.node, old.node) {
-            return None;
-        }
-        Some(Cached {
-            node: new,
-            entries: old.entries.clone(),
-            shift: Shift {
-                from: old.shift.from,
-                to: new.context,
-                tree: new.tree,
-            },
-        })
+        previous.carried(&previous.maps, self.doc, self.node, new)
     }
 
     fn entry_of(&self, fields: &Fields, member: Node<'a>) -> Option<Entry<'a>> {
@@ -1457,7 +1467,7 @@ impl<'a> ListNode<'a> {
         if doc.syntax == Syntax::TypeScript || key.tree != RawNode::of(doc.root()).tree {
             return self.walk_each_item(f);
         }
-        let cached = doc.entry_cache.items_or_walk(key, || {
+        let cached = EntryCache::get_or_walk(&doc.entry_cache.lists, key, || {
             if let Some(carried) = self.carried(key) {
                 return carried;
             }
@@ -1469,15 +1479,11 @@ impl<'a> ListNode<'a> {
                     v.tag.map(RawNode::of),
                 ))
             });
-            CachedItems {
-                node: key,
-                items: std::sync::Arc::new(items),
-                shift: Shift::none(key),
-            }
+            Cached::walked(key, items)
         });
         let shift = cached.shift;
         let node = |r: RawNode| shift.node(r).node(doc);
-        for &(outer, inner, tag) in cached.items.iter() {
+        for &(outer, inner, tag) in cached.members.iter() {
             f(ValueNode {
                 doc,
                 outer: node(outer),
@@ -1488,23 +1494,10 @@ impl<'a> ListNode<'a> {
         }
     }
 
-    /// The items the previous parse had for this same subtree (see [`Previous`]), read
-    /// where the list now stands (see [`MapNode::carried`]).
-    fn carried(&self, new: RawNode) -> Option<CachedItems> {
+    /// The items the previous parse had for this same subtree (see [`Previous::carried`]).
+    fn carried(&self, new: RawNode) -> Option<Cached<RawItem>> {
         let previous = self.doc.entry_cache.previous.as_ref()?;
-        let old = previous.lists.get(&subtree_address(new)?)?;
-        if !previous.same(self.doc, self.node, old.node) {
-            return None;
-        }
-        Some(CachedItems {
-            node: new,
-            items: old.items.clone(),
-            shift: Shift {
-                from: old.shift.from,
-                to: new.context,
-                tree: new.tree,
-            },
-        })
+        previous.carried(&previous.lists, self.doc, self.node, new)
     }
 
     /// [`ListNode::each_item`] by walking the list's children.
