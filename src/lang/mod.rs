@@ -351,6 +351,28 @@ pub fn yaml_indent_depth(source: &str) -> usize {
     max
 }
 
+/// Every file under `fixtures/` that has a syntax (inputs and expected outputs), for
+/// tests that check a property of the parse on all of them.
+#[cfg(test)]
+pub(crate) fn fixture_files() -> Vec<std::path::PathBuf> {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if crate::flavor::syntax_for_path(&p).is_some() {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        &mut all,
+    );
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,21 +488,7 @@ mod tests {
     /// yields, for every node of every fixture (TypeScript, JSON, YAML; error trees too).
     #[test]
     fn named_children_are_the_cursor_ones() {
-        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    files(&p, out);
-                } else if crate::flavor::syntax_for_path(&p).is_some() {
-                    out.push(p);
-                }
-            }
-        }
-        let mut all = Vec::new();
-        files(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-            &mut all,
-        );
+        let all = fixture_files();
         assert!(all.len() > 100);
         let mut texts: Vec<(Syntax, String)> = vec![
             (Syntax::TypeScript, "class { x = ; } new ( ; this.".into()),

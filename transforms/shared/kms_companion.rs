@@ -447,21 +447,7 @@ mod tests {
     /// every fixture (JSON, YAML, TypeScript).
     #[test]
     fn comment_ranges_are_the_comment_nodes() {
-        fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    files(&p, out);
-                } else if crate::flavor::syntax_for_path(&p).is_some() {
-                    out.push(p);
-                }
-            }
-        }
-        let mut all = Vec::new();
-        files(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-            &mut all,
-        );
+        let all = crate::lang::fixture_files();
         assert!(all.len() > 100);
         for path in &all {
             let Ok(text) = std::fs::read_to_string(path) else {
