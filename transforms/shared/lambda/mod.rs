@@ -136,20 +136,13 @@ impl Function<'_, '_> {
 /// the run's project, kept in [`Document::memo`] as owned data (resource indices).
 pub(crate) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
     let models = doc.memo("lambda::functions", |doc| {
-        let base = doc.resources.as_ptr() as usize;
-        let size = std::mem::size_of::<Resource>().max(1);
         // `f.resource` is an element of `doc.resources` (every flavor's model lists
-        // functions from `Document::of_types`): its index from its address.
+        // functions from `Document::of_types`): kept by its index.
         let index = |r: &Resource| {
-            let i = (r as *const Resource as usize).wrapping_sub(base) / size;
-            match doc.resources.get(i) {
-                Some(x) if std::ptr::eq(x, r) => i,
-                _ => doc
-                    .resources
-                    .iter()
-                    .position(|x| std::ptr::eq(x, r))
-                    .expect("a function of the document's resources"),
-            }
+            doc.resources
+                .iter()
+                .position(|x| std::ptr::eq(x, r))
+                .expect("a function of the document's resources")
         };
         build(doc)
             .into_iter()
