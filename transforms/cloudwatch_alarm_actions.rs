@@ -487,7 +487,7 @@ fn l2_fix(
     let name = match &alarm.binding {
         Some(b) => b.clone(),
         None if alarm.node.parent().is_some_and(|p| p.id() == stmt.id() && p.kind() == "expression_statement") => {
-            let name = fresh_name(doc, alarm.id.as_deref());
+            let name = fresh_name(doc, at, alarm.id.as_deref());
             edits.push(Edit::insert(at, format!("const {name} = ")));
             name
         }
@@ -527,14 +527,15 @@ fn to_v1(mut e: Edit) -> Edit {
 }
 
 /// `'HighCpu'` → `highCpuAlarm`, `'api-5xx'` → `api5xxAlarm`; numbered when taken.
-fn fresh_name(doc: &Document, id: Option<&str>) -> String {
+/// `at`: where the alarm starts; two alarms of one pass never get the same name.
+fn fresh_name(doc: &Document, at: usize, id: Option<&str>) -> String {
     let base = super::lower_camel(id.unwrap_or("alarm"));
     let base = match base.as_str() {
         "" => "alarm".to_string(),
         b if b.to_ascii_lowercase().ends_with("alarm") => base,
         _ => format!("{base}Alarm"),
     };
-    super::unique(&base, |n| doc.has_word(n))
+    super::unique_in_pass(doc, &format!("bind {at}"), &base, |n| doc.has_word(n))
 }
 
 // ---------------------------------------------------------------- CloudFormation

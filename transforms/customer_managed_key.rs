@@ -381,8 +381,10 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
                     .map(|(_, p, _)| p)
                     .min_by_key(|p| p.stmt.start_byte())
                     .unwrap_or(place);
-                let key = crate::transforms::unique("stackKey", |c| doc.has_word(c));
-                let id = crate::transforms::unique("StackKey", |c| crate::transforms::has_string_literal(doc, c));
+                // One key per block; two blocks of one class share its construct scope.
+                let owner = format!("customer-managed-key {}", first.stmt.start_byte());
+                let key = crate::transforms::unique_in_pass(doc, &owner, "stackKey", |c| doc.has_word(c));
+                let id = crate::transforms::unique_in_pass(doc, &owner, "StackKey", |c| crate::transforms::has_string_literal(doc, c));
                 let (class, import) = ts.reference("aws-cdk-lib/aws-kms", "Key", "kms");
                 edits.extend(import);
                 let tc = if doc.parsed.style.trailing_comma { "," } else { "" };

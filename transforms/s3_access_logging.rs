@@ -294,8 +294,10 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
                     .map(|(_, p)| p)
                     .min_by_key(|p| p.stmt.start_byte())
                     .unwrap_or(place);
-                let name = crate::transforms::unique("accessLogsBucket", |c| doc.has_word(c));
-                let id = crate::transforms::unique("AccessLogsBucket", |c| crate::transforms::has_string_literal(doc, c));
+                // One log bucket per block; two blocks of one class share its construct scope.
+                let owner = format!("s3-access-logging {}", first.stmt.start_byte());
+                let name = crate::transforms::unique_in_pass(doc, &owner, "accessLogsBucket", |c| doc.has_word(c));
+                let id = crate::transforms::unique_in_pass(doc, &owner, "AccessLogsBucket", |c| crate::transforms::has_string_literal(doc, c));
                 let mut edits = Vec::new();
                 let mut class = |export: &str| {
                     let (text, import) = crate::transforms::sibling_export(ts, r, S3_MODULE, export, "s3");

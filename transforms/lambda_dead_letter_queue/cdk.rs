@@ -70,8 +70,9 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
                 continue;
             }
         };
-        let const_name = queue_const(doc, r.binding.as_deref(), r.logical_id.as_deref());
-        let id = queue_id_expr(doc, &p, r.binding.as_deref());
+        let owner = format!("lambda-dead-letter-queue {}", r.node.start_byte());
+        let const_name = queue_const(doc, &owner, r.binding.as_deref(), r.logical_id.as_deref());
+        let id = queue_id_expr(doc, &owner, &p, r.binding.as_deref());
         let v1 = is_cdk_v1(ts);
         let mut edits = Vec::new();
         let (queue, mut e1) = ts.reference("aws-cdk-lib/aws-sqs", "Queue", "sqs");

@@ -53,8 +53,9 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
                 continue;
             }
         };
-        let const_name = queue_const(doc, r.binding.as_deref(), r.logical_id.as_deref());
-        let id = queue_id_expr(doc, &p, r.binding.as_deref());
+        let owner = format!("lambda-dead-letter-queue {}", r.node.start_byte());
+        let const_name = queue_const(doc, &owner, r.binding.as_deref(), r.logical_id.as_deref());
+        let id = queue_id_expr(doc, &owner, &p, r.binding.as_deref());
         let q = |s: &str| quote(s, doc.parsed.style.quote);
         let mut edits = Vec::new();
         let ctor = doc.text(r.node.child_by_field_name("constructor").unwrap_or(r.node));

@@ -4,7 +4,7 @@
 use crate::lang::mapping::{MapNode, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
-use crate::transforms::{lower_camel, unique};
+use crate::transforms::lower_camel;
 use crate::value::quote;
 
 pub(super) use crate::transforms::{placement_before as placement, Placement};
@@ -36,7 +36,9 @@ pub(super) fn spreads_set(ts: &TsFile, props: MapNode, keys: &[&str]) -> Option<
 }
 
 /// `handler` → `handlerDlq`, `this.processFn` → `processFnDlq`; from the id without a binding.
-pub(super) fn queue_const(doc: &Document, binding: Option<&str>, id: Option<&str>) -> String {
+/// `owner`: the function the queue is for; other functions' queues of this pass get other
+/// names ([`crate::transforms::unique_in_pass`]).
+pub(super) fn queue_const(doc: &Document, owner: &str, binding: Option<&str>, id: Option<&str>) -> String {
     let base = match (binding, id) {
         (Some(b), _) => b.rsplit('.').next().unwrap_or(b).to_string(),
         (None, Some(id)) => lower_camel(id),
@@ -47,7 +49,7 @@ pub(super) fn queue_const(doc: &Document, binding: Option<&str>, id: Option<&str
     } else {
         base
     };
-    unique(&format!("{base}Dlq"), |c| doc.has_word(c))
+    crate::transforms::unique_in_pass(doc, owner, &format!("{base}Dlq"), |c| doc.has_word(c))
 }
 
 /// `Handler` → `HandlerDLQ`; kebab-case ids (`order-fn`) → `order-fn-dlq`.
@@ -60,11 +62,12 @@ pub(super) fn dlq_id(id: &str) -> String {
     }
 }
 
-/// The queue's construct id expression, unique among the file's string literals.
-pub(super) fn queue_id_expr(doc: &Document, p: &Placement, binding: Option<&str>) -> String {
+/// The queue's construct id expression, unique among the file's string literals and the
+/// ids other functions' queues get in this pass (`owner`: see [`queue_const`]).
+pub(super) fn queue_id_expr(doc: &Document, owner: &str, p: &Placement, binding: Option<&str>) -> String {
     let q = doc.parsed.style.quote;
     let literal = |s: &str| {
-        let s = unique(&dlq_id(s), |c| doc.has_quoted(c));
+        let s = crate::transforms::unique_in_pass(doc, owner, &dlq_id(s), |c| doc.has_quoted(c));
         quote(&s, q)
     };
     match p.id {

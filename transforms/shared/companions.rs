@@ -117,16 +117,10 @@ pub(crate) fn fresh_const(
     } else {
         format!("{base}{suffix}")
     };
-    (1..)
-        .map(|n| {
-            if n == 1 {
-                base.clone()
-            } else {
-                format!("{base}{n}")
-            }
-        })
-        .find(|n| !doc.has_word(n))
-        .unwrap_or(base)
+    // One name per construct and pass, whichever transform binds it, and none that another
+    // construct of this pass got.
+    let owner = format!("bind {}", r.node.start_byte());
+    super::unique_in_pass(doc, &owner, &base, |n| doc.has_word(n))
 }
 
 /// The construct id of a companion of `r`: a literal id gets `-kebab` (all-lowercase

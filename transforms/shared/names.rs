@@ -47,6 +47,43 @@ pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
     name
 }
 
+/// [`unique`] for a declaration one fix of this pass adds to `doc`, where several fixes of
+/// the pass may each add one: the name `owner` was given before in this pass, else the first
+/// of `base`, `base2`, … that `taken` does not claim and that no other owner was given.
+///
+/// The fixes of one pass are all computed on the same text, so two that each declare a
+/// companion in their own block (`const stackKey = new kms.Key(this, 'StackKey', …)` in the
+/// constructor and in a method of the same stack) would otherwise pick the same free name,
+/// and CDK refuses the second construct ("There is already a Construct with name
+/// 'StackKey'"). `owner` says which declaration it is (the transform, the block, what it
+/// names): the fixes that share one declaration pass the same owner and get the same name,
+/// so their identical edits are applied once. Names are handed out in call order (the
+/// transforms' source order), as the passes one after another would.
+pub(crate) fn unique_in_pass(
+    doc: &crate::model::Document,
+    owner: &str,
+    base: &str,
+    taken: impl Fn(&str) -> bool,
+) -> String {
+    use std::cell::RefCell;
+    use std::collections::{HashMap, HashSet};
+    #[derive(Default)]
+    struct Given {
+        by_owner: HashMap<(String, String), String>,
+        names: HashSet<String>,
+    }
+    let given = doc.memo("names::unique_in_pass", |_| RefCell::new(Given::default()));
+    let mut given = given.borrow_mut();
+    let key = (owner.to_string(), base.to_string());
+    if let Some(name) = given.by_owner.get(&key) {
+        return name.clone();
+    }
+    let name = unique(base, |c| taken(c) || given.names.contains(c));
+    given.names.insert(name.clone());
+    given.by_owner.insert(key, name.clone());
+    name
+}
+
 /// A new CloudFormation logical id from an existing one plus a suffix. Logical ids are
 /// alphanumeric, but a draft may carry an invalid one (`'SchemaSync Lambda'`, which
 /// cfn-lint reports as E3001): the new id drops the rest (`SchemaSyncLambdaDLQ`) rather
@@ -59,6 +96,43 @@ pub(crate) fn cfn_logical_id(id: &str, suffix: &str, taken: impl Fn(&str) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One owner keeps its name for the pass; another owner never gets it, even where
+    /// `taken` would allow it; a new pass (a new document) starts over.
+    #[test]
+    fn names_in_a_pass_go_to_one_owner() {
+        use crate::flavor::Flavor;
+        use crate::lang::{Parsed, Syntax};
+        use crate::model::Document;
+        let parsed = Parsed::new(Syntax::TypeScript, "const stackKey = 1;\n".to_string());
+        let doc = Document::new(std::path::Path::new("t.ts"), Flavor::CdkTs, &parsed);
+        let taken = |c: &str| doc.has_word(c);
+        assert_eq!(
+            unique_in_pass(&doc, "block 10", "stackKey", taken),
+            "stackKey2"
+        );
+        assert_eq!(
+            unique_in_pass(&doc, "block 10", "stackKey", taken),
+            "stackKey2"
+        );
+        assert_eq!(
+            unique_in_pass(&doc, "block 90", "stackKey", taken),
+            "stackKey3"
+        );
+        assert_eq!(
+            unique_in_pass(&doc, "block 90", "StackKey", |_| false),
+            "StackKey"
+        );
+        assert_eq!(
+            unique_in_pass(&doc, "block 10", "StackKey", |_| false),
+            "StackKey2"
+        );
+        let again = Document::new(std::path::Path::new("t.ts"), Flavor::CdkTs, &parsed);
+        assert_eq!(
+            unique_in_pass(&again, "block 90", "stackKey", |c| again.has_word(c)),
+            "stackKey2"
+        );
+    }
 
     #[test]
     fn names_from_ids() {
