@@ -411,17 +411,69 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let (class, import) = tf_class(ts, bucket, "s3-bucket-public-access-block", "S3BucketPublicAccessBlock");
     let comma = if doc.parsed.style.trailing_comma { "," } else { "" };
     let flags: Vec<String> = FLAGS.iter().map(|f| format!("  {}: true", prop_name(doc.flavor, f))).collect();
+    let mut edits = anchor.edits;
+    // The bucket's policies wait for the new block (as `s3-enforce-ssl` makes a policy it
+    // adds after a block wait): S3 refuses a bucket policy and a public access block
+    // written to one bucket at once (`OperationAborted`), and Terraform creates resources
+    // without a dependency between them in parallel. `depends_on` changes nothing of a
+    // policy already deployed.
+    let mut waits = Vec::new();
+    // Only the policies that name this bucket: one whose bucket cannot be read here (another
+    // construct's `bucket.id`) is left as it was.
+    let policies: Vec<&Resource> = policies_of(doc, bucket).into_iter().filter(|(_, n)| *n != crate::transforms::Naming::Undecidable).map(|(p, _)| p).collect();
+    let declared = if policies.is_empty() {
+        String::new()
+    } else {
+        let base = anchor.target.rsplit('.').next().unwrap_or(&anchor.target);
+        let owner = format!("s3-block-public-access {}", bucket.node.start_byte());
+        let name = crate::transforms::unique_in_pass(doc, &owner, &format!("{base}PublicAccessBlock"), |c| doc.has_word(c));
+        for p in &policies {
+            let what = p.binding.as_deref().or(p.logical_id.as_deref()).unwrap_or("S3BucketPolicy");
+            let line = doc.line_of(p.node.start_byte());
+            // The new `const` is declared right after the bucket's statement: a policy
+            // after it in the same block, or in a block nested there, can name it.
+            let after = p.statement.is_some_and(|s| {
+                let block = anchor.statement.parent().map(|x| x.id());
+                let mut up = s.parent();
+                let mut within = false;
+                while let Some(a) = up {
+                    if Some(a.id()) == block {
+                        within = true;
+                        break;
+                    }
+                    up = a.parent();
+                }
+                within && s.start_byte() > anchor.statement.end_byte()
+            });
+            let Some(props) = p.props.filter(|pr| after && !pr.has("dependsOn") && !pr.has_spread()) else {
+                let message = format!(
+                    "S3 bucket{} has no S3BucketPublicAccessBlock; add one by hand, and make its bucket policy `{what}` (line {line}) depend on it (not fixed: {})",
+                    name_of(bucket),
+                    match p.props {
+                        _ if !after => "the policy is declared elsewhere, where the new block could not be named",
+                        Some(pr) if pr.has("dependsOn") => "the policy already sets `dependsOn`",
+                        Some(_) => "the policy's props spread another object",
+                        None => "the policy's props are not an object literal",
+                    }
+                );
+                return META.finding(bucket.node.start_byte(), message, None);
+            };
+            edits.extend(insert_entries(props, &[("dependsOn", Value::List(vec![Value::code(name.clone())]))]));
+            waits.push(format!("`{what}`"));
+        }
+        format!("const {name} = ")
+    };
     let code = ts.statement_text(&format!(
-        "new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n{}{comma}\n}})",
+        "{declared}new {class}({scope}, {id}, {{\n{}  bucket: {}.id,\n{}{comma}\n}})",
         provider.unwrap_or_default(),
         anchor.target,
         flags.join(",\n")
     ));
-    let mut edits = anchor.edits;
     edits.push(ts.insert_after(anchor.statement, &code));
     edits.extend(import);
+    let wait = if waits.is_empty() { String::new() } else { format!("; the bucket policy {} now depends on it (S3 refuses a policy and a block written at once)", waits.join(", ")) };
     let message = format!(
-        "S3 bucket{} has no S3BucketPublicAccessBlock: added `new {class}(…, {id}, …)` with all four flags on",
+        "S3 bucket{} has no S3BucketPublicAccessBlock: added `new {class}(…, {id}, …)` with all four flags on{wait}",
         name_of(bucket)
     );
     META.finding(bucket.node.start_byte(), message, Some(edits))
