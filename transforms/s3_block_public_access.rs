@@ -39,6 +39,15 @@
 //! class is imported in the file's style; a bucket with its own `provider` passes it
 //! on. Existing `S3BucketPublicAccessBlock`s get their missing flags.
 //!
+//! A bucket that already has an `S3BucketPolicy` naming it: the new block is bound to a
+//! `const` (`logsPublicAccessBlock`) and the policy gets `dependsOn: [logsPublicAccessBlock]`.
+//! S3 refuses a bucket policy and a public access block written to one bucket at once
+//! (`OperationAborted`), and Terraform creates resources without a dependency between them
+//! in parallel (as `s3-enforce-ssl` orders a policy it adds after a block); `depends_on`
+//! changes nothing of a policy already deployed. A policy declared where the new `const`
+//! is not in scope, or one that sets `dependsOn` already, is reported with what to add,
+//! without a fix.
+//!
 //! CloudFormation YAML (JSON alike):
 //! ```yaml
 //! PublicAccessBlockConfiguration:   # added, or its missing flags
