@@ -225,7 +225,8 @@ fn separate(doc: &Document, ts: &TsFile, kind: &Kind, r: &Resource) -> Option<Fi
         Some(b) => b.to_string(),
         None if r.node.parent().is_some_and(|p| p.id() == stmt.id() && p.kind() == "expression_statement") => {
             let base = super::lower_camel(r.logical_id.as_deref().unwrap_or(kind.noun));
-            let name = super::unique(if base.is_empty() { kind.noun } else { &base }, |n| doc.has_word(n));
+            let owner = format!("bind {}", r.node.start_byte());
+            let name = super::unique_in_pass(doc, &owner, if base.is_empty() { kind.noun } else { &base }, |n| doc.has_word(n));
             edits.push(Edit::insert(r.node.start_byte(), format!("const {name} = ")));
             name
         }

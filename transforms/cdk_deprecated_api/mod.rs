@@ -361,10 +361,13 @@ fn log_group(doc: &Document, ts: &TsFile, r: &Resource, map: &MapNode, entry: &c
     };
     let id = r.logical_id.as_deref().map(str::to_string).or_else(|| r.binding.as_deref().map(|b| b.trim_start_matches("this.").to_string())).unwrap_or_else(|| "Function".into());
     let base = crate::transforms::lower_camel(&format!("{}LogGroup", id));
-    let var = crate::transforms::unique(&base, |n| doc.has_word(n));
+    // Names no other fix of this pass gives (two functions in one block, `Api` and `api`).
+    let owner = format!("cdk-deprecated-api log group {}", r.node.start_byte());
+    let var = crate::transforms::unique_in_pass(doc, &owner, &base, |n| doc.has_word(n));
+    let construct_id = crate::transforms::unique_in_pass(doc, &owner, &format!("{id}LogGroup"), |n| crate::transforms::has_string_literal(doc, n));
     let (class, import) = ts.reference("aws-cdk-lib/aws-logs", "LogGroup", "logs");
     let q = doc.parsed.style.quote;
-    let code = ts.statement_text(&format!("const {var} = new {class}({scope}, {}, {{\n  retention: {value},\n}})", quote(&format!("{id}LogGroup"), q)));
+    let code = ts.statement_text(&format!("const {var} = new {class}({scope}, {}, {{\n  retention: {value},\n}})", quote(&construct_id, q)));
     let mut edits = vec![ts.insert_before(stmt, &code), Edit::replace(entry.node.byte_range(), format!("logGroup: {var}"))];
     edits.extend(import);
     (format!("{head}; replaced by a `{class}` with the same retention, passed as `logGroup` (review). {moved}"), Some(Fix::review(edits)))
