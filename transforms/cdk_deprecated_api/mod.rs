@@ -42,7 +42,7 @@
 //!
 //! Not neutral (`review`):
 //! - `logRetention: R` on a Lambda `Function`, `SingletonFunction` or `NodejsFunction` →
-//!   `const fnLogGroup = new logs.LogGroup(scope, '<Id>LogGroup', { retention: R })` before
+//!   `const fnLogGroup = new logs.LogGroup(scope, '<Id>LogGroup', { retention: R })` (id and name numbered when taken) before
 //!   the function and `logGroup: fnLogGroup`. The template changes: the `Custom::LogRetention`
 //!   resource (and, when it was the stack's last user, the singleton function that serves it)
 //!   goes, an `AWS::Logs::LogGroup` with a generated name comes, and the function's
