@@ -353,6 +353,10 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             continue;
         }
         match crate::transforms::placement_before(ts, r) {
+            Ok(p) if p.repeats && cdk_own_key(doc, p.stmt).is_none() => out.push(report(&format!(
+                "it is created in a function with a computed id (`{}`), which may run more than once, and a key declared there with one fixed id would collide; pass a key in",
+                p.id.map_or("?", |v| v.text().trim_matches('`'))
+            ))),
             Ok(p) => wanted.push((r, p, usage)),
             Err(why) => out.push(report(why)),
         }

@@ -271,6 +271,10 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             continue;
         }
         match crate::transforms::placement_before(ts, r) {
+            Ok(p) if p.repeats => out.push(report(&format!(
+                "it is created in a function with a computed id (`{}`), which may run more than once, and a log bucket declared there with one fixed id would collide; pass a log bucket in",
+                p.id.map_or("?", |v| v.text().trim_matches('`'))
+            ))),
             Ok(p) => eligible.push((r, p)),
             Err(why) => out.push(report(why)),
         }

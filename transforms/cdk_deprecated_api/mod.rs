@@ -364,10 +364,21 @@ fn log_group(doc: &Document, ts: &TsFile, r: &Resource, map: &MapNode, entry: &c
     // Names no other fix of this pass gives (two functions in one block, `Api` and `api`).
     let owner = format!("cdk-deprecated-api log group {}", r.node.start_byte());
     let var = crate::transforms::unique_in_pass(doc, &owner, &base, |n| doc.has_word(n));
-    let construct_id = crate::transforms::unique_in_pass(doc, &owner, &format!("{id}LogGroup"), |n| crate::transforms::has_string_literal(doc, n));
-    let (class, import) = ts.reference("aws-cdk-lib/aws-logs", "LogGroup", "logs");
     let q = doc.parsed.style.quote;
-    let code = ts.statement_text(&format!("const {var} = new {class}({scope}, {}, {{\n  retention: {value},\n}})", quote(&construct_id, q)));
+    // The function's own id when it is computed (`new lambda.Function(scope, name, …)` in a
+    // helper that runs more than once): the log group's id follows it, as the function's does.
+    let id_arg = r.node.child_by_field_name("arguments").and_then(|a| ts.args(a).get(1).copied());
+    let repeats = crate::transforms::placement_before(ts, r).is_ok_and(|p| p.repeats);
+    let construct_id = match id_arg.filter(|_| repeats) {
+        Some(v) if v.node.kind() == "template_string" && v.text().contains("${") => {
+            let t = v.text();
+            format!("{}LogGroup`", &t[..t.len() - 1])
+        }
+        Some(v) if v.node.kind() != "string" && v.node.kind() != "template_string" => format!("`${{{}}}LogGroup`", v.text()),
+        _ => quote(&crate::transforms::unique_in_pass(doc, &owner, &format!("{id}LogGroup"), |n| crate::transforms::has_string_literal(doc, n)), q),
+    };
+    let (class, import) = ts.reference("aws-cdk-lib/aws-logs", "LogGroup", "logs");
+    let code = ts.statement_text(&format!("const {var} = new {class}({scope}, {construct_id}, {{\n  retention: {value},\n}})"));
     let mut edits = vec![ts.insert_before(stmt, &code), Edit::replace(entry.node.byte_range(), format!("logGroup: {var}"))];
     edits.extend(import);
     (format!("{head}; replaced by a `{class}` with the same retention, passed as `logGroup` (review). {moved}"), Some(Fix::review(edits)))

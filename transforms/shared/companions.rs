@@ -390,6 +390,11 @@ pub(crate) struct Placement<'a> {
     pub stmt: tree_sitter::Node<'a>,
     pub scope: String,
     pub id: Option<crate::lang::mapping::ValueNode<'a>>,
+    /// The construct is created in a function other than a constructor, with an id built from
+    /// one of its parameters (`new logs.LogGroup(scope, name)` in a helper): the function
+    /// runs once per id, and a companion declared there with one fixed id would collide
+    /// with itself (CDK: "There is already a Construct with name …").
+    pub repeats: bool,
 }
 
 /// `Err` says why not: a class field, a construct created in a loop or a callback, or
@@ -410,6 +415,9 @@ pub(crate) fn placement_before<'a>(
         cur = ts.parent(cur).ok_or("it is not part of a statement")?;
     }
     let mut up = ts.parent(stmt);
+    // The parameters of the function the statement runs in, unless that is a class
+    // constructor (it runs once per construct).
+    let mut params: Vec<&str> = Vec::new();
     while let Some(n) = up {
         if LOOP_KINDS.contains(&n.kind()) {
             return Err("it is created in a loop");
@@ -419,6 +427,24 @@ pub(crate) fn placement_before<'a>(
                 && ts.parent(n).is_some_and(|p| p.kind() == "arguments");
             if callback {
                 return Err("it is created in a callback (e.g. `forEach`)");
+            }
+            let source = ts.doc.source.as_str();
+            let constructor = n.kind() == "method_definition"
+                && n.child_by_field_name("name")
+                    .map(|m| &source[m.byte_range()])
+                    == Some("constructor");
+            if !constructor && !called_once(source, n) {
+                if let Some(list) = n.child_by_field_name("parameters") {
+                    let mut cursor = list.walk();
+                    for p in list.named_children(&mut cursor) {
+                        let name = p.child_by_field_name("pattern").unwrap_or(p);
+                        if name.kind() == "identifier" {
+                            params.push(&source[name.byte_range()]);
+                        }
+                    }
+                } else if let Some(p) = n.child_by_field_name("parameter") {
+                    params.push(&source[p.byte_range()]);
+                }
             }
             break;
         }
@@ -430,11 +456,63 @@ pub(crate) fn placement_before<'a>(
         .ok_or("it has no arguments")?;
     let args = ts.args(arguments);
     let scope = args.first().ok_or("it has no scope argument")?.text();
+    let id = args.get(1).copied();
+    // An id built from a parameter differs per call; one built from `this.…` or constants
+    // does not (a method that runs once per construct).
+    let repeats = id.is_some_and(|v| {
+        let mut stack = vec![v.node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "identifier" && params.contains(&&ts.doc.source[n.byte_range()]) {
+                return true;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        false
+    });
     Ok(Placement {
         stmt,
         scope: scope.to_string(),
-        id: args.get(1).copied(),
+        id,
+        repeats,
     })
+}
+
+/// True when `function` (a method or function declaration) can only be called from this
+/// file (a `private` method, a function that is not exported) and the file calls it at
+/// most once: it runs once per construct, whatever its parameters.
+fn called_once(source: &str, function: tree_sitter::Node) -> bool {
+    let Some(name) = function.child_by_field_name("name") else {
+        return false;
+    };
+    let local = match function.kind() {
+        "method_definition" => {
+            let mut cursor = function.walk();
+            let private = function.children(&mut cursor).any(|c| {
+                c.kind() == "accessibility_modifier" && &source[c.byte_range()] == "private"
+            });
+            private || source[name.byte_range()].starts_with('#')
+        }
+        "function_declaration" | "generator_function_declaration" => function
+            .parent()
+            .is_none_or(|p| p.kind() != "export_statement"),
+        _ => false,
+    };
+    if !local {
+        return false;
+    }
+    let name = &source[name.byte_range()];
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'#';
+    let uses = source
+        .match_indices(name)
+        .filter(|(at, _)| {
+            let before = source.as_bytes()[..*at].last().copied();
+            let after = source[at + name.len()..].trim_start();
+            !before.is_some_and(word) && after.starts_with('(')
+        })
+        .count();
+    // The declaration itself is one `name(`.
+    uses <= 2
 }
 
 #[cfg(test)]
