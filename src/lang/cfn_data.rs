@@ -457,6 +457,26 @@ pub fn check_write(
             region: u.region.clone(),
         })
     };
+    // The edits by start, so a changed entry finds the edits inside it by binary search
+    // instead of scanning them all (a pass may edit every resource of a large template).
+    let mut sorted: Vec<&Range<usize>> = edits.iter().map(|e| &e.range).collect();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    // Some edit lies within `region`.
+    let edit_within = |region: &Range<usize>| {
+        let first = sorted.partition_point(|r| r.start < region.start);
+        sorted[first..]
+            .iter()
+            .take_while(|r| r.start <= region.end)
+            .any(|r| within(r, region))
+    };
+    // Some edit within `outer` covers `span` (it replaces the entry as a whole).
+    let edit_covering = |span: &Range<usize>, outer: &Range<usize>| {
+        let upto = sorted.partition_point(|r| r.start <= span.start);
+        sorted[..upto]
+            .iter()
+            .rev()
+            .any(|r| within(r, outer) && within(span, r))
+    };
     let mut violations: Vec<(String, Vec<Range<usize>>)> = Vec::new();
     let keys: BTreeSet<&String> = b.iter().chain(a).map(|(k, _)| k).collect();
     for key in keys {
@@ -472,13 +492,19 @@ pub fn check_write(
             bv.and_then(Digest::members),
             av.map_or(Some(&[][..]), Digest::members),
         );
-        let owned_whole = edits.iter().any(|e| within(&e.range, &unit.region));
+        let owned_whole = edit_within(&unit.region);
         if let (true, (Some(bm), Some(am))) = (SECTIONS.contains(&key.as_str()), section_maps) {
             let inner = root
                 .get(key)
                 .and_then(|v| v.as_map())
                 .map(units)
                 .unwrap_or_default();
+            // The section's entries by key (the first of a repeated key, as `unit_of` finds).
+            let mut by_key: std::collections::HashMap<&str, &Unit> =
+                std::collections::HashMap::new();
+            for (k, u) in &inner {
+                by_key.entry(k.as_str()).or_insert(u);
+            }
             for (name, old) in bm {
                 let now = am
                     .binary_search_by(|(k, _)| k.cmp(name))
@@ -488,14 +514,11 @@ pub fn check_write(
                     continue;
                 }
                 let path = format!("{key}/{name}");
-                let Some(entry) = unit_of(&inner, name) else {
+                let Some(entry) = by_key.get(name.as_str()) else {
                     violations.push((path, vec![unit.span.clone()]));
                     continue;
                 };
-                let owned = edits.iter().any(|e| {
-                    within(&e.range, &entry.region)
-                        || (within(&e.range, &unit.region) && within(&entry.span, &e.range))
-                });
+                let owned = edit_within(&entry.region) || edit_covering(&entry.span, &unit.region);
                 if !owned {
                     violations.push((path, vec![entry.region.clone()]));
                 }

@@ -137,11 +137,18 @@ impl Function<'_, '_> {
 pub(crate) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> {
     let models = doc.memo("lambda::functions", |doc| {
         // `f.resource` is an element of `doc.resources` (every flavor's model lists
-        // functions from `Document::of_types`): kept by its index.
+        // functions from `Document::of_types`): kept by its index, found through one map
+        // of the elements' addresses (a search per function was quadratic: 200,000
+        // functions in one template).
+        let by_address: std::collections::HashMap<*const Resource, usize> = doc
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r as *const Resource, i))
+            .collect();
         let index = |r: &Resource| {
-            doc.resources
-                .iter()
-                .position(|x| std::ptr::eq(x, r))
+            *by_address
+                .get(&(r as *const Resource))
                 .expect("a function of the document's resources")
         };
         build(doc)
