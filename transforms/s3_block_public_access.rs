@@ -441,18 +441,10 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
             let line = doc.line_of(p.node.start_byte());
             // The new `const` is declared right after the bucket's statement: a policy
             // after it in the same block, or in a block nested there, can name it.
+            let block = anchor.statement.parent().map(|x| x.id());
             let after = p.statement.is_some_and(|s| {
-                let block = anchor.statement.parent().map(|x| x.id());
-                let mut up = s.parent();
-                let mut within = false;
-                while let Some(a) = up {
-                    if Some(a.id()) == block {
-                        within = true;
-                        break;
-                    }
-                    up = a.parent();
-                }
-                within && s.start_byte() > anchor.statement.end_byte()
+                s.start_byte() > anchor.statement.end_byte()
+                    && std::iter::successors(s.parent(), |a| a.parent()).any(|a| Some(a.id()) == block)
             });
             let Some(props) = p.props.filter(|pr| after && !pr.has("dependsOn") && !pr.has_spread()) else {
                 let message = format!(
