@@ -57,6 +57,8 @@ pub struct Document<'a> {
     /// (set by the fixer for passes after the first; see [`Document::with_original_lines`]).
     original_line: Option<&'a dyn Fn(usize) -> usize>,
     memo: std::cell::RefCell<HashMap<(std::any::TypeId, String), std::rc::Rc<dyn std::any::Any>>>,
+    /// Resource indices by binding, for [`Document::bound_to`].
+    bindings: std::cell::OnceCell<HashMap<String, Vec<usize>>>,
 }
 
 impl<'a> Document<'a> {
@@ -77,6 +79,7 @@ impl<'a> Document<'a> {
             project: None,
             original_line: None,
             memo: std::cell::RefCell::new(HashMap::new()),
+            bindings: std::cell::OnceCell::new(),
         };
         if flavor.is_cfn() {
             doc.template = cfn::root_map(parsed);
@@ -280,6 +283,35 @@ impl<'a> Document<'a> {
             crate::transform::Need::Type(t) => self.by_type.contains_key(t.as_ref()),
             crate::transform::Need::Word(w) => self.has_word(w),
         }
+    }
+
+    /// TypeScript: the construct assigned to `name` (a variable or `this.x`, possibly
+    /// followed by `.attr…`) as code written at `at` sees it: of the constructs whose
+    /// binding is spelled `name`, the one declared in the scope that holds `at` (two
+    /// methods may each have a `const bucket`; see
+    /// [`TsFile::declared`](crate::lang::ts::TsFile::declared)). `None` when no construct
+    /// has that binding there (it may be a parameter, or another variable). Templates
+    /// have no bindings: always `None`.
+    pub fn bound_to(&self, name: &str, at: Node) -> Option<&Resource<'a>> {
+        let ts = self.ts.as_ref()?;
+        let index = self.bindings.get_or_init(|| {
+            let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, r) in self.resources.iter().enumerate() {
+                if let Some(b) = r.binding.as_deref() {
+                    m.entry(b.to_string()).or_default().push(i);
+                }
+            }
+            m
+        });
+        // The longest binding `name` starts with (`this.a.b` → `this.a.b`, `this.a`).
+        let (binding, candidates) =
+            std::iter::successors(Some(name), |n| n.rsplit_once('.').map(|(head, _)| head))
+                .find_map(|n| index.get(n).map(|c| (n, c)))?;
+        let here = ts.declared(binding, at);
+        candidates
+            .iter()
+            .map(|&i| &self.resources[i])
+            .find(|r| ts.declared(binding, r.node) == here)
     }
 
     /// Resources of one type, in source order.

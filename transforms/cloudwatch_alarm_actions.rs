@@ -235,7 +235,7 @@ fn ts_topic_use(doc: &Document, binding: &str, declared: Node) -> (Option<String
     let Some(ts) = doc.ts.as_ref() else { return (None, false) };
     let mut app = None;
     let mut ops = false;
-    for u in ts.usages(binding) {
+    for u in &crate::transforms::references_from(doc, binding, declared) {
         if contains(declared, *u) {
             continue;
         }

@@ -370,7 +370,7 @@ fn check_cdk(doc: &Document) -> Vec<Finding> {
             Some((key, admits)) => {
                 let mut how = format!("the key `{key}` of this scope");
                 if *usage == KeyUse::Logs && !admits {
-                    let own = doc.of_type("aws-cdk-lib/aws-kms.Key").find(|k| k.binding.as_deref() == Some(key.as_str()));
+                    let own = doc.bound_to(&key, place.stmt).filter(|k| k.type_name == "aws-cdk-lib/aws-kms.Key");
                     let Some(stmt) = own.and_then(|k| k.statement) else { continue };
                     let code = cdk_logs_statement(ts, &key, &mut edits);
                     edits.push(ts.insert_after(stmt, &ts.statement_text(&code)));

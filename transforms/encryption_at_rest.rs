@@ -676,8 +676,8 @@ fn service_publishers(doc: &Document, r: &Resource) -> Vec<String> {
     }
     let (Some(ts), Some(binding)) = (doc.ts.as_ref(), r.binding.as_deref()) else { return vec![] };
     let mut out = Vec::new();
-    for usage in ts.usages(binding) {
-        let mut cur = ts.parent(*usage);
+    for usage in crate::transforms::references_from(doc, binding, r.node) {
+        let mut cur = ts.parent(usage);
         while let Some(node) = cur {
             if node.kind() == "new_expression" {
                 let class = node.child_by_field_name("constructor").and_then(|c| ts.resolve(c));

@@ -285,7 +285,7 @@ fn cdktf(doc: &Document, r: &Resource, name: &str, role: &Role) -> Option<Findin
     }
     let setting = "tracingConfig: { mode: 'Active' }";
     let role_note = match role {
-        Role::InFile(b) => match doc.resources.iter().find(|x| x.binding.as_deref() == Some(b.as_str()) && x.type_name.ends_with(".IamRole")) {
+        Role::InFile(b) => match r.props.and_then(|p| p.get("role")).and_then(|v| doc.bound_to(b, v.node)).filter(|x| x.type_name.ends_with(".IamRole")) {
             Some(x) if role_allows_xray(doc, x) => format!("role `{b}` already allows the X-Ray writes"),
             _ => return Some(unfixed(r, name, &format!("role `{b}`"), setting)),
         },

@@ -394,7 +394,9 @@ fn cdk_default(ty: &str) -> Fate {
 }
 
 fn check_cdk(doc: &Document, mode: Mode) -> Vec<Finding> {
-    let Some(ts) = doc.ts.as_ref() else { return vec![] };
+    if doc.ts.is_none() {
+        return vec![];
+    }
     // Each construct's fate once this transform is done, with evidence.
     let mut fates: Vec<(Fate, String)> = Vec::with_capacity(doc.resources.len());
     let mut plans: Vec<Option<Plan>> = Vec::with_capacity(doc.resources.len());
@@ -415,7 +417,7 @@ fn check_cdk(doc: &Document, mode: Mode) -> Vec<Finding> {
     for (i, r) in doc.resources.iter().enumerate() {
         let ty: &str = &r.type_name;
         if ty == CDK_KEY {
-            let holders = cdk_key_holders(doc, ts, i);
+            let holders = cdk_key_holders(doc, i);
             let kept: Vec<String> = holders
                 .iter()
                 .filter(|&&h| fates[h].0 != Fate::Delete)
@@ -454,9 +456,9 @@ fn cdk_member(fate: Fate) -> &'static str {
 
 /// Constructs whose arguments use the key at `doc.resources[key]`: through its
 /// binding, or by creating it inline (the innermost construct around it).
-fn cdk_key_holders(doc: &Document, ts: &crate::lang::ts::TsFile, key: usize) -> Vec<usize> {
+fn cdk_key_holders(doc: &Document, key: usize) -> Vec<usize> {
     let k = &doc.resources[key];
-    let uses: &[tree_sitter::Node] = k.binding.as_deref().map_or(&[], |b| ts.usages(b));
+    let uses: Vec<tree_sitter::Node> = crate::transforms::references_of(doc, k);
     let arguments = crate::lang::ts::fields().arguments;
     let args_of = |r: &Resource| r.node.child_by_field_id(arguments).map(|a| a.byte_range());
     let within = |outer: &std::ops::Range<usize>, n: &tree_sitter::Node| outer.start <= n.start_byte() && n.end_byte() <= outer.end;

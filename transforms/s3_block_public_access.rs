@@ -354,9 +354,14 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let mut out = Vec::new();
     let blocks: Vec<&Resource> = of_module(doc, TF_PAB);
     let buckets: Vec<&Resource> = doc.of_type(TF_BUCKET).collect();
-    let by_binding: std::collections::HashMap<&str, &Resource> = buckets.iter().filter_map(|b| Some((b.binding.as_deref()?, *b))).collect();
+    let mut by_binding: std::collections::HashMap<&str, Vec<&Resource>> = std::collections::HashMap::new();
+    for b in &buckets {
+        if let Some(name) = b.binding.as_deref() {
+            by_binding.entry(name).or_default().push(b);
+        }
+    }
     for bucket in &buckets {
-        let has_block = bucket.binding.as_deref().is_some_and(|b| !targeting(doc, TF_PAB, "bucket", b, BUCKET_ATTRS).is_empty());
+        let has_block = !targeting(doc, TF_PAB, "bucket", bucket, BUCKET_ATTRS).is_empty();
         if has_block {
             continue;
         }
@@ -373,7 +378,9 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
             let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
             let (name, attr) = text.rsplit_once('.')?;
             BUCKET_ATTRS.contains(&attr).then_some(())?;
-            by_binding.get(name).copied()
+            // The bucket of that name declared in the scope the block is written in.
+            let here = ts.declared(name, v.node);
+            by_binding.get(name)?.iter().copied().find(|b| ts.declared(name, b.node) == here)
         });
         let public = target.and_then(|b| tf_public(doc, ts, b));
         out.extend(verdict(block, public, flags, "added its missing flags", None));
@@ -385,8 +392,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
 /// configuration or public ACL resource that refers to it.
 fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource) -> Option<&'static str> {
     let props = bucket.props;
-    let binding = bucket.binding.as_deref();
-    let companions = |prefix: &'static str| binding.map(|b| targeting(doc, prefix, "bucket", b, BUCKET_ATTRS)).unwrap_or_default();
+    let companions = |prefix: &'static str| targeting(doc, prefix, "bucket", bucket, BUCKET_ATTRS);
     if props.is_some_and(|p| p.has("website")) || !companions(TF_WEBSITE).is_empty() {
         return Some("it hosts a static website");
     }

@@ -388,7 +388,7 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
     if own.iter().any(|(p, _)| mentions_secure_transport(&tf_policy_text(doc, p))) {
         return None;
     }
-    if b.props.is_some_and(|p| p.has("website")) || !targeting(doc, TF_WEBSITE, "bucket", binding, BUCKET_ATTRS).is_empty() {
+    if b.props.is_some_and(|p| p.has("website")) || !targeting(doc, TF_WEBSITE, "bucket", b, BUCKET_ATTRS).is_empty() {
         return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
     }
     if let Some(why) = undecided(doc, &own) {
@@ -407,7 +407,7 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
             if let Some(why) = managed_elsewhere(doc, b) {
                 return report(&format!("not fixed: {why}"));
             }
-            let block = targeting(doc, TF_ACCESS_BLOCK, "bucket", binding, BUCKET_ATTRS).first().copied();
+            let block = targeting(doc, TF_ACCESS_BLOCK, "bucket", b, BUCKET_ATTRS).first().copied();
             new_tf_policy(doc, ts, b, binding, block, &head)
         }
     }

@@ -318,7 +318,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let split = doc.resources.iter().any(|r| r.type_name.starts_with(&format!("{TF_LIB}s3-bucket-")))
         || !buckets.iter().any(|b| b.props.is_some_and(|p| TF_INLINE_BLOCKS.iter().any(|k| p.has(k))));
     for bucket in buckets {
-        let targeted = bucket.binding.as_deref().is_some_and(|b| !targeting(doc, TF_VERSIONING, "bucket", b, BUCKET_ATTRS).is_empty());
+        let targeted = !targeting(doc, TF_VERSIONING, "bucket", bucket, BUCKET_ATTRS).is_empty();
         if targeted {
             continue;
         }
@@ -353,8 +353,8 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
 /// `S3BucketLifecycleConfiguration`s that refer to it.
 fn tf_rules(doc: &Document, bucket: &Resource) -> Result<Vec<Edit>, String> {
     let mut edits = in_step(doc, bucket.props.and_then(|p| p.get("lifecycleRule")), Rules::TfInline)?;
-    if let Some(b) = bucket.binding.as_deref() {
-        for config in targeting(doc, TF_LIFECYCLE, "bucket", b, BUCKET_ATTRS) {
+    {
+        for config in targeting(doc, TF_LIFECYCLE, "bucket", bucket, BUCKET_ATTRS) {
             edits.extend(in_step(doc, config.props.and_then(|p| p.get("rule")), Rules::TfSplit)?);
         }
     }

@@ -13,6 +13,9 @@ use crate::value::{quote, reindent};
 use rustc_hash::FxHashMap as HashMap;
 use tree_sitter::Node;
 
+mod scope;
+pub use scope::{DeclarationKind, Declared};
+
 const CDK_ROOT: &str = "aws-cdk-lib";
 const CDKTF_AWS_ROOT: &str = "@cdktf/provider-aws";
 
@@ -103,6 +106,8 @@ pub struct TsFile<'a> {
     /// collected on first use by [`TsFile::binds`] (one scan of the file, not one per call:
     /// per-fix scans made large stacks quadratic).
     declared: std::cell::OnceCell<std::collections::HashSet<String>>,
+    /// Every declared name with its scope, read on the first [`TsFile::declared`] call.
+    declarations: std::cell::OnceCell<HashMap<String, Vec<scope::Declaration>>>,
     /// Every node of the file in pre-order (what [`super::descendants`] returns): the
     /// parse's own list ([`super::Parsed::preorder`]), which the document shares.
     nodes: &'a [Node<'a>],
@@ -216,6 +221,7 @@ impl<'a> TsFile<'a> {
             statements,
             new_bindings,
             declared: Default::default(),
+            declarations: Default::default(),
             nodes: all,
             parents,
             kinds: node_kinds,

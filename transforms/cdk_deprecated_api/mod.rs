@@ -425,7 +425,10 @@ fn receiver_class(doc: &Document, ts: &TsFile, receiver: Node) -> Option<String>
     }
     // A construct of aws-cdk-lib (a class imported from a relative module resolves to
     // `./lib/x.Class`: that one is looked up below).
-    if let Some(r) = doc.resources.iter().rev().find(|r| r.binding.as_deref() == Some(text) && r.node.start_byte() < receiver.start_byte()) {
+    // The construct assigned to that name in the receiver's scope, or handed on to a
+    // parameter spelled alike (not another method's construct spelled alike).
+    let here = ts.declared(text, receiver);
+    if let Some(r) = doc.resources.iter().rev().find(|r| r.binding.as_deref() == Some(text) && r.node.start_byte() < receiver.start_byte() && crate::transforms::names_construct(doc, r, here)) {
         if r.type_name.starts_with("aws-cdk-lib") {
             return Some(r.type_name.to_string());
         }

@@ -177,11 +177,9 @@ struct RolePolicy<'a> {
 }
 
 fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -> Option<RolePolicy<'a>> {
-    let role = props.get("role")?.text().strip_suffix(".arn")?;
-    let role_res = doc
-        .resources
-        .iter()
-        .find(|r| is(r, "IamRole") && r.binding.as_deref() == Some(role))?;
+    let role_value = props.get("role")?;
+    let role = role_value.text().strip_suffix(".arn")?;
+    let role_res = doc.bound_to(role, role_value.node).filter(|r| is(r, "IamRole"))?;
     let mut candidates: Vec<ValueNode> = Vec::new();
     if let Some(inline) = role_res.props.and_then(|p| p.get("inlinePolicy")) {
         let items = match inline.as_list() {
@@ -192,24 +190,23 @@ fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -
     }
     for r in &doc.resources {
         let Some(p) = r.props else { continue };
-        let role_ref = p
-            .get("role")
-            .is_some_and(|v| refers(v.text(), role) || v.text().starts_with(&format!("{role}.")));
+        // Spelled as the role's binding, and declared where the role is (not another
+        // method's `role`).
+        let role_ref = p.get("role").is_some_and(|v| {
+            (refers(v.text(), role) || v.text().starts_with(&format!("{role}.")))
+                && ts.declared(role, v.node) == ts.declared(role, role_res.node)
+        });
         if is(r, "IamRolePolicy") && role_ref {
             candidates.extend(p.get("policy"));
         }
         if is(r, "IamRolePolicyAttachment") && role_ref {
-            let Some(policy) = p
+            let Some((policy, at)) = p
                 .get("policyArn")
-                .and_then(|v| v.text().strip_suffix(".arn").map(str::to_string))
+                .and_then(|v| Some((v.text().strip_suffix(".arn")?.to_string(), v.node)))
             else {
                 continue;
             };
-            if let Some(pol) = doc
-                .resources
-                .iter()
-                .find(|x| is(x, "IamPolicy") && x.binding.as_deref() == Some(policy.as_str()))
-            {
+            if let Some(pol) = doc.bound_to(&policy, at).filter(|x| is(x, "IamPolicy")) {
                 candidates.extend(pol.props.and_then(|p| p.get("policy")));
             }
         }

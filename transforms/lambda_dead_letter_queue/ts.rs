@@ -22,7 +22,7 @@ pub(super) fn spreads_set(ts: &TsFile, props: MapNode, keys: &[&str]) -> Option<
             return None;
         }
         let name = ts.doc.text(expr);
-        let object = ts.usages(name).iter().find_map(|n| {
+        let object = ts.references(name, expr).into_iter().find_map(|n| {
             let decl = n.parent().filter(|p| p.kind() == "variable_declarator")?;
             (decl.child_by_field_name("name")?.id() == n.id()).then_some(())?;
             ValueNode::new(ts.doc, decl.child_by_field_name("value")?).as_map()

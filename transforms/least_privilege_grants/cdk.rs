@@ -48,7 +48,7 @@ pub(super) fn check_cdk(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
     // Functions with their `role:` text, read once for all grant calls.
     let functions: std::cell::OnceCell<Vec<(&Resource, Option<&str>)>> = Default::default();
-    let (granting, first_bound) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+    let granting = std::cell::OnceCell::new();
     for call in &ts.calls {
         let method = doc.text(call.method);
         if !matches!(method, "grantReadWrite" | "grantFullAccess" | "grantReadWriteData") {
@@ -57,17 +57,9 @@ pub(super) fn check_cdk(doc: &Document) -> Vec<Finding> {
         let receiver = doc.text(call.receiver).trim_end_matches('!');
         // Bound resources of the granting services, (binding, service), read once.
         let granting = granting.get_or_init(|| doc.resources.iter().filter_map(|r| Some((r.binding.as_deref()?, cdk_service(&r.type_name)?))).collect::<Vec<_>>());
-        // The first resource bound to the receiver decides, as in the source.
-        let first_bound = first_bound.get_or_init(|| {
-            let mut m = HashMap::new();
-            for r in &doc.resources {
-                if let Some(b) = r.binding.as_deref() {
-                    m.entry(b).or_insert(r);
-                }
-            }
-            m
-        });
-        let Some(res) = first_bound.get(receiver) else { continue };
+        // The first resource bound to the receiver in the scope of the call decides, as in
+        // the source.
+        let Some(res) = doc.bound_to(receiver, call.receiver) else { continue };
         let Some(service) = cdk_service(&res.type_name) else { continue };
         let fits = match service {
             Service::Dynamo => method != "grantReadWrite",
@@ -82,8 +74,13 @@ pub(super) fn check_cdk(doc: &Document) -> Vec<Finding> {
             .get_or_init(|| doc.of_types(CDK_FUNCTIONS).into_iter().map(|f| (f, f.props.and_then(|p| p.get("role")).map(|r| r.text()))).collect())
             .iter()
             .filter(|(f, role)| {
+                // Spelled as the grantee, and declared where the call sees it (another
+                // method's `handler` is another function).
                 let b = f.binding.as_deref();
-                b == Some(grantee.as_str()) || (function_of_role.is_some() && b == function_of_role) || *role == Some(grantee.as_str())
+                let here = |name: &str, at| ts.declared(name, at) == ts.declared(name, call.arguments);
+                (b == Some(grantee.as_str()) && here(&grantee, f.node))
+                    || (function_of_role.is_some() && b == function_of_role && function_of_role.is_some_and(|g| here(g, f.node)))
+                    || (*role == Some(grantee.as_str()) && f.props.and_then(|p| p.get("role")).is_some_and(|v| here(&grantee, v.node)))
             })
             .map(|(f, _)| *f)
             .collect();
@@ -92,7 +89,7 @@ pub(super) fn check_cdk(doc: &Document) -> Vec<Finding> {
         }
         if !fns.iter().any(|f| f.binding.as_deref() == Some(grantee.as_str()) || f.binding.as_deref() == function_of_role) {
             // A role shared by functions: it must be made here, for Lambda only.
-            let Some(role) = doc.of_type("aws-cdk-lib/aws-iam.Role").find(|r| r.binding.as_deref() == Some(grantee.as_str())) else { continue };
+            let Some(role) = doc.bound_to(&grantee, call.arguments).filter(|r| r.type_name == "aws-cdk-lib/aws-iam.Role") else { continue };
             let trust = role.props.and_then(|p| p.get("assumedBy")).map_or("", |t| t.text());
             if !trust.contains("lambda.amazonaws.com") || trust.matches("amazonaws.com").count() != trust.matches("lambda.amazonaws.com").count() {
                 continue;

@@ -223,21 +223,26 @@ pub(super) fn check_cdktf(doc: &Document) -> Vec<Finding> {
     if doc.ts.is_none() {
         return vec![];
     }
-    // Role binding → functions (name, code).
-    let mut roles: BTreeMap<String, Vec<FunctionCode>> = BTreeMap::new();
+    // Role (its position in the file: two methods may each bind a `role`) → its binding
+    // and functions (name, code).
+    let mut roles: BTreeMap<usize, (String, Vec<FunctionCode>)> = BTreeMap::new();
     for f in doc.of_type(TF_LAMBDA) {
         let Some(props) = f.props else { continue };
-        let Some(role) = props.get("role").and_then(|r| owner(r.text()).map(str::to_string)) else { continue };
+        let Some(value) = props.get("role") else { continue };
+        let Some(role) = owner(value.text()) else { continue };
+        let Some(role_res) = doc.bound_to(role, value.node) else { continue };
         let name = f.binding.clone().or(f.logical_id.clone()).map_or("function".to_string(), |n| n.to_string());
-        roles.entry(role).or_default().push((name, cdktf_code(doc, props)));
+        roles.entry(role_res.node.start_byte()).or_insert_with(|| (role.to_string(), vec![])).1.push((name, cdktf_code(doc, props)));
     }
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    for (role, functions) in &roles {
-        let Some(role_res) = by_binding(doc, role) else { continue };
+    let ts = doc.ts.as_ref();
+    for (at, (role, functions)) in &roles {
+        let Some(role_res) = doc.resources.iter().find(|r| r.node.start_byte() == *at) else { continue };
         if role_res.type_name != TF_ROLE {
             continue;
         }
+        let declared = ts.map(|ts| ts.declared(role, role_res.node));
         let trust = role_res.props.and_then(|p| p.get("assumeRolePolicy")).map_or("", |t| t.text());
         if trust.matches("amazonaws.com").count() != trust.matches("lambda.amazonaws.com").count() {
             continue;
@@ -247,12 +252,14 @@ pub(super) fn check_cdktf(doc: &Document) -> Vec<Finding> {
         if let Some(inline) = role_res.props.and_then(|p| p.get("inlinePolicy")).and_then(|v| v.as_list()) {
             policies.extend(inline.items().iter().filter_map(|i| i.as_map()?.get("policy")));
         }
-        let attached_to_role = |r: &Resource| r.props.and_then(|p| p.get("role")).and_then(|v| owner(v.text())) == Some(role.as_str());
+        let attached_to_role = |r: &Resource| {
+            r.props.and_then(|p| p.get("role")).is_some_and(|v| owner(v.text()) == Some(role.as_str()) && ts.map(|ts| ts.declared(role, v.node)) == declared)
+        };
         for rp in doc.of_type(TF_ROLE_POLICY).filter(|r| attached_to_role(r)) {
             policies.extend(rp.props.and_then(|p| p.get("policy")));
         }
         for att in doc.of_type(TF_ATTACHMENT).filter(|r| attached_to_role(r)) {
-            let Some(p) = att.props.and_then(|p| p.get("policyArn")).and_then(|v| owner(v.text())).and_then(|b| by_binding(doc, b)) else { continue };
+            let Some(p) = att.props.and_then(|p| p.get("policyArn")).and_then(|v| doc.bound_to(owner(v.text())?, v.node)) else { continue };
             if p.type_name == TF_POLICY {
                 policies.extend(p.props.and_then(|p| p.get("policy")));
             }
@@ -275,7 +282,7 @@ pub(super) fn tf_statements<'a>(doc: &Document<'a>, policy: ValueNode<'a>) -> Ve
         let Some(obj) = ValueNode::new(doc.parsed, arg).as_map() else { return vec![] };
         return statements(obj.get("Statement")).into_iter().map(|s| (s, &JSON_KEYS)).collect();
     }
-    if let Some(src) = owner(policy.text()).and_then(|b| by_binding(doc, b)) {
+    if let Some(src) = owner(policy.text()).and_then(|b| doc.bound_to(b, policy.node)) {
         if src.type_name == TF_POLICY_DOC && policy.text().ends_with(".json") {
             return statements(src.props.and_then(|p| p.get("statement"))).into_iter().map(|s| (s, &DOC_KEYS)).collect();
         }

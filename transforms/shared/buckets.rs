@@ -152,11 +152,17 @@ enum Open {
     Literal(String),
     Pattern(String),
     Opaque,
+    /// TypeScript: it goes through a parameter or a variable (`b.id` in a helper
+    /// `policyFor(b)`), which may hold any bucket the file hands out, generated name or not.
+    Alias,
 }
 
 impl Open {
-    fn may_be(&self, name: &Name) -> bool {
+    /// True when the expression may name a resource called `name`; `escapes`: the
+    /// resource is handed to code that may pass it on (see [`escapes`]).
+    fn may_be(&self, name: &Name, escapes: bool) -> bool {
         match (self, name) {
+            (Open::Alias, Name::Generated) => escapes,
             (_, Name::Generated) => false,
             (Open::Literal(a), Name::Literal(b)) => a == b,
             (Open::Literal(l), Name::Pattern(p)) | (Open::Pattern(p), Name::Literal(l)) => {
@@ -175,6 +181,9 @@ struct Index {
     open: Vec<(usize, Open)>,
     /// Bucket node start → (bucket resource index, its name).
     buckets: HashMap<usize, (usize, Name)>,
+    /// Resources (indices) handed to code that may pass them on, read when some policy
+    /// names its resource through an alias.
+    escaping: HashSet<usize>,
 }
 
 /// The bucket policies of the file that name `bucket`, with how they name it, in
@@ -202,7 +211,7 @@ pub(crate) fn resource_policies_of<'d, 'a>(
         index
             .open
             .iter()
-            .filter(|(_, o)| o.may_be(name))
+            .filter(|(_, o)| o.may_be(name, index.escaping.contains(i)))
             .map(|(p, _)| (*p, Naming::Undecidable)),
     );
     out.sort_by_key(|(p, _)| *p);
@@ -217,9 +226,10 @@ fn build(doc: &Document, kind: &PolicyKind) -> Index {
         named: HashMap::new(),
         open: vec![],
         buckets: HashMap::new(),
+        escaping: HashSet::new(),
     };
     // Ways to name a resource: its reference word, its name expression, its literal name.
-    let mut by_ref: HashMap<String, usize> = HashMap::new();
+    let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_expr: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, r) in doc.resources.iter().enumerate() {
         let Some((_, name_key)) = kind.targets.iter().find(|(t, _)| *t == r.type_name) else {
@@ -231,7 +241,7 @@ fn build(doc: &Document, kind: &PolicyKind) -> Index {
             r.binding.as_deref()
         };
         if let Some(word) = reference {
-            by_ref.insert(word.to_string(), i);
+            by_ref.entry(word.to_string()).or_default().push(i);
         }
         let value = r.props.and_then(|p| p.get(name_key));
         let name = value.map_or(Name::Generated, |v| name_of(doc, &v));
@@ -259,6 +269,16 @@ fn build(doc: &Document, kind: &PolicyKind) -> Index {
             }
         }
     }
+    if let Some(ts) = doc.ts.as_ref() {
+        if index.open.iter().any(|(_, o)| matches!(o, Open::Alias)) {
+            index.escaping = index
+                .buckets
+                .values()
+                .map(|(i, _)| *i)
+                .filter(|i| escapes(doc, ts, &doc.resources[*i]))
+                .collect();
+        }
+    }
     index
 }
 
@@ -267,16 +287,15 @@ fn build(doc: &Document, kind: &PolicyKind) -> Index {
 fn naming(
     doc: &Document,
     kind: &PolicyKind,
-    by_ref: &HashMap<String, usize>,
+    by_ref: &HashMap<String, Vec<usize>>,
     by_expr: &HashMap<String, Vec<usize>>,
     v: &ValueNode,
     p: usize,
     open: &mut Vec<(usize, Open)>,
 ) -> Vec<(usize, Naming)> {
     let mut found: Vec<(usize, Naming)> = vec![];
-    if let Some(b) =
-        reference(doc, v).and_then(|w| prefixes(&w).find_map(|p| by_ref.get(p)).copied())
-    {
+    let by_ref = |word: &str| declared_here(doc, by_ref, word, v.node);
+    if let Some(b) = reference(doc, v).and_then(|w| prefixes(&w).find_map(by_ref)) {
         found.push((b, Naming::Exact));
     }
     if found.is_empty() {
@@ -291,12 +310,16 @@ fn naming(
     if found.is_empty() {
         let mut seen = HashSet::new();
         for word in chains(v.text()) {
-            if let Some(b) = prefixes(word).find_map(|w| by_ref.get(w)) {
-                if seen.insert(*b) {
-                    found.push((*b, Naming::Mentioned));
+            if let Some(b) = prefixes(word).find_map(by_ref) {
+                if seen.insert(b) {
+                    found.push((b, Naming::Mentioned));
                 }
             }
         }
+    }
+    if found.is_empty() && through_alias(doc, v) {
+        open.push((p, Open::Alias));
+        return found;
     }
     if found.is_empty() {
         let last = |s: String| {
@@ -314,6 +337,111 @@ fn naming(
         open.push((p, o));
     }
     found
+}
+
+/// The resource `word` names when written at `at`: in a template, the one whose logical
+/// id it is; in TypeScript, the one whose binding it is, declared in the scope `at` sees
+/// (two methods may each have a `const bucket`).
+fn declared_here(
+    doc: &Document,
+    by_word: &HashMap<String, Vec<usize>>,
+    word: &str,
+    at: tree_sitter::Node,
+) -> Option<usize> {
+    let candidates = by_word.get(word)?;
+    let Some(ts) = doc.ts.as_ref() else {
+        return candidates.first().copied();
+    };
+    let here = ts.declared(word, at);
+    candidates
+        .iter()
+        .copied()
+        .find(|&i| ts.declared(word, doc.resources[i].node) == here)
+}
+
+/// TypeScript: `v` (which names no resource of the file) is read through a parameter or
+/// a variable (`b.id`, `props.bucket.bucketName`, `` `${name}` ``), or a `this.x` that no
+/// construct of the file is assigned to: whatever it holds was handed in or computed.
+fn through_alias(doc: &Document, v: &ValueNode) -> bool {
+    let Some(ts) = doc.ts.as_ref() else {
+        return false;
+    };
+    chains(v.text()).any(|word| match ts.declared(word, v.node) {
+        crate::lang::ts::Declared::At(_, kind) => matches!(
+            kind,
+            crate::lang::ts::DeclarationKind::Parameter
+                | crate::lang::ts::DeclarationKind::Variable
+        ),
+        crate::lang::ts::Declared::Member(_) => {
+            let member: String = word.split('.').take(2).collect::<Vec<_>>().join(".");
+            word.contains('.') && doc.bound_to(&member, v.node).is_none()
+        }
+        crate::lang::ts::Declared::Unknown => false,
+    })
+}
+
+/// TypeScript: the construct `r` is handed to code that may pass it (or its name) on to a
+/// policy written elsewhere in the file: its binding (or `binding.attr`) is an argument of
+/// a call or of a `new` that is not a construct of the file, or is returned or assigned.
+/// Arguments of `JSON.stringify`, `Fn.*` and `Token.*` inside a construct's props, and
+/// method calls on it (`bucket.grantRead(…)`), do not hand it on.
+fn escapes(doc: &Document, ts: &crate::lang::ts::TsFile, r: &Resource) -> bool {
+    let Some(binding) = r.binding.as_deref() else {
+        return false;
+    };
+    let constructs: HashSet<usize> = doc.resources.iter().map(|c| c.node.id()).collect();
+    let f = crate::lang::ts::fields();
+    let is =
+        |n: Option<tree_sitter::Node>, of: tree_sitter::Node| n.is_some_and(|n| n.id() == of.id());
+    ts.references(binding, r.node).into_iter().any(|use_| {
+        let mut cur = use_;
+        while let Some(p) = ts.parent(cur) {
+            match p.kind() {
+                "member_expression"
+                | "non_null_expression"
+                | "parenthesized_expression"
+                | "as_expression"
+                | "template_substitution"
+                | "template_string"
+                | "pair"
+                | "object"
+                | "array"
+                | "binary_expression"
+                | "ternary_expression"
+                | "spread_element" => {}
+                "call_expression" if is(p.child_by_field_id(f.function), cur) => return false,
+                "arguments" => {
+                    let Some(call) = ts.parent(p) else {
+                        return false;
+                    };
+                    if call.kind() == "new_expression" {
+                        return !constructs.contains(&call.id());
+                    }
+                    let callee = call
+                        .child_by_field_id(f.function)
+                        .map_or("", |c| doc.text(c));
+                    if !(callee == "JSON.stringify"
+                        || callee.starts_with("Fn.")
+                        || callee.starts_with("Token."))
+                    {
+                        return true;
+                    }
+                    cur = call;
+                    continue;
+                }
+                "variable_declarator" => {
+                    return !is(p.child_by_field_id(f.name), cur) && !constructs.contains(&cur.id())
+                }
+                "assignment_expression" => {
+                    return is(p.child_by_field_id(f.right), cur) && !constructs.contains(&cur.id())
+                }
+                "return_statement" | "arrow_function" => return true,
+                _ => return false,
+            }
+            cur = p;
+        }
+        false
+    })
 }
 
 /// The word a value refers to a bucket by: CFN `Ref`/`GetAtt`/`Sub '${B}'`; TS the
@@ -562,18 +690,24 @@ pub(crate) fn log_writers_of<'d, 'a>(
     bucket: &Resource,
 ) -> Vec<LogWriter<'d, 'a>> {
     let index = doc.memo("bucket-log-writers", |doc| {
-        let mut words: HashMap<String, usize> = HashMap::new();
-        for r in doc
+        // Buckets by reference word (checked against the scope it is written in) and by
+        // literal name.
+        let mut words: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut literals: HashMap<String, usize> = HashMap::new();
+        for (i, r) in doc
             .resources
             .iter()
-            .filter(|r| BUCKETS.iter().any(|(t, _)| *t == r.type_name))
+            .enumerate()
+            .filter(|(_, r)| BUCKETS.iter().any(|(t, _)| *t == r.type_name))
         {
             let reference = if doc.flavor.is_cfn() {
                 r.logical_id.as_deref()
             } else {
                 r.binding.as_deref()
             };
-            words.extend(reference.map(|w| (w.to_string(), r.node.start_byte())));
+            if let Some(w) = reference {
+                words.entry(w.to_string()).or_default().push(i);
+            }
             let key = BUCKETS
                 .iter()
                 .find(|(t, _)| *t == r.type_name)
@@ -582,7 +716,7 @@ pub(crate) fn log_writers_of<'d, 'a>(
             if let Some(Name::Literal(s)) =
                 r.props.and_then(|p| p.get(key)).map(|v| name_of(doc, &v))
             {
-                words.insert(s, r.node.start_byte());
+                literals.insert(s, i);
             }
         }
         let mut by_bucket: HashMap<usize, Vec<(usize, bool)>> = HashMap::new();
@@ -604,9 +738,12 @@ pub(crate) fn log_writers_of<'d, 'a>(
                     .iter()
                     .flat_map(|c| prefixes(c.trim_matches('.')))
                 {
-                    if let Some(b) = words.get(c) {
-                        if seen.insert(*b) {
-                            by_bucket.entry(*b).or_default().push((i, *vended));
+                    let found = declared_here(doc, &words, c, v.node)
+                        .or_else(|| literals.get(c).copied())
+                        .map(|b| doc.resources[b].node.start_byte());
+                    if let Some(b) = found {
+                        if seen.insert(b) {
+                            by_bucket.entry(b).or_default().push((i, *vended));
                         }
                     }
                 }
@@ -753,6 +890,18 @@ mod tests {
             of("C"),
             vec![e("PARN", Naming::Undecidable), e("PI", Naming::Undecidable)]
         );
+    }
+
+    #[test]
+    fn ts_bindings_by_scope_and_through_parameters() {
+        // Two methods bind `bucket`; a helper writes the policy of whatever bucket it is
+        // given, and only `handed` is given to it.
+        let src = "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\nimport { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';\nclass S {\n  a() { const bucket = new S3Bucket(this, 'a', {}); new S3BucketPolicy(this, 'pa', { bucket: bucket.id }); }\n  b() { const bucket = new S3Bucket(this, 'b', {}); }\n  c() { const handed = new S3Bucket(this, 'c', {}); this.policyFor(handed); }\n  policyFor(b: S3Bucket) { new S3BucketPolicy(this, 'pf', { bucket: b.id, policy: JSON.stringify({ Resource: `${b.arn}/*` }) }); }\n}\n";
+        let got = namings(Syntax::TypeScript, Flavor::CdktfTs, src);
+        let e = |p: &str, n: Naming| (p.to_string(), n);
+        assert_eq!(got[0].1, vec![e("pa", Naming::Exact)]);
+        assert_eq!(got[1].1, vec![]);
+        assert_eq!(got[2].1, vec![e("pf", Naming::Undecidable)]);
     }
 
     #[test]

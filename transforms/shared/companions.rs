@@ -328,17 +328,23 @@ pub(crate) fn of_module<'d, 'a>(
 }
 
 /// The constructs of modules starting with `prefix` whose `key` prop is
-/// `<binding>.<attr>` for one of `attrs` (what [`refers_to`] accepts), in source
-/// order. The file's constructs are indexed by the binding they name on the first
-/// call for (`prefix`, `key`), so asking for every bucket stays linear.
+/// `<binding>.<attr>` for one of `attrs` (what [`refers_to`] accepts), where `<binding>`
+/// is the one `target` is assigned to, in source order. Bindings spelled alike in two
+/// scopes (`const bucket` in two methods, `this.bucket` in two classes) are told apart
+/// by where each is declared ([`TsFile::declared`](crate::lang::ts::TsFile::declared)).
+/// The file's constructs are indexed by the binding they name on the first call for
+/// (`prefix`, `key`), so asking for every bucket stays linear.
 pub(crate) fn targeting<'d, 'a>(
     doc: &'d crate::model::Document<'a>,
     prefix: &'static str,
     key: &'static str,
-    binding: &str,
+    target: &crate::model::Resource,
     attrs: &[&str],
 ) -> Vec<&'d crate::model::Resource<'a>> {
     type Index = std::collections::HashMap<String, Vec<(usize, String)>>;
+    let (Some(binding), Some(ts)) = (target.binding.as_deref(), doc.ts.as_ref()) else {
+        return vec![];
+    };
     let index: std::rc::Rc<Index> = doc.memo(&format!("targeting {prefix} {key}"), |doc| {
         let mut index = Index::new();
         for (i, r) in doc.resources.iter().enumerate() {
@@ -362,8 +368,90 @@ pub(crate) fn targeting<'d, 'a>(
         .get(binding)
         .into_iter()
         .flatten()
-        .filter(|(_, attr)| attrs.contains(&attr.as_str()))
+        .filter(|(i, attr)| {
+            let r = &doc.resources[*i];
+            let at = r.props.and_then(|p| p.get(key)).map_or(r.node, |v| v.node);
+            attrs.contains(&attr.as_str()) && names_construct(doc, target, ts.declared(binding, at))
+        })
         .map(|(i, _)| &doc.resources[*i])
+        .collect()
+}
+
+/// True when code whose name for it is spelled as `r`'s binding, and declared at
+/// `declared` ([`TsFile::declared`](crate::lang::ts::TsFile::declared)), refers to the
+/// construct `r`: it is `r`'s own binding, or a parameter or variable spelled alike that no
+/// construct of the file is assigned to (`createApi(handler: lambda.Function)` called with
+/// `handler`: the same construct handed on, as far as names tell; a `this.x` of another
+/// class likewise). Another construct's binding spelled alike (a `const bucket` of another
+/// method) is not `r`.
+pub(crate) fn names_construct(
+    doc: &crate::model::Document,
+    r: &crate::model::Resource,
+    declared: crate::lang::ts::Declared,
+) -> bool {
+    use crate::lang::ts::{DeclarationKind, Declared};
+    let (Some(ts), Some(binding)) = (doc.ts.as_ref(), r.binding.as_deref()) else {
+        return false;
+    };
+    if declared == ts.declared(binding, r.node) {
+        return true;
+    }
+    let handed_on = matches!(
+        declared,
+        Declared::At(_, DeclarationKind::Parameter | DeclarationKind::Variable)
+            | Declared::Member(_)
+    );
+    handed_on
+        && !doc.resources.iter().any(|o| {
+            o.binding.as_deref() == Some(binding) && ts.declared(binding, o.node) == declared
+        })
+}
+
+/// The nodes naming the construct `r` through its binding, as [`names_construct`] reads
+/// them: its own scope's, and those of parameters and variables spelled alike that no
+/// other construct is assigned to. Empty for a construct without a binding.
+pub(crate) fn references_of<'a>(
+    doc: &crate::model::Document<'a>,
+    r: &crate::model::Resource,
+) -> Vec<tree_sitter::Node<'a>> {
+    match r.binding.as_deref() {
+        Some(binding) => references_from(doc, binding, r.node),
+        None => vec![],
+    }
+}
+
+/// [`references_of`] for the binding `binding` as seen at `at` (its declaration, or any
+/// place in its scope), whether or not a construct is assigned to it (`const alias = fn.addAlias(…)`).
+pub(crate) fn references_from<'a>(
+    doc: &crate::model::Document<'a>,
+    binding: &str,
+    at: tree_sitter::Node,
+) -> Vec<tree_sitter::Node<'a>> {
+    let Some(ts) = doc.ts.as_ref() else {
+        return vec![];
+    };
+    use crate::lang::ts::{DeclarationKind, Declared};
+    let own = ts.declared(binding, at);
+    // Where the other constructs spelled alike are declared (read once, not per usage).
+    let others: Vec<Declared> = doc
+        .resources
+        .iter()
+        .filter(|o| o.binding.as_deref() == Some(binding))
+        .map(|o| ts.declared(binding, o.node))
+        .filter(|d| *d != own)
+        .collect();
+    ts.usages(binding)
+        .iter()
+        .copied()
+        .filter(|n| {
+            let d = ts.declared(binding, *n);
+            d == own
+                || (matches!(
+                    d,
+                    Declared::At(_, DeclarationKind::Parameter | DeclarationKind::Variable)
+                        | Declared::Member(_)
+                ) && !others.contains(&d))
+        })
         .collect()
 }
 

@@ -244,12 +244,6 @@ pub(crate) fn cfn_inline(doc: &Document, code: ValueNode, runtime: &str) -> Opti
     )])
 }
 
-pub(crate) fn by_binding<'d, 'a>(doc: &'d Document<'a>, binding: &str) -> Option<&'d Resource<'a>> {
-    doc.resources
-        .iter()
-        .find(|r| r.binding.as_deref() == Some(binding))
-}
-
 /// `x.arn` / `x.name` / `x.id` → `x`.
 pub(crate) fn owner(text: &str) -> Option<&str> {
     let (b, _) = text.trim().rsplit_once('.')?;
@@ -271,7 +265,7 @@ pub(crate) fn cdktf_code(doc: &Document, props: MapNode) -> Result<Vec<Source>, 
         ));
     }
     let src = owner(file.text())
-        .and_then(|b| by_binding(doc, b))
+        .and_then(|b| doc.bound_to(b, file.node))
         .ok_or_else(|| {
             format!(
                 "its `filename` `{}` is not an archive or asset of this file",

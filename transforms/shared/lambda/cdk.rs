@@ -24,10 +24,13 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
     let mut out = Vec::new();
     for r in doc.of_types(CDK_FUNCTIONS) {
         let refs: Vec<Node> = match &r.binding {
-            Some(b) => ts.usages(b).to_vec(),
+            Some(_) => crate::transforms::references_of(doc, r),
             None => vec![r.node],
         };
-        let uses: Vec<Use> = refs.iter().filter_map(|n| cdk_use(ts, *n, 0)).collect();
+        let uses: Vec<Use> = refs
+            .iter()
+            .filter_map(|n| cdk_use(doc, ts, *n, 0))
+            .collect();
         let name = r
             .binding
             .clone()
@@ -51,8 +54,8 @@ fn role(ts: &TsFile, v: Option<ValueNode>) -> Role {
         return Role::Imported(text);
     }
     if matches!(v.node.kind(), "identifier" | "member_expression") {
-        for n in ts.usages(&text) {
-            let Some(value) = declared_value(ts, *n) else {
+        for n in ts.references(&text, v.node) {
+            let Some(value) = declared_value(ts, n) else {
                 continue;
             };
             let vt = ts.doc.text(value);
@@ -121,7 +124,7 @@ pub(super) fn foreign_uses(doc: &Document) -> TsUses {
             _ => None,
         };
         let Some(name) = name else { continue };
-        if let Some(u) = cdk_use(ts, n, 0) {
+        if let Some(u) = cdk_use(doc, ts, n, 0) {
             out.uses
                 .push((name.to_string(), u, doc.line_of(n.start_byte())));
         }
@@ -148,7 +151,12 @@ const SAME_FUNCTION: &[&str] = &[
 ];
 
 /// What one reference to a CDK function says about how it is invoked.
-pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Option<Use> {
+pub(super) fn cdk_use<'a>(
+    doc: &Document<'a>,
+    ts: &TsFile<'a>,
+    node: Node<'a>,
+    depth: usize,
+) -> Option<Use> {
     let mut n = node;
     let mut parent = ts.parent(n)?;
     loop {
@@ -180,12 +188,12 @@ pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Opti
             match call.kind() {
                 "new_expression" => {
                     let ty = ts.resolve(call.child_by_field_name("constructor")?)?;
-                    new_use(ts, &ty, call, None, depth)
+                    new_use(doc, ts, &ty, call, None, depth)
                 }
                 "call_expression" => {
                     let f = call.child_by_field_name("function")?;
                     if let Some(ty) = ts.resolve(f) {
-                        return new_use(ts, &static_factory_class(&ty), call, None, depth);
+                        return new_use(doc, ts, &static_factory_class(&ty), call, None, depth);
                     }
                     let method = f.child_by_field_name("property").map(|p| ts.doc.text(p))?;
                     match method {
@@ -202,10 +210,10 @@ pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Opti
             let key = parent
                 .child_by_field_name("key")
                 .map(|k| ts.doc.text(k).to_string());
-            prop_use(ts, ts.parent(parent)?, key, depth)
+            prop_use(doc, ts, ts.parent(parent)?, key, depth)
         }
         "object" if n.kind() == "shorthand_property_identifier" => {
-            prop_use(ts, parent, Some(ts.doc.text(n).to_string()), depth)
+            prop_use(doc, ts, parent, Some(ts.doc.text(n).to_string()), depth)
         }
         "member_expression"
             if parent.child_by_field_name("object").map(|o| o.id()) == Some(n.id()) =>
@@ -224,9 +232,9 @@ pub(super) fn cdk_use<'a>(ts: &TsFile<'a>, node: Node<'a>, depth: usize) -> Opti
                         "new_expression" => first,
                         // `const src = new SqsEventSource(q); fn.addEventSource(src)`
                         "identifier" => ts
-                            .usages(ts.doc.text(first))
-                            .iter()
-                            .find_map(|u| declared_value(ts, *u))
+                            .references(ts.doc.text(first), first)
+                            .into_iter()
+                            .find_map(|u| declared_value(ts, u))
                             .filter(|v| v.kind() == "new_expression")?,
                         _ => return None,
                     };
@@ -257,6 +265,7 @@ fn event_source_use(class: &str) -> Option<Use> {
 
 /// A function passed as a prop of a construct (possibly nested in objects/arrays).
 fn prop_use<'a>(
+    doc: &Document<'a>,
     ts: &TsFile<'a>,
     object: Node<'a>,
     key: Option<String>,
@@ -272,12 +281,12 @@ fn prop_use<'a>(
                 return match call.kind() {
                     "new_expression" => {
                         let ty = ts.resolve(call.child_by_field_name("constructor")?)?;
-                        new_use(ts, &ty, call, key, depth)
+                        new_use(doc, ts, &ty, call, key, depth)
                     }
                     // `tasks.LambdaInvoke.jsonata(this, 'Id', { lambdaFunction: fn })`
                     "call_expression" => {
                         let ty = ts.resolve(call.child_by_field_name("function")?)?;
-                        new_use(ts, &static_factory_class(&ty), call, key, depth)
+                        new_use(doc, ts, &static_factory_class(&ty), call, key, depth)
                     }
                     _ => None,
                 };
@@ -298,7 +307,14 @@ fn static_factory_class(ty: &str) -> String {
 }
 
 /// A function given to `new <ty>(…)` (as an argument or as prop `key`).
-fn new_use(ts: &TsFile, ty: &str, call: Node, key: Option<String>, depth: usize) -> Option<Use> {
+fn new_use<'a>(
+    doc: &Document<'a>,
+    ts: &TsFile<'a>,
+    ty: &str,
+    call: Node<'a>,
+    key: Option<String>,
+    depth: usize,
+) -> Option<Use> {
     let (module, class) = ty.rsplit_once('.')?;
     let module = module.rsplit('/').next().unwrap_or(module);
     let module = module.trim_end_matches("-alpha");
@@ -328,9 +344,9 @@ fn new_use(ts: &TsFile, ty: &str, call: Node, key: Option<String>, depth: usize)
         // A version or alias of the function: what invokes it invokes the function.
         ("aws-lambda", "Alias" | "Version") if depth < 2 => {
             let binding = ts.binding_of(call)?;
-            ts.usages(&binding)
-                .iter()
-                .find_map(|n| cdk_use(ts, *n, depth + 1))
+            crate::transforms::references_from(doc, &binding, call)
+                .into_iter()
+                .find_map(|n| cdk_use(doc, ts, n, depth + 1))
         }
         (m, _) if m.starts_with("aws-apigateway") && super::invokes_as_event(text) => {
             asynchronous("API Gateway integration with X-Amz-Invocation-Type 'Event'")

@@ -46,12 +46,7 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
             Some(v) => {
                 let text = v.text().trim();
                 match text.strip_suffix(".arn") {
-                    Some(b)
-                        if doc
-                            .resources
-                            .iter()
-                            .any(|x| is(x, "IamRole") && x.binding.as_deref() == Some(b)) =>
-                    {
+                    Some(b) if doc.bound_to(b, v.node).is_some_and(|x| is(x, "IamRole")) => {
                         Role::InFile(b.to_string())
                     }
                     _ => Role::Outside(text.to_string()),
