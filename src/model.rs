@@ -290,8 +290,8 @@ impl<'a> Document<'a> {
     /// binding is spelled `name`, the one declared in the scope that holds `at` (two
     /// methods may each have a `const bucket`; see
     /// [`TsFile::declared`](crate::lang::ts::TsFile::declared)). `None` when no construct
-    /// has that binding there (it may be a parameter, or another variable). Templates
-    /// have no bindings: always `None`.
+    /// has that binding there (it may be a parameter, or another variable), or several do
+    /// (a `let` assigned more than once). Templates have no bindings: always `None`.
     pub fn bound_to(&self, name: &str, at: Node) -> Option<&Resource<'a>> {
         let ts = self.ts.as_ref()?;
         let index = self.bindings.get_or_init(|| {
@@ -308,10 +308,14 @@ impl<'a> Document<'a> {
             std::iter::successors(Some(name), |n| n.rsplit_once('.').map(|(head, _)| head))
                 .find_map(|n| index.get(n).map(|c| (n, c)))?;
         let here = ts.declared(binding, at);
-        candidates
+        let mut bound = candidates
             .iter()
             .map(|&i| &self.resources[i])
-            .find(|r| ts.declared(binding, r.node) == here)
+            .filter(|r| ts.declared(binding, r.node) == here);
+        let first = bound.next()?;
+        // A `let` assigned several constructs (`if (prod) b = new A(…) else b = new B(…)`):
+        // which one the code sees is not known here.
+        bound.next().is_none().then_some(first)
     }
 
     /// Resources of one type, in source order.

@@ -407,8 +407,19 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
             if let Some(why) = managed_elsewhere(doc, b) {
                 return report(&format!("not fixed: {why}"));
             }
-            let block = targeting(doc, TF_ACCESS_BLOCK, "bucket", b, BUCKET_ATTRS).first().copied();
-            new_tf_policy(doc, ts, b, binding, block, &head)
+            let blocks = targeting(doc, TF_ACCESS_BLOCK, "bucket", b, BUCKET_ATTRS);
+            // A public access block the new policy cannot wait for (another method, a
+            // helper given the bucket): S3 aborts one of two concurrent writes.
+            let reachable = |k: &&Resource| {
+                k.statement.zip(b.statement).is_some_and(|(s, bs)| same_block(s, bs) && s.start_byte() > bs.start_byte())
+            };
+            if let Some(far) = blocks.iter().find(|k| !reachable(k)) {
+                return report(&format!(
+                    "not fixed: its public access block (line {}) is written where a new policy cannot depend on it, and S3 aborts a policy and a block written at the same time; add the deny statement there, or a policy that depends on that block",
+                    doc.line_of(far.node.start_byte())
+                ));
+            }
+            new_tf_policy(doc, ts, b, binding, blocks.first().copied(), &head)
         }
     }
 }
@@ -483,6 +494,12 @@ fn new_tf_policy(doc: &Document, ts: &TsFile, b: &Resource, binding: &str, block
         let message = format!("{head}; add an `S3BucketPolicy` denying `aws:SecureTransport: false` (not fixed: the bucket is a class field, where no statement can follow it)");
         return Some(META.finding(at, message, None));
     };
+    // Only a bucket declared or assigned by its own statement: under a braceless `if` the
+    // policy after it would run (and use the binding) when the bucket does not exist.
+    if let Err(why) = crate::transforms::companion_anchor(b, "bucket") {
+        let message = format!("{head}; add an `S3BucketPolicy` denying `aws:SecureTransport: false` (not fixed: {why})");
+        return Some(META.finding(at, message, None));
+    }
     let args = ts.args(b.node.child_by_field_name("arguments")?);
     let (scope, id) = (args.first()?.text(), args.get(1)?);
     let mut edits = Vec::new();

@@ -255,6 +255,12 @@ fn build(doc: &Document, kind: &PolicyKind) -> Index {
             continue;
         };
         let Some(v) = r.props.and_then(|m| m.get(key)) else {
+            // TypeScript props that are not an object literal (`this.policyProps(b)`), or
+            // that spread one (`{ ...common }`): the resource is not written here.
+            let unread = r.props.is_none_or(|m| m.has_spread());
+            if doc.ts.is_some() && unread && r.node.child_by_field_name("arguments").is_some() {
+                index.open.push((p, Open::Alias));
+            }
             continue;
         };
         // A list of resources: each item names one (a list given as an intrinsic or a
@@ -269,15 +275,13 @@ fn build(doc: &Document, kind: &PolicyKind) -> Index {
             }
         }
     }
-    if let Some(ts) = doc.ts.as_ref() {
-        if index.open.iter().any(|(_, o)| matches!(o, Open::Alias)) {
-            index.escaping = index
-                .buckets
-                .values()
-                .map(|(i, _)| *i)
-                .filter(|i| escapes(doc, ts, &doc.resources[*i]))
-                .collect();
-        }
+    if doc.ts.is_some() && index.open.iter().any(|(_, o)| matches!(o, Open::Alias)) {
+        index.escaping = index
+            .buckets
+            .values()
+            .map(|(i, _)| *i)
+            .filter(|i| crate::transforms::handed_out(doc, &doc.resources[*i]))
+            .collect();
     }
     index
 }
@@ -294,9 +298,17 @@ fn naming(
     open: &mut Vec<(usize, Open)>,
 ) -> Vec<(usize, Naming)> {
     let mut found: Vec<(usize, Naming)> = vec![];
-    let by_ref = |word: &str| declared_here(doc, by_ref, word, v.node);
+    let by_ref =
+        |word: &str| Some(declared_here(doc, by_ref, word, v.node)).filter(|c| !c.is_empty());
     if let Some(b) = reference(doc, v).and_then(|w| prefixes(&w).find_map(by_ref)) {
-        found.push((b, Naming::Exact));
+        // One binding assigned several resources (`let b = …; b = …`, if/else): it may
+        // name each of them.
+        let naming = if b.len() == 1 {
+            Naming::Exact
+        } else {
+            Naming::Undecidable
+        };
+        found.extend(b.into_iter().map(|b| (b, naming)));
     }
     if found.is_empty() {
         found.extend(
@@ -310,14 +322,14 @@ fn naming(
     if found.is_empty() {
         let mut seen = HashSet::new();
         for word in chains(v.text()) {
-            if let Some(b) = prefixes(word).find_map(by_ref) {
+            for b in prefixes(word).find_map(by_ref).unwrap_or_default() {
                 if seen.insert(b) {
                     found.push((b, Naming::Mentioned));
                 }
             }
         }
     }
-    if found.is_empty() && through_alias(doc, v) {
+    if found.is_empty() && crate::transforms::through_alias(doc, v.text(), v.node) {
         open.push((p, Open::Alias));
         return found;
     }
@@ -339,109 +351,27 @@ fn naming(
     found
 }
 
-/// The resource `word` names when written at `at`: in a template, the one whose logical
-/// id it is; in TypeScript, the one whose binding it is, declared in the scope `at` sees
-/// (two methods may each have a `const bucket`).
+/// The resources `word` names when written at `at`: in a template, the one whose logical
+/// id it is; in TypeScript, those whose binding it is, declared in the scope `at` sees
+/// (two methods may each have a `const bucket`; one `let` may be assigned several).
 fn declared_here(
     doc: &Document,
     by_word: &HashMap<String, Vec<usize>>,
     word: &str,
     at: tree_sitter::Node,
-) -> Option<usize> {
-    let candidates = by_word.get(word)?;
+) -> Vec<usize> {
+    let Some(candidates) = by_word.get(word) else {
+        return vec![];
+    };
     let Some(ts) = doc.ts.as_ref() else {
-        return candidates.first().copied();
+        return candidates.first().copied().into_iter().collect();
     };
     let here = ts.declared(word, at);
     candidates
         .iter()
         .copied()
-        .find(|&i| ts.declared(word, doc.resources[i].node) == here)
-}
-
-/// TypeScript: `v` (which names no resource of the file) is read through a parameter or
-/// a variable (`b.id`, `props.bucket.bucketName`, `` `${name}` ``), or a `this.x` that no
-/// construct of the file is assigned to: whatever it holds was handed in or computed.
-fn through_alias(doc: &Document, v: &ValueNode) -> bool {
-    let Some(ts) = doc.ts.as_ref() else {
-        return false;
-    };
-    chains(v.text()).any(|word| match ts.declared(word, v.node) {
-        crate::lang::ts::Declared::At(_, kind) => matches!(
-            kind,
-            crate::lang::ts::DeclarationKind::Parameter
-                | crate::lang::ts::DeclarationKind::Variable
-        ),
-        crate::lang::ts::Declared::Member(_) => {
-            let member: String = word.split('.').take(2).collect::<Vec<_>>().join(".");
-            word.contains('.') && doc.bound_to(&member, v.node).is_none()
-        }
-        crate::lang::ts::Declared::Unknown => false,
-    })
-}
-
-/// TypeScript: the construct `r` is handed to code that may pass it (or its name) on to a
-/// policy written elsewhere in the file: its binding (or `binding.attr`) is an argument of
-/// a call or of a `new` that is not a construct of the file, or is returned or assigned.
-/// Arguments of `JSON.stringify`, `Fn.*` and `Token.*` inside a construct's props, and
-/// method calls on it (`bucket.grantRead(…)`), do not hand it on.
-fn escapes(doc: &Document, ts: &crate::lang::ts::TsFile, r: &Resource) -> bool {
-    let Some(binding) = r.binding.as_deref() else {
-        return false;
-    };
-    let constructs: HashSet<usize> = doc.resources.iter().map(|c| c.node.id()).collect();
-    let f = crate::lang::ts::fields();
-    let is =
-        |n: Option<tree_sitter::Node>, of: tree_sitter::Node| n.is_some_and(|n| n.id() == of.id());
-    ts.references(binding, r.node).into_iter().any(|use_| {
-        let mut cur = use_;
-        while let Some(p) = ts.parent(cur) {
-            match p.kind() {
-                "member_expression"
-                | "non_null_expression"
-                | "parenthesized_expression"
-                | "as_expression"
-                | "template_substitution"
-                | "template_string"
-                | "pair"
-                | "object"
-                | "array"
-                | "binary_expression"
-                | "ternary_expression"
-                | "spread_element" => {}
-                "call_expression" if is(p.child_by_field_id(f.function), cur) => return false,
-                "arguments" => {
-                    let Some(call) = ts.parent(p) else {
-                        return false;
-                    };
-                    if call.kind() == "new_expression" {
-                        return !constructs.contains(&call.id());
-                    }
-                    let callee = call
-                        .child_by_field_id(f.function)
-                        .map_or("", |c| doc.text(c));
-                    if !(callee == "JSON.stringify"
-                        || callee.starts_with("Fn.")
-                        || callee.starts_with("Token."))
-                    {
-                        return true;
-                    }
-                    cur = call;
-                    continue;
-                }
-                "variable_declarator" => {
-                    return !is(p.child_by_field_id(f.name), cur) && !constructs.contains(&cur.id())
-                }
-                "assignment_expression" => {
-                    return is(p.child_by_field_id(f.right), cur) && !constructs.contains(&cur.id())
-                }
-                "return_statement" | "arrow_function" => return true,
-                _ => return false,
-            }
-            cur = p;
-        }
-        false
-    })
+        .filter(|&i| ts.declared(word, doc.resources[i].node) == here)
+        .collect()
 }
 
 /// The word a value refers to a bucket by: CFN `Ref`/`GetAtt`/`Sub '${B}'`; TS the
@@ -739,6 +669,8 @@ pub(crate) fn log_writers_of<'d, 'a>(
                     .flat_map(|c| prefixes(c.trim_matches('.')))
                 {
                     let found = declared_here(doc, &words, c, v.node)
+                        .first()
+                        .copied()
                         .or_else(|| literals.get(c).copied())
                         .map(|b| doc.resources[b].node.start_byte());
                     if let Some(b) = found {

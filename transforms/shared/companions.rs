@@ -332,6 +332,9 @@ pub(crate) fn of_module<'d, 'a>(
 /// is the one `target` is assigned to, in source order. Bindings spelled alike in two
 /// scopes (`const bucket` in two methods, `this.bucket` in two classes) are told apart
 /// by where each is declared ([`TsFile::declared`](crate::lang::ts::TsFile::declared)).
+/// When `target` is handed to other code ([`handed_out`]), the constructs whose `key` is
+/// read through a parameter or variable, or whose props are not an object literal, are
+/// included too: they may be its own (a helper `blockPublic(b)`, a loop over buckets).
 /// The file's constructs are indexed by the binding they name on the first call for
 /// (`prefix`, `key`), so asking for every bucket stays linear.
 pub(crate) fn targeting<'d, 'a>(
@@ -341,75 +344,199 @@ pub(crate) fn targeting<'d, 'a>(
     target: &crate::model::Resource,
     attrs: &[&str],
 ) -> Vec<&'d crate::model::Resource<'a>> {
-    type Index = std::collections::HashMap<String, Vec<(usize, String)>>;
+    /// Constructs by the binding their `key` names (with the attribute), and those whose
+    /// `key` is read through a parameter or variable ([`through_alias`]).
+    #[derive(Default)]
+    struct Index {
+        by_binding: std::collections::HashMap<String, Vec<(usize, String)>>,
+        aliased: Vec<usize>,
+    }
     let (Some(binding), Some(ts)) = (target.binding.as_deref(), doc.ts.as_ref()) else {
         return vec![];
     };
     let index: std::rc::Rc<Index> = doc.memo(&format!("targeting {prefix} {key}"), |doc| {
-        let mut index = Index::new();
+        let mut index = Index::default();
         for (i, r) in doc.resources.iter().enumerate() {
             if !r.type_name.starts_with(prefix) {
                 continue;
             }
             let Some(v) = r.props.and_then(|p| p.get(key)) else {
+                // Props that are not an object literal, or spread one: it may name any bucket.
+                if r.props.is_none_or(|p| p.has_spread()) {
+                    index.aliased.push(i);
+                }
                 continue;
             };
             let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
             if let Some((target, attr)) = text.rsplit_once('.') {
                 index
+                    .by_binding
                     .entry(target.to_string())
                     .or_default()
                     .push((i, attr.to_string()));
             }
+            if through_alias(doc, &text, v.node) {
+                index.aliased.push(i);
+            }
         }
         index
     });
-    index
+    let own = ts.declared(binding, target.node);
+    let mut out: Vec<usize> = index
+        .by_binding
         .get(binding)
         .into_iter()
         .flatten()
         .filter(|(i, attr)| {
             let r = &doc.resources[*i];
             let at = r.props.and_then(|p| p.get(key)).map_or(r.node, |v| v.node);
-            attrs.contains(&attr.as_str()) && names_construct(doc, target, ts.declared(binding, at))
+            attrs.contains(&attr.as_str()) && ts.declared(binding, at) == own
         })
-        .map(|(i, _)| &doc.resources[*i])
-        .collect()
+        .map(|(i, _)| *i)
+        .collect();
+    // One written through a parameter or variable (`blockPublic(b)` writes `bucket: b.id`)
+    // may be this construct's when the file hands it to other code.
+    if !index.aliased.is_empty() && handed_out(doc, target) {
+        out.extend(index.aliased.iter().copied());
+        out.sort_unstable();
+        out.dedup();
+    }
+    out.into_iter().map(|i| &doc.resources[i]).collect()
 }
 
-/// True when code whose name for it is spelled as `r`'s binding, and declared at
-/// `declared` ([`TsFile::declared`](crate::lang::ts::TsFile::declared)), refers to the
-/// construct `r`: it is `r`'s own binding, or a parameter or variable spelled alike that no
-/// construct of the file is assigned to (`createApi(handler: lambda.Function)` called with
-/// `handler`: the same construct handed on, as far as names tell; a `this.x` of another
-/// class likewise). Another construct's binding spelled alike (a `const bucket` of another
-/// method) is not `r`.
+/// True when code whose name for the construct `r` is spelled as `r`'s binding, declared
+/// at `declared` ([`TsFile::declared`](crate::lang::ts::TsFile::declared)), refers to `r`:
+/// it is `r`'s own binding, or a parameter `r` is handed to under that name
+/// ([`handed_to`]). Another construct's binding spelled alike (a `const bucket` of
+/// another method), or a parameter that shadows it, is not `r`.
 pub(crate) fn names_construct(
     doc: &crate::model::Document,
     r: &crate::model::Resource,
     declared: crate::lang::ts::Declared,
 ) -> bool {
-    use crate::lang::ts::{DeclarationKind, Declared};
     let (Some(ts), Some(binding)) = (doc.ts.as_ref(), r.binding.as_deref()) else {
         return false;
     };
-    if declared == ts.declared(binding, r.node) {
-        return true;
-    }
-    let handed_on = matches!(
+    let own = ts.declared(binding, r.node);
+    declared == own
+        || handed_to(doc, binding, r.node)
+            .iter()
+            .any(|(name, d)| name == binding && *d == declared)
+        || ts
+            .usages(binding)
+            .iter()
+            .find(|n| ts.declared(binding, **n) == declared)
+            .is_some_and(|u| spelled_alike(doc, binding, own, declared, *u))
+}
+
+/// The looser reading that follows names only: a parameter or variable spelled like the
+/// binding (declared at `declared`, used at `usage`) is the construct (declared at `own`)
+/// handed on under the same name (`const { handler } = this.make(); this.api(handler)`):
+/// unless another construct is assigned to it, it shadows the construct's own binding
+/// (`[a, b].forEach((bucket) => …)` inside the scope of `const bucket`), or it is a
+/// parameter whose calls in this file all pass something spelled otherwise.
+fn spelled_alike(
+    doc: &crate::model::Document,
+    binding: &str,
+    own: crate::lang::ts::Declared,
+    declared: crate::lang::ts::Declared,
+    usage: tree_sitter::Node,
+) -> bool {
+    use crate::lang::ts::{DeclarationKind, Declared};
+    let Some(ts) = doc.ts.as_ref() else {
+        return false;
+    };
+    let loose = matches!(
         declared,
         Declared::At(_, DeclarationKind::Parameter | DeclarationKind::Variable)
             | Declared::Member(_)
     );
-    handed_on
-        && !doc.resources.iter().any(|o| {
-            o.binding.as_deref() == Some(binding) && ts.declared(binding, o.node) == declared
-        })
+    if !loose || declared == own || ts.in_scope(binding, own, usage) {
+        return false;
+    }
+    let another = doc
+        .resources
+        .iter()
+        .any(|o| o.binding.as_deref() == Some(binding) && ts.declared(binding, o.node) == declared);
+    if another {
+        return false;
+    }
+    let Declared::At(start, DeclarationKind::Parameter) = declared else {
+        return true;
+    };
+    // A parameter: what its function's calls in this file pass at its position.
+    let Some(param) = ts.usages(binding).iter().find(|n| n.start_byte() == start) else {
+        return true;
+    };
+    // Compared by last name: `this.handler`, `fns.handler` and `handler` alike.
+    let last = |t: &str| {
+        t.trim()
+            .trim_end_matches('!')
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let passed = arguments_at(ts, *param);
+    passed.is_empty() || passed.iter().any(|a| last(a) == last(binding))
 }
 
-/// The nodes naming the construct `r` through its binding, as [`names_construct`] reads
-/// them: its own scope's, and those of parameters and variables spelled alike that no
-/// other construct is assigned to. Empty for a construct without a binding.
+/// The texts of the arguments the file's calls pass to the parameter named by `param`
+/// (its name node): `this.m(…)` calls of a method, `m(…)` calls of a function. Empty when
+/// no call is found.
+fn arguments_at(ts: &crate::lang::ts::TsFile, param: tree_sitter::Node) -> Vec<String> {
+    let f = crate::lang::ts::fields();
+    let source = ts.doc.source.as_str();
+    let Some(holder) = ts
+        .parent(param)
+        .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
+    else {
+        return vec![];
+    };
+    let Some(list) = ts.parent(holder) else {
+        return vec![];
+    };
+    let Some(index) = named_children_of(list)
+        .into_iter()
+        .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
+        .position(|p| p.id() == holder.id())
+    else {
+        return vec![];
+    };
+    let Some(function) = ts.parent(list) else {
+        return vec![];
+    };
+    let Some(name) = function
+        .child_by_field_id(f.name)
+        .map(|n| &source[n.byte_range()])
+    else {
+        return vec![];
+    };
+    let callees: Vec<tree_sitter::Node> = match function.kind() {
+        "method_definition" => ts.usages(&format!("this.{name}")).to_vec(),
+        "function_declaration" => ts.usages(name).to_vec(),
+        _ => vec![],
+    };
+    callees
+        .into_iter()
+        .filter_map(|c| {
+            let call = ts.parent(c).filter(|p| {
+                p.kind() == "call_expression"
+                    && p.child_by_field_id(f.function)
+                        .is_some_and(|x| x.id() == c.id())
+            })?;
+            let args = call.child_by_field_id(f.arguments)?;
+            let arg = named_children_of(args)
+                .into_iter()
+                .filter(|n| n.kind() != "comment")
+                .nth(index)?;
+            Some(source[arg.byte_range()].to_string())
+        })
+        .collect()
+}
+
+/// The nodes that name the construct `r`: its binding in its own scope, and the
+/// parameters it is handed to ([`handed_to`]). Empty for a construct without a binding.
 pub(crate) fn references_of<'a>(
     doc: &crate::model::Document<'a>,
     r: &crate::model::Resource,
@@ -421,7 +548,8 @@ pub(crate) fn references_of<'a>(
 }
 
 /// [`references_of`] for the binding `binding` as seen at `at` (its declaration, or any
-/// place in its scope), whether or not a construct is assigned to it (`const alias = fn.addAlias(…)`).
+/// place in its scope), whether or not a construct is assigned to it
+/// (`const alias = fn.addAlias(…)`).
 pub(crate) fn references_from<'a>(
     doc: &crate::model::Document<'a>,
     binding: &str,
@@ -430,29 +558,266 @@ pub(crate) fn references_from<'a>(
     let Some(ts) = doc.ts.as_ref() else {
         return vec![];
     };
-    use crate::lang::ts::{DeclarationKind, Declared};
     let own = ts.declared(binding, at);
-    // Where the other constructs spelled alike are declared (read once, not per usage).
-    let others: Vec<Declared> = doc
-        .resources
+    let mut loose: Vec<(crate::lang::ts::Declared, bool)> = vec![];
+    let mut out: Vec<tree_sitter::Node<'a>> = vec![];
+    for u in ts.usages(binding) {
+        let d = ts.declared(binding, *u);
+        if d == own {
+            out.push(*u);
+            continue;
+        }
+        let ok = match loose.iter().find(|(x, _)| *x == d) {
+            Some((_, ok)) => *ok,
+            None => {
+                let ok = spelled_alike(doc, binding, own, d, *u);
+                loose.push((d, ok));
+                ok
+            }
+        };
+        if ok {
+            out.push(*u);
+        }
+    }
+    for (name, declared) in handed_to(doc, binding, at) {
+        out.extend(
+            ts.usages(&name)
+                .iter()
+                .copied()
+                .filter(|n| ts.declared(&name, *n) == declared),
+        );
+    }
+    out.sort_by_key(|n| (n.start_byte(), n.id()));
+    out.dedup_by_key(|n| n.id());
+    out
+}
+
+/// The parameters the binding `binding` (as seen at `at`) is handed to: each place it is
+/// a whole argument of a call of a method (`this.m(…)`, in the same class) or function
+/// (`m(…)`) the file declares gives that function's parameter at the same position,
+/// followed through up to three such calls. `(parameter name, where it is declared)`.
+pub(crate) fn handed_to(
+    doc: &crate::model::Document,
+    binding: &str,
+    at: tree_sitter::Node,
+) -> Vec<(String, crate::lang::ts::Declared)> {
+    let Some(ts) = doc.ts.as_ref() else {
+        return vec![];
+    };
+    let mut out: Vec<(String, crate::lang::ts::Declared)> = vec![];
+    let mut todo: Vec<(String, Vec<tree_sitter::Node>)> =
+        vec![(binding.to_string(), ts.references(binding, at))];
+    for _ in 0..3 {
+        let mut next = vec![];
+        for (_, uses) in &todo {
+            for u in uses {
+                if let Some((name, declared)) = parameter_for(ts, *u) {
+                    if !out.iter().any(|(n, d)| *n == name && *d == declared) {
+                        let uses: Vec<tree_sitter::Node> = ts
+                            .usages(&name)
+                            .iter()
+                            .copied()
+                            .filter(|n| ts.declared(&name, *n) == declared)
+                            .collect();
+                        out.push((name.clone(), declared));
+                        next.push((name, uses));
+                    }
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        todo = next;
+    }
+    out
+}
+
+/// When `arg` is a whole argument of `this.m(…)` or `m(…)` and the file declares `m`
+/// (a method of the class the call is in, a function in scope): the parameter at that
+/// position, if it is a plain name.
+fn parameter_for(
+    ts: &crate::lang::ts::TsFile,
+    arg: tree_sitter::Node,
+) -> Option<(String, crate::lang::ts::Declared)> {
+    let f = crate::lang::ts::fields();
+    let list = ts.parent(arg).filter(|p| p.kind() == "arguments")?;
+    let call = ts.parent(list).filter(|c| c.kind() == "call_expression")?;
+    let index = named_children_of(list)
         .iter()
-        .filter(|o| o.binding.as_deref() == Some(binding))
-        .map(|o| ts.declared(binding, o.node))
-        .filter(|d| *d != own)
-        .collect();
-    ts.usages(binding)
-        .iter()
-        .copied()
-        .filter(|n| {
-            let d = ts.declared(binding, *n);
-            d == own
-                || (matches!(
-                    d,
-                    Declared::At(_, DeclarationKind::Parameter | DeclarationKind::Variable)
-                        | Declared::Member(_)
-                ) && !others.contains(&d))
-        })
-        .collect()
+        .filter(|n| n.kind() != "comment")
+        .position(|n| n.id() == arg.id())?;
+    let callee = call.child_by_field_id(f.function)?;
+    let source = ts.doc.source.as_str();
+    let function = match callee.kind() {
+        "member_expression" => {
+            let object = callee.child_by_field_id(f.object)?;
+            if object.kind() != "this" {
+                return None;
+            }
+            let name = &source[callee.child_by_field_id(f.property)?.byte_range()];
+            // The class body the call is in, and its method of that name.
+            let mut up = ts.parent(call);
+            while let Some(n) = up {
+                if n.kind() == "class_body" {
+                    break;
+                }
+                up = ts.parent(n);
+            }
+            named_children_of(up?).into_iter().find(|m| {
+                m.kind() == "method_definition"
+                    && m.child_by_field_id(f.name).map(|n| &source[n.byte_range()]) == Some(name)
+            })?
+        }
+        "identifier" => {
+            let name = &source[callee.byte_range()];
+            let crate::lang::ts::Declared::At(start, crate::lang::ts::DeclarationKind::Function) =
+                ts.declared(name, call)
+            else {
+                return None;
+            };
+            ts.usages(name)
+                .iter()
+                .find(|n| n.start_byte() == start)
+                .and_then(|n| ts.parent(*n))
+                .filter(|d| d.kind() == "function_declaration")?
+        }
+        _ => return None,
+    };
+    let params = function.child_by_field_name("parameters")?;
+    let param = named_children_of(params)
+        .into_iter()
+        .filter(|p| matches!(p.kind(), "required_parameter" | "optional_parameter"))
+        .nth(index)?;
+    let name = param
+        .child_by_field_name("pattern")
+        .filter(|n| n.kind() == "identifier")?;
+    let text = source[name.byte_range()].to_string();
+    let declared = ts.declared(&text, name);
+    Some((text, declared))
+}
+
+fn named_children_of(node: tree_sitter::Node) -> Vec<tree_sitter::Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+/// TypeScript: `text` (an expression written at `at` that names no construct of the file
+/// directly) is read through a parameter or a variable (`b.id`, `props.bucket.bucketName`,
+/// `` `${name}` ``), or a `this.x` that no construct of the file is assigned to: whatever it
+/// holds was handed in or computed, and may be any construct the file hands out
+/// ([`handed_out`]).
+pub(crate) fn through_alias(
+    doc: &crate::model::Document,
+    text: &str,
+    at: tree_sitter::Node,
+) -> bool {
+    use crate::lang::ts::{DeclarationKind, Declared};
+    let Some(ts) = doc.ts.as_ref() else {
+        return false;
+    };
+    let words = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.'))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()));
+    for word in words {
+        let alias = match ts.declared(word, at) {
+            Declared::At(_, kind) => {
+                matches!(kind, DeclarationKind::Parameter | DeclarationKind::Variable)
+                    && doc.bound_to(word, at).is_none()
+            }
+            Declared::Member(_) => {
+                let member: String = word.split('.').take(2).collect::<Vec<_>>().join(".");
+                word.contains('.') && doc.bound_to(&member, at).is_none()
+            }
+            Declared::Unknown => false,
+        };
+        if alias {
+            return true;
+        }
+    }
+    false
+}
+
+/// TypeScript: the construct `r` is handed to code that may pass it (or its name) on:
+/// its binding (or `binding.attr`) is an argument of a call or of a `new` that is not a
+/// construct of the file, an item of an array or object that is not a construct's props,
+/// returned, assigned, or iterated over. Arguments of `JSON.stringify`, `Fn.*` and
+/// `Token.*` inside a construct's props, method calls on it (`bucket.grantRead(…)`) and
+/// `void bucket` do not hand it on. Read once per construct and document.
+pub(crate) fn handed_out(doc: &crate::model::Document, r: &crate::model::Resource) -> bool {
+    type Memo = std::cell::RefCell<std::collections::HashMap<usize, bool>>;
+    let memo: std::rc::Rc<Memo> = doc.memo("handed-out", |_| Memo::default());
+    let key = r.node.start_byte();
+    if let Some(known) = memo.borrow().get(&key) {
+        return *known;
+    }
+    let out = read_handed_out(doc, r);
+    memo.borrow_mut().insert(key, out);
+    out
+}
+
+fn read_handed_out(doc: &crate::model::Document, r: &crate::model::Resource) -> bool {
+    let (Some(ts), Some(binding)) = (doc.ts.as_ref(), r.binding.as_deref()) else {
+        return false;
+    };
+    let constructs: std::collections::HashSet<usize> =
+        doc.resources.iter().map(|c| c.node.id()).collect();
+    let f = crate::lang::ts::fields();
+    let is =
+        |n: Option<tree_sitter::Node>, of: tree_sitter::Node| n.is_some_and(|n| n.id() == of.id());
+    ts.references(binding, r.node).into_iter().any(|use_| {
+        let mut cur = use_;
+        // Inside an array, object or other expression holding it (`[a, b].forEach(…)`):
+        // a call on that value hands it on.
+        let mut held = false;
+        while let Some(p) = ts.parent(cur) {
+            match p.kind() {
+                "member_expression" if is(p.child_by_field_id(f.object), cur) => {}
+                "non_null_expression"
+                | "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression" => {}
+                "template_substitution"
+                | "template_string"
+                | "pair"
+                | "object"
+                | "array"
+                | "binary_expression"
+                | "ternary_expression"
+                | "spread_element" => held = true,
+                "call_expression" if is(p.child_by_field_id(f.function), cur) => return held,
+                "arguments" => {
+                    let Some(call) = ts.parent(p) else {
+                        return true;
+                    };
+                    if call.kind() == "new_expression" {
+                        return !constructs.contains(&call.id());
+                    }
+                    let callee = call
+                        .child_by_field_id(f.function)
+                        .map_or("", |c| doc.text(c));
+                    if !(callee == "JSON.stringify"
+                        || callee.starts_with("Fn.")
+                        || callee.starts_with("Token."))
+                    {
+                        return true;
+                    }
+                    cur = call;
+                    continue;
+                }
+                "variable_declarator" => return !is(p.child_by_field_id(f.name), cur),
+                "assignment_expression" => return is(p.child_by_field_id(f.right), cur),
+                "unary_expression" => return !doc.text(p).starts_with("void"),
+                "expression_statement" => return false,
+                // Returned, yielded, iterated over (`for (const b of [x, y])`), a default
+                // value, a class field: it goes where this file cannot follow.
+                _ => return true,
+            }
+            cur = p;
+        }
+        false
+    })
 }
 
 const FUNCTION_KINDS: &[&str] = &[
@@ -521,7 +886,7 @@ pub(crate) fn placement_before<'a>(
                 && n.child_by_field_name("name")
                     .map(|m| &source[m.byte_range()])
                     == Some("constructor");
-            if !constructor && !called_once(source, n) {
+            if !constructor && !called_once(ts, n, 0) {
                 if let Some(list) = n.child_by_field_name("parameters") {
                     let mut cursor = list.walk();
                     for p in list.named_children(&mut cursor) {
@@ -567,12 +932,17 @@ pub(crate) fn placement_before<'a>(
 }
 
 /// True when `function` (a method or function declaration) can only be called from this
-/// file (a `private` method, a function that is not exported) and the file calls it at
-/// most once: it runs once per construct, whatever its parameters.
-fn called_once(source: &str, function: tree_sitter::Node) -> bool {
+/// file (a `private` method, a function that is not exported) and runs at most once: the
+/// file names it at most once, as a direct call (`this.name(…)`, `name(…)`) that is not in
+/// a loop or a callback and sits in a constructor or in another function that runs once
+/// (followed up to three levels). A function passed as a value (`items.forEach(this.make)`)
+/// may run any number of times.
+fn called_once(ts: &crate::lang::ts::TsFile, function: tree_sitter::Node, depth: usize) -> bool {
+    let source = ts.doc.source.as_str();
     let Some(name) = function.child_by_field_name("name") else {
         return false;
     };
+    let method = function.kind() == "method_definition";
     let local = match function.kind() {
         "method_definition" => {
             let mut cursor = function.walk();
@@ -586,21 +956,51 @@ fn called_once(source: &str, function: tree_sitter::Node) -> bool {
             .is_none_or(|p| p.kind() != "export_statement"),
         _ => false,
     };
-    if !local {
+    if !local || depth > 3 {
         return false;
     }
     let name = &source[name.byte_range()];
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'#';
-    let uses = source
-        .match_indices(name)
-        .filter(|(at, _)| {
-            let before = source.as_bytes()[..*at].last().copied();
-            let after = source[at + name.len()..].trim_start();
-            !before.is_some_and(word) && after.starts_with('(')
-        })
-        .count();
-    // The declaration itself is one `name(`.
-    uses <= 2
+    let uses: Vec<tree_sitter::Node> = if method {
+        ts.usages(&format!("this.{name}")).to_vec()
+    } else {
+        ts.usages(name)
+            .iter()
+            .copied()
+            .filter(|n| n.id() != function.child_by_field_name("name").map_or(0, |m| m.id()))
+            .collect()
+    };
+    match uses.as_slice() {
+        [] => true,
+        [call] => {
+            let called = ts.parent(*call).is_some_and(|p| {
+                p.kind() == "call_expression"
+                    && p.child_by_field_id(crate::lang::ts::fields().function)
+                        .is_some_and(|f| f.id() == call.id())
+            });
+            if !called {
+                return false;
+            }
+            let mut up = ts.parent(*call);
+            while let Some(n) = up {
+                if LOOP_KINDS.contains(&n.kind())
+                    || matches!(n.kind(), "arrow_function" | "function_expression")
+                {
+                    return false;
+                }
+                if FUNCTION_KINDS.contains(&n.kind()) {
+                    let constructor = n.kind() == "method_definition"
+                        && n.child_by_field_name("name")
+                            .map(|m| &source[m.byte_range()])
+                            == Some("constructor");
+                    return constructor || called_once(ts, n, depth + 1);
+                }
+                up = ts.parent(n);
+            }
+            // Top-level code of the module runs once.
+            true
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

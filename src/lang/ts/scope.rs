@@ -184,6 +184,29 @@ impl<'a> TsFile<'a> {
             .collect()
     }
 
+    /// True when the declaration `declared` of `name` (what [`TsFile::declared`] returned
+    /// for it) is in scope at `at`: a name declared at `at` as well shadows it there.
+    pub fn in_scope(&self, name: &str, declared: Declared, at: Node) -> bool {
+        let (start, end) = (at.start_byte(), at.end_byte());
+        let decls = self.declarations.get_or_init(|| self.read_declarations());
+        let contains = |d: &&Declaration| d.scope.0 <= start && end <= d.scope.1;
+        match declared {
+            Declared::At(from, _) => decls
+                .get(name.split('.').next().unwrap_or(name))
+                .into_iter()
+                .flatten()
+                .filter(|d| d.at == from)
+                .any(|d| contains(&d)),
+            Declared::Member(class) => decls
+                .get("this")
+                .into_iter()
+                .flatten()
+                .filter(|d| d.scope.0 == class)
+                .any(|d| contains(&d)),
+            Declared::Unknown => false,
+        }
+    }
+
     fn read_declarations(&self) -> super::HashMap<String, Vec<Declaration>> {
         let k = scope_kinds();
         let f = super::fields();

@@ -24,6 +24,17 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
     let mut out = Vec::new();
     for r in doc.of_types(CDK_FUNCTIONS) {
         let refs: Vec<Node> = match &r.binding {
+            // One `let` assigned several functions (`let fn = a; … fn = b`): which one a
+            // use reaches is unknown, so none is counted.
+            Some(b)
+                if doc.of_types(CDK_FUNCTIONS).iter().any(|o| {
+                    o.node.id() != r.node.id()
+                        && o.binding.as_deref() == Some(b)
+                        && ts.declared(b, o.node) == ts.declared(b, r.node)
+                }) =>
+            {
+                vec![]
+            }
             Some(_) => crate::transforms::references_of(doc, r),
             None => vec![r.node],
         };

@@ -19,19 +19,36 @@ pub(super) fn functions<'r, 'a>(doc: &'r Document<'a>) -> Vec<Function<'r, 'a>> 
     let mut mentions: Option<FxHashMap<&str, Vec<usize>>> = None;
     for r in doc.of_type(TF_FUNCTION) {
         let mut uses = Vec::new();
-        if let Some(b) = r.binding.as_deref() {
-            let candidates: Vec<usize> = if b.bytes().all(is_word_byte) {
-                let m = mentions.get_or_insert_with(|| mentioning(doc));
-                m.get(b).cloned().unwrap_or_default()
-            } else {
-                (0..doc.resources.len())
-                    .filter(|&i| refers(doc.text(doc.resources[i].node), b))
-                    .collect()
-            };
-            for i in candidates {
-                let o = &doc.resources[i];
-                if o.node.id() != r.node.id() {
-                    uses.extend(tf_use(doc, o));
+        if let (Some(b), Some(ts)) = (r.binding.as_deref(), doc.ts.as_ref()) {
+            // The binding, and the parameters the function is handed to under other names.
+            let mut names: Vec<(String, crate::lang::ts::Declared)> =
+                vec![(b.to_string(), ts.declared(b, r.node))];
+            names.extend(crate::transforms::handed_to(doc, b, r.node));
+            // One `let` assigned several functions: which one a construct names is unknown.
+            let shared = doc.of_type(TF_FUNCTION).any(|o| {
+                o.node.id() != r.node.id()
+                    && o.binding.as_deref() == Some(b)
+                    && ts.declared(b, o.node) == names[0].1
+            });
+            for (word, declared) in names.iter().filter(|_| !shared) {
+                let candidates: Vec<usize> = if word.bytes().all(is_word_byte) {
+                    let m = mentions.get_or_insert_with(|| mentioning(doc));
+                    m.get(word.as_str()).cloned().unwrap_or_default()
+                } else {
+                    (0..doc.resources.len())
+                        .filter(|&i| refers(doc.text(doc.resources[i].node), word))
+                        .collect()
+                };
+                for i in candidates {
+                    let o = &doc.resources[i];
+                    // A construct in the scope of this binding (not another method's `fn`),
+                    // or one that names the function under the same name handed on.
+                    let here = ts.declared(word, o.node);
+                    let names_it = here == *declared
+                        || (word == b && crate::transforms::names_construct(doc, r, here));
+                    if o.node.id() != r.node.id() && names_it {
+                        uses.extend(tf_use(doc, o));
+                    }
                 }
             }
         }
