@@ -2,10 +2,10 @@
 
 use super::ts::{construct_id_text, placement, queue_const, queue_id_expr, queue_statement, spreads_set};
 use super::{fix_finding, statement_for, Want, META, RETENTION_SECONDS, SQS_MANAGED_KEY};
-use crate::edit::Finding;
+use crate::edit::{Edit, Finding};
 use crate::lang::mapping::{ListNode, MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
-use crate::model::Document;
+use crate::model::{Document, Resource};
 use crate::transforms::lambda::{is_tf as is, refers, Function, Role, TF_PREFIX};
 use crate::transforms::{tf_policy_statements, unique};
 use crate::value::{quote, Value};
@@ -85,7 +85,7 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
         // The role's permission: where the policy is written in this file, or a new
         // `IamRolePolicy` the function depends on.
         let role_note = match (&f.role, tf_role_policy(doc, ts, props)) {
-            (Role::InFile(_), Some(RolePolicy { list, json, stmt, role })) => {
+            (Role::InFile(_), Some(RolePolicy { list, json, stmt, role, holder })) => {
                 let usable = if stmt.start_byte() < p.stmt.start_byte() {
                     if stmt.parent().map(|n| n.id()) == p.stmt.parent().map(|n| n.id()) {
                         p.stmt = stmt;
@@ -103,7 +103,29 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
                         format!("{{ effect: {}, actions: [{}], resources: [{const_name}.arn] }}", q("Allow"), q("sqs:SendMessage"))
                     };
                     edits.extend(list.push(&Value::code(statement)));
-                    format!("; allowed sqs:SendMessage on it in the policy of role `{role}`")
+                    // The function waits for the edited policy construct (Lambda checks the
+                    // permission when the DLQ is set; Terraform would update both at once).
+                    match holder.map(|h| policy_dependency(doc, h, r)) {
+                        None => format!("; allowed sqs:SendMessage on it in the policy of role `{role}`"),
+                        Some(Ok((name, bind))) => match props.get("dependsOn").map(|v| v.as_list()) {
+                            Some(None) => {
+                                role_ok = false;
+                                format!("; allowed sqs:SendMessage on it in the policy of role `{role}`; make the function depend on `{name}` (its `dependsOn` is not a list), or Lambda may check the permission before it is written")
+                            }
+                            existing => {
+                                edits.extend(bind);
+                                match existing.flatten() {
+                                    Some(list) => edits.extend(list.push(&Value::code(name.clone()))),
+                                    None => edits.extend(props.insert("dependsOn", &Value::List(vec![Value::code(name.clone())]), Position::End)),
+                                }
+                                format!("; allowed sqs:SendMessage on it in the policy `{name}` of role `{role}`, which the function now depends on")
+                            }
+                        },
+                        Some(Err(why)) => {
+                            role_ok = false;
+                            format!("; allowed sqs:SendMessage on it in the policy of role `{role}`, but the function cannot be made to wait for that policy ({why}): check that the permission exists before the DLQ is set")
+                        }
+                    }
                 } else {
                     role_ok = false;
                     format!("; role `{role}` needs sqs:SendMessage on the queue (its policy is declared where the queue cannot be referenced): add {} to it, or Lambda rejects the configuration", statement_for(&const_name))
@@ -167,26 +189,50 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
     out
 }
 
+/// How the function `function` names the policy construct `holder` in its `dependsOn`:
+/// its binding when it is declared before the function's statement in the same block,
+/// or a new `const` bound to a lone `new IamRolePolicy(…);` statement there (with its edit).
+fn policy_dependency(doc: &Document, holder: &Resource, function: &Resource) -> Result<(String, Option<Edit>), &'static str> {
+    let (Some(hs), Some(fs)) = (holder.statement, function.statement) else {
+        return Err("one of them is not a statement");
+    };
+    if hs.parent().map(|n| n.id()) != fs.parent().map(|n| n.id()) || hs.start_byte() >= fs.start_byte() {
+        return Err("the policy is not declared before the function in the same block");
+    }
+    match holder.binding.as_deref() {
+        Some(b) => Ok((b.to_string(), None)),
+        None if hs.kind() == "expression_statement" && holder.node.parent().is_some_and(|p| p.id() == hs.id()) => {
+            let owner = format!("lambda-dead-letter-queue policy {}", holder.node.start_byte());
+            let name = crate::transforms::unique_in_pass(doc, &owner, "rolePolicy", |c| doc.has_word(c));
+            Ok((name.clone(), Some(Edit::insert(holder.node.start_byte(), format!("const {name} = ")))))
+        }
+        None => Err("the policy is not bound to a name"),
+    }
+}
+
 /// A statement list of the role's policy to push onto; `json`: IAM JSON keys (else a
 /// policy document data source).
-struct RolePolicy<'a> {
+struct RolePolicy<'d, 'a> {
     list: ListNode<'a>,
     json: bool,
     stmt: Node<'a>,
     role: String,
+    /// The `IamRolePolicy` or `IamPolicy` construct the statements belong to; `None` for
+    /// the role's own `inlinePolicy` (the function already waits for the role).
+    holder: Option<&'d Resource<'a>>,
 }
 
-fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -> Option<RolePolicy<'a>> {
+fn tf_role_policy<'d, 'a>(doc: &'d Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -> Option<RolePolicy<'d, 'a>> {
     let role_value = props.get("role")?;
     let role = role_value.text().strip_suffix(".arn")?;
     let role_res = doc.bound_to(role, role_value.node).filter(|r| is(r, "IamRole"))?;
-    let mut candidates: Vec<ValueNode> = Vec::new();
+    let mut candidates: Vec<(ValueNode, Option<&Resource>)> = Vec::new();
     if let Some(inline) = role_res.props.and_then(|p| p.get("inlinePolicy")) {
         let items = match inline.as_list() {
             Some(l) => l.items(),
             None => vec![inline],
         };
-        candidates.extend(items.iter().filter_map(|i| i.as_map()?.get("policy")));
+        candidates.extend(items.iter().filter_map(|i| Some((i.as_map()?.get("policy")?, None))));
     }
     for r in &doc.resources {
         let Some(p) = r.props else { continue };
@@ -197,7 +243,7 @@ fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -
                 && ts.declared(role, v.node) == ts.declared(role, role_res.node)
         });
         if is(r, "IamRolePolicy") && role_ref {
-            candidates.extend(p.get("policy"));
+            candidates.extend(p.get("policy").map(|v| (v, Some(r))));
         }
         if is(r, "IamRolePolicyAttachment") && role_ref {
             let Some((policy, at)) = p
@@ -207,11 +253,11 @@ fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -
                 continue;
             };
             if let Some(pol) = doc.bound_to(&policy, at).filter(|x| is(x, "IamPolicy")) {
-                candidates.extend(pol.props.and_then(|p| p.get("policy")));
+                candidates.extend(pol.props.and_then(|p| p.get("policy")).map(|v| (v, Some(pol))));
             }
         }
     }
-    candidates.into_iter().find_map(|c| {
+    candidates.into_iter().find_map(|(c, holder)| {
         let (list, json) = tf_policy_statements(doc, ts, c)?;
         let stmt = ts.statement_of(list.node)?;
         Some(RolePolicy {
@@ -219,6 +265,7 @@ fn tf_role_policy<'a>(doc: &Document<'a>, ts: &TsFile<'a>, props: MapNode<'a>) -
             json,
             stmt,
             role: role.to_string(),
+            holder,
         })
     })
 }
