@@ -631,16 +631,20 @@ fn drops_log_delivery(doc: &Document, b: &Resource, policy: &Resource) -> Option
 /// Policies that may be the bucket's but cannot be told apart: the report says which.
 fn undecided(doc: &Document, own: &[(&Resource, Naming)]) -> Option<String> {
     let (p, naming) = own.iter().find(|(_, n)| *n != Naming::Exact)?;
-    let id = p.logical_id.as_deref().or(p.binding.as_deref()).unwrap_or_default();
+    // Its logical id, construct id or binding, when it has one written out.
+    let named = p.logical_id.as_deref().or(p.binding.as_deref()).map_or(String::new(), |id| format!(" `{id}`"));
     let line = doc.line_of(p.node.start_byte());
     let bucket = p.props.and_then(|m| m.get(if doc.flavor.is_cfn() { "Bucket" } else { "bucket" }));
-    let how = bucket.map(|v| v.text().split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let how = match bucket {
+        Some(v) => format!(" (`{}`)", v.text().split_whitespace().collect::<Vec<_>>().join(" ")),
+        None => " (its props are built elsewhere)".to_string(),
+    };
     let what = match naming {
         Naming::Mentioned => "names a bucket through an expression that refers to this one",
         _ => "names a bucket the tool cannot evaluate, which may be this one",
     };
     Some(format!(
-        "bucket policy `{id}` (line {line}) {what} (`{how}`); a bucket has one policy, and a second one would overwrite it. Check which bucket it is for and add the deny there"
+        "bucket policy{named} (line {line}) {what}{how}; a bucket has one policy, and a second one would overwrite it. Check which bucket it is for and add the deny there"
     ))
 }
 
