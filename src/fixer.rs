@@ -108,8 +108,9 @@ pub fn fix(
 ///
 /// Passes are verified once, at the end: the strict parse ([`verify::check`]) of the
 /// final text, plus the free check that every incremental reparse is free of syntax
-/// errors. When that final verification fails (or a CloudFormation write-guard check
-/// fails), the run is repeated with every pass verified as before, so that a broken
+/// errors; the CloudFormation write guard, too, compares the final template with the
+/// template as read once (not pass by pass). When that final verification fails (or the
+/// write guard does), the run is repeated with every pass verified as before, so that a broken
 /// fix is found, dropped and reported while the others still apply: nothing unverified
 /// is ever returned. A source whose own tree has errors is verified pass by pass.
 pub fn fix_parsed(
@@ -137,23 +138,40 @@ pub fn fix_parsed_with_template(
     settings: &Settings,
 ) -> Outcome {
     if parsed.root().has_error() || settings.add_ignore.is_some() {
-        return run(path, flavor, parsed, template, registry, settings, true)
-            .expect("a careful run always ends");
+        return run(
+            path, flavor, parsed, None, template, registry, settings, true,
+        )
+        .expect("a careful run always ends");
     }
     let again = parsed.clone();
     // The careful run (rare) reads the template again from the text.
-    run(path, flavor, parsed, template, registry, settings, false).unwrap_or_else(|| {
-        run(path, flavor, again, None, registry, settings, true).expect("a careful run always ends")
+    run(
+        path,
+        flavor,
+        parsed,
+        Some(&again),
+        template,
+        registry,
+        settings,
+        false,
+    )
+    .unwrap_or_else(move || {
+        run(path, flavor, again, None, None, registry, settings, true)
+            .expect("a careful run always ends")
     })
 }
 
 /// The fix loop. `careful`: verify the output of every pass (a pass whose output does not
-/// parse is taken apart fix by fix); otherwise verify at the end and return `None` when
-/// any check fails, for the caller to run again carefully.
+/// parse is taken apart fix by fix) and guard every pass's writes; otherwise verify and
+/// guard once, the final text against the text as read (`as_read`, the tree of `parsed`
+/// before any pass), and return `None` when any check fails, for the caller to run again
+/// carefully.
+#[allow(clippy::too_many_arguments)]
 fn run(
     path: &Path,
     flavor: Flavor,
     parsed: Parsed,
+    as_read: Option<&Parsed>,
     template: Option<Digest>,
     registry: &[Registered],
     settings: &Settings,
@@ -241,9 +259,17 @@ fn run(
                 outcome.fixes.iter_mut().for_each(|f| f.applied = false);
                 current = original.clone();
             }
-            if !careful && current != original && !guard.verified(&current) {
+            if !careful && current != original {
+                // One write guard for every pass: what the final text changed in the
+                // template against the text as read, owned by where the passes edited
+                // it (mapped back to the text as read). Its reading of the final text
+                // is also the final verification when it can be.
+                let as_read = as_read.expect("a quick run knows the text as read");
+                if guard.check_all(as_read, &current, &origins).is_err() {
+                    return None;
+                }
                 // The final text's own tree serves the check where it needs one.
-                if parsed.source == current {
+                if !guard.verified(&current) && parsed.source == current {
                     final_check = Some(verify::check_parsed(&parsed));
                 }
             }
@@ -255,10 +281,13 @@ fn run(
             .collect();
         let candidate = apply_edits(&current, &edits);
         if !careful || verify::check(flavor.syntax(), &candidate).is_ok() {
-            if let Err(why) = guard.check(&parsed, &candidate, &chosen) {
-                if !careful {
-                    return None;
-                }
+            // A quick run guards all passes at once, at the end (`check_all`).
+            let guarded = if careful {
+                guard.check(&parsed, &candidate, &chosen)
+            } else {
+                Ok(())
+            };
+            if let Err(why) = guarded {
                 // A fix changed the template outside its own edits: write nothing.
                 outcome.internal_errors.push(format!(
                     "internal error: {why} (CloudFormation write guard); file not written"
@@ -765,6 +794,62 @@ impl WriteGuard {
         }
         Ok(())
     }
+
+    /// [`WriteGuard::check`] of every pass at once: `after` is the final text, `as_read`
+    /// the text as read (whose template the guard was made with, or reads now), and the
+    /// edits are where the passes changed it ([`Origins::changed`], in the text as
+    /// read). A later pass's edit inside text an earlier pass put in maps to where that
+    /// text went in, so a change it makes is owned there as it was by the earlier edit.
+    /// `Err` names no transform (every pass's are together): the caller runs again pass
+    /// by pass, which names them.
+    fn check_all(
+        &mut self,
+        as_read: &Parsed,
+        after: &str,
+        origins: &Origins,
+    ) -> Result<(), String> {
+        use crate::lang::cfn_data::{check_write, AppliedEdit};
+        if !self.on {
+            return Ok(());
+        }
+        let syntax = as_read.syntax;
+        let to_value = |text: &str| {
+            crate::lang::cfn_data::to_value_as_written(syntax, text).map(|v| Digest::of_value(&v))
+        };
+        let old = match self.current.take() {
+            Some(v) => v,
+            None => match to_value(&as_read.source) {
+                Ok(v) => v,
+                // Not readable as data: nothing to compare against (as in `check`).
+                Err(_) => {
+                    self.on = false;
+                    return Ok(());
+                }
+            },
+        };
+        self.verified = None;
+        let (new, checked) = match Digest::read_checked(syntax, after) {
+            Some(v) => (v, true),
+            None => (
+                to_value(after).map_err(|e| format!("the fixed template cannot be read ({e})"))?,
+                false,
+            ),
+        };
+        let edits: Vec<AppliedEdit> = origins
+            .changed()
+            .into_iter()
+            .map(|(range, _)| AppliedEdit {
+                transform: "every pass",
+                range,
+            })
+            .collect();
+        check_write(as_read, &old, &new, &edits)?;
+        self.current = Some(new);
+        if checked {
+            self.verified = Some(after.to_string());
+        }
+        Ok(())
+    }
 }
 
 fn report(origins: &Origins, f: &Finding, applied: bool) -> Reported {
@@ -816,6 +901,85 @@ mod tests {
         let per_db = outcome.fixes.iter().filter(|f| f.applied).count();
         assert!(per_db > 3, "the fixture appends several settings: {per_db}");
         assert_eq!(outcome.passes, 2);
+    }
+
+    /// The quick run (one write guard and one verification, at the end) accepts what
+    /// the careful run (both pass by pass) accepts, and writes the same text, on every
+    /// CloudFormation fixture, several passes deep where fixes cascade: the write guard
+    /// of all passes at once owns a later pass's edit inside text an earlier one put in.
+    #[test]
+    fn the_quick_run_guards_all_passes_as_the_careful_run_does_each() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let settings = Settings {
+            unsafe_fixes: true,
+            ..Default::default()
+        };
+        let registry = crate::transforms::REGISTRY;
+        let (mut checked, mut multi_pass) = (0, 0);
+        for dir in std::fs::read_dir(&root).unwrap() {
+            let dir = dir.unwrap().path();
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for file in entries {
+                let file = file.unwrap().path();
+                let name = file.file_name().unwrap().to_string_lossy().to_string();
+                let flavor = if name.ends_with(".yaml") || name.ends_with(".yml") {
+                    Flavor::CfnYaml
+                } else if name.ends_with(".json") {
+                    Flavor::CfnJson
+                } else {
+                    continue;
+                };
+                if name.contains(".expected.") {
+                    continue;
+                }
+                let Ok(source) = std::fs::read_to_string(&file) else {
+                    continue;
+                };
+                let parsed = Parsed::new(flavor.syntax(), source.clone());
+                if parsed.root().has_error() {
+                    continue;
+                }
+                let as_read = parsed.clone();
+                let path = file.as_path();
+                let quick = run(
+                    path,
+                    flavor,
+                    parsed,
+                    Some(&as_read),
+                    None,
+                    registry,
+                    &settings,
+                    false,
+                );
+                let careful = run(
+                    path,
+                    flavor,
+                    as_read.clone(),
+                    None,
+                    None,
+                    registry,
+                    &settings,
+                    true,
+                )
+                .expect("a careful run always ends");
+                if careful.internal_errors.is_empty() {
+                    let quick = quick
+                        .unwrap_or_else(|| panic!("{}: the quick run fell back", file.display()));
+                    assert_eq!(quick.fixed, careful.fixed, "{}", file.display());
+                    checked += 1;
+                    if careful.passes > 2 {
+                        multi_pass += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "CloudFormation fixtures checked: {checked}");
+        assert!(
+            multi_pass > 5,
+            "fixtures fixed over several passes: {multi_pass}"
+        );
     }
 
     /// Member insertions at one point into nested mappings (a property appended to a
