@@ -46,7 +46,9 @@
 //! in parallel (as `s3-enforce-ssl` orders a policy it adds after a block); `depends_on`
 //! changes nothing of a policy already deployed. A policy declared where the new `const`
 //! is not in scope, or one that sets `dependsOn` already, is reported with what to add,
-//! without a fix.
+//! without a fix; so is a bucket a policy may be for without the tool being able to tell
+//! (one written by a helper the bucket is handed to, or naming a bucket it cannot
+//! evaluate): the message names that policy.
 //!
 //! CloudFormation YAML (JSON alike):
 //! ```yaml
@@ -435,7 +437,20 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     let mut waits = Vec::new();
     // Only the policies that name this bucket: one whose bucket cannot be read here (another
     // construct's `bucket.id`) is left as it was.
-    let policies: Vec<&Resource> = policies_of(doc, bucket).into_iter().filter(|(_, n)| *n != crate::transforms::Naming::Undecidable).map(|(p, _)| p).collect();
+    let all = policies_of(doc, bucket);
+    // A policy that may be this bucket's but cannot be told (its bucket is a parameter of a
+    // helper the bucket is handed to, or a name the tool cannot evaluate) cannot be made to
+    // wait: the block is left to the author, with that policy named.
+    if let Some((p, _)) = all.iter().find(|(_, n)| *n == crate::transforms::Naming::Undecidable) {
+        let named = p.logical_id.as_deref().or(p.binding.as_deref()).map_or(String::new(), |id| format!(" `{id}`"));
+        let message = format!(
+            "S3 bucket{} has no S3BucketPublicAccessBlock; add one by hand, and if the bucket policy{named} (line {}) is this bucket's, make it depend on the block (not fixed: which bucket that policy is for cannot be read here, and S3 refuses a bucket policy and a public access block written to one bucket at once)",
+            name_of(bucket),
+            doc.line_of(p.node.start_byte())
+        );
+        return META.finding(bucket.node.start_byte(), message, None);
+    }
+    let policies: Vec<&Resource> = all.into_iter().map(|(p, _)| p).collect();
     let declared = if policies.is_empty() {
         String::new()
     } else {
