@@ -63,6 +63,10 @@ pub(super) fn check<'a>(doc: &Document<'a>, wanted: Vec<(Function<'_, 'a>, Want)
                 continue;
             }
         }
+        if crate::transforms::lambda::immutable_import(ts, props.get("role")) {
+            out.push(report("its role is imported with `mutable: false`, so CDK adds no sqs:SendMessage statement to it and Lambda rejects a dead-letter queue the role cannot send to; grant the role sqs:SendMessage on the queue where the role is defined, then set `deadLetterQueue`"));
+            continue;
+        }
         let p = match placement(ts, r) {
             Ok(p) => p,
             Err(why) => {

@@ -60,18 +60,39 @@ fn role(ts: &TsFile, v: Option<ValueNode>) -> Role {
         return Role::Generated("CDK");
     };
     let text = v.text().trim().to_string();
-    let imported = |t: &str| t.contains(".fromRoleArn(") || t.contains(".fromRoleName(");
-    if imported(&text) {
-        return Role::Imported(text);
+    match role_value(ts, v) {
+        Some(RoleValue::Import(_)) => Role::Imported(text),
+        Some(RoleValue::New) => Role::InFile(text),
+        None => Role::Outside(text),
     }
-    if matches!(v.node.kind(), "identifier" | "member_expression") {
-        for n in ts.references(&text, v.node) {
+}
+
+/// What a function's `role` prop is, read through a `const`/`this.x` of the file.
+enum RoleValue<'a> {
+    /// `iam.Role.fromRoleArn(…)`/`fromRoleName(…)`: the import call's text.
+    Import(&'a str),
+    /// `new iam.Role(…)`.
+    New,
+}
+
+fn role_value<'a>(ts: &TsFile<'a>, v: ValueNode<'a>) -> Option<RoleValue<'a>> {
+    let imported = |t: &str| t.contains(".fromRoleArn(") || t.contains(".fromRoleName(");
+    let text = v.text().trim();
+    if imported(text) {
+        return Some(RoleValue::Import(text));
+    }
+    // `role: x`, `role: this.x`, and the shorthand `{ role }` (the name is the value).
+    if matches!(
+        v.node.kind(),
+        "identifier" | "member_expression" | "shorthand_property_identifier"
+    ) {
+        for n in ts.references(text, v.node) {
             let Some(value) = declared_value(ts, n) else {
                 continue;
             };
             let vt = ts.doc.text(value);
             if imported(vt) {
-                return Role::Imported(text);
+                return Some(RoleValue::Import(vt));
             }
             if value.kind() == "new_expression"
                 && value
@@ -79,11 +100,24 @@ fn role(ts: &TsFile, v: Option<ValueNode>) -> Role {
                     .and_then(|c| ts.resolve(c))
                     .is_some_and(|t| t.ends_with("aws-iam.Role"))
             {
-                return Role::InFile(text);
+                return Some(RoleValue::New);
             }
         }
     }
-    Role::Outside(text)
+    None
+}
+
+/// True when a CDK function's `role` prop is an `iam.Role.fromRoleArn`/`fromRoleName`
+/// import written with `mutable: false` (directly or through a `const`/`this.x`): CDK then
+/// adds no statement to the role at all (`ImmutableRole.addToPrincipalPolicy`, aws-cdk-lib
+/// `aws-iam/lib/private/immutable-role`), so a grant the function's configuration needs
+/// (the dead-letter queue's `sqs:SendMessage`) never reaches it.
+pub(crate) fn immutable_import(ts: &TsFile, v: Option<ValueNode>) -> bool {
+    let Some(RoleValue::Import(call)) = v.and_then(|v| role_value(ts, v)) else {
+        return false;
+    };
+    let compact: String = call.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("mutable:false")
 }
 
 /// `const x = <value>` or `this.x = <value>`: the value, for a usage node that is the name.

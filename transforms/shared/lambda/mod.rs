@@ -46,6 +46,7 @@ use crate::project::{Facts, Indexer};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub(crate) use cdk::immutable_import;
 pub(crate) use tf::{is as is_tf, TF_PREFIX};
 
 /// How an invoker calls the function.
