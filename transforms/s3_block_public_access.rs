@@ -58,7 +58,10 @@
 //!   IgnorePublicAcls: true
 //!   RestrictPublicBuckets: true
 //! ```
-//! Flags written `false`, and CDK's `BLOCK_ACLS`/`BLOCK_ACLS_ONLY` presets, are an
+//! A flag written `false` (or set by a parameter) also holds back its partner:
+//! `RestrictPublicBuckets` with `BlockPublicPolicy`, `IgnorePublicAcls` with `BlockPublicAcls`
+//! (turning the partner on would make the public policy or ACLs grant nothing, cancelling the
+//! same choice). Flags written `false`, and CDK's `BLOCK_ACLS`/`BLOCK_ACLS_ONLY` presets, are an
 //! explicit choice (the corpus shows them for CloudFront or log-delivery buckets,
 //! with comments saying why): they are reported, not changed, since turning them on
 //! can make a bucket policy fail to deploy. Left alone: flags written as
@@ -124,13 +127,13 @@ impl Transform for S3BlockPublicAccess {
 
     fn check(&self, doc: &Document, _options: &Options) -> Vec<Finding> {
         let Some(ts) = doc.ts.as_ref() else {
-            return doc.of_type(CFN_BUCKET).filter_map(|r| check_l1(doc, None, r)).collect();
+            return doc.of_type(CFN_BUCKET).flat_map(|r| check_l1(doc, None, r)).collect();
         };
         match doc.flavor {
             Flavor::CdkTs => doc
                 .of_types(&[CDK_BUCKET, CDK_CFN_BUCKET])
                 .into_iter()
-                .filter_map(|r| match r.type_name == CDK_BUCKET {
+                .flat_map(|r| match r.type_name == CDK_BUCKET {
                     true => check_l2(doc, ts, r),
                     false => check_l1(doc, Some(ts), r),
                 })
@@ -162,51 +165,85 @@ fn fixed(r: &Resource, what: &str, edits: Vec<Edit>) -> Option<Finding> {
     Some(META.finding(r.node.start_byte(), format!("{}: {what}", head(r)), Some(edits)))
 }
 
-/// How a configuration stands: edits adding its missing flags, and the flags
-/// written `false` (a deliberate choice, reported rather than changed).
+/// How a configuration stands: edits adding its missing flags, the flags written
+/// `false` (a deliberate choice, reported rather than changed), and the missing flags
+/// held back because their partner is written `false` (see [`PARTNERS`]).
 #[derive(Default)]
 struct Flags {
     edits: Vec<Edit>,
     off: Vec<String>,
+    held: Vec<String>,
 }
 
-/// Missing flags are added; a spread or expressions are left to their author.
+/// Flags that act on the same thing, one refusing new grants and the other ignoring the
+/// ones in place (S3 User Guide, "Blocking public access to your Amazon S3 storage"):
+/// `BlockPublicPolicy` refuses a public bucket policy, `RestrictPublicBuckets` makes the
+/// one in place grant nothing outside the account; `BlockPublicAcls` refuses public ACLs,
+/// `IgnorePublicAcls` makes those in place grant nothing. One written `false` records that
+/// the bucket's public policy (or ACLs) are wanted: turning its partner on would cancel that
+/// choice as surely as flipping the flag itself, so the partner is not added either.
+const PARTNERS: [(&str, &str); 2] = [("BlockPublicPolicy", "RestrictPublicBuckets"), ("BlockPublicAcls", "IgnorePublicAcls")];
+
+/// Missing flags are added (but for a partner of a flag written `false`); a spread or
+/// expressions are left to their author.
 fn complete_flags(doc: &Document, config: MapNode) -> Flags {
     if config.has_spread() {
         return Flags::default();
     }
-    let names: Vec<String> = FLAGS.iter().map(|f| prop_name(doc.flavor, f)).collect();
+    // Written `false`, or as an expression (a parameter, a condition) that may be false.
+    let off_flag = |flag: &str| config.get(&prop_name(doc.flavor, flag)).is_some_and(|v| literal_bool(&v) != Some(true));
+    let partner_off = |flag: &str| PARTNERS.iter().any(|(a, b)| (*a == flag && off_flag(b)) || (*b == flag && off_flag(a)));
     let mut off = Vec::new();
+    let mut held = Vec::new();
     let mut missing = Vec::new();
-    for name in &names {
-        match config.get(name) {
-            None if !config.has(name) => missing.push((name.as_str(), Value::Bool(true))),
-            Some(v) if literal_bool(&v) == Some(false) => off.push(name.clone()),
+    for flag in FLAGS {
+        let name = prop_name(doc.flavor, flag);
+        match config.get(&name) {
+            None if !config.has(&name) && partner_off(flag) => held.push(name),
+            None if !config.has(&name) => missing.push((name, Value::Bool(true))),
+            Some(v) if literal_bool(&v) == Some(false) => off.push(name),
             _ => {}
         }
     }
-    Flags { edits: insert_entries(config, &missing), off }
+    let missing: Vec<(&str, Value)> = missing.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    Flags { edits: insert_entries(config, &missing), off, held }
 }
 
 /// The finding for a configuration: none when complete; a report when the bucket may
-/// be public or only flags written `false` remain; else the fix (`extra`: its import).
-fn verdict(r: &Resource, public: Option<&str>, flags: Flags, what: &str, extra: Option<Edit>) -> Option<Finding> {
-    if flags.edits.is_empty() && flags.off.is_empty() {
-        return None;
+/// be public or only flags written `false` (and their held-back partners) remain; else
+/// the fix (`extra`: its import).
+fn verdict(r: &Resource, public: Option<&str>, flags: Flags, what: &str, extra: Option<Edit>) -> Vec<Finding> {
+    if flags.edits.is_empty() && flags.off.is_empty() && flags.held.is_empty() {
+        return vec![];
     }
     if let Some(why) = public {
-        return Some(report(r, why));
+        return vec![report(r, why)];
     }
-    let off = format!("`{}` explicitly off", flags.off.join("`, `"));
-    if flags.edits.is_empty() {
+    let mut notes = Vec::new();
+    if !flags.off.is_empty() {
+        notes.push(format!("`{}` explicitly off", flags.off.join("`, `")));
+    }
+    if !flags.held.is_empty() {
+        notes.push(format!(
+            "`{}` not added (its partner flag is off or set by an expression, and turning it on would cancel that choice)",
+            flags.held.join("`, `")
+        ));
+    }
+    // The flags left off are a finding of their own, without a fix: the same one the pass
+    // after the fix finds, so a bucket is not reported twice for them.
+    let mut out: Vec<Finding> = Vec::new();
+    if !flags.edits.is_empty() {
+        out.extend(fixed(r, what, flags.edits.into_iter().chain(extra).collect()));
+    }
+    if !notes.is_empty() {
         let message = format!(
-            "{}: {off}; left as is (a bucket policy, CloudFront or log delivery may rely on it: turn it on once nothing needs it)",
-            head(r)
+            "{}: {}; left as is (a bucket policy, CloudFront or log delivery may rely on it: turn it on once nothing needs it)",
+            head(r),
+            notes.join("; ")
         );
-        return Some(META.finding(r.node.start_byte(), message, None));
+        out.push(META.finding(r.node.start_byte(), message, None));
     }
-    let what = if flags.off.is_empty() { what.to_string() } else { format!("{what}; {off}, left as is") };
-    fixed(r, &what, flags.edits.into_iter().chain(extra).collect())
+    out
 }
 
 fn all_flags(doc: &Document) -> Value {
@@ -267,17 +304,17 @@ fn allows_anyone(statement: &ValueNode) -> bool {
 }
 
 /// CFN `AWS::S3::Bucket` and CDK `CfnBucket`.
-fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding> {
+fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Vec<Finding> {
     let key = prop_name(doc.flavor, "PublicAccessBlockConfiguration");
     let Some(props) = r.props else {
         if public_policy(doc, r) {
-            return Some(report(r, PUBLIC_POLICY));
+            return vec![report(r, PUBLIC_POLICY)];
         }
-        let edits = add_props(doc, r, &key, all_flags(doc))?;
-        return fixed(r, &format!("added `{key}` with all four flags on"), edits);
+        let Some(edits) = add_props(doc, r, &key, all_flags(doc)) else { return vec![] };
+        return fixed(r, &format!("added `{key}` with all four flags on"), edits).into_iter().collect();
     };
     if props.has_spread() {
-        return None;
+        return vec![];
     }
     let public = if public_policy(doc, r) {
         Some(PUBLIC_POLICY)
@@ -289,31 +326,34 @@ fn check_l1(doc: &Document, ts: Option<&TsFile>, r: &Resource) -> Option<Finding
         None
     };
     let (flags, what) = match props.get(&key) {
-        None if props.has(&key) => return None,
+        None if props.has(&key) => return vec![],
         None => (
-            Flags { edits: insert_config(doc, props, &key), off: vec![] },
+            Flags { edits: insert_config(doc, props, &key), ..Flags::default() },
             format!("added `{key}` with all four flags on"),
         ),
-        Some(v) if v.intrinsic().is_some() => return None,
-        Some(v) => (complete_flags(doc, v.as_map()?), format!("added the missing flags of `{key}`")),
+        Some(v) if v.intrinsic().is_some() => return vec![],
+        Some(v) => match v.as_map() {
+            Some(m) => (complete_flags(doc, m), format!("added the missing flags of `{key}`")),
+            None => return vec![],
+        },
     };
     verdict(r, public, flags, &what, None)
 }
 
 /// CDK `s3.Bucket`.
-fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
+fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Vec<Finding> {
     let (class, import) = sibling_export(ts, r, "aws-cdk-lib/aws-s3", "BlockPublicAccess", "s3");
     let block_all = Value::code(format!("{class}.BLOCK_ALL"));
     let set = format!("set `blockPublicAccess: {class}.BLOCK_ALL`");
     let Some(props) = r.props else {
         if public_policy(doc, r) {
-            return Some(report(r, PUBLIC_POLICY));
+            return vec![report(r, PUBLIC_POLICY)];
         }
-        let edits = add_props(doc, r, "blockPublicAccess", block_all)?;
-        return fixed(r, &set, edits.into_iter().chain(import).collect());
+        let Some(edits) = add_props(doc, r, "blockPublicAccess", block_all) else { return vec![] };
+        return fixed(r, &set, edits.into_iter().chain(import).collect()).into_iter().collect();
     };
     if props.has_spread() {
-        return None;
+        return vec![];
     }
     let public = if public_policy(doc, r) {
         Some(PUBLIC_POLICY)
@@ -327,15 +367,18 @@ fn check_l2(doc: &Document, ts: &TsFile, r: &Resource) -> Option<Finding> {
         None
     };
     let (flags, what) = match props.get("blockPublicAccess") {
-        None if props.has("blockPublicAccess") => return None,
-        None => (Flags { edits: props.insert("blockPublicAccess", &block_all, Position::End), off: vec![] }, set),
+        None if props.has("blockPublicAccess") => return vec![],
+        None => (Flags { edits: props.insert("blockPublicAccess", &block_all, Position::End), ..Flags::default() }, set),
         Some(v) => match ts.resolve(v.node).as_deref().and_then(|n| n.strip_prefix(CDK_BPA)) {
             // Presets that leave the policy flags off on purpose.
             Some(".BLOCK_ACLS" | ".BLOCK_ACLS_ONLY") => {
-                (Flags { edits: vec![], off: vec!["blockPublicPolicy".into(), "restrictPublicBuckets".into()] }, set)
+                (Flags { off: vec!["blockPublicPolicy".into(), "restrictPublicBuckets".into()], ..Flags::default() }, set)
             }
-            Some(_) => return None,
-            None => (complete_flags(doc, options_of(ts, v.node)?), "added the missing flags of its `BlockPublicAccess`".to_string()),
+            Some(_) => return vec![],
+            None => match options_of(ts, v.node) {
+                Some(m) => (complete_flags(doc, m), "added the missing flags of its `BlockPublicAccess`".to_string()),
+                None => return vec![],
+            },
         },
     };
     verdict(r, public, flags, &what, import)
