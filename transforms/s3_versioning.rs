@@ -57,8 +57,10 @@
 //! (CDK `CfnBucket` alike in lower camel case), CDK `noncurrentVersionExpiration` with the
 //! rule's `expiration` `Duration`, CDKTF inline `noncurrentVersionExpiration: { days }`,
 //! CDKTF `S3BucketLifecycleConfiguration` `noncurrentVersionExpiration: [{ noncurrentDays }]`.
-//! A rule that expires on a date, days given as an expression, or rules that are not
-//! written out: the bucket is reported without a fix.
+//! A rule that expires on a date, days given as an expression, rules that are not
+//! written out, or a rule with noncurrent transitions (S3 wants the noncurrent expiration
+//! later than the last of them, and those days are the author's): the bucket is reported
+//! without a fix.
 //!
 //! ## Applicability
 //! review: every overwritten or deleted object keeps a billed noncurrent version
@@ -211,6 +213,19 @@ fn in_step(doc: &Document, rules: Option<ValueNode>, kind: Rules) -> Result<Vec<
         };
         if noncurrent.iter().any(|k| rule.has(&name(k))) {
             continue;
+        }
+        // S3 refuses a noncurrent expiration that is not later than the rule's noncurrent
+        // transitions ("'NoncurrentDays' in the NoncurrentVersionExpiration action must be
+        // greater than 'NoncurrentDays' in the NoncurrentVersionTransition action"), and the
+        // same days as the expiration would also delete versions the author sends to another
+        // storage class: the days are the author's to choose.
+        let transitions: &[&str] = match kind {
+            Rules::L1 => &["NoncurrentVersionTransitions", "NoncurrentVersionTransition"],
+            Rules::L2 => &["noncurrentVersionTransitions"],
+            Rules::TfInline | Rules::TfSplit => &["noncurrentVersionTransition"],
+        };
+        if let Some(t) = transitions.iter().map(|k| name(k)).find(|k| rule.has(k)) {
+            return Err(format!("a lifecycle rule moves noncurrent versions to another storage class (`{t}`), and S3 accepts a noncurrent-version expiration only later than its last transition: choose those days"));
         }
         if !date.is_empty() && rule.has(&name(date)) {
             return Err(format!("a lifecycle rule expires objects on a date (`{}`); add a matching noncurrent-version expiration", name(date)));
