@@ -273,7 +273,7 @@ fn public_acl(ts: Option<&TsFile>, v: &crate::lang::mapping::ValueNode) -> bool 
     matches!(last, "PublicRead" | "PublicReadWrite" | "public-read" | "public-read-write" | "PUBLIC_READ" | "PUBLIC_READ_WRITE")
 }
 
-const PUBLIC_POLICY: &str = "its bucket policy allows anyone (`Principal: *` without a condition)";
+const PUBLIC_POLICY: &str = "its bucket policy allows anyone (`Principal: *` not limited by source IP, account, ARN or VPC)";
 
 /// A bucket policy of the file that opens the bucket to everyone, which
 /// `BlockPublicPolicy` would make fail to deploy: CFN `AWS::S3::BucketPolicy` on
@@ -295,12 +295,80 @@ fn public_policy(doc: &Document, r: &Resource) -> bool {
     })
 }
 
-/// An IAM statement `Effect: Allow`, `Principal: *` (or `AWS: *`), no `Condition`.
+/// The condition keys whose fixed values make a statement for `Principal: *` non-public
+/// (AWS S3 API Reference, `PublicAccessBlockConfiguration`: "Amazon S3 considers a bucket
+/// policy public unless …"). Any other condition (`aws:Referer`, `aws:SecureTransport`, a
+/// date) leaves the policy public, and `BlockPublicPolicy` then refuses it.
+const NON_PUBLIC_KEYS: &[&str] = &[
+    "aws:sourceip",
+    "aws:sourcearn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceowner",
+    "aws:sourceaccount",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "aws:userid",
+];
+
+/// An IAM statement `Effect: Allow` for `Principal: *` (or `AWS: *`) that no condition on
+/// one of [`NON_PUBLIC_KEYS`] limits: S3 counts the policy as public.
 fn allows_anyone(statement: &ValueNode) -> bool {
     let Some(st) = statement.as_map() else { return false };
     let star = |v: ValueNode| v.as_str().as_deref() == Some("*") || v.as_list().is_some_and(|l| l.items().iter().any(|i| i.as_str().as_deref() == Some("*")));
     let principal = st.get("Principal").is_some_and(|p| star(p) || p.as_map().and_then(|m| m.get("AWS")).is_some_and(star));
-    st.get("Effect").and_then(|e| e.as_str()).as_deref() == Some("Allow") && principal && !st.has("Condition")
+    let limited = st.get("Condition").is_some_and(|c| match c.as_map() {
+        Some(ops) => ops.entries().iter().any(|op| {
+            op.value.and_then(|v| v.as_map()).is_some_and(|keys| {
+                keys.entries().iter().any(|k| NON_PUBLIC_KEYS.contains(&keys.key_text(k).to_ascii_lowercase().as_str()))
+            })
+        }),
+        // A condition written as an expression: it may limit the statement.
+        None => true,
+    });
+    st.get("Effect").and_then(|e| e.as_str()).as_deref() == Some("Allow") && principal && !limited
+}
+
+/// A value's items: those of a list, or the value alone.
+fn items<'a>(v: Option<ValueNode<'a>>) -> Vec<ValueNode<'a>> {
+    v.map_or_else(Vec::new, |v| v.as_list().map_or_else(|| vec![v], |l| l.items()))
+}
+
+/// A statement of a CDKTF `DataAwsIamPolicyDocument` (`statement: [{ effect, principals:
+/// [{ type, identifiers }], condition: [{ test, variable, values }] }]`) that [`allows_anyone`]
+/// would say of its JSON form.
+fn tf_allows_anyone(statement: &ValueNode) -> bool {
+    let Some(st) = statement.as_map() else { return false };
+    let strs = |v: Option<ValueNode>| items(v).iter().filter_map(|i| i.as_str()).collect::<Vec<_>>();
+    let allow = st.get("effect").map_or(true, |e| e.as_str().as_deref() == Some("Allow"));
+    let anyone = items(st.get("principals")).iter().filter_map(|p| p.as_map()).any(|p| {
+        let t = p.get("type").and_then(|t| t.as_str());
+        matches!(t.as_deref(), Some("*") | Some("AWS")) && strs(p.get("identifiers")).iter().any(|i| i == "*")
+    });
+    let limited = items(st.get("condition")).iter().any(|c| match c.as_map().and_then(|m| m.get("variable")).and_then(|v| v.as_str()) {
+        Some(var) => NON_PUBLIC_KEYS.contains(&var.to_ascii_lowercase().as_str()),
+        None => true,
+    });
+    allow && anyone && !limited
+}
+
+/// A CDKTF `S3BucketPolicy` whose `policy` the file writes out and that S3 counts as
+/// public: `JSON.stringify({ Statement: [...] })`, or the `.json` of a
+/// `DataAwsIamPolicyDocument` declared in the file. `None` when the policy is not written
+/// out here (a variable of another shape, a file read at synth time).
+fn tf_policy_public(doc: &Document, ts: &TsFile, policy: &Resource) -> Option<bool> {
+    let v = policy.props?.get("policy")?;
+    if v.node.kind() == "call_expression" && ts.doc.text(v.node).trim_start().starts_with("JSON.stringify") {
+        let arg = v.node.child_by_field_name("arguments").and_then(|a| ts.args(a).first().copied())?;
+        let statements = arg.as_map()?.get("Statement")?;
+        let list = statements.as_list().map_or_else(|| vec![statements], |l| l.items());
+        return Some(list.iter().any(allows_anyone));
+    }
+    let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
+    let name = text.strip_suffix(".json")?;
+    let data = doc.bound_to(name, v.node).filter(|d| d.type_name.ends_with(".DataAwsIamPolicyDocument"))?;
+    let statements = data.props?.get("statement")?;
+    let list = statements.as_list().map_or_else(|| vec![statements], |l| l.items());
+    Some(list.iter().any(tf_allows_anyone))
 }
 
 /// CFN `AWS::S3::Bucket` and CDK `CfnBucket`.
@@ -444,6 +512,9 @@ fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource) -> Option<&'static 
     let public_resource_acl = companions(TF_ACL).into_iter().any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
     if props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)) || public_resource_acl {
         return Some("its ACL is public");
+    }
+    if policies_of(doc, bucket).into_iter().any(|(p, _)| tf_policy_public(doc, ts, p) == Some(true)) {
+        return Some(PUBLIC_POLICY);
     }
     props.is_some_and(|p| p.has_spread()).then_some("its props use a spread that may make it public")
 }
