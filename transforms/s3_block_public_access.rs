@@ -90,7 +90,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, of_module, policies_of, prop_name, same_provider, sibling_export, targeting, tf_class};
+use crate::transforms::{bucket_configurations, resource_policies_of, TF_BUCKET_ACLS, TF_BUCKET_BLOCKS, TF_BUCKET_WEBSITES, add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, of_module, policies_of, prop_name, same_provider, sibling_export, targeting, tf_class};
 use crate::value::{Renderer, Value};
 
 pub struct S3BlockPublicAccess;
@@ -339,7 +339,7 @@ fn items<'a>(v: Option<ValueNode<'a>>) -> Vec<ValueNode<'a>> {
 fn tf_allows_anyone(statement: &ValueNode) -> bool {
     let Some(st) = statement.as_map() else { return false };
     let strs = |v: Option<ValueNode>| items(v).iter().filter_map(|i| i.as_str()).collect::<Vec<_>>();
-    let allow = st.get("effect").map_or(true, |e| e.as_str().as_deref() == Some("Allow"));
+    let allow = st.get("effect").is_none_or(|e| e.as_str().as_deref() == Some("Allow"));
     let anyone = items(st.get("principals")).iter().filter_map(|p| p.as_map()).any(|p| {
         let t = p.get("type").and_then(|t| t.as_str());
         matches!(t.as_deref(), Some("*") | Some("AWS")) && strs(p.get("identifiers")).iter().any(|i| i == "*")
@@ -474,12 +474,20 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
         }
     }
     for bucket in &buckets {
-        let has_block = !targeting(doc, TF_PAB, "bucket", bucket, BUCKET_ATTRS).is_empty();
+        // Blocks tied to the bucket by reference (also through a helper it is handed to), by
+        // its literal name or name expression; one the tool cannot tie to any bucket may be
+        // this one's, and a second block would fight it.
+        let (named, maybe) = bucket_configurations(doc, &TF_BUCKET_BLOCKS, bucket);
+        let has_block = named || !targeting(doc, TF_PAB, "bucket", bucket, BUCKET_ATTRS).is_empty();
         if has_block {
             continue;
         }
         if let Some(why) = tf_public(doc, ts, bucket) {
             out.push(report(bucket, why));
+            continue;
+        }
+        if let Some(other) = maybe {
+            out.push(maybe_own(doc, bucket, other, "S3BucketPublicAccessBlock", "check that it blocks all public access, or add one for this bucket"));
             continue;
         }
         out.push(add_block(doc, ts, bucket));
@@ -509,7 +517,15 @@ fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource) -> Option<&'static 
     if props.is_some_and(|p| p.has("website")) || !companions(TF_WEBSITE).is_empty() {
         return Some("it hosts a static website");
     }
-    let public_resource_acl = companions(TF_ACL).into_iter().any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
+    // Also those naming it by its literal name or name expression, or that may be its own
+    // (the tool cannot tell which bucket they are for): a website or a public ACL would stop
+    // working under a block, so the bucket is reported either way.
+    let (named_site, maybe_site) = bucket_configurations(doc, &TF_BUCKET_WEBSITES, bucket);
+    if named_site || maybe_site.is_some() {
+        return Some("it hosts a static website");
+    }
+    let acls = resource_policies_of(doc, &TF_BUCKET_ACLS, bucket).into_iter().map(|(r, _)| r);
+    let public_resource_acl = companions(TF_ACL).into_iter().chain(acls).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)));
     if props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v)) || public_resource_acl {
         return Some("its ACL is public");
     }
@@ -517,6 +533,19 @@ fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource) -> Option<&'static 
         return Some(PUBLIC_POLICY);
     }
     props.is_some_and(|p| p.has_spread()).then_some("its props use a spread that may make it public")
+}
+
+/// A bucket that a configuration resource may belong to, the tool cannot tell (its `bucket`
+/// is a parameter, another construct's attribute, a name it cannot evaluate): no second one
+/// is added beside it; the report names it and what to check.
+pub(super) fn maybe_own(doc: &Document, bucket: &Resource, other: &Resource, class: &str, check: &str) -> Finding {
+    let named = other.logical_id.as_deref().or(other.binding.as_deref()).map_or(String::new(), |id| format!(" `{id}`"));
+    let message = format!(
+        "S3 bucket{} has no {class} of its own that the tool can see; the {class}{named} (line {}) may be this bucket's (which bucket it is for cannot be read here): {check} (not fixed: a second one would fight it)",
+        name_of(bucket),
+        doc.line_of(other.node.start_byte())
+    );
+    META.finding(bucket.node.start_byte(), message, None)
 }
 
 /// A new `S3BucketPublicAccessBlock` right after the bucket's statement.

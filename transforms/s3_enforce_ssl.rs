@@ -388,7 +388,14 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
     if own.iter().any(|(p, _)| mentions_secure_transport(&tf_policy_text(doc, p))) {
         return None;
     }
-    if b.props.is_some_and(|p| p.has("website")) || !targeting(doc, TF_WEBSITE, "bucket", b, BUCKET_ATTRS).is_empty() {
+    // A website configuration tied to it by reference, by its literal name, or one that may
+    // be its own (the tool cannot tell which bucket it is for).
+    let website = !targeting(doc, TF_WEBSITE, "bucket", b, BUCKET_ATTRS).is_empty()
+        || {
+            let (named, maybe) = crate::transforms::bucket_configurations(doc, &crate::transforms::TF_BUCKET_WEBSITES, b);
+            named || maybe.is_some()
+        };
+    if b.props.is_some_and(|p| p.has("website")) || website {
         return Some(META.finding(at, format!("{head}; {WEBSITE_NOTE}"), None));
     }
     if let Some(why) = undecided(doc, &own) {
@@ -408,6 +415,19 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
                 return report(&format!("not fixed: {why}"));
             }
             let blocks = targeting(doc, TF_ACCESS_BLOCK, "bucket", b, BUCKET_ATTRS);
+            // A block naming the bucket other than by reference (its literal name, another
+            // construct's attribute): the new policy could not be made to wait for it.
+            let unreferenced = crate::transforms::resource_policies_of(doc, &crate::transforms::TF_BUCKET_BLOCKS, b)
+                .into_iter()
+                .map(|(k, _)| k)
+                .filter(|k| !blocks.iter().any(|x| x.node.id() == k.node.id()))
+                .find(|k| k.props.and_then(|p| p.get("bucket")).is_some_and(|v| !crate::transforms::through_alias(doc, v.text(), v.node)));
+            if let Some(k) = unreferenced {
+                return report(&format!(
+                    "not fixed: a public access block (line {}) may be this bucket's, and it names the bucket other than through its variable; S3 aborts a policy and a block written at the same time, so add the deny statement with a policy that depends on that block",
+                    doc.line_of(k.node.start_byte())
+                ));
+            }
             // A public access block the new policy cannot wait for (another method, a
             // helper given the bucket): S3 aborts one of two concurrent writes.
             let reachable = |k: &&Resource| {

@@ -333,8 +333,22 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
     let split = doc.resources.iter().any(|r| r.type_name.starts_with(&format!("{TF_LIB}s3-bucket-")))
         || !buckets.iter().any(|b| b.props.is_some_and(|p| TF_INLINE_BLOCKS.iter().any(|k| p.has(k))));
     for bucket in buckets {
-        let targeted = !targeting(doc, TF_VERSIONING, "bucket", bucket, BUCKET_ATTRS).is_empty();
+        // Versioning tied to the bucket by reference (also through a helper it is handed to),
+        // by its literal name or name expression; one the tool cannot tie to any bucket may be
+        // this one's, and a second one would fight it.
+        let (named, maybe) = crate::transforms::bucket_configurations(doc, &crate::transforms::TF_BUCKET_VERSIONINGS, bucket);
+        let targeted = named || !targeting(doc, TF_VERSIONING, "bucket", bucket, BUCKET_ATTRS).is_empty();
         if targeted {
+            continue;
+        }
+        if let Some(other) = maybe {
+            let id = other.logical_id.as_deref().or(other.binding.as_deref()).map_or(String::new(), |id| format!(" `{id}`"));
+            let message = format!(
+                "S3 bucket{} does not keep object versions that the tool can see; the S3BucketVersioningA{id} (line {}) may be this bucket's (which bucket it is for cannot be read here): check that it enables versioning, or add one for this bucket (not fixed: a second one would fight it)",
+                name_of(bucket),
+                doc.line_of(other.node.start_byte())
+            );
+            out.push(META.finding(bucket.node.start_byte(), message, None));
             continue;
         }
         let rules = tf_rules(doc, bucket);

@@ -68,6 +68,104 @@ pub(crate) static BUCKET_POLICIES: PolicyKind = PolicyKind {
     by_arn: false,
 };
 
+/// CDKTF S3 buckets and the resources that configure one bucket each, naming it by
+/// `bucket` as its policy does (`bucket: b.id`, its literal name, another construct's
+/// attribute): a public access block, versioning, a website configuration, an ACL. The
+/// same index as [`BUCKET_POLICIES`] tells which bucket each is for, and when it cannot
+/// tell ([`Naming::Undecidable`]), so a second one is not added beside one the tool could
+/// not tie to its bucket.
+pub(crate) static TF_BUCKET_BLOCKS: PolicyKind = tf_bucket_kind(
+    "tf-bucket-blocks",
+    &[(
+        "@cdktf/provider-aws/lib/s3-bucket-public-access-block.S3BucketPublicAccessBlock",
+        "bucket",
+        false,
+    )],
+);
+/// See [`TF_BUCKET_BLOCKS`].
+pub(crate) static TF_BUCKET_VERSIONINGS: PolicyKind = tf_bucket_kind(
+    "tf-bucket-versionings",
+    &[
+        (
+            "@cdktf/provider-aws/lib/s3-bucket-versioning.S3BucketVersioningA",
+            "bucket",
+            false,
+        ),
+        (
+            "@cdktf/provider-aws/lib/s3-bucket-versioning.S3BucketVersioning",
+            "bucket",
+            false,
+        ),
+    ],
+);
+/// See [`TF_BUCKET_BLOCKS`].
+pub(crate) static TF_BUCKET_WEBSITES: PolicyKind = tf_bucket_kind(
+    "tf-bucket-websites",
+    &[(
+        "@cdktf/provider-aws/lib/s3-bucket-website-configuration.S3BucketWebsiteConfiguration",
+        "bucket",
+        false,
+    )],
+);
+/// See [`TF_BUCKET_BLOCKS`].
+pub(crate) static TF_BUCKET_ACLS: PolicyKind = tf_bucket_kind(
+    "tf-bucket-acls",
+    &[(
+        "@cdktf/provider-aws/lib/s3-bucket-acl.S3BucketAcl",
+        "bucket",
+        false,
+    )],
+);
+
+const fn tf_bucket_kind(
+    memo: &'static str,
+    policies: &'static [(&'static str, &'static str, bool)],
+) -> PolicyKind {
+    PolicyKind {
+        memo,
+        targets: &[("@cdktf/provider-aws/lib/s3-bucket.S3Bucket", "bucket")],
+        policies,
+        by_arn: false,
+    }
+}
+
+/// `infra.bucket.id`: an attribute of a field of something other than `this` (another
+/// construct's instance), which [`naming`] ties to the resources assigned to `this.<field>`.
+fn instance_field(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() >= 3 && parts[0] != "this"
+}
+
+/// The configurations of `kind` (see [`TF_BUCKET_BLOCKS`]) for a CDKTF `bucket` beyond
+/// those [`crate::transforms::targeting`] finds: `(named, maybe)`. `named`: one names it by
+/// its literal name or name expression; `maybe`: the first that may be its own without the
+/// tool being able to tell (its `bucket` is another construct's attribute, or a name the tool
+/// cannot evaluate). Those read through a parameter or loop variable, or whose props are not
+/// written out, are left to `targeting`, which follows them to the buckets the file hands out.
+pub(crate) fn bucket_configurations<'d, 'a>(
+    doc: &'d Document<'a>,
+    kind: &'static PolicyKind,
+    bucket: &Resource,
+) -> (bool, Option<&'d Resource<'a>>) {
+    let mut named = false;
+    let mut maybe = None;
+    for (r, naming) in resource_policies_of(doc, kind, bucket) {
+        if naming != Naming::Undecidable {
+            named = true;
+            continue;
+        }
+        let Some(v) = r.props.and_then(|p| p.get("bucket")) else {
+            continue;
+        };
+        if crate::transforms::through_alias(doc, v.text(), v.node) && !instance_field(v.text()) {
+            continue;
+        }
+        maybe = maybe.or(Some(r));
+    }
+    (named, maybe)
+}
+
 /// SNS topics and their topic policies (`AWS::SNS::TopicPolicy` covers many topics,
 /// `TopicInlinePolicy` one; CDK `sns.TopicPolicy({ topics })`; CDKTF `SnsTopicPolicy`).
 pub(crate) static TOPIC_POLICIES: PolicyKind = PolicyKind {
@@ -298,6 +396,7 @@ fn naming(
     open: &mut Vec<(usize, Open)>,
 ) -> Vec<(usize, Naming)> {
     let mut found: Vec<(usize, Naming)> = vec![];
+    let all_refs = by_ref;
     let by_ref =
         |word: &str| Some(declared_here(doc, by_ref, word, v.node)).filter(|c| !c.is_empty());
     if let Some(b) = reference(doc, v).and_then(|w| prefixes(&w).find_map(by_ref)) {
@@ -326,6 +425,25 @@ fn naming(
                 if seen.insert(b) {
                     found.push((b, Naming::Mentioned));
                 }
+            }
+        }
+    }
+    if found.is_empty() && doc.ts.is_some() {
+        // `infra.bucket.id`: a field of another construct's instance. The resources a class
+        // of the file assigns to `this.bucket` may be it (which instance, the tool does not
+        // follow).
+        let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
+        let parts: Vec<&str> = text.split('.').collect();
+        if instance_field(&text) {
+            for field in &parts[1..parts.len() - 1] {
+                for b in all_refs.get(&format!("this.{field}")).into_iter().flatten() {
+                    if !found.iter().any(|(x, _)| x == b) {
+                        found.push((*b, Naming::Undecidable));
+                    }
+                }
+            }
+            if !found.is_empty() {
+                return found;
             }
         }
     }
