@@ -504,6 +504,28 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
             by_binding.get(name)?.iter().copied().find(|b| ts.declared(name, b.node) == here)
         });
         let public = target.and_then(|b| tf_public(doc, ts, b));
+        // Completing the block changes it in the next apply: a policy of its bucket that
+        // changes too (another fix appends to it) would be written at the same time, which S3
+        // refuses. The policies wait for the block, as they do for a new one.
+        if public.is_none() && !flags.edits.is_empty() {
+            if let Some(bucket) = target {
+                match policies_wait(doc, block, bucket) {
+                    Ok((mut edits, waits)) if !waits.is_empty() => {
+                        let mut flags = flags;
+                        flags.edits.append(&mut edits);
+                        let what = format!("added its missing flags; the bucket policy {} now depends on it (S3 refuses a policy and a block written at once)", waits.join(", "));
+                        out.extend(verdict(block, None, flags, &what, None));
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(why) => {
+                        let message = format!("{}: add its missing flags by hand, and make the bucket's policy depend on it (not fixed: {why})", head(block));
+                        out.push(META.finding(block.node.start_byte(), message, None));
+                        continue;
+                    }
+                }
+            }
+        }
         out.extend(verdict(block, public, flags, "added its missing flags", None));
     }
     out
@@ -546,6 +568,54 @@ pub(super) fn maybe_own(doc: &Document, bucket: &Resource, other: &Resource, cla
         doc.line_of(other.node.start_byte())
     );
     META.finding(bucket.node.start_byte(), message, None)
+}
+
+/// Edits making the bucket policies of `bucket` that do not wait for the existing `block`
+/// depend on it (binding a lone `new S3BucketPublicAccessBlock(…);` to a `const` first),
+/// and the policies named for the message. `Err` says why a policy cannot be made to wait
+/// (declared where the block cannot be named, `dependsOn` or props it cannot extend, one
+/// that may be the bucket's without the tool being able to tell).
+fn policies_wait(doc: &Document, block: &Resource, bucket: &Resource) -> Result<(Vec<Edit>, Vec<String>), String> {
+    let all = policies_of(doc, bucket);
+    if let Some((p, _)) = all.iter().find(|(_, n)| *n == crate::transforms::Naming::Undecidable) {
+        return Err(format!("the bucket policy at line {} may be this bucket's, and which bucket it is for cannot be read here", doc.line_of(p.node.start_byte())));
+    }
+    let fresh = fresh_const(doc, block, "PublicAccessBlock");
+    let mut edits = Vec::new();
+    let mut waits = Vec::new();
+    let mut anchor = None;
+    for (p, _) in all {
+        let what = p.binding.as_deref().or(p.logical_id.as_deref()).unwrap_or("S3BucketPolicy");
+        // Already waits for this block (`dependsOn: [..., block]`)?
+        let depends = p.props.and_then(|pr| pr.get("dependsOn"));
+        if let (Some(d), Some(b)) = (depends, block.binding.as_deref()) {
+            if d.as_list().is_some_and(|l| l.items().iter().any(|i| i.text().trim() == b)) {
+                continue;
+            }
+        }
+        let a = match &anchor {
+            Some(a) => a,
+            None => anchor.insert(companion_anchor(block, &fresh).map_err(|why| format!("the block cannot be named ({why})"))?),
+        };
+        let scope = a.statement.parent().map(|x| x.id());
+        let after = p.statement.is_some_and(|s| {
+            s.start_byte() > a.statement.end_byte() && std::iter::successors(s.parent(), |x| x.parent()).any(|x| Some(x.id()) == scope)
+        });
+        let line = doc.line_of(p.node.start_byte());
+        let props = match p.props {
+            _ if !after => return Err(format!("its policy `{what}` (line {line}) is declared where the block cannot be named")),
+            Some(pr) if pr.has("dependsOn") => return Err(format!("its policy `{what}` (line {line}) already sets `dependsOn`")),
+            Some(pr) if pr.has_spread() => return Err(format!("the props of its policy `{what}` (line {line}) spread another object")),
+            Some(pr) => pr,
+            None => return Err(format!("the props of its policy `{what}` (line {line}) are not an object literal")),
+        };
+        edits.extend(insert_entries(props, &[("dependsOn", Value::List(vec![Value::code(a.target.clone())]))]));
+        waits.push(format!("`{what}`"));
+    }
+    if let Some(a) = anchor.filter(|_| !waits.is_empty()) {
+        edits.extend(a.edits);
+    }
+    Ok((edits, waits))
 }
 
 /// A new `S3BucketPublicAccessBlock` right after the bucket's statement.
