@@ -37,7 +37,10 @@
 //! ```
 //! An unbound `new S3Bucket(…);` is first bound to a `const` named after its id; the
 //! class is imported in the file's style; a bucket with its own `provider` passes it
-//! on. Existing `S3BucketPublicAccessBlock`s get their missing flags.
+//! on. Existing `S3BucketPublicAccessBlock`s get their missing flags, and the bucket's
+//! policies then depend on the block (a lone block statement is bound to a `const`): the
+//! block changes in the next apply, and a policy changed in the same apply would be written
+//! at the same time.
 //!
 //! A bucket that already has an `S3BucketPolicy` naming it: the new block is bound to a
 //! `const` (`logsPublicAccessBlock`) and the policy gets `dependsOn: [logsPublicAccessBlock]`.
