@@ -422,6 +422,13 @@ fn check_tf_bucket<'a>(doc: &Document<'a>, ts: &TsFile<'a>, b: &Resource<'a>) ->
                 .map(|(k, _)| k)
                 .filter(|k| !blocks.iter().any(|x| x.node.id() == k.node.id()))
                 .find(|k| k.props.and_then(|p| p.get("bucket")).is_some_and(|v| !crate::transforms::through_alias(doc, v.text(), v.node)));
+            if let [first, second, ..] = blocks.as_slice() {
+                return report(&format!(
+                    "not fixed: it has more than one public access block (lines {} and {}), which overwrite each other, and a new policy would wait for one of them only; keep one, then add the deny statement with a policy that depends on it",
+                    doc.line_of(first.node.start_byte()),
+                    doc.line_of(second.node.start_byte())
+                ));
+            }
             if let Some(k) = unreferenced {
                 return report(&format!(
                     "not fixed: a public access block (line {}) may be this bucket's, and it names the bucket other than through its variable; S3 aborts a policy and a block written at the same time, so add the deny statement with a policy that depends on that block",
