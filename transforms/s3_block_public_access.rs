@@ -318,17 +318,35 @@ const NON_PUBLIC_KEYS: &[&str] = &[
 fn allows_anyone(statement: &ValueNode) -> bool {
     let Some(st) = statement.as_map() else { return false };
     let star = |v: ValueNode| v.as_str().as_deref() == Some("*") || v.as_list().is_some_and(|l| l.items().iter().any(|i| i.as_str().as_deref() == Some("*")));
-    let principal = st.get("Principal").is_some_and(|p| star(p) || p.as_map().and_then(|m| m.get("AWS")).is_some_and(star));
+    // `NotPrincipal` with `Allow` grants everyone but the principals it lists.
+    let principal = st.has("NotPrincipal") || st.get("Principal").is_some_and(|p| star(p) || p.as_map().and_then(|m| m.get("AWS")).is_some_and(star));
     let limited = st.get("Condition").is_some_and(|c| match c.as_map() {
         Some(ops) => ops.entries().iter().any(|op| {
+            let operator = ops.key_text(op);
             op.value.and_then(|v| v.as_map()).is_some_and(|keys| {
-                keys.entries().iter().any(|k| NON_PUBLIC_KEYS.contains(&keys.key_text(k).to_ascii_lowercase().as_str()))
+                keys.entries().iter().any(|k| {
+                    let values = items(k.value).iter().map(|v| v.as_str().unwrap_or_else(|| "*".into())).collect::<Vec<_>>();
+                    fixing(&operator, &keys.key_text(k), &values)
+                })
             })
         }),
         // A condition written as an expression: it may limit the statement.
         None => true,
     });
     st.get("Effect").and_then(|e| e.as_str()).as_deref() == Some("Allow") && principal && !limited
+}
+
+/// True when a condition `operator` on `key` with these `values` limits a statement to
+/// fixed values of one of [`NON_PUBLIC_KEYS`], as S3 requires of a non-public policy: a
+/// positive operator (not `StringNotEquals`, `NotIpAddress`, `…IfExists`…), values without
+/// wildcards (`aws:userid` outside `AROLEID:*` too).
+fn fixing(operator: &str, key: &str, values: &[String]) -> bool {
+    let op = operator.to_ascii_lowercase();
+    NON_PUBLIC_KEYS.contains(&key.to_ascii_lowercase().as_str())
+        && !op.contains("not")
+        && !op.ends_with("ifexists")
+        && !values.is_empty()
+        && values.iter().all(|v| !v.contains('*') && !v.contains('?'))
 }
 
 /// A value's items: those of a list, or the value alone.
@@ -343,13 +361,18 @@ fn tf_allows_anyone(statement: &ValueNode) -> bool {
     let Some(st) = statement.as_map() else { return false };
     let strs = |v: Option<ValueNode>| items(v).iter().filter_map(|i| i.as_str()).collect::<Vec<_>>();
     let allow = st.get("effect").is_none_or(|e| e.as_str().as_deref() == Some("Allow"));
-    let anyone = items(st.get("principals")).iter().filter_map(|p| p.as_map()).any(|p| {
-        let t = p.get("type").and_then(|t| t.as_str());
-        matches!(t.as_deref(), Some("*") | Some("AWS")) && strs(p.get("identifiers")).iter().any(|i| i == "*")
-    });
-    let limited = items(st.get("condition")).iter().any(|c| match c.as_map().and_then(|m| m.get("variable")).and_then(|v| v.as_str()) {
-        Some(var) => NON_PUBLIC_KEYS.contains(&var.to_ascii_lowercase().as_str()),
-        None => true,
+    let anyone = st.has("notPrincipals")
+        || items(st.get("principals")).iter().filter_map(|p| p.as_map()).any(|p| {
+            let t = p.get("type").and_then(|t| t.as_str());
+            matches!(t.as_deref(), Some("*") | Some("AWS")) && strs(p.get("identifiers")).iter().any(|i| i == "*")
+        });
+    let limited = items(st.get("condition")).iter().any(|c| {
+        let Some(m) = c.as_map() else { return true };
+        match (m.get("test").and_then(|t| t.as_str()), m.get("variable").and_then(|v| v.as_str())) {
+            (Some(test), Some(var)) => fixing(&test, &var, &strs(m.get("values")).iter().map(|v| v.to_string()).collect::<Vec<_>>()),
+            // Written as expressions: they may limit the statement.
+            _ => true,
+        }
     });
     allow && anyone && !limited
 }
@@ -362,16 +385,26 @@ fn tf_policy_public(doc: &Document, ts: &TsFile, policy: &Resource) -> Option<bo
     let v = policy.props?.get("policy")?;
     if v.node.kind() == "call_expression" && ts.doc.text(v.node).trim_start().starts_with("JSON.stringify") {
         let arg = v.node.child_by_field_name("arguments").and_then(|a| ts.args(a).first().copied())?;
-        let statements = arg.as_map()?.get("Statement")?;
-        let list = statements.as_list().map_or_else(|| vec![statements], |l| l.items());
-        return Some(list.iter().any(allows_anyone));
+        let statements = arg.as_map().filter(|m| !m.has_spread())?.get("Statement")?;
+        let list = statements.as_list().filter(|_| statements.intrinsic().is_none())?.items();
+        return read_statements(&list, allows_anyone);
     }
     let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
     let name = text.strip_suffix(".json")?;
     let data = doc.bound_to(name, v.node).filter(|d| d.type_name.ends_with(".DataAwsIamPolicyDocument"))?;
-    let statements = data.props?.get("statement")?;
-    let list = statements.as_list().map_or_else(|| vec![statements], |l| l.items());
-    Some(list.iter().any(tf_allows_anyone))
+    let statements = data.props.filter(|p| !p.has_spread())?.get("statement")?;
+    let list = statements.as_list()?.items();
+    read_statements(&list, tf_allows_anyone)
+}
+
+/// Whether statements written out allow anyone: `Some(true)` when one does, `Some(false)`
+/// when every one is an object literal that does not, `None` when some are not written out
+/// (a variable, a spread) and none written out does.
+fn read_statements(list: &[ValueNode], anyone: fn(&ValueNode) -> bool) -> Option<bool> {
+    if list.iter().any(anyone) {
+        return Some(true);
+    }
+    list.iter().all(|i| i.as_map().is_some_and(|m| !m.has_spread())).then_some(false)
 }
 
 /// CFN `AWS::S3::Bucket` and CDK `CfnBucket`.
@@ -506,6 +539,35 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
             let here = ts.declared(name, v.node);
             by_binding.get(name)?.iter().copied().find(|b| ts.declared(name, b.node) == here)
         });
+        // A block naming its bucket by its literal name or name expression.
+        let naming_of = |b: &Resource| resource_policies_of(doc, &TF_BUCKET_BLOCKS, b).into_iter().find(|(r, _)| r.node.id() == block.node.id()).map(|(_, n)| n);
+        let target = target.or_else(|| buckets.iter().copied().find(|b| naming_of(b).is_some_and(|n| n != crate::transforms::Naming::Undecidable)));
+        if target.is_none() && !flags.edits.is_empty() {
+            // Which bucket it is for cannot be told (another construct's attribute), or the
+            // bucket is not declared here: a website, public ACL or public policy written
+            // against the same expression keeps it as it is, as for a bucket of the file.
+            let text = |v: Option<ValueNode>| v.map(|v| v.text().split_whitespace().collect::<String>());
+            let own = text(props.get("bucket"));
+            let same = |r: &Resource| own.is_some() && text(r.props.and_then(|p| p.get("bucket"))) == own;
+            let why = if of_module(doc, TF_WEBSITE).into_iter().any(same) {
+                Some("it hosts a static website")
+            } else if of_module(doc, TF_ACL).into_iter().filter(|r| same(r)).any(|r| r.props.and_then(|p| p.get("acl")).is_some_and(|v| public_acl(Some(ts), &v))) {
+                Some("its ACL is public")
+            } else if doc.of_type("@cdktf/provider-aws/lib/s3-bucket-policy.S3BucketPolicy").filter(|r| same(r)).any(|r| tf_policy_public(doc, ts, r) == Some(true)) {
+                Some(PUBLIC_POLICY)
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                out.push(report(block, why));
+                continue;
+            }
+            if buckets.iter().any(|b| naming_of(b) == Some(crate::transforms::Naming::Undecidable)) {
+                let message = format!("{}: add its missing flags by hand once its bucket is checked (not fixed: which bucket it is for cannot be read here, and a website, a public ACL or a public policy of that bucket would stop working)", head(block));
+                out.push(META.finding(block.node.start_byte(), message, None));
+                continue;
+            }
+        }
         let public = target.and_then(|b| tf_public(doc, ts, b));
         // Completing the block changes it in the next apply: a policy of its bucket that
         // changes too (another fix appends to it) would be written at the same time, which S3
@@ -710,6 +772,18 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
     edits.push(ts.insert_after(anchor.statement, &code));
     edits.extend(import);
     let wait = if waits.is_empty() { String::new() } else { format!("; the bucket policy {} now depends on it (S3 refuses a policy and a block written at once)", waits.join(", ")) };
+    // A policy whose statements are not written out here may be public: S3 refuses it once
+    // `blockPublicPolicy` is on. The fix stays review; the message says what to check.
+    let unread: Vec<String> = policies
+        .iter()
+        .filter(|p| tf_policy_public(doc, ts, p).is_none())
+        .map(|p| format!("`{}` (line {})", p.binding.as_deref().or(p.logical_id.as_deref()).unwrap_or("S3BucketPolicy"), doc.line_of(p.node.start_byte())))
+        .collect();
+    let wait = if unread.is_empty() {
+        wait
+    } else {
+        format!("{wait}; check that the bucket policy {}, whose statements are not written out here, does not allow anyone: S3 refuses a public policy once `blockPublicPolicy` is on", unread.join(", "))
+    };
     let message = format!(
         "S3 bucket{} has no S3BucketPublicAccessBlock: added `new {class}(…, {id}, …)` with all four flags on{wait}",
         name_of(bucket)
