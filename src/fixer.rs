@@ -3,6 +3,7 @@
 
 use crate::edit::{apply_edits, Applicability, Edit, Finding};
 use crate::flavor::Flavor;
+use crate::lang::cfn_data::{check_write, AppliedEdit};
 use crate::lang::cfn_digest::Digest;
 use crate::lang::{verify, Parsed};
 use crate::model::Document;
@@ -747,7 +748,50 @@ impl WriteGuard {
     /// `Err(reason)` when applying `chosen` to `before` (giving `after`) changes a unit of
     /// the template that none of their edits lies inside.
     fn check(&mut self, before: &Parsed, after: &str, chosen: &[&Finding]) -> Result<(), String> {
-        use crate::lang::cfn_data::{check_write, AppliedEdit};
+        let edits = chosen
+            .iter()
+            .flat_map(|f| {
+                f.fix.as_ref().unwrap().edits.iter().map(|e| AppliedEdit {
+                    transform: f.transform,
+                    range: e.range.clone(),
+                })
+            })
+            .collect();
+        self.check_edits(before, after, edits)
+    }
+
+    /// [`WriteGuard::check`] of every pass at once: `after` is the final text, `as_read`
+    /// the text as read (whose template the guard was made with, or reads now), and the
+    /// edits are where the passes changed it ([`Origins::changed`], in the text as
+    /// read). A later pass's edit inside text an earlier pass put in maps to where that
+    /// text went in, so a change it makes is owned there as it was by the earlier edit.
+    /// `Err` names no transform (every pass's are together): the caller runs again pass
+    /// by pass, which names them.
+    fn check_all(
+        &mut self,
+        as_read: &Parsed,
+        after: &str,
+        origins: &Origins,
+    ) -> Result<(), String> {
+        let edits = origins
+            .changed()
+            .into_iter()
+            .map(|(range, _)| AppliedEdit {
+                transform: "every pass",
+                range,
+            })
+            .collect();
+        self.check_edits(as_read, after, edits)
+    }
+
+    /// `Err(reason)` when `after` changes a unit of `before`'s template that none of
+    /// `edits` (ranges in `before`) lies inside ([`check_write`]).
+    fn check_edits(
+        &mut self,
+        before: &Parsed,
+        after: &str,
+        edits: Vec<AppliedEdit>,
+    ) -> Result<(), String> {
         if !self.on {
             return Ok(());
         }
@@ -778,72 +822,7 @@ impl WriteGuard {
                 false,
             ),
         };
-        let edits: Vec<AppliedEdit> = chosen
-            .iter()
-            .flat_map(|f| {
-                f.fix.as_ref().unwrap().edits.iter().map(|e| AppliedEdit {
-                    transform: f.transform,
-                    range: e.range.clone(),
-                })
-            })
-            .collect();
         check_write(before, &old, &new, &edits)?;
-        self.current = Some(new);
-        if checked {
-            self.verified = Some(after.to_string());
-        }
-        Ok(())
-    }
-
-    /// [`WriteGuard::check`] of every pass at once: `after` is the final text, `as_read`
-    /// the text as read (whose template the guard was made with, or reads now), and the
-    /// edits are where the passes changed it ([`Origins::changed`], in the text as
-    /// read). A later pass's edit inside text an earlier pass put in maps to where that
-    /// text went in, so a change it makes is owned there as it was by the earlier edit.
-    /// `Err` names no transform (every pass's are together): the caller runs again pass
-    /// by pass, which names them.
-    fn check_all(
-        &mut self,
-        as_read: &Parsed,
-        after: &str,
-        origins: &Origins,
-    ) -> Result<(), String> {
-        use crate::lang::cfn_data::{check_write, AppliedEdit};
-        if !self.on {
-            return Ok(());
-        }
-        let syntax = as_read.syntax;
-        let to_value = |text: &str| {
-            crate::lang::cfn_data::to_value_as_written(syntax, text).map(|v| Digest::of_value(&v))
-        };
-        let old = match self.current.take() {
-            Some(v) => v,
-            None => match to_value(&as_read.source) {
-                Ok(v) => v,
-                // Not readable as data: nothing to compare against (as in `check`).
-                Err(_) => {
-                    self.on = false;
-                    return Ok(());
-                }
-            },
-        };
-        self.verified = None;
-        let (new, checked) = match Digest::read_checked(syntax, after) {
-            Some(v) => (v, true),
-            None => (
-                to_value(after).map_err(|e| format!("the fixed template cannot be read ({e})"))?,
-                false,
-            ),
-        };
-        let edits: Vec<AppliedEdit> = origins
-            .changed()
-            .into_iter()
-            .map(|(range, _)| AppliedEdit {
-                transform: "every pass",
-                range,
-            })
-            .collect();
-        check_write(as_read, &old, &new, &edits)?;
         self.current = Some(new);
         if checked {
             self.verified = Some(after.to_string());

@@ -93,7 +93,7 @@ use crate::lang::mapping::{MapNode, Position, ValueNode};
 use crate::lang::ts::TsFile;
 use crate::model::{Document, Resource};
 use crate::transform::{Meta, Options, Transform};
-use crate::transforms::{bucket_configurations, resource_policies_of, TF_BUCKET_ACLS, TF_BUCKET_BLOCKS, TF_BUCKET_WEBSITES, add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, of_module, policies_of, prop_name, same_provider, sibling_export, targeting, tf_class};
+use crate::transforms::{bucket_configurations, maybe_own_message, resource_policies_of, TF_BUCKET_ACLS, TF_BUCKET_BLOCKS, TF_BUCKET_WEBSITES, add_props, companion_anchor, companion_id, fresh_const, insert_entries, literal_bool, of_module, policies_of, prop_name, same_provider, sibling_export, targeting, tf_class};
 use crate::value::{Renderer, Value};
 
 pub struct S3BlockPublicAccess;
@@ -523,7 +523,8 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
             continue;
         }
         if let Some(other) = maybe {
-            out.push(maybe_own(doc, bucket, other, "S3BucketPublicAccessBlock", "check that it blocks all public access, or add one for this bucket"));
+            let message = maybe_own_message(doc, &name_of(bucket), other, "S3BucketPublicAccessBlock", "check that it blocks all public access, or add one for this bucket");
+            out.push(META.finding(bucket.node.start_byte(), message, None));
             continue;
         }
         out.push(add_block(doc, ts, bucket));
@@ -622,17 +623,21 @@ fn tf_public(doc: &Document, ts: &TsFile, bucket: &Resource) -> Option<&'static 
     props.is_some_and(|p| p.has_spread()).then_some("its props use a spread that may make it public")
 }
 
-/// A bucket that a configuration resource may belong to, the tool cannot tell (its `bucket`
-/// is a parameter, another construct's attribute, a name it cannot evaluate): no second one
-/// is added beside it; the report names it and what to check.
-pub(super) fn maybe_own(doc: &Document, bucket: &Resource, other: &Resource, class: &str, check: &str) -> Finding {
-    let named = other.logical_id.as_deref().or(other.binding.as_deref()).map_or(String::new(), |id| format!(" `{id}`"));
-    let message = format!(
-        "S3 bucket{} has no {class} of its own that the tool can see; the {class}{named} (line {}) may be this bucket's (which bucket it is for cannot be read here): {check} (not fixed: a second one would fight it)",
-        name_of(bucket),
-        doc.line_of(other.node.start_byte())
-    );
-    META.finding(bucket.node.start_byte(), message, None)
+/// The props of `policy` to add `dependsOn` to, for a block named by a `const` declared by
+/// statement `stmt`: the policy must come after it in the same block (or a block nested
+/// there) and have object-literal props without `dependsOn` or a spread. `Err` says why not.
+fn waiting_props<'a>(policy: &Resource<'a>, stmt: tree_sitter::Node) -> Result<MapNode<'a>, &'static str> {
+    let scope = stmt.parent().map(|x| x.id());
+    let after = policy.statement.is_some_and(|s| {
+        s.start_byte() > stmt.end_byte() && std::iter::successors(s.parent(), |x| x.parent()).any(|x| Some(x.id()) == scope)
+    });
+    match policy.props {
+        _ if !after => Err("the policy is declared elsewhere, where the block could not be named"),
+        Some(pr) if pr.has("dependsOn") => Err("the policy already sets `dependsOn`"),
+        Some(pr) if pr.has_spread() => Err("the policy's props spread another object"),
+        Some(pr) => Ok(pr),
+        None => Err("the policy's props are not an object literal"),
+    }
 }
 
 /// Edits making the bucket policies of `bucket` that do not wait for the existing `block`
@@ -662,18 +667,7 @@ fn policies_wait(doc: &Document, block: &Resource, bucket: &Resource) -> Result<
             Some(a) => a,
             None => anchor.insert(companion_anchor(block, &fresh).map_err(|why| format!("the block cannot be named ({why})"))?),
         };
-        let scope = a.statement.parent().map(|x| x.id());
-        let after = p.statement.is_some_and(|s| {
-            s.start_byte() > a.statement.end_byte() && std::iter::successors(s.parent(), |x| x.parent()).any(|x| Some(x.id()) == scope)
-        });
-        let line = doc.line_of(p.node.start_byte());
-        let props = match p.props {
-            _ if !after => return Err(format!("its policy `{what}` (line {line}) is declared where the block cannot be named")),
-            Some(pr) if pr.has("dependsOn") => return Err(format!("its policy `{what}` (line {line}) already sets `dependsOn`")),
-            Some(pr) if pr.has_spread() => return Err(format!("the props of its policy `{what}` (line {line}) spread another object")),
-            Some(pr) => pr,
-            None => return Err(format!("the props of its policy `{what}` (line {line}) are not an object literal")),
-        };
+        let props = waiting_props(p, a.statement).map_err(|why| format!("its bucket policy `{what}` (line {}): {why}", doc.line_of(p.node.start_byte())))?;
         edits.extend(insert_entries(props, &[("dependsOn", Value::List(vec![Value::code(a.target.clone())]))]));
         waits.push(format!("`{what}`"));
     }
@@ -738,25 +732,16 @@ fn add_block(doc: &Document, ts: &TsFile, bucket: &Resource) -> Finding {
         for p in &policies {
             let what = p.binding.as_deref().or(p.logical_id.as_deref()).unwrap_or("S3BucketPolicy");
             let line = doc.line_of(p.node.start_byte());
-            // The new `const` is declared right after the bucket's statement: a policy
-            // after it in the same block, or in a block nested there, can name it.
-            let block = anchor.statement.parent().map(|x| x.id());
-            let after = p.statement.is_some_and(|s| {
-                s.start_byte() > anchor.statement.end_byte()
-                    && std::iter::successors(s.parent(), |a| a.parent()).any(|a| Some(a.id()) == block)
-            });
-            let Some(props) = p.props.filter(|pr| after && !pr.has("dependsOn") && !pr.has_spread()) else {
-                let message = format!(
-                    "S3 bucket{} has no S3BucketPublicAccessBlock; add one by hand, and make its bucket policy `{what}` (line {line}) depend on it (not fixed: {})",
-                    name_of(bucket),
-                    match p.props {
-                        _ if !after => "the policy is declared elsewhere, where the new block could not be named",
-                        Some(pr) if pr.has("dependsOn") => "the policy already sets `dependsOn`",
-                        Some(_) => "the policy's props spread another object",
-                        None => "the policy's props are not an object literal",
-                    }
-                );
-                return META.finding(bucket.node.start_byte(), message, None);
+            // The new `const` is declared right after the bucket's statement.
+            let props = match waiting_props(p, anchor.statement) {
+                Ok(props) => props,
+                Err(why) => {
+                    let message = format!(
+                        "S3 bucket{} has no S3BucketPublicAccessBlock; add one by hand, and make its bucket policy `{what}` (line {line}) depend on it (not fixed: {why})",
+                        name_of(bucket)
+                    );
+                    return META.finding(bucket.node.start_byte(), message, None);
+                }
             };
             edits.extend(insert_entries(props, &[("dependsOn", Value::List(vec![Value::code(name.clone())]))]));
             waits.push(format!("`{what}`"));

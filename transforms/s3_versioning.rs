@@ -342,12 +342,7 @@ fn check_cdktf(doc: &Document, ts: &TsFile) -> Vec<Finding> {
             continue;
         }
         if let Some(other) = maybe {
-            let id = other.logical_id.as_deref().or(other.binding.as_deref()).map_or(String::new(), |id| format!(" `{id}`"));
-            let message = format!(
-                "S3 bucket{} does not keep object versions that the tool can see; the S3BucketVersioningA{id} (line {}) may be this bucket's (which bucket it is for cannot be read here): check that it enables versioning, or add one for this bucket (not fixed: a second one would fight it)",
-                name_of(bucket),
-                doc.line_of(other.node.start_byte())
-            );
+            let message = crate::transforms::maybe_own_message(doc, &name_of(bucket), other, "S3BucketVersioningA", "check that it enables versioning, or add one for this bucket");
             out.push(META.finding(bucket.node.start_byte(), message, None));
             continue;
         }

@@ -130,11 +130,18 @@ const fn tf_bucket_kind(
 }
 
 /// `infra.bucket.id`: an attribute of a field of something other than `this` (another
-/// construct's instance), which [`naming`] ties to the resources assigned to `this.<field>`.
-fn instance_field(text: &str) -> bool {
+/// construct's instance): the fields it reads (`["bucket"]`), which [`naming`] ties to the
+/// resources assigned to `this.<field>`; empty for any other expression.
+fn instance_fields(text: &str) -> Vec<String> {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let parts: Vec<&str> = text.split('.').collect();
-    parts.len() >= 3 && parts[0] != "this"
+    if parts.len() < 3 || parts[0] == "this" {
+        return vec![];
+    }
+    parts[1..parts.len() - 1]
+        .iter()
+        .map(|f| f.to_string())
+        .collect()
 }
 
 /// The configurations of `kind` (see [`TF_BUCKET_BLOCKS`]) for a CDKTF `bucket` beyond
@@ -158,12 +165,36 @@ pub(crate) fn bucket_configurations<'d, 'a>(
         let Some(v) = r.props.and_then(|p| p.get("bucket")) else {
             continue;
         };
-        if crate::transforms::through_alias(doc, v.text(), v.node) && !instance_field(v.text()) {
+        if crate::transforms::through_alias(doc, v.text(), v.node)
+            && instance_fields(v.text()).is_empty()
+        {
             continue;
         }
         maybe = maybe.or(Some(r));
     }
     (named, maybe)
+}
+
+/// The report for a CDKTF bucket whose configuration of `class` (`S3BucketPublicAccessBlock`,
+/// `S3BucketVersioningA`) may be `other`, which [`bucket_configurations`] cannot tie to it:
+/// no second one is added beside it; `check` says what the author should look at.
+/// `bucket_name` is the bucket's name for messages, with a leading space (or empty).
+pub(crate) fn maybe_own_message(
+    doc: &Document,
+    bucket_name: &str,
+    other: &Resource,
+    class: &str,
+    check: &str,
+) -> String {
+    let named = other
+        .logical_id
+        .as_deref()
+        .or(other.binding.as_deref())
+        .map_or(String::new(), |id| format!(" `{id}`"));
+    format!(
+        "S3 bucket{bucket_name} has no {class} of its own that the tool can see; the {class}{named} (line {}) may be this bucket's (which bucket it is for cannot be read here): {check} (not fixed: a second one would fight it)",
+        doc.line_of(other.node.start_byte())
+    )
 }
 
 /// SNS topics and their topic policies (`AWS::SNS::TopicPolicy` covers many topics,
@@ -432,19 +463,15 @@ fn naming(
         // `infra.bucket.id`: a field of another construct's instance. The resources a class
         // of the file assigns to `this.bucket` may be it (which instance, the tool does not
         // follow).
-        let text: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
-        let parts: Vec<&str> = text.split('.').collect();
-        if instance_field(&text) {
-            for field in &parts[1..parts.len() - 1] {
-                for b in all_refs.get(&format!("this.{field}")).into_iter().flatten() {
-                    if !found.iter().any(|(x, _)| x == b) {
-                        found.push((*b, Naming::Undecidable));
-                    }
+        for field in instance_fields(v.text()) {
+            for b in all_refs.get(&format!("this.{field}")).into_iter().flatten() {
+                if !found.iter().any(|(x, _)| x == b) {
+                    found.push((*b, Naming::Undecidable));
                 }
             }
-            if !found.is_empty() {
-                return found;
-            }
+        }
+        if !found.is_empty() {
+            return found;
         }
     }
     if found.is_empty() && crate::transforms::through_alias(doc, v.text(), v.node) {
